@@ -1,0 +1,1 @@
+//! veil: keep secrets in git safely.
