@@ -1,0 +1,398 @@
+//! The tree walk (spec §3–§6): encrypts or decrypts every selected leaf in place, with the path
+//! string as additional data, and computes the MAC over the covered values in walk order.
+
+use std::collections::HashMap;
+
+use sha2::{Digest, Sha256};
+
+use crate::crypto::cipher::{self, CipherError};
+use crate::crypto::mac::Mac;
+use crate::format::{Document, Store};
+use crate::layout::Layout;
+use crate::selector::Rule;
+use crate::tree::{Entry, Leaf, Node, Scalar};
+
+/// Why a tree could not be encrypted or decrypted. Carries the leaf's path (keys are not
+/// secret), never a value.
+#[derive(Debug, thiserror::Error)]
+pub enum WalkError {
+    #[error("cannot decrypt the value at {path}: {cause}")]
+    Decrypt { path: String, cause: CipherError },
+    #[error("the value at {path} should be encrypted but is not ({cause})")]
+    NotEncrypted { path: String, cause: &'static str },
+    #[error("the comment in {path} matches unencrypted_comment_regex but would be encrypted")]
+    CommentConflict { path: String },
+}
+
+/// IVs of the values of a decrypted file, so that re-encrypting an unchanged value gives the
+/// same ciphertext (spec §2.3) and diffs stay minimal. Keyed by a hash of (path, type, plaintext).
+#[derive(Default)]
+pub struct IvCache(HashMap<[u8; 32], [u8; 32]>);
+
+impl IvCache {
+    fn key(aad: &str, type_name: &str, plain: &[u8]) -> [u8; 32] {
+        let mut h = Sha256::new();
+        h.update((aad.len() as u64).to_le_bytes());
+        h.update(aad.as_bytes());
+        h.update(type_name.as_bytes());
+        h.update([0]);
+        h.update(plain);
+        h.finalize().into()
+    }
+
+    fn remember(&mut self, aad: &str, type_name: &str, plain: &[u8], enc: &str) {
+        use base64::Engine as _;
+        if let Ok(p) = cipher::parse_enc(enc) {
+            if let Ok(iv) = base64::engine::general_purpose::STANDARD.decode(p.iv) {
+                if let Ok(iv) = <[u8; 32]>::try_from(iv.as_slice()) {
+                    self.0.insert(Self::key(aad, type_name, plain), iv);
+                }
+            }
+        }
+    }
+
+    fn iv_for(&self, aad: &str, type_name: &str, plain: &[u8]) -> [u8; 32] {
+        self.0
+            .get(&Self::key(aad, type_name, plain))
+            .copied()
+            .unwrap_or_else(cipher::random_iv)
+    }
+}
+
+enum Mode<'a> {
+    Encrypt {
+        store: &'a dyn Store,
+        layout: &'a mut Layout,
+        ivs: Option<&'a IvCache>,
+    },
+    Decrypt {
+        layout: &'a Layout,
+        ivs: Option<&'a mut IvCache>,
+    },
+}
+
+struct Walker<'a> {
+    key: &'a [u8; 32],
+    rule: &'a Rule,
+    mac: Mac,
+    mode: Mode<'a>,
+    /// Mapping keys from the root to the current container.
+    path: Vec<String>,
+    /// `path` joined with `:` plus a trailing `:` — the additional data.
+    aad: String,
+    /// The comment stack (§5), only kept for the comment rules.
+    comments: Vec<Vec<String>>,
+    /// A document with the source, for the store's default rendering during encryption.
+    doc: &'a Document,
+}
+
+impl Walker<'_> {
+    fn push_key(&mut self, key: &str) -> usize {
+        let len = self.aad.len();
+        self.path.push(key.to_string());
+        self.aad.push_str(key);
+        self.aad.push(':');
+        len
+    }
+
+    fn pop_key(&mut self, len: usize) {
+        self.path.pop();
+        self.aad.truncate(len);
+    }
+
+    fn container_aad(&self) -> String {
+        if self.path.is_empty() {
+            ":".to_string()
+        } else {
+            self.aad.clone()
+        }
+    }
+
+    fn selected(&self, exclude_newest: bool) -> bool {
+        let stack = &self.comments;
+        self.rule.encrypts(&self.path, || {
+            let mut all: Vec<&str> = stack.iter().flatten().map(String::as_str).collect();
+            if exclude_newest {
+                all.pop();
+            }
+            all
+        })
+    }
+
+    fn note_comment(&mut self, text: &str) {
+        if self.rule.uses_comments() {
+            if let Some(top) = self.comments.last_mut() {
+                top.push(text.to_string());
+            }
+        }
+    }
+
+    fn end_entry(&mut self) {
+        if self.rule.uses_comments() {
+            if let Some(top) = self.comments.last_mut() {
+                top.clear();
+            }
+        }
+    }
+
+    fn node(&mut self, node: &mut Node) -> Result<(), WalkError> {
+        match node {
+            Node::Map(entries) => {
+                self.comments.push(Vec::new());
+                for e in entries.iter_mut() {
+                    match e {
+                        Entry::Pair(k, v) => {
+                            let len = self.push_key(k);
+                            self.node(v)?;
+                            self.pop_key(len);
+                            self.end_entry();
+                        }
+                        Entry::Comment(c) => self.comment(c)?,
+                    }
+                }
+                self.comments.pop();
+            }
+            Node::Seq(items) => {
+                self.comments.push(Vec::new());
+                for item in items.iter_mut() {
+                    if let Node::Comment(c) = item {
+                        self.comment(c)?;
+                        continue;
+                    }
+                    if let Some(comment) = self.node_in_seq(item)? {
+                        *item = Node::Comment(comment);
+                        continue;
+                    }
+                    self.end_entry();
+                }
+                self.comments.pop();
+            }
+            Node::Scalar(leaf) => {
+                if let Some(comment) = self.scalar(leaf)? {
+                    // A comment stored as a mapping value cannot be represented: keep it as text.
+                    *leaf = comment;
+                }
+            }
+            Node::Null | Node::Comment(_) => {}
+            Node::Alias(a) => self.node(&mut a.target)?,
+        }
+        Ok(())
+    }
+
+    /// A sequence item; returns a comment leaf when the item was an encrypted comment (§6.3).
+    fn node_in_seq(&mut self, node: &mut Node) -> Result<Option<Leaf>, WalkError> {
+        match node {
+            Node::Scalar(leaf) => self.scalar(leaf),
+            other => self.node(other).map(|_| None),
+        }
+    }
+
+    /// A scalar leaf. Returns `Some(comment)` when decryption reveals a sequence comment.
+    fn scalar(&mut self, leaf: &mut Leaf) -> Result<Option<Leaf>, WalkError> {
+        let selected = self.selected(false);
+        let key = self.key;
+        match &mut self.mode {
+            Mode::Encrypt { store, layout, ivs } => {
+                if matches!(&leaf.value, Scalar::Str(s) if s.is_empty()) {
+                    return Ok(None);
+                }
+                let plain = leaf.value.canonical_bytes();
+                self.mac.add(&plain, selected);
+                if selected {
+                    let type_name = leaf.value.type_name();
+                    let iv = ivs
+                        .map(|c| c.iv_for(&self.aad, type_name, &plain))
+                        .unwrap_or_else(cipher::random_iv);
+                    let enc =
+                        cipher::encrypt_bytes(key, &iv, &plain, type_name, self.aad.as_bytes());
+                    drop(plain);
+                    if let Some(span) = &leaf.span {
+                        let original = &self.doc.src[span.clone()];
+                        let default = store.render_value(self.doc, leaf, &leaf.value);
+                        if default.as_bytes() != original {
+                            layout.insert(
+                                cipher::tag_of(&enc).unwrap_or_default(),
+                                String::from_utf8_lossy(original).into_owned(),
+                            );
+                        }
+                    }
+                    leaf.set(Scalar::Str(enc), None);
+                }
+                Ok(None)
+            }
+            Mode::Decrypt { layout, ivs } => {
+                if !selected {
+                    self.mac.add(&leaf.value.canonical_bytes(), false);
+                    return Ok(None);
+                }
+                let enc = match &leaf.value {
+                    Scalar::Str(s) if s.is_empty() => return Ok(None),
+                    Scalar::Str(s) => s.clone(),
+                    _ => {
+                        return Err(WalkError::NotEncrypted {
+                            path: self.aad.clone(),
+                            cause: "not a string",
+                        });
+                    }
+                };
+                let (plain, is_comment) =
+                    cipher::decrypt(key, &enc, self.aad.as_bytes()).map_err(|cause| {
+                        WalkError::Decrypt {
+                            path: self.aad.clone(),
+                            cause,
+                        }
+                    })?;
+                let text = cipher::tag_of(&enc).and_then(|t| layout.get(t)).cloned();
+                if is_comment {
+                    let s = plain.as_str().unwrap_or_default().to_string();
+                    self.note_comment(&s);
+                    let mut c = leaf.clone();
+                    c.set(plain, text);
+                    return Ok(Some(c));
+                }
+                let canonical = plain.canonical_bytes();
+                self.mac.add(&canonical, true);
+                if let Some(ivs) = ivs {
+                    ivs.remember(&self.aad, plain.type_name(), &canonical, &enc);
+                }
+                drop(canonical);
+                leaf.set(plain, text);
+                Ok(None)
+            }
+        }
+    }
+
+    fn comment(&mut self, leaf: &mut Leaf) -> Result<(), WalkError> {
+        let text = leaf.value.as_str().unwrap_or_default().to_string();
+        let key = self.key;
+        // The comment itself is not part of its own decision.
+        let selected = self.selected(false);
+        let aad = self.container_aad();
+        let doc = self.doc;
+        match &mut self.mode {
+            Mode::Encrypt { store, layout, .. } => {
+                if let Rule::UnencryptedCommentRegex(r) = self.rule {
+                    if selected && r.is_match(&text) {
+                        return Err(WalkError::CommentConflict { path: aad });
+                    }
+                }
+                if selected && !text.is_empty() {
+                    let enc = cipher::encrypt_bytes(
+                        key,
+                        &cipher::random_iv(),
+                        text.as_bytes(),
+                        "comment",
+                        aad.as_bytes(),
+                    );
+                    if let Some(span) = &leaf.span {
+                        let original = &doc.src[span.clone()];
+                        if store.render_comment(doc, leaf, &text).as_bytes() != original {
+                            layout.insert(
+                                cipher::tag_of(&enc).unwrap_or_default(),
+                                String::from_utf8_lossy(original).into_owned(),
+                            );
+                        }
+                    }
+                    leaf.set(Scalar::Str(enc), None);
+                }
+            }
+            Mode::Decrypt { layout, .. } => {
+                if cipher::is_encrypted(&text) {
+                    // Comments are not in the MAC, and GCM authenticates the plaintext whatever path
+                    // opened it, so a comment that another YAML library attached to an enclosing
+                    // container still opens.
+                    let mut candidates = vec![aad.clone()];
+                    for n in (0..self.path.len()).rev() {
+                        let mut a: String =
+                            self.path[..n].iter().map(|k| format!("{k}:")).collect();
+                        if a.is_empty() {
+                            a.push(':');
+                        }
+                        candidates.push(a);
+                    }
+                    let mut result = Err(CipherError::Auth);
+                    for c in &candidates {
+                        result = cipher::decrypt(key, &text, c.as_bytes());
+                        if result.is_ok() {
+                            break;
+                        }
+                    }
+                    let (plain, _) =
+                        result.map_err(|cause| WalkError::Decrypt { path: aad, cause })?;
+                    let restored = cipher::tag_of(&text).and_then(|t| layout.get(t)).cloned();
+                    let s = plain.as_str().unwrap_or_default().to_string();
+                    leaf.set(plain, restored);
+                    self.note_comment(&s);
+                    return Ok(());
+                }
+            }
+        }
+        self.note_comment(&text);
+        Ok(())
+    }
+}
+
+fn walk(
+    doc: &mut Document,
+    key: &[u8; 32],
+    rule: &Rule,
+    mac_only_encrypted: bool,
+    mode: Mode<'_>,
+) -> Result<String, WalkError> {
+    let mut docs = std::mem::take(&mut doc.docs);
+    let result = {
+        let mut w = Walker {
+            key,
+            rule,
+            mac: Mac::new(mac_only_encrypted),
+            mode,
+            path: Vec::new(),
+            aad: String::new(),
+            comments: Vec::new(),
+            doc,
+        };
+        docs.iter_mut()
+            .try_for_each(|d| w.node(d))
+            .map(|_| w.mac.finish())
+    };
+    doc.docs = docs;
+    result
+}
+
+/// Encrypts every selected leaf of `doc` and returns the plaintext MAC. Original texts that the
+/// store would not render back identically are recorded in `layout`.
+pub fn encrypt(
+    store: &dyn Store,
+    doc: &mut Document,
+    key: &[u8; 32],
+    rule: &Rule,
+    mac_only_encrypted: bool,
+    layout: &mut Layout,
+    ivs: Option<&IvCache>,
+) -> Result<String, WalkError> {
+    walk(
+        doc,
+        key,
+        rule,
+        mac_only_encrypted,
+        Mode::Encrypt { store, layout, ivs },
+    )
+}
+
+/// Decrypts every selected leaf of `doc` and returns the MAC computed over the plaintext.
+pub fn decrypt(
+    doc: &mut Document,
+    key: &[u8; 32],
+    rule: &Rule,
+    mac_only_encrypted: bool,
+    layout: &Layout,
+    ivs: Option<&mut IvCache>,
+) -> Result<String, WalkError> {
+    walk(
+        doc,
+        key,
+        rule,
+        mac_only_encrypted,
+        Mode::Decrypt { layout, ivs },
+    )
+}

@@ -1,0 +1,351 @@
+//! Stores: one module per file format, each turning bytes into a lossless [`Document`] and
+//! writing it back by copying its input and replacing only the spans that changed.
+
+use std::ops::Range;
+use std::path::Path;
+
+use serde_json::Value;
+
+use crate::tree::{Entry, Leaf, Node, Scalar};
+
+pub mod binary;
+pub mod dotenv;
+pub mod ini;
+pub mod json;
+pub mod toml;
+pub mod yaml;
+
+/// The file formats (sops calls them stores).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub enum Kind {
+    Yaml,
+    Json,
+    Toml,
+    Dotenv,
+    Ini,
+    Binary,
+}
+
+impl Kind {
+    /// Detects the format from a file name as sops does (spec §10); TOML is veil's addition.
+    pub fn from_path(path: &Path) -> Kind {
+        match path.extension().and_then(|e| e.to_str()) {
+            Some("yaml" | "yml") => Kind::Yaml,
+            Some("json") => Kind::Json,
+            Some("toml") => Kind::Toml,
+            Some("env") => Kind::Dotenv,
+            Some("ini") => Kind::Ini,
+            _ => {
+                // `.env` itself has no extension in Rust's view.
+                match path.file_name().and_then(|n| n.to_str()) {
+                    Some(".env") => Kind::Dotenv,
+                    _ => Kind::Binary,
+                }
+            }
+        }
+    }
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Kind::Yaml => "yaml",
+            Kind::Json => "json",
+            Kind::Toml => "toml",
+            Kind::Dotenv => "dotenv",
+            Kind::Ini => "ini",
+            Kind::Binary => "binary",
+        }
+    }
+
+    /// The store that reads and writes this format.
+    pub fn store(self) -> &'static dyn Store {
+        match self {
+            Kind::Yaml => &yaml::YamlStore,
+            Kind::Json => &json::JsonStore,
+            Kind::Toml => &toml::TomlStore,
+            Kind::Dotenv => &dotenv::DotenvStore,
+            Kind::Ini => &ini::IniStore,
+            Kind::Binary => &binary::BinaryStore,
+        }
+    }
+}
+
+/// A parse error: a message without any value text, and the 1-based line where known.
+#[derive(Debug, Clone, thiserror::Error)]
+#[error("{}{message}", line.map(|l| format!("line {l}: ")).unwrap_or_default())]
+pub struct ParseError {
+    pub line: Option<usize>,
+    pub message: String,
+}
+
+impl ParseError {
+    pub fn new(line: Option<usize>, message: impl Into<String>) -> ParseError {
+        ParseError {
+            line,
+            message: message.into(),
+        }
+    }
+
+    /// Builds an error at a byte offset of `src`.
+    pub fn at(src: &[u8], offset: usize, message: impl Into<String>) -> ParseError {
+        ParseError::new(Some(line_of(src, offset)), message)
+    }
+}
+
+/// 1-based line number of a byte offset.
+pub fn line_of(src: &[u8], offset: usize) -> usize {
+    src[..offset.min(src.len())]
+        .iter()
+        .filter(|&&b| b == b'\n')
+        .count()
+        + 1
+}
+
+/// A parsed file: its documents, its metadata (if it is encrypted) and its source text.
+#[derive(Debug)]
+pub struct Document {
+    pub src: Vec<u8>,
+    /// One root mapping per document (YAML may have several; other stores have one).
+    pub docs: Vec<Node>,
+    /// The `sops` metadata in generic form, when present.
+    pub metadata: Option<Value>,
+    /// Byte ranges of the metadata text, removed when the document is written without it.
+    pub metadata_spans: Vec<Range<usize>>,
+    /// Where the metadata text is inserted when the document is written with it.
+    pub metadata_at: usize,
+}
+
+impl Document {
+    pub fn new(src: Vec<u8>, docs: Vec<Node>) -> Document {
+        let at = src.len();
+        Document {
+            src,
+            docs,
+            metadata: None,
+            metadata_spans: Vec::new(),
+            metadata_at: at,
+        }
+    }
+
+    /// The source text of a span.
+    pub fn text(&self, span: &Range<usize>) -> &[u8] {
+        &self.src[span.clone()]
+    }
+}
+
+/// A replacement of `range` of the input by `text`.
+#[derive(Debug, Clone)]
+pub struct Edit {
+    pub range: Range<usize>,
+    pub text: String,
+}
+
+/// What a store does. Rendering functions return the text that stands at a leaf's span.
+pub trait Store: Sync {
+    fn kind(&self) -> Kind;
+
+    /// Parses a file into a lossless document. Metadata (`sops`) is split off into
+    /// `Document::metadata`; it is not part of `docs`.
+    fn parse(&self, src: Vec<u8>) -> Result<Document, ParseError>;
+
+    /// The text of `value` at the position of `leaf` (a plaintext or an `ENC[...]` string).
+    fn render_value(&self, doc: &Document, leaf: &Leaf, value: &Scalar) -> String;
+
+    /// The text of a comment whose content (without the comment marker) is `text`.
+    fn render_comment(&self, doc: &Document, leaf: &Leaf, text: &str) -> String;
+
+    /// The metadata text inserted at `Document::metadata_at` when writing an encrypted file.
+    fn render_metadata(&self, doc: &Document, meta: &Value) -> String;
+
+    /// Store-specific edits beyond leaves and metadata (YAML aliases).
+    fn extra_edits(
+        &self,
+        _doc: &Document,
+        _layout: &mut crate::layout::Layout,
+        _edits: &mut Vec<Edit>,
+    ) {
+    }
+
+    /// Writes a tree from scratch (for conversions between formats), with metadata if given.
+    fn emit(&self, docs: &[Node], meta: Option<&Value>) -> Result<Vec<u8>, ParseError>;
+}
+
+/// Writes `doc` back: its input with every changed leaf re-rendered, plus (when `meta` is given)
+/// the metadata inserted, or (when it is not) the original metadata removed.
+pub fn write_lossless(
+    store: &dyn Store,
+    doc: &Document,
+    meta: Option<&Value>,
+    layout: &mut crate::layout::Layout,
+) -> Vec<u8> {
+    let mut edits = Vec::new();
+    fn collect(store: &dyn Store, doc: &Document, node: &Node, edits: &mut Vec<Edit>) {
+        let leaf_edit = |leaf: &Leaf, comment: bool, edits: &mut Vec<Edit>| {
+            if let (true, Some(span)) = (leaf.changed, &leaf.span) {
+                let text = match &leaf.text {
+                    Some(t) => t.clone(),
+                    None if comment => {
+                        store.render_comment(doc, leaf, leaf.value.as_str().unwrap_or_default())
+                    }
+                    None => store.render_value(doc, leaf, &leaf.value),
+                };
+                edits.push(Edit {
+                    range: span.clone(),
+                    text,
+                });
+            }
+        };
+        match node {
+            Node::Map(entries) => {
+                for e in entries {
+                    match e {
+                        Entry::Pair(_, v) => collect(store, doc, v, edits),
+                        Entry::Comment(c) => leaf_edit(c, true, edits),
+                    }
+                }
+            }
+            Node::Seq(items) => items.iter().for_each(|n| collect(store, doc, n, edits)),
+            Node::Scalar(l) => leaf_edit(l, false, edits),
+            Node::Comment(c) => leaf_edit(c, true, edits),
+            Node::Null | Node::Alias(_) => {}
+        }
+    }
+    for d in &doc.docs {
+        collect(store, doc, d, &mut edits);
+    }
+    store.extra_edits(doc, layout, &mut edits);
+    match meta {
+        Some(m) => edits.push(Edit {
+            range: doc.metadata_at..doc.metadata_at,
+            text: store.render_metadata(doc, m),
+        }),
+        None => edits.extend(doc.metadata_spans.iter().map(|r| Edit {
+            range: r.clone(),
+            text: String::new(),
+        })),
+    }
+    apply_edits(&doc.src, edits)
+}
+
+/// Applies edits to `src`. An edit that lies inside an earlier, larger one is dropped.
+pub fn apply_edits(src: &[u8], mut edits: Vec<Edit>) -> Vec<u8> {
+    // By start; at one position insertions first, then longer edits, so that an edit
+    // containing others wins.
+    edits.sort_by(|a, b| {
+        let nonempty = |e: &Edit| e.range.end > e.range.start;
+        a.range
+            .start
+            .cmp(&b.range.start)
+            .then(nonempty(a).cmp(&nonempty(b)))
+            .then(b.range.end.cmp(&a.range.end))
+    });
+    let extra: usize = edits.iter().map(|e| e.text.len()).sum();
+    let mut out = Vec::with_capacity(src.len() + extra);
+    let mut pos = 0;
+    for e in edits {
+        if e.range.start < pos {
+            continue; // nested in (or overlapping) an edit already applied
+        }
+        out.extend_from_slice(&src[pos..e.range.start]);
+        out.extend_from_slice(e.text.as_bytes());
+        pos = e.range.end;
+    }
+    out.extend_from_slice(&src[pos..]);
+    out
+}
+
+/// Converts a tree to a generic JSON value (comments dropped), e.g. to read metadata.
+pub fn node_to_value(node: &Node) -> Value {
+    match node {
+        Node::Map(entries) => Value::Object(
+            entries
+                .iter()
+                .filter_map(|e| match e {
+                    Entry::Pair(k, v) => Some((k.clone(), node_to_value(v))),
+                    Entry::Comment(_) => None,
+                })
+                .collect(),
+        ),
+        Node::Seq(items) => Value::Array(
+            items
+                .iter()
+                .filter(|n| !matches!(n, Node::Comment(_)))
+                .map(node_to_value)
+                .collect(),
+        ),
+        Node::Scalar(l) => scalar_to_value(&l.value),
+        Node::Null | Node::Comment(_) => Value::Null,
+        Node::Alias(a) => node_to_value(&a.target),
+    }
+}
+
+pub fn scalar_to_value(s: &Scalar) -> Value {
+    match s {
+        Scalar::Str(s) | Scalar::Time(s) => Value::String(s.clone()),
+        Scalar::Int(i) => Value::from(*i),
+        Scalar::Float(f) => serde_json::Number::from_f64(*f)
+            .map(Value::Number)
+            .unwrap_or(Value::Null),
+        Scalar::Bool(b) => Value::Bool(*b),
+        Scalar::Bytes(b) => Value::String(String::from_utf8_lossy(b).into_owned()),
+    }
+}
+
+/// Converts a generic value into a tree without spans (e.g. values given on the command line).
+pub fn value_to_node(v: &Value) -> Node {
+    match v {
+        Value::Null => Node::Null,
+        Value::Bool(b) => Node::Scalar(Leaf::new(Scalar::Bool(*b), None, 0)),
+        Value::Number(n) => Node::Scalar(Leaf::new(
+            match n.as_i64() {
+                Some(i) => Scalar::Int(i),
+                None => Scalar::Float(n.as_f64().unwrap_or(f64::NAN)),
+            },
+            None,
+            0,
+        )),
+        Value::String(s) => Node::Scalar(Leaf::new(Scalar::Str(s.clone()), None, 0)),
+        Value::Array(a) => Node::Seq(a.iter().map(value_to_node).collect()),
+        Value::Object(m) => Node::Map(
+            m.iter()
+                .map(|(k, v)| Entry::Pair(k.clone(), value_to_node(v)))
+                .collect(),
+        ),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn detects_kinds() {
+        assert_eq!(Kind::from_path(Path::new("a/b.yml")), Kind::Yaml);
+        assert_eq!(Kind::from_path(Path::new(".env")), Kind::Dotenv);
+        assert_eq!(Kind::from_path(Path::new("x.prod.env")), Kind::Dotenv);
+        assert_eq!(Kind::from_path(Path::new("x.txt")), Kind::Binary);
+        assert_eq!(Kind::from_path(Path::new("Cargo.toml")), Kind::Toml);
+    }
+
+    #[test]
+    fn nested_edits_are_dropped() {
+        let src = b"0123456789";
+        let out = apply_edits(
+            src,
+            vec![
+                Edit {
+                    range: 5..6,
+                    text: "X".into(),
+                },
+                Edit {
+                    range: 1..4,
+                    text: "abc".into(),
+                },
+                Edit {
+                    range: 2..3,
+                    text: "Z".into(),
+                },
+            ],
+        );
+        assert_eq!(out, b"0abc4X6789");
+    }
+}

@@ -1,0 +1,512 @@
+//! The `sops` metadata block (spec §9): the in-memory [`Metadata`] and its on-disk form, a
+//! generic JSON-like value that every store reads and writes in its own syntax (nested for
+//! YAML/JSON/TOML, flattened for dotenv/INI, §9.4).
+
+use serde_json::{Map, Value};
+
+use crate::selector::Rule;
+
+/// One age master key: the recipient string and the armored age file that wraps the data key
+/// (or its Shamir share).
+#[derive(Clone, PartialEq)]
+pub struct AgeKey {
+    pub recipient: String,
+    pub enc: String,
+}
+
+impl std::fmt::Debug for AgeKey {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("AgeKey")
+            .field("recipient", &self.recipient)
+            .finish_non_exhaustive()
+    }
+}
+
+/// A key group: every master key in it wraps the same data key (or the same share).
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct KeyGroup {
+    pub age: Vec<AgeKey>,
+    /// Master keys of other types (`pgp`, `kms`, …), kept verbatim so they survive a rewrite.
+    pub other: Vec<(String, Value)>,
+}
+
+impl KeyGroup {
+    pub fn is_empty(&self) -> bool {
+        self.age.is_empty() && self.other.is_empty()
+    }
+
+    /// Human-readable identifiers of every master key (for error messages and status).
+    pub fn describe(&self) -> Vec<String> {
+        let mut out: Vec<String> = self
+            .age
+            .iter()
+            .map(|k| format!("age: {}", k.recipient))
+            .collect();
+        for (kind, v) in &self.other {
+            let id = [
+                "fp",
+                "arn",
+                "resource_id",
+                "vault_url",
+                "key_id",
+                "vault_address",
+            ]
+            .iter()
+            .find_map(|f| v.get(*f).and_then(Value::as_str))
+            .unwrap_or("?");
+            out.push(format!("{kind}: {id}"));
+        }
+        out
+    }
+}
+
+/// Master-key types other than age, in the order sops' structs list them.
+pub const OTHER_KEY_TYPES: [&str; 7] = [
+    "kms",
+    "gcp_kms",
+    "hckms",
+    "azure_kv",
+    "hc_vault",
+    "pgp",
+    "hc_vault_transit",
+];
+
+/// Metadata field names that carry the selection rule (spec §5).
+pub const RULE_FIELDS: [&str; 6] = [
+    "unencrypted_suffix",
+    "encrypted_suffix",
+    "unencrypted_regex",
+    "encrypted_regex",
+    "unencrypted_comment_regex",
+    "encrypted_comment_regex",
+];
+
+/// The name under which veil keeps its encrypted layout record (original lexemes), ignored by sops.
+pub const LAYOUT_FIELD: &str = "veil_layout";
+
+#[derive(Clone, Debug, Default)]
+pub struct Metadata {
+    pub key_groups: Vec<KeyGroup>,
+    pub shamir_threshold: Option<u32>,
+    pub lastmodified: String,
+    /// The encrypted MAC (`ENC[...]`), or empty.
+    pub mac: String,
+    /// The selection rule as written (`(field, value)`), if any.
+    pub rule: Option<(String, String)>,
+    pub mac_only_encrypted: bool,
+    pub version: String,
+    /// veil's encrypted layout record (see `layout`).
+    pub layout: Option<String>,
+    /// Unknown fields, kept so that a rewrite does not drop them.
+    pub extra: Vec<(String, Value)>,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum MetadataError {
+    #[error("sops metadata is not a mapping")]
+    NotAMap,
+    #[error("sops metadata field {0:?} is malformed")]
+    Field(String),
+    #[error("sops metadata has more than one selection rule ({0})")]
+    SeveralRules(String),
+    #[error("sops metadata has no version")]
+    NoVersion,
+    #[error("sops metadata version {0:?} is not MAJOR.MINOR.PATCH")]
+    BadVersion(String),
+    #[error("sops metadata lastmodified {0:?} is not an RFC 3339 time")]
+    BadLastModified(String),
+}
+
+fn as_string(v: &Value) -> Option<String> {
+    match v {
+        Value::String(s) => Some(s.clone()),
+        Value::Number(n) => Some(n.to_string()),
+        Value::Bool(b) => Some(b.to_string()),
+        _ => None,
+    }
+}
+
+fn as_bool(v: &Value) -> Option<bool> {
+    match v {
+        Value::Bool(b) => Some(*b),
+        Value::String(s) => crate::tree::parse_go_bool(s),
+        _ => None,
+    }
+}
+
+fn as_u32(v: &Value) -> Option<u32> {
+    match v {
+        Value::Number(n) => n.as_u64().and_then(|n| u32::try_from(n).ok()).or_else(|| {
+            let f = n.as_f64()?;
+            (f.fract() == 0.0 && f >= 0.0 && f <= u32::MAX as f64).then_some(f as u32)
+        }),
+        Value::String(s) => s.trim().parse().ok(),
+        _ => None,
+    }
+}
+
+fn list(v: &Value) -> &[Value] {
+    match v {
+        Value::Array(a) => a,
+        _ => &[],
+    }
+}
+
+fn read_group(obj: &Map<String, Value>) -> Result<KeyGroup, MetadataError> {
+    let mut g = KeyGroup::default();
+    for entry in obj.get("age").map(list).unwrap_or(&[]) {
+        let recipient = entry
+            .get("recipient")
+            .and_then(as_string)
+            .ok_or_else(|| MetadataError::Field("age.recipient".into()))?;
+        let enc = entry
+            .get("enc")
+            .and_then(as_string)
+            .ok_or_else(|| MetadataError::Field("age.enc".into()))?;
+        g.age.push(AgeKey {
+            recipient: recipient.trim().to_string(),
+            enc,
+        });
+    }
+    for kind in OTHER_KEY_TYPES {
+        for entry in obj.get(kind).map(list).unwrap_or(&[]) {
+            g.other.push((kind.to_string(), entry.clone()));
+        }
+    }
+    Ok(g)
+}
+
+impl Metadata {
+    /// Reads metadata from its generic form (spec §9.1, §9.2).
+    pub fn from_value(v: &Value) -> Result<Metadata, MetadataError> {
+        let obj = v.as_object().ok_or(MetadataError::NotAMap)?;
+        let mut m = Metadata::default();
+        let flat = read_group(obj)?;
+        if !flat.is_empty() {
+            m.key_groups.push(flat);
+        } else {
+            for g in obj.get("key_groups").map(list).unwrap_or(&[]) {
+                let g = g
+                    .as_object()
+                    .ok_or_else(|| MetadataError::Field("key_groups".into()))?;
+                m.key_groups.push(read_group(g)?);
+            }
+        }
+        if let Some(t) = obj.get("shamir_threshold").filter(|v| !v.is_null()) {
+            m.shamir_threshold =
+                Some(as_u32(t).ok_or_else(|| MetadataError::Field("shamir_threshold".into()))?);
+        }
+        m.lastmodified = obj
+            .get("lastmodified")
+            .and_then(as_string)
+            .unwrap_or_default();
+        m.mac = obj.get("mac").and_then(as_string).unwrap_or_default();
+        let rules: Vec<(String, String)> = RULE_FIELDS
+            .iter()
+            .filter_map(|f| {
+                obj.get(*f)
+                    .and_then(as_string)
+                    .filter(|s| !s.is_empty())
+                    .map(|s| (f.to_string(), s))
+            })
+            .collect();
+        if rules.len() > 1 {
+            let names: Vec<_> = rules.iter().map(|r| r.0.as_str()).collect();
+            return Err(MetadataError::SeveralRules(names.join(", ")));
+        }
+        m.rule = rules.into_iter().next();
+        m.mac_only_encrypted = obj
+            .get("mac_only_encrypted")
+            .and_then(as_bool)
+            .unwrap_or(false);
+        m.version = obj.get("version").and_then(as_string).unwrap_or_default();
+        m.layout = obj.get(LAYOUT_FIELD).and_then(as_string);
+        let known = |k: &str| {
+            k == "age"
+                || k == "key_groups"
+                || k == "shamir_threshold"
+                || k == "lastmodified"
+                || k == "mac"
+                || k == "mac_only_encrypted"
+                || k == "version"
+                || k == LAYOUT_FIELD
+                || OTHER_KEY_TYPES.contains(&k)
+                || RULE_FIELDS.contains(&k)
+        };
+        m.extra = obj
+            .iter()
+            .filter(|(k, _)| !known(k))
+            .map(|(k, v)| (k.clone(), v.clone()))
+            .collect();
+        Ok(m)
+    }
+
+    /// Checks what sops checks before it decrypts (spec §9.2).
+    pub fn validate_for_decryption(&self) -> Result<(), MetadataError> {
+        if self.version.is_empty() {
+            return Err(MetadataError::NoVersion);
+        }
+        let parts: Vec<&str> = self.version.split('.').collect();
+        let semver = parts.len() >= 3
+            && parts[..3]
+                .iter()
+                .all(|p| !p.is_empty() && p.chars().all(|c| c.is_ascii_digit()));
+        if !semver {
+            return Err(MetadataError::BadVersion(self.version.clone()));
+        }
+        if crate::crypto::mac::mac_aad(&self.lastmodified).is_none() {
+            return Err(MetadataError::BadLastModified(self.lastmodified.clone()));
+        }
+        Ok(())
+    }
+
+    /// The selection rule, compiled.
+    pub fn selection_rule(&self) -> Result<Rule, regex::Error> {
+        match &self.rule {
+            Some((field, value)) => Rule::from_field(field, value),
+            None => Ok(Rule::default()),
+        }
+    }
+
+    /// The on-disk form, keys sorted by name as sops 3.13 writes them (spec §9.3).
+    pub fn to_value(&self) -> Value {
+        fn group_value(g: &KeyGroup, out: &mut Map<String, Value>) {
+            if !g.age.is_empty() {
+                let ages = g
+                    .age
+                    .iter()
+                    .map(|k| {
+                        let mut e = Map::new();
+                        e.insert("enc".into(), Value::String(k.enc.clone()));
+                        e.insert("recipient".into(), Value::String(k.recipient.clone()));
+                        Value::Object(e)
+                    })
+                    .collect();
+                out.insert("age".into(), Value::Array(ages));
+            }
+            for kind in OTHER_KEY_TYPES {
+                let keys: Vec<Value> = g
+                    .other
+                    .iter()
+                    .filter(|(k, _)| k == kind)
+                    .map(|(_, v)| v.clone())
+                    .collect();
+                if !keys.is_empty() {
+                    out.insert(kind.into(), Value::Array(keys));
+                }
+            }
+        }
+        let mut fields: Vec<(String, Value)> = Vec::new();
+        let mut flat = Map::new();
+        if self.key_groups.len() == 1 {
+            group_value(&self.key_groups[0], &mut flat);
+        } else if self.key_groups.len() > 1 {
+            let groups = self
+                .key_groups
+                .iter()
+                .map(|g| {
+                    let mut m = Map::new();
+                    group_value(g, &mut m);
+                    Value::Object(m)
+                })
+                .collect();
+            fields.push(("key_groups".into(), Value::Array(groups)));
+        }
+        fields.extend(flat);
+        fields.push((
+            "lastmodified".into(),
+            Value::String(self.lastmodified.clone()),
+        ));
+        fields.push(("mac".into(), Value::String(self.mac.clone())));
+        if self.mac_only_encrypted {
+            fields.push(("mac_only_encrypted".into(), Value::Bool(true)));
+        }
+        if let Some(t) = self.shamir_threshold {
+            fields.push(("shamir_threshold".into(), Value::from(t)));
+        }
+        if let Some((f, v)) = &self.rule {
+            fields.push((f.clone(), Value::String(v.clone())));
+        }
+        if let Some(l) = &self.layout {
+            fields.push((LAYOUT_FIELD.into(), Value::String(l.clone())));
+        }
+        fields.push(("version".into(), Value::String(self.version.clone())));
+        fields.extend(self.extra.iter().cloned());
+        fields.sort_by(|a, b| a.0.cmp(&b.0));
+        Value::Object(fields.into_iter().collect())
+    }
+
+    /// Every recipient of the file, for messages.
+    pub fn describe_recipients(&self) -> Vec<String> {
+        self.key_groups.iter().flat_map(|g| g.describe()).collect()
+    }
+}
+
+/// Flattens metadata for dotenv and INI (spec §9.4): `age__list_0__map_enc`.
+pub fn flatten(v: &Value) -> Vec<(String, String)> {
+    fn walk(prefix: &str, v: &Value, out: &mut Vec<(String, String)>) {
+        match v {
+            Value::Object(m) => {
+                for (k, v) in m {
+                    let key = if prefix.is_empty() {
+                        k.clone()
+                    } else {
+                        format!("{prefix}__map_{k}")
+                    };
+                    walk(&key, v, out);
+                }
+            }
+            Value::Array(a) => {
+                for (i, v) in a.iter().enumerate() {
+                    walk(&format!("{prefix}__list_{i}"), v, out);
+                }
+            }
+            Value::Null => {}
+            Value::String(s) => out.push((prefix.to_string(), s.clone())),
+            other => out.push((prefix.to_string(), other.to_string())),
+        }
+    }
+    let mut out = Vec::new();
+    walk("", v, &mut out);
+    out
+}
+
+/// Rebuilds nested metadata from flattened keys (spec §9.4). Values stay strings; the metadata
+/// reader converts numbers and booleans loosely.
+pub fn unflatten(pairs: &[(String, String)]) -> Result<Value, MetadataError> {
+    enum Step {
+        Map(String),
+        List(usize),
+    }
+    fn parse_key(key: &str) -> Result<(String, Vec<Step>), MetadataError> {
+        let bad = || MetadataError::Field(key.to_string());
+        let first_end = [key.find("__map_"), key.find("__list_")]
+            .into_iter()
+            .flatten()
+            .min()
+            .unwrap_or(key.len());
+        let head = key[..first_end].to_string();
+        let mut rest = &key[first_end..];
+        let mut steps = Vec::new();
+        while !rest.is_empty() {
+            let (is_map, body) = if let Some(b) = rest.strip_prefix("__map_") {
+                (true, b)
+            } else if let Some(b) = rest.strip_prefix("__list_") {
+                (false, b)
+            } else {
+                return Err(bad());
+            };
+            let end = [body.find("__map_"), body.find("__list_")]
+                .into_iter()
+                .flatten()
+                .min()
+                .unwrap_or(body.len());
+            let part = &body[..end];
+            steps.push(if is_map {
+                Step::Map(part.to_string())
+            } else {
+                Step::List(part.parse().map_err(|_| bad())?)
+            });
+            rest = &body[end..];
+        }
+        Ok((head, steps))
+    }
+    fn insert(
+        slot: &mut Value,
+        steps: &[Step],
+        value: &str,
+        key: &str,
+    ) -> Result<(), MetadataError> {
+        let bad = || MetadataError::Field(key.to_string());
+        let Some((step, rest)) = steps.split_first() else {
+            *slot = Value::String(value.to_string());
+            return Ok(());
+        };
+        match step {
+            Step::Map(k) => {
+                if slot.is_null() {
+                    *slot = Value::Object(Map::new());
+                }
+                let m = slot.as_object_mut().ok_or_else(bad)?;
+                insert(m.entry(k.clone()).or_insert(Value::Null), rest, value, key)
+            }
+            Step::List(i) => {
+                if slot.is_null() {
+                    *slot = Value::Array(Vec::new());
+                }
+                let a = slot.as_array_mut().ok_or_else(bad)?;
+                if a.len() <= *i {
+                    a.resize(*i + 1, Value::Null);
+                }
+                insert(&mut a[*i], rest, value, key)
+            }
+        }
+    }
+    let mut root = Map::new();
+    for (k, v) in pairs {
+        let (head, steps) = parse_key(k)?;
+        insert(root.entry(head).or_insert(Value::Null), &steps, v, k)?;
+    }
+    let root = Value::Object(root);
+    // List indexes must be dense.
+    fn dense(v: &Value) -> bool {
+        match v {
+            Value::Array(a) => a.iter().all(|x| !x.is_null() && dense(x)),
+            Value::Object(m) => m.values().all(dense),
+            _ => true,
+        }
+    }
+    if !dense(&root) {
+        return Err(MetadataError::Field(
+            "list index gap in flattened metadata".into(),
+        ));
+    }
+    Ok(root)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn flatten_roundtrip() {
+        let v = json!({"age": [{"enc": "a\nb", "recipient": "age1x"}], "key_groups": [{"age": [{"enc": "e"}]}], "mac": "m", "version": "3.11.0"});
+        let flat = flatten(&v);
+        assert!(flat.contains(&("age__list_0__map_enc".into(), "a\nb".into())));
+        assert!(flat.contains(&(
+            "key_groups__list_0__map_age__list_0__map_enc".into(),
+            "e".into()
+        )));
+        assert_eq!(unflatten(&flat).unwrap(), v);
+    }
+
+    #[test]
+    fn reads_flat_and_groups() {
+        let v = json!({"age": [{"recipient": " age1x ", "enc": "E"}], "lastmodified": "2024-01-01T00:00:00Z", "mac": "M", "version": "3.9.0", "kms": [], "unencrypted_suffix": "_unencrypted"});
+        let m = Metadata::from_value(&v).unwrap();
+        assert_eq!(m.key_groups.len(), 1);
+        assert_eq!(m.key_groups[0].age[0].recipient, "age1x");
+        assert_eq!(
+            m.rule,
+            Some(("unencrypted_suffix".into(), "_unencrypted".into()))
+        );
+        m.validate_for_decryption().unwrap();
+        let back = Metadata::from_value(&m.to_value()).unwrap();
+        assert_eq!(back.key_groups, m.key_groups);
+    }
+
+    #[test]
+    fn rejects_two_rules_and_bad_version() {
+        let v = json!({"encrypted_regex": "a", "unencrypted_regex": "b", "version": "3.9.0"});
+        assert!(matches!(
+            Metadata::from_value(&v),
+            Err(MetadataError::SeveralRules(_))
+        ));
+        let m = Metadata::from_value(
+            &json!({"version": "3.9", "lastmodified": "2024-01-01T00:00:00Z"}),
+        )
+        .unwrap();
+        assert!(m.validate_for_decryption().is_err());
+    }
+}
