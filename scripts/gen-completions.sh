@@ -1,0 +1,9 @@
+#!/usr/bin/env bash
+# Regenerates completions/ from the clap definition (tests/cli.rs fails when they are stale).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+cargo build --quiet
+mkdir -p completions
+for pair in bash:veil.bash zsh:_veil fish:veil.fish powershell:_veil.ps1 elvish:veil.elv; do
+  target/debug/veil completions "${pair%%:*}" > "completions/${pair#*:}"
+done

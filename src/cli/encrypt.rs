@@ -1,0 +1,72 @@
+//! `veil encrypt`.
+
+use std::path::Path;
+
+use clap::Args;
+
+use super::FileIo;
+use super::io::{Input, emit, kind_for};
+use super::keys::{SelectionFlags, resolve_recipients};
+use crate::error::{Code, Failure, Result};
+use crate::format::Kind;
+use crate::sopsfile::{self, EncryptOptions};
+
+#[derive(Debug, Args)]
+pub struct EncryptArgs {
+    #[command(flatten)]
+    pub io: FileIo,
+
+    /// age recipients (age1…, age1pq1…, ssh-ed25519 …, ssh-rsa …), comma-separated
+    #[arg(short = 'a', long, env = "SOPS_AGE_RECIPIENTS", value_name = "RECIPIENTS")]
+    pub age: Option<String>,
+
+    /// Number of key groups needed to recover the data key (with several key groups)
+    #[arg(long, value_name = "N")]
+    pub shamir_secret_sharing_threshold: Option<u32>,
+
+    #[command(flatten)]
+    pub selection: SelectionFlags,
+}
+
+pub fn run(args: EncryptArgs, config: Option<&Path>) -> Result<()> {
+    let io = &args.io;
+    let input = Input::from_arg(io.file.as_deref());
+    let name = io.filename_override.as_deref().or(input.path());
+    if name.is_none() && io.input_type.is_none() {
+        return Err(Failure::new(
+            Code::ConflictingParameters,
+            "cannot tell the format of standard input: pass --input-type or --filename-override",
+        ));
+    }
+    let in_kind = kind_for(io.input_type, name);
+    // Written in the input's format unless asked otherwise.
+    let out_kind = io.output_type.unwrap_or(in_kind);
+    let src = input.read()?;
+    let what = input.display();
+    if src.is_empty() {
+        return Err(Failure::new(Code::NoDocument, format!("{what}: the file is empty, there is nothing to encrypt")));
+    }
+    // An encrypted binary file is JSON: detect it so it is not encrypted twice.
+    if in_kind == Kind::Binary {
+        if let Ok(doc) = Kind::Json.store().parse(src.clone()) {
+            if doc.metadata.is_some() {
+                return Err(Failure::new(Code::AlreadyEncrypted, format!("{what}: the file is already encrypted")));
+            }
+        }
+    }
+    let store = in_kind.store();
+    let mut doc = store.parse(src).map_err(|e| Failure::new(Code::CouldNotReadInput, format!("{what}: {e}")))?;
+    if doc.metadata.is_some() {
+        return Err(Failure::new(Code::AlreadyEncrypted, format!("{what}: the file is already encrypted")));
+    }
+    let resolved = resolve_recipients(config, name, args.age.as_deref(), args.shamir_secret_sharing_threshold)?;
+    let rule = if in_kind == Kind::Binary {
+        None
+    } else {
+        Some(args.selection.rule(resolved.rule.as_ref())?)
+    };
+    let mac_only_encrypted = args.selection.mac_only_encrypted || resolved.rule.as_ref().and_then(|r| r.mac_only_encrypted).unwrap_or(false);
+    let opts = EncryptOptions { recipients: resolved.recipients, rule, mac_only_encrypted };
+    let bytes = sopsfile::encrypt_new(store, &mut doc, &opts, out_kind).map_err(|f| Failure::new(f.code, format!("{what}: {}", f.message)))?;
+    emit(&bytes, io.in_place, io.output.as_deref(), &input)
+}

@@ -1,0 +1,49 @@
+//! `veil keygen`: an age X25519 identity file like `age-keygen` writes (mode 0600), with the
+//! public key on stderr.
+
+use std::io::Write;
+use std::path::PathBuf;
+
+use clap::Args;
+
+use crate::error::{Code, Failure, Result};
+
+#[derive(Debug, Args)]
+pub struct KeygenArgs {
+    /// Write the identity to this file (created 0600; an existing file is not overwritten)
+    #[arg(short = 'o', long, value_name = "FILE")]
+    pub output: Option<PathBuf>,
+}
+
+pub fn run(args: KeygenArgs) -> Result<()> {
+    let (secret, public) = crate::keys::age::keygen();
+    let created = crate::sopsfile::now_rfc3339();
+    let mut text = zeroize::Zeroizing::new(format!("# created: {created}\n# public key: {public}\n"));
+    text.push_str(&secret);
+    text.push('\n');
+    match &args.output {
+        Some(path) => {
+            let fail = |e: std::io::Error| Failure::new(Code::CouldNotWriteOutput, format!("{}: {e}", path.display()));
+            let mut opts = std::fs::OpenOptions::new();
+            opts.write(true).create_new(true);
+            #[cfg(unix)]
+            {
+                use std::os::unix::fs::OpenOptionsExt;
+                opts.mode(0o600);
+            }
+            let mut f = opts.open(path).map_err(|e| {
+                if e.kind() == std::io::ErrorKind::AlreadyExists {
+                    Failure::new(Code::CouldNotWriteOutput, format!("{}: file exists; not overwriting an identity", path.display()))
+                } else {
+                    fail(e)
+                }
+            })?;
+            f.write_all(text.as_bytes()).and_then(|_| f.sync_all()).map_err(fail)?;
+        }
+        None => {
+            let _ = std::io::stdout().write_all(text.as_bytes());
+        }
+    }
+    eprintln!("Public key: {public}");
+    Ok(())
+}

@@ -1,0 +1,96 @@
+//! The command line: clap definitions (the single source of help, man page and completions)
+//! and the dispatch from a parsed command to its module.
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand};
+
+use crate::error::Failure;
+use crate::format::Kind;
+
+pub mod completions;
+pub mod decrypt;
+pub mod encrypt;
+pub mod filestatus;
+pub mod io;
+pub mod keygen;
+pub mod keys;
+
+/// Keep secrets in git safely: encrypt the values of YAML, JSON, TOML, dotenv and INI files
+/// (and whole binary files), SOPS-compatible and lossless.
+#[derive(Debug, Parser)]
+#[command(name = "veil", version, propagate_version = true, max_term_width = 100)]
+pub struct Cli {
+    /// Path of the configuration file (default: `.sops.yaml` in the current directory or a parent)
+    #[arg(long, global = true, env = "SOPS_CONFIG", value_name = "PATH")]
+    pub config: Option<PathBuf>,
+
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Encrypt a file's values (stdout unless -i or --output)
+    Encrypt(encrypt::EncryptArgs),
+    /// Decrypt a file (stdout unless -i or --output)
+    Decrypt(decrypt::DecryptArgs),
+    /// Generate an age identity (X25519); the public key goes to stderr
+    Keygen(keygen::KeygenArgs),
+    /// Tell whether a file is encrypted, as JSON: {"encrypted":true}
+    Filestatus(filestatus::FilestatusArgs),
+    /// Print a shell completion script
+    Completions(completions::CompletionsArgs),
+}
+
+/// Options shared by the commands that read one file and write one.
+#[derive(Debug, Args, Clone)]
+pub struct FileIo {
+    /// The file to read; `-` or nothing reads standard input
+    #[arg(value_name = "FILE")]
+    pub file: Option<PathBuf>,
+
+    /// Write the result back to FILE (atomically)
+    #[arg(short = 'i', long, conflicts_with = "output")]
+    pub in_place: bool,
+
+    /// Write the result to this file (atomically) instead of standard output
+    #[arg(long, value_name = "FILE")]
+    pub output: Option<PathBuf>,
+
+    /// Format of the input (default: from the file extension; unknown extensions are binary)
+    #[arg(long, value_enum, value_name = "TYPE")]
+    pub input_type: Option<Kind>,
+
+    /// Format of the output (default: from the file extension)
+    #[arg(long, value_enum, value_name = "TYPE")]
+    pub output_type: Option<Kind>,
+
+    /// File name used to detect the format and to match creation rules when reading stdin
+    #[arg(long, value_name = "NAME")]
+    pub filename_override: Option<PathBuf>,
+}
+
+/// Runs a parsed command line.
+pub fn run(cli: Cli) -> Result<(), Failure> {
+    let config = cli.config.as_deref();
+    match cli.command {
+        Command::Encrypt(a) => encrypt::run(a, config),
+        Command::Decrypt(a) => decrypt::run(a),
+        Command::Keygen(a) => keygen::run(a),
+        Command::Filestatus(a) => filestatus::run(a),
+        Command::Completions(a) => completions::run(a),
+    }
+}
+
+/// Parses the process arguments, runs the command and returns the exit code.
+pub fn main() -> i32 {
+    let cli = Cli::parse();
+    match run(cli) {
+        Ok(()) => 0,
+        Err(f) => {
+            eprintln!("veil: {}", crate::cli::io::sanitize(&f.message));
+            f.code as i32
+        }
+    }
+}

@@ -1,0 +1,273 @@
+//! `.sops.yaml` (spec §11): found by walking up from the current directory, or given with
+//! `--config` / `SOPS_CONFIG`; the first creation rule whose `path_regex` matches a file supplies
+//! its recipients, key groups and selection rule.
+
+use std::path::{Path, PathBuf};
+
+use regex::Regex;
+use serde::Deserialize;
+use serde_json::Value;
+
+use crate::error::{Code, Failure, Result};
+use crate::format::{Kind, node_to_value};
+
+/// A comma-separated string or a YAML list of strings.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(untagged)]
+pub enum StringList {
+    #[default]
+    None,
+    One(String),
+    Many(Vec<String>),
+}
+
+impl StringList {
+    pub fn items(&self) -> Vec<String> {
+        match self {
+            StringList::None => Vec::new(),
+            StringList::One(s) => s.split(',').map(str::trim).filter(|s| !s.is_empty()).map(String::from).collect(),
+            StringList::Many(v) => v.iter().flat_map(|s| s.split(',')).map(str::trim).filter(|s| !s.is_empty()).map(String::from).collect(),
+        }
+    }
+}
+
+/// One key group of a creation rule.
+#[derive(Debug, Clone, Default, Deserialize)]
+pub struct GroupConfig {
+    #[serde(default)]
+    pub age: StringList,
+    #[serde(default)]
+    pub pgp: StringList,
+    #[serde(default)]
+    pub kms: Vec<Value>,
+    #[serde(default)]
+    pub gcp_kms: Vec<Value>,
+    #[serde(default)]
+    pub azure_keyvault: Vec<Value>,
+    #[serde(default)]
+    pub hc_vault: Vec<Value>,
+    #[serde(default)]
+    pub merge: Vec<GroupConfig>,
+}
+
+impl GroupConfig {
+    /// The age recipients of this group and of its merged groups, without duplicates.
+    pub fn age_recipients(&self) -> Vec<String> {
+        let mut out: Vec<String> = Vec::new();
+        for r in self.age.items().into_iter().chain(self.merge.iter().flat_map(|g| g.age_recipients())) {
+            if !out.contains(&r) {
+                out.push(r);
+            }
+        }
+        out
+    }
+
+    fn unsupported(&self) -> Vec<&'static str> {
+        let mut out = Vec::new();
+        if !self.pgp.items().is_empty() {
+            out.push("pgp");
+        }
+        if !self.kms.is_empty() {
+            out.push("kms");
+        }
+        if !self.gcp_kms.is_empty() {
+            out.push("gcp_kms");
+        }
+        if !self.azure_keyvault.is_empty() {
+            out.push("azure_keyvault");
+        }
+        if !self.hc_vault.is_empty() {
+            out.push("hc_vault");
+        }
+        out.extend(self.merge.iter().flat_map(|g| g.unsupported()));
+        out
+    }
+}
+
+#[derive(Debug, Clone, Default, Deserialize)]
+pub struct CreationRule {
+    #[serde(default)]
+    pub path_regex: Option<String>,
+    #[serde(default)]
+    pub age: StringList,
+    #[serde(default)]
+    pub pgp: StringList,
+    #[serde(default)]
+    pub kms: StringList,
+    #[serde(default)]
+    pub gcp_kms: StringList,
+    #[serde(default)]
+    pub azure_keyvault: StringList,
+    #[serde(default)]
+    pub hc_vault_transit_uri: StringList,
+    #[serde(default)]
+    pub key_groups: Vec<GroupConfig>,
+    #[serde(default)]
+    pub shamir_threshold: Option<u32>,
+    #[serde(default)]
+    pub unencrypted_suffix: Option<String>,
+    #[serde(default)]
+    pub encrypted_suffix: Option<String>,
+    #[serde(default)]
+    pub unencrypted_regex: Option<String>,
+    #[serde(default)]
+    pub encrypted_regex: Option<String>,
+    #[serde(default)]
+    pub unencrypted_comment_regex: Option<String>,
+    #[serde(default)]
+    pub encrypted_comment_regex: Option<String>,
+    #[serde(default)]
+    pub mac_only_encrypted: Option<bool>,
+}
+
+impl CreationRule {
+    /// The key groups this rule implies: `key_groups` when present, else one group of the
+    /// per-type fields.
+    pub fn groups(&self) -> Vec<GroupConfig> {
+        if !self.key_groups.is_empty() {
+            return self.key_groups.clone();
+        }
+        vec![GroupConfig { age: self.age.clone(), pgp: self.pgp.clone(), ..Default::default() }]
+    }
+
+    /// Key types in the rule that veil cannot use yet.
+    pub fn unsupported_key_types(&self) -> Vec<&'static str> {
+        let mut out: Vec<&'static str> = self.groups().iter().flat_map(|g| g.unsupported()).collect();
+        for (name, list) in [
+            ("kms", &self.kms),
+            ("gcp_kms", &self.gcp_kms),
+            ("azure_keyvault", &self.azure_keyvault),
+            ("hc_vault_transit_uri", &self.hc_vault_transit_uri),
+        ] {
+            if !list.items().is_empty() {
+                out.push(name);
+            }
+        }
+        out.sort_unstable();
+        out.dedup();
+        out
+    }
+
+    /// The selection rule fields that are set, as `(field, value)`.
+    pub fn rule_fields(&self) -> Vec<(&'static str, String)> {
+        [
+            ("unencrypted_suffix", &self.unencrypted_suffix),
+            ("encrypted_suffix", &self.encrypted_suffix),
+            ("unencrypted_regex", &self.unencrypted_regex),
+            ("encrypted_regex", &self.encrypted_regex),
+            ("unencrypted_comment_regex", &self.unencrypted_comment_regex),
+            ("encrypted_comment_regex", &self.encrypted_comment_regex),
+        ]
+        .into_iter()
+        .filter_map(|(f, v)| v.as_ref().filter(|s| !s.is_empty()).map(|v| (f, v.clone())))
+        .collect()
+    }
+}
+
+#[derive(Debug, Clone, Default, Deserialize)]
+pub struct ConfigFile {
+    #[serde(default)]
+    pub creation_rules: Vec<CreationRule>,
+    #[serde(default)]
+    pub stores: Value,
+}
+
+/// A loaded configuration and where it came from.
+#[derive(Debug, Clone)]
+pub struct Config {
+    pub path: PathBuf,
+    pub file: ConfigFile,
+}
+
+/// How a rule was chosen, for `config explain` and error messages.
+#[derive(Debug, Clone)]
+pub struct RuleMatch<'a> {
+    pub index: usize,
+    pub rule: &'a CreationRule,
+    /// The path the regexes were matched against.
+    pub matched_path: String,
+}
+
+impl Config {
+    /// Finds the configuration: `explicit` (from `--config` / `SOPS_CONFIG`) or `.sops.yaml` in
+    /// `start` or one of its parents (at most 100 levels).
+    pub fn find(explicit: Option<&Path>, start: &Path) -> Result<Option<Config>> {
+        if let Some(p) = explicit {
+            return Config::load(p).map(Some);
+        }
+        let mut dir = Some(start);
+        for _ in 0..100 {
+            let Some(d) = dir else { break };
+            let candidate = d.join(".sops.yaml");
+            if candidate.is_file() {
+                return Config::load(&candidate).map(Some);
+            }
+            dir = d.parent();
+        }
+        Ok(None)
+    }
+
+    pub fn load(path: &Path) -> Result<Config> {
+        let bytes = std::fs::read(path)
+            .map_err(|e| Failure::new(Code::ConfigError, format!("{}: cannot read config file: {e}", path.display())))?;
+        Config::parse(path, bytes)
+    }
+
+    pub fn parse(path: &Path, bytes: Vec<u8>) -> Result<Config> {
+        let bad = |msg: String| Failure::new(Code::ConfigError, format!("{}: {msg}", path.display()));
+        let doc = Kind::Yaml.store().parse(bytes).map_err(|e| bad(e.to_string()))?;
+        let value = doc.docs.first().map(node_to_value).unwrap_or(Value::Null);
+        let value = if value.is_null() { Value::Object(Default::default()) } else { value };
+        let file: ConfigFile = serde_json::from_value(value).map_err(|e| bad(format!("invalid configuration: {e}")))?;
+        for (i, r) in file.creation_rules.iter().enumerate() {
+            if let Some(re) = &r.path_regex {
+                Regex::new(re).map_err(|e| bad(format!("creation rule {}: invalid path_regex: {e}", i + 1)))?;
+            }
+            if r.rule_fields().len() > 1 {
+                return Err(Failure::new(
+                    Code::ConflictingParameters,
+                    format!("{}: creation rule {} sets more than one selection rule", path.display(), i + 1),
+                ));
+            }
+        }
+        Ok(Config { path: path.to_path_buf(), file })
+    }
+
+    /// The directory the rules' paths are relative to.
+    pub fn dir(&self) -> PathBuf {
+        let abs = std::path::absolute(&self.path).unwrap_or_else(|_| self.path.clone());
+        abs.parent().map(Path::to_path_buf).unwrap_or_default()
+    }
+
+    /// The first creation rule that matches `file` (spec §11.2). `Ok(None)` when the config has
+    /// no creation rules at all; an error when rules exist but none matches.
+    pub fn rule_for(&self, file: &Path) -> Result<Option<RuleMatch<'_>>> {
+        if self.file.creation_rules.is_empty() {
+            return Ok(None);
+        }
+        let matched_path = self.relative_path(file);
+        for (index, rule) in self.file.creation_rules.iter().enumerate() {
+            let hit = match rule.path_regex.as_deref() {
+                None | Some("") => true,
+                Some(re) => Regex::new(re).map(|r| r.is_match(&matched_path)).unwrap_or(false),
+            };
+            if hit {
+                return Ok(Some(RuleMatch { index, rule, matched_path }));
+            }
+        }
+        Err(Failure::new(
+            Code::ConfigError,
+            format!("no matching creation rules found in {} for {}", self.path.display(), matched_path),
+        ))
+    }
+
+    /// The file's absolute path with the config directory prefix removed (spec §11.2).
+    pub fn relative_path(&self, file: &Path) -> String {
+        let abs = std::path::absolute(file).unwrap_or_else(|_| file.to_path_buf());
+        let dir = self.dir();
+        match abs.strip_prefix(&dir) {
+            Ok(rel) => rel.to_string_lossy().into_owned(),
+            Err(_) => abs.to_string_lossy().into_owned(),
+        }
+    }
+}

@@ -1,0 +1,93 @@
+//! Failures as the command line reports them: one line of text and an exit code per failure
+//! class. The codes follow sops where scripts rely on them (spec §13).
+
+use std::fmt;
+
+/// Exit codes. sops's numbers are kept for the classes sops has.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Code {
+    /// Generic error (bad metadata, unsupported input, …).
+    Generic = 1,
+    /// The input could not be read or parsed.
+    CouldNotReadInput = 2,
+    /// The output could not be written.
+    CouldNotWriteOutput = 3,
+    /// `.sops.yaml` could not be read or has no matching rule.
+    ConfigError = 5,
+    /// `set`: invalid value or path format.
+    InvalidSetFormat = 7,
+    /// Flags that cannot be used together.
+    ConflictingParameters = 8,
+    /// A value could not be encrypted (e.g. a comment rule conflict).
+    EncryptingTree = 23,
+    /// A value could not be decrypted (wrong additional data, corrupt ciphertext).
+    DecryptingTree = 25,
+    /// Keys of a file that does not exist cannot be changed.
+    CannotChangeKeysOfNonexistentFile = 49,
+    /// The MAC does not match, cannot be decrypted or is missing.
+    MacMismatch = 51,
+    /// An `--extract` / `set` path is malformed or missing.
+    InvalidTreePath = 91,
+    /// The input has no document.
+    NoDocument = 92,
+    /// No file was given, or it does not exist.
+    NoFile = 100,
+    /// No recipient to encrypt to.
+    NoEncryptionKey = 111,
+    /// No identity could recover the data key.
+    CouldNotRetrieveKey = 128,
+    /// `edit`: the file was not modified.
+    NotModified = 200,
+    /// `edit`: no editor found.
+    NoEditor = 201,
+    /// `encrypt`: the file is already encrypted.
+    AlreadyEncrypted = 203,
+}
+
+/// A failure: what happened (one line, no secret) and its exit code.
+#[derive(Debug)]
+pub struct Failure {
+    pub code: Code,
+    pub message: String,
+}
+
+impl Failure {
+    pub fn new(code: Code, message: impl Into<String>) -> Failure {
+        Failure { code, message: message.into() }
+    }
+}
+
+impl fmt::Display for Failure {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.message)
+    }
+}
+
+impl std::error::Error for Failure {}
+
+pub type Result<T> = std::result::Result<T, Failure>;
+
+/// Adds a code and context to any error.
+pub trait Context<T> {
+    fn code(self, code: Code, context: impl FnOnce() -> String) -> Result<T>;
+}
+
+impl<T, E: fmt::Display> Context<T> for std::result::Result<T, E> {
+    fn code(self, code: Code, context: impl FnOnce() -> String) -> Result<T> {
+        self.map_err(|e| Failure::new(code, format!("{}: {e}", context())))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn codes_match_sops() {
+        assert_eq!(Code::MacMismatch as i32, 51);
+        assert_eq!(Code::CouldNotRetrieveKey as i32, 128);
+        assert_eq!(Code::AlreadyEncrypted as i32, 203);
+        assert_eq!(Code::NoFile as i32, 100);
+        assert_eq!(Code::DecryptingTree as i32, 25);
+    }
+}
