@@ -1,1 +1,4 @@
 //! veil: keep secrets in git safely.
+
+pub mod crypto;
+pub mod keys;
