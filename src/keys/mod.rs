@@ -1,1 +1,5 @@
-//! keys
+//! Master keys that wrap the sops data key.
+
+pub mod age;
+pub mod identities;
+pub mod pq;
