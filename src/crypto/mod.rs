@@ -1,3 +1,6 @@
-//! Value cipher, MAC, data key and Shamir sharing.
+//! Cryptographic building blocks: the value cipher, the MAC, the data key and Shamir sharing.
+
 pub mod cipher;
+pub mod datakey;
 pub mod mac;
+pub mod shamir;

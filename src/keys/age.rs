@@ -1,0 +1,243 @@
+//! age master keys: recipients, wrapping the data key (or a Shamir share) as a
+//! single-recipient armored age file, and unwrapping it with the discovered identities.
+
+use std::fmt;
+use std::io::{Read, Write};
+use std::str::FromStr;
+
+use age::armor::{ArmoredReader, ArmoredWriter, Format};
+use age::secrecy::ExposeSecret;
+use zeroize::Zeroizing;
+
+use super::pq::{PqIdentity, PqRecipient};
+
+pub use super::identities::{Env, Identities, PassphrasePrompt};
+
+/// Errors of the age key layer. Messages never contain secret key material.
+#[derive(Debug, thiserror::Error)]
+pub enum KeyError {
+    #[error("invalid age recipient {recipient:?}: {reason}")]
+    InvalidRecipient { recipient: String, reason: String },
+    #[error("{source_name}: line {line}: {reason}")]
+    InvalidIdentity {
+        source_name: String,
+        line: usize,
+        reason: String,
+    },
+    #[error("{source_name}: {reason}")]
+    Source { source_name: String, reason: String },
+    #[error("malformed age data: {0}")]
+    Malformed(String),
+    #[error("age encryption failed: {0}")]
+    Encrypt(String),
+}
+
+/// An age recipient as written in sops metadata (`recipient:`), with the parsed key.
+///
+/// The original (trimmed) string is kept verbatim for the metadata, including an SSH comment.
+#[derive(Clone)]
+pub enum AgeRecipient {
+    /// `age1…`: native X25519.
+    X25519(String, age::x25519::Recipient),
+    /// `age1pq1…`: ML-KEM-768 + X25519 hybrid (`mlkem768x25519` stanza).
+    MlKem768X25519(String, PqRecipient),
+    /// `ssh-ed25519 AAAA… [comment]`.
+    SshEd25519(String, age::ssh::Recipient),
+    /// `ssh-rsa AAAA… [comment]`.
+    SshRsa(String, age::ssh::Recipient),
+}
+
+impl AgeRecipient {
+    /// Parses one recipient; surrounding whitespace is removed.
+    pub fn parse(s: &str) -> Result<Self, KeyError> {
+        let s = s.trim();
+        let invalid = |reason: &str| KeyError::InvalidRecipient {
+            recipient: s.to_string(),
+            reason: reason.to_string(),
+        };
+        if s.is_empty() {
+            return Err(invalid("empty recipient"));
+        }
+        let lower = s.to_ascii_lowercase();
+        if lower.starts_with("age1pq1") {
+            let key = PqRecipient::parse(s).map_err(|e| invalid(&e.to_string()))?;
+            return Ok(AgeRecipient::MlKem768X25519(s.to_string(), key));
+        }
+        if lower.starts_with("age1") {
+            // The Bech32 data alphabet has no '1': a second one means an `age1NAME1…` plugin.
+            if lower[4..].contains('1') {
+                return Err(invalid(
+                    "age plugin recipients are not supported (only X25519, post-quantum and SSH recipients)",
+                ));
+            }
+            let key = age::x25519::Recipient::from_str(s).map_err(|e| invalid(e))?;
+            return Ok(AgeRecipient::X25519(s.to_string(), key));
+        }
+        if s.starts_with("ssh-ed25519 ") || s.starts_with("ssh-rsa ") {
+            let key =
+                age::ssh::Recipient::from_str(s).map_err(|e| invalid(&ssh_parse_reason(&e)))?;
+            return Ok(match key {
+                age::ssh::Recipient::SshEd25519(..) => AgeRecipient::SshEd25519(s.to_string(), key),
+                age::ssh::Recipient::SshRsa(..) => AgeRecipient::SshRsa(s.to_string(), key),
+            });
+        }
+        if s.starts_with("ssh-") || s.starts_with("ecdsa-") || s.starts_with("sk-") {
+            return Err(invalid(
+                "unsupported SSH key type (only ssh-ed25519 and ssh-rsa)",
+            ));
+        }
+        if lower.starts_with("age-secret-key-") {
+            // Never echo a secret key back.
+            return Err(KeyError::InvalidRecipient {
+                recipient: "AGE-SECRET-KEY-…".to_string(),
+                reason: "this is a secret identity, not a public recipient".to_string(),
+            });
+        }
+        Err(invalid(
+            "expected an age recipient (age1…, age1pq1…) or an SSH public key (ssh-ed25519 …, ssh-rsa …)",
+        ))
+    }
+
+    /// Parses a comma-separated list (`--age a,b,c`); empty items are ignored.
+    pub fn parse_list(s: &str) -> Result<Vec<Self>, KeyError> {
+        s.split(',')
+            .map(str::trim)
+            .filter(|item| !item.is_empty())
+            .map(Self::parse)
+            .collect()
+    }
+
+    /// The recipient string exactly as given (trimmed), for the metadata.
+    pub fn as_str(&self) -> &str {
+        match self {
+            AgeRecipient::X25519(s, _)
+            | AgeRecipient::MlKem768X25519(s, _)
+            | AgeRecipient::SshEd25519(s, _)
+            | AgeRecipient::SshRsa(s, _) => s,
+        }
+    }
+
+    /// Short name of the recipient kind (the age stanza type).
+    pub fn kind(&self) -> &'static str {
+        match self {
+            AgeRecipient::X25519(..) => "X25519",
+            AgeRecipient::MlKem768X25519(..) => "mlkem768x25519",
+            AgeRecipient::SshEd25519(..) => "ssh-ed25519",
+            AgeRecipient::SshRsa(..) => "ssh-rsa",
+        }
+    }
+
+    fn as_age(&self) -> &dyn age::Recipient {
+        match self {
+            AgeRecipient::X25519(_, k) => k,
+            AgeRecipient::MlKem768X25519(_, k) => k,
+            AgeRecipient::SshEd25519(_, k) | AgeRecipient::SshRsa(_, k) => k,
+        }
+    }
+}
+
+fn ssh_parse_reason(e: &age::ssh::ParseRecipientKeyError) -> String {
+    match e {
+        age::ssh::ParseRecipientKeyError::Ignore => "ignored SSH key".to_string(),
+        age::ssh::ParseRecipientKeyError::Invalid(r) => (*r).to_string(),
+        age::ssh::ParseRecipientKeyError::RsaModulusTooLarge => "RSA modulus too large".to_string(),
+        age::ssh::ParseRecipientKeyError::RsaModulusTooSmall => "RSA modulus too small".to_string(),
+        age::ssh::ParseRecipientKeyError::Unsupported(t) => format!("unsupported SSH key type {t}"),
+        _ => "invalid SSH public key".to_string(),
+    }
+}
+
+impl FromStr for AgeRecipient {
+    type Err = KeyError;
+    fn from_str(s: &str) -> Result<Self, KeyError> {
+        Self::parse(s)
+    }
+}
+
+impl fmt::Display for AgeRecipient {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl fmt::Debug for AgeRecipient {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "AgeRecipient({}: {})", self.kind(), self.as_str())
+    }
+}
+
+impl PartialEq for AgeRecipient {
+    fn eq(&self, other: &Self) -> bool {
+        self.as_str() == other.as_str()
+    }
+}
+impl Eq for AgeRecipient {}
+
+/// Encrypts `secret` (the 32-byte data key or a 33-byte Shamir share) to one recipient as an
+/// armored age v1 file, as sops writes it (`-----BEGIN AGE ENCRYPTED FILE-----\n`, 64-column
+/// base64, `-----END AGE ENCRYPTED FILE-----\n`).
+pub fn wrap(recipient: &AgeRecipient, secret: &[u8]) -> Result<String, KeyError> {
+    let enc_err = |e: &dyn fmt::Display| KeyError::Encrypt(e.to_string());
+    let encryptor = age::Encryptor::with_recipients(std::iter::once(recipient.as_age()))
+        .map_err(|e| enc_err(&e))?;
+    let mut out = Vec::with_capacity(512);
+    let armored =
+        ArmoredWriter::wrap_output(&mut out, Format::AsciiArmor).map_err(|e| enc_err(&e))?;
+    let mut writer = encryptor.wrap_output(armored).map_err(|e| enc_err(&e))?;
+    writer.write_all(secret).map_err(|e| enc_err(&e))?;
+    writer
+        .finish()
+        .and_then(|armored| armored.finish())
+        .map_err(|e| enc_err(&e))?;
+    let mut text = String::from_utf8(out).map_err(|e| enc_err(&e))?;
+    if !text.ends_with('\n') {
+        text.push('\n');
+    }
+    Ok(text)
+}
+
+/// Decrypts an (armored or binary) age file with the given identities.
+///
+/// `Ok(None)` when no identity matches a stanza; `Err` for malformed input.
+pub(crate) fn decrypt_with(
+    enc: &[u8],
+    identities: &[&dyn age::Identity],
+) -> Result<Option<Zeroizing<Vec<u8>>>, KeyError> {
+    if enc.is_empty() {
+        return Err(KeyError::Malformed("empty age ciphertext".to_string()));
+    }
+    let reader = ArmoredReader::new(enc);
+    let decryptor = age::Decryptor::new(reader).map_err(|e| KeyError::Malformed(e.to_string()))?;
+    if identities.is_empty() {
+        return Ok(None);
+    }
+    match decryptor.decrypt(identities.iter().copied()) {
+        Ok(mut stream) => {
+            let mut plain = Zeroizing::new(Vec::with_capacity(64));
+            stream
+                .read_to_end(&mut plain)
+                .map_err(|e| KeyError::Malformed(format!("age payload: {e}")))?;
+            Ok(Some(plain))
+        }
+        Err(age::DecryptError::NoMatchingKeys) => Ok(None),
+        Err(e) => Err(KeyError::Malformed(e.to_string())),
+    }
+}
+
+/// A new X25519 identity: (`AGE-SECRET-KEY-1…`, `age1…`).
+///
+/// The CLI builds the age-keygen style file (`# created:`, `# public key:` lines) from these.
+pub fn keygen() -> (Zeroizing<String>, String) {
+    let identity = age::x25519::Identity::generate();
+    let secret = Zeroizing::new(identity.to_string().expose_secret().to_string());
+    (secret, identity.to_public().to_string())
+}
+
+/// A new post-quantum hybrid identity: (`AGE-SECRET-KEY-PQ-1…`, `age1pq1…`).
+pub fn keygen_pq() -> (Zeroizing<String>, String) {
+    let identity = PqIdentity::generate();
+    (
+        identity.to_secret_string(),
+        identity.to_public().to_string(),
+    )
+}

@@ -1,0 +1,563 @@
+//! Discovery of age identities (sops spec §8.2): SSH keys, `SOPS_AGE_KEY*` variables,
+//! key commands and the default `keys.txt`, all combined.
+
+use std::collections::HashMap;
+use std::fmt;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+use std::str::FromStr;
+use std::sync::Arc;
+
+use age::secrecy::SecretString;
+use zeroize::Zeroizing;
+
+use super::age::{KeyError, decrypt_with};
+use super::pq::PqIdentity;
+
+/// Asks the user for a passphrase; gets a description such as
+/// `Enter passphrase for identity file /path`. `None` = no passphrase available.
+pub type PassphrasePrompt = Arc<dyn Fn(&str) -> Option<Zeroizing<String>> + Send + Sync>;
+
+type BoxedIdentity = Box<dyn age::Identity + Send + Sync>;
+
+const ENV_SSH_KEY_FILE: &str = "SOPS_AGE_SSH_PRIVATE_KEY_FILE";
+const ENV_SSH_KEY_CMD: &str = "SOPS_AGE_SSH_PRIVATE_KEY_CMD";
+const ENV_KEY: &str = "SOPS_AGE_KEY";
+const ENV_KEY_FILE: &str = "SOPS_AGE_KEY_FILE";
+const ENV_KEY_CMD: &str = "SOPS_AGE_KEY_CMD";
+const ENV_RECIPIENT: &str = "SOPS_AGE_RECIPIENT";
+
+/// Environment variables discovery reads.
+const VARS: &[&str] = &[
+    ENV_SSH_KEY_FILE,
+    ENV_SSH_KEY_CMD,
+    ENV_KEY,
+    ENV_KEY_FILE,
+    ENV_KEY_CMD,
+    "XDG_CONFIG_HOME",
+    "APPDATA",
+    "HOME",
+];
+
+/// The slice of the process environment that identity discovery depends on.
+///
+/// Built with [`Env::from_process`] in production and [`Env::from_vars`] in tests, so tests
+/// never touch the real HOME or environment.
+#[derive(Clone)]
+pub struct Env {
+    vars: HashMap<String, String>,
+    home: Option<PathBuf>,
+    prompt: PassphrasePrompt,
+}
+
+fn terminal_prompt(description: &str) -> Option<Zeroizing<String>> {
+    rpassword::prompt_password(format!("{description}: "))
+        .ok()
+        .map(Zeroizing::new)
+}
+
+impl Env {
+    /// The real environment; passphrases are asked on the terminal.
+    pub fn from_process() -> Self {
+        let vars = VARS
+            .iter()
+            .filter_map(|name| std::env::var(name).ok().map(|v| (name.to_string(), v)))
+            .collect();
+        Env {
+            vars,
+            home: dirs::home_dir(),
+            prompt: Arc::new(terminal_prompt),
+        }
+    }
+
+    /// An environment made of the given variables only. The home directory is taken from
+    /// `HOME` (if present); passphrase prompts return `None` until [`Env::with_prompt`].
+    pub fn from_vars<I, K, V>(vars: I) -> Self
+    where
+        I: IntoIterator<Item = (K, V)>,
+        K: Into<String>,
+        V: Into<String>,
+    {
+        let vars: HashMap<String, String> = vars
+            .into_iter()
+            .map(|(k, v)| (k.into(), v.into()))
+            .collect();
+        let home = vars
+            .get("HOME")
+            .filter(|h| !h.is_empty())
+            .map(PathBuf::from);
+        Env {
+            vars,
+            home,
+            prompt: Arc::new(|_| None),
+        }
+    }
+
+    /// Replaces the home directory.
+    pub fn with_home(mut self, home: impl Into<PathBuf>) -> Self {
+        self.home = Some(home.into());
+        self
+    }
+
+    /// Replaces the passphrase prompt.
+    pub fn with_prompt(mut self, prompt: PassphrasePrompt) -> Self {
+        self.prompt = prompt;
+        self
+    }
+
+    /// A variable's value; empty values count as unset (as in sops).
+    pub fn var(&self, name: &str) -> Option<&str> {
+        self.vars
+            .get(name)
+            .map(String::as_str)
+            .filter(|v| !v.is_empty())
+    }
+
+    /// The user's home directory, if known.
+    pub fn home(&self) -> Option<&Path> {
+        self.home.as_deref()
+    }
+
+    /// `<user config dir>/sops/age/keys.txt` (Linux: `$XDG_CONFIG_HOME` or `~/.config`;
+    /// macOS: `$XDG_CONFIG_HOME` or `~/Library/Application Support`; Windows: `%AppData%`).
+    pub fn default_keys_file(&self) -> Option<PathBuf> {
+        let config_dir = if cfg!(windows) {
+            self.var("APPDATA").map(PathBuf::from)
+        } else if let Some(xdg) = self.var("XDG_CONFIG_HOME") {
+            Some(PathBuf::from(xdg))
+        } else if cfg!(target_os = "macos") {
+            self.home
+                .as_ref()
+                .map(|h| h.join("Library").join("Application Support"))
+        } else {
+            self.home.as_ref().map(|h| h.join(".config"))
+        }?;
+        Some(config_dir.join("sops").join("age").join("keys.txt"))
+    }
+}
+
+impl fmt::Debug for Env {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let mut names: Vec<&String> = self.vars.keys().collect();
+        names.sort();
+        f.debug_struct("Env")
+            .field("vars_set", &names)
+            .field("home", &self.home)
+            .finish_non_exhaustive()
+    }
+}
+
+/// age callbacks that route passphrase requests (encrypted SSH keys) to the prompt.
+#[derive(Clone)]
+struct PromptCallbacks(PassphrasePrompt);
+
+impl age::Callbacks for PromptCallbacks {
+    fn display_message(&self, message: &str) {
+        eprintln!("{message}");
+    }
+    fn confirm(&self, _: &str, _: &str, _: Option<&str>) -> Option<bool> {
+        None
+    }
+    fn request_public_string(&self, _: &str) -> Option<String> {
+        None
+    }
+    fn request_passphrase(&self, description: &str) -> Option<SecretString> {
+        (self.0)(description).map(|p| SecretString::from(p.as_str().to_owned()))
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum CommandKind {
+    /// stdout is an unencrypted SSH private key.
+    Ssh,
+    /// stdout is age identity text.
+    Age,
+}
+
+#[derive(Clone)]
+struct KeyCommand {
+    var: &'static str,
+    argv: Vec<String>,
+    kind: CommandKind,
+}
+
+impl KeyCommand {
+    fn parse(var: &'static str, cmd: &str, kind: CommandKind) -> Result<Self, KeyError> {
+        let argv = shell_words::split(cmd).map_err(|e| KeyError::Source {
+            source_name: var.to_string(),
+            reason: format!("cannot split command: {e}"),
+        })?;
+        if argv.is_empty() {
+            return Err(KeyError::Source {
+                source_name: var.to_string(),
+                reason: "empty command".to_string(),
+            });
+        }
+        Ok(KeyCommand { var, argv, kind })
+    }
+
+    /// Runs the command (no shell) with `SOPS_AGE_RECIPIENT=<recipient>` and parses stdout.
+    fn run(
+        &self,
+        recipient: &str,
+        prompt: &PassphrasePrompt,
+    ) -> Result<Vec<BoxedIdentity>, KeyError> {
+        let source_name = format!("{} output", self.var);
+        let fail = |reason: String| KeyError::Source {
+            source_name: self.var.to_string(),
+            reason,
+        };
+        let output = Command::new(&self.argv[0])
+            .args(&self.argv[1..])
+            .env(ENV_RECIPIENT, recipient)
+            .stdin(Stdio::inherit())
+            .stderr(Stdio::inherit())
+            .output()
+            .map_err(|e| fail(format!("cannot run {:?}: {e}", self.argv[0])))?;
+        let stdout = Zeroizing::new(output.stdout);
+        if !output.status.success() {
+            return Err(fail(format!("command failed ({})", output.status)));
+        }
+        match self.kind {
+            CommandKind::Ssh => Ok(vec![load_ssh_key(&stdout, &source_name, prompt)?]),
+            CommandKind::Age => {
+                let text = std::str::from_utf8(&stdout)
+                    .map_err(|_| fail("output is not UTF-8 text".to_string()))?;
+                parse_identity_text(text, &source_name, false)
+            }
+        }
+    }
+}
+
+/// Parses one identity string (`AGE-SECRET-KEY-1…` or `AGE-SECRET-KEY-PQ-1…`).
+/// The error text never contains the input.
+fn parse_identity(s: &str) -> Result<BoxedIdentity, String> {
+    let upper_prefix = |p: &str| s.len() >= p.len() && s[..p.len()].eq_ignore_ascii_case(p);
+    if upper_prefix("AGE-SECRET-KEY-PQ-1") {
+        PqIdentity::parse(s)
+            .map(|id| Box::new(id) as BoxedIdentity)
+            .map_err(|e| e.to_string())
+    } else if upper_prefix("AGE-SECRET-KEY-1") {
+        age::x25519::Identity::from_str(s)
+            .map(|id| Box::new(id) as BoxedIdentity)
+            .map_err(|_| "invalid X25519 age identity".to_string())
+    } else if upper_prefix("AGE-PLUGIN-") {
+        Err("age plugin identities are not supported".to_string())
+    } else {
+        Err("not an age identity (expected AGE-SECRET-KEY-1… or AGE-SECRET-KEY-PQ-1…)".to_string())
+    }
+}
+
+/// Parses identity text: one identity per line (or several whitespace-separated ones when
+/// `several_per_line`), blank lines and `#` comments ignored. Lines are not trimmed.
+fn parse_identity_text(
+    text: &str,
+    source_name: &str,
+    several_per_line: bool,
+) -> Result<Vec<BoxedIdentity>, KeyError> {
+    let mut out = Vec::new();
+    for (index, line) in text.lines().enumerate() {
+        if line.is_empty() || line.starts_with('#') {
+            continue;
+        }
+        let tokens: Vec<&str> = if several_per_line {
+            line.split_whitespace().collect()
+        } else {
+            vec![line]
+        };
+        for token in tokens {
+            out.push(
+                parse_identity(token).map_err(|reason| KeyError::InvalidIdentity {
+                    source_name: source_name.to_string(),
+                    line: index + 1,
+                    reason,
+                })?,
+            );
+        }
+    }
+    Ok(out)
+}
+
+/// Loads an OpenSSH/PEM private key; encrypted keys ask for the passphrase when first used.
+fn load_ssh_key(
+    bytes: &[u8],
+    source_name: &str,
+    prompt: &PassphrasePrompt,
+) -> Result<BoxedIdentity, KeyError> {
+    let fail = |reason: &str| KeyError::Source {
+        source_name: source_name.to_string(),
+        reason: reason.to_string(),
+    };
+    let identity = age::ssh::Identity::from_buffer(bytes, Some(source_name.to_string()))
+        .map_err(|_| fail("not a valid OpenSSH/PEM private key"))?;
+    if let age::ssh::Identity::Unsupported(_) = identity {
+        return Err(fail(
+            "unsupported SSH private key (only ssh-ed25519 and ssh-rsa are supported)",
+        ));
+    }
+    Ok(Box::new(
+        identity.with_callbacks(PromptCallbacks(prompt.clone())),
+    ))
+}
+
+/// True for an age-encrypted file (binary or armored).
+fn is_age_encrypted(bytes: &[u8]) -> bool {
+    bytes.starts_with(b"age-encryption.org") || bytes.starts_with(b"-----BEGIN AGE")
+}
+
+/// Reads an identity file, decrypting it with a passphrase if it is itself age-encrypted.
+fn read_identity_file(
+    path: &Path,
+    source_name: &str,
+    prompt: &PassphrasePrompt,
+) -> Result<Vec<BoxedIdentity>, KeyError> {
+    let fail = |reason: String| KeyError::Source {
+        source_name: source_name.to_string(),
+        reason,
+    };
+    let bytes = Zeroizing::new(std::fs::read(path).map_err(|e| fail(format!("cannot read: {e}")))?);
+    let plain = if is_age_encrypted(&bytes) {
+        let passphrase = prompt(&format!(
+            "Enter passphrase for identity file {}",
+            path.display()
+        ))
+        .ok_or_else(|| {
+            fail("identity file is passphrase-protected and no passphrase was given".to_string())
+        })?;
+        let scrypt = age::scrypt::Identity::new(SecretString::from(passphrase.as_str().to_owned()));
+        match decrypt_with(&bytes, &[&scrypt]) {
+            Ok(Some(plain)) => plain,
+            Ok(None) => {
+                return Err(fail(
+                    "identity file is age-encrypted but not with a passphrase".to_string(),
+                ));
+            }
+            Err(_) => {
+                return Err(fail(
+                    "cannot decrypt passphrase-protected identity file (wrong passphrase?)"
+                        .to_string(),
+                ));
+            }
+        }
+    } else {
+        bytes
+    };
+    let text = std::str::from_utf8(&plain).map_err(|_| fail("not UTF-8 text".to_string()))?;
+    parse_identity_text(text, source_name, false)
+}
+
+fn plural(n: usize) -> &'static str {
+    if n == 1 { "identity" } else { "identities" }
+}
+
+/// All age identities available for decryption, combined from every source of spec §8.2.
+pub struct Identities {
+    identities: Vec<BoxedIdentity>,
+    commands: Vec<KeyCommand>,
+    prompt: PassphrasePrompt,
+    searched: Vec<String>,
+}
+
+impl Identities {
+    /// No identities at all.
+    pub fn empty() -> Self {
+        Identities {
+            identities: Vec::new(),
+            commands: Vec::new(),
+            prompt: Arc::new(|_| None),
+            searched: Vec::new(),
+        }
+    }
+
+    /// Looks at every source in spec order and combines what it finds.
+    ///
+    /// Configured sources (`SOPS_AGE_SSH_PRIVATE_KEY_FILE`, `SOPS_AGE_KEY`,
+    /// `SOPS_AGE_KEY_FILE`, the default `keys.txt` when present) that are unreadable or
+    /// malformed are errors naming the source and line; the default `~/.ssh` keys are
+    /// skipped (and noted in [`Identities::searched`]) when they cannot be used.
+    /// Key commands are only parsed here and run later, once per recipient.
+    pub fn discover(env: &Env) -> Result<Self, KeyError> {
+        let mut ids = Identities::empty();
+        ids.prompt = env.prompt.clone();
+        let prompt = env.prompt.clone();
+
+        // 1. SOPS_AGE_SSH_PRIVATE_KEY_FILE
+        match env.var(ENV_SSH_KEY_FILE) {
+            None => ids.note(format!("{ENV_SSH_KEY_FILE} (not set)")),
+            Some(path) => {
+                let source_name = format!("{ENV_SSH_KEY_FILE}={path}");
+                let bytes = Zeroizing::new(std::fs::read(path).map_err(|e| KeyError::Source {
+                    source_name: source_name.clone(),
+                    reason: format!("cannot read: {e}"),
+                })?);
+                ids.identities
+                    .push(load_ssh_key(&bytes, &source_name, &prompt)?);
+                ids.note(format!("{source_name} (SSH key loaded)"));
+            }
+        }
+        // 2. SOPS_AGE_SSH_PRIVATE_KEY_CMD
+        ids.add_command(env, ENV_SSH_KEY_CMD, CommandKind::Ssh)?;
+        // 3. ~/.ssh/id_ed25519, ~/.ssh/id_rsa
+        match env.home() {
+            None => ids.note("~/.ssh/id_ed25519, ~/.ssh/id_rsa (home directory unknown)".into()),
+            Some(home) => {
+                for name in ["id_ed25519", "id_rsa"] {
+                    let path = home.join(".ssh").join(name);
+                    let shown = path.display().to_string();
+                    match std::fs::read(&path) {
+                        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+                            ids.note(format!("{shown} (missing)"))
+                        }
+                        Err(e) => ids.note(format!("{shown} (unreadable: {e})")),
+                        Ok(bytes) => {
+                            let bytes = Zeroizing::new(bytes);
+                            match load_ssh_key(&bytes, &shown, &prompt) {
+                                Ok(id) => {
+                                    ids.identities.push(id);
+                                    ids.note(format!("{shown} (SSH key loaded)"));
+                                }
+                                Err(e) => ids.note(format!("{shown} (skipped: {e})")),
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        // 4. SOPS_AGE_KEY
+        match env.var(ENV_KEY) {
+            None => ids.note(format!("{ENV_KEY} (not set)")),
+            Some(value) => {
+                let found = parse_identity_text(value, ENV_KEY, true)?;
+                ids.note(format!(
+                    "{ENV_KEY} ({} {})",
+                    found.len(),
+                    plural(found.len())
+                ));
+                ids.identities.extend(found);
+            }
+        }
+        // 5. SOPS_AGE_KEY_FILE
+        match env.var(ENV_KEY_FILE) {
+            None => ids.note(format!("{ENV_KEY_FILE} (not set)")),
+            Some(path) => {
+                let source_name = format!("{ENV_KEY_FILE}={path}");
+                let found = read_identity_file(Path::new(path), &source_name, &prompt)?;
+                ids.note(format!(
+                    "{source_name} ({} {})",
+                    found.len(),
+                    plural(found.len())
+                ));
+                ids.identities.extend(found);
+            }
+        }
+        // 6. SOPS_AGE_KEY_CMD
+        ids.add_command(env, ENV_KEY_CMD, CommandKind::Age)?;
+        // 7. <config dir>/sops/age/keys.txt
+        match env.default_keys_file() {
+            None => ids.note("sops/age/keys.txt (user config directory unknown)".into()),
+            Some(path) => {
+                let shown = path.display().to_string();
+                if path.is_file() {
+                    let found = read_identity_file(&path, &shown, &prompt)?;
+                    ids.note(format!("{shown} ({} {})", found.len(), plural(found.len())));
+                    ids.identities.extend(found);
+                } else {
+                    ids.note(format!("{shown} (missing)"));
+                }
+            }
+        }
+        Ok(ids)
+    }
+
+    fn note(&mut self, entry: String) {
+        self.searched.push(entry);
+    }
+
+    fn add_command(
+        &mut self,
+        env: &Env,
+        var: &'static str,
+        kind: CommandKind,
+    ) -> Result<(), KeyError> {
+        match env.var(var) {
+            None => self.note(format!("{var} (not set)")),
+            Some(cmd) => {
+                // The command line itself is not shown: it may embed a secret.
+                self.commands.push(KeyCommand::parse(var, cmd, kind)?);
+                self.note(format!("{var} (set; run for each recipient)"));
+            }
+        }
+        Ok(())
+    }
+
+    /// Adds identities from identity text (one per line, `#` comments), e.g. a key file
+    /// given explicitly on the command line. Returns how many were added.
+    pub fn add_identity_text(&mut self, text: &str, source_name: &str) -> Result<usize, KeyError> {
+        let found = parse_identity_text(text, source_name, false)?;
+        let n = found.len();
+        self.searched
+            .push(format!("{source_name} ({n} {})", plural(n)));
+        self.identities.extend(found);
+        Ok(n)
+    }
+
+    /// Every place looked at, with what was found there (for "no identity matched" errors).
+    pub fn searched(&self) -> &[String] {
+        &self.searched
+    }
+
+    /// Number of identities loaded (not counting key commands, which run lazily).
+    pub fn len(&self) -> usize {
+        self.identities.len()
+    }
+
+    /// True when there is neither an identity nor a key command.
+    pub fn is_empty(&self) -> bool {
+        self.identities.is_empty() && self.commands.is_empty()
+    }
+
+    /// Decrypts one sops age master key: `enc` is the armored age file, `recipient` the
+    /// metadata recipient (passed to key commands as `SOPS_AGE_RECIPIENT`).
+    ///
+    /// Loaded identities are tried first; key commands are run only if none matched.
+    /// `Ok(None)` when no identity matches; `Err` for malformed input or a failing command.
+    pub fn unwrap(
+        &self,
+        recipient: &str,
+        enc: &str,
+    ) -> Result<Option<Zeroizing<Vec<u8>>>, KeyError> {
+        let enc = enc.trim().as_bytes();
+        let loaded: Vec<&dyn age::Identity> = self
+            .identities
+            .iter()
+            .map(|b| b.as_ref() as &dyn age::Identity)
+            .collect();
+        if let Some(plain) = decrypt_with(enc, &loaded)? {
+            return Ok(Some(plain));
+        }
+        for command in &self.commands {
+            let found = command.run(recipient.trim(), &self.prompt)?;
+            let refs: Vec<&dyn age::Identity> = found
+                .iter()
+                .map(|b| b.as_ref() as &dyn age::Identity)
+                .collect();
+            if let Some(plain) = decrypt_with(enc, &refs)? {
+                return Ok(Some(plain));
+            }
+        }
+        Ok(None)
+    }
+}
+
+impl fmt::Debug for Identities {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Identities")
+            .field("identities", &self.identities.len())
+            .field(
+                "commands",
+                &self.commands.iter().map(|c| c.var).collect::<Vec<_>>(),
+            )
+            .field("searched", &self.searched)
+            .finish()
+    }
+}

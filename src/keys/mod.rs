@@ -1,0 +1,6 @@
+//! Master keys that wrap the sops data key.
+
+pub mod age;
+pub mod identities;
+pub mod pq;
+pub mod groups;
