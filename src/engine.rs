@@ -206,8 +206,7 @@ impl Walker<'_> {
                     let enc =
                         cipher::encrypt_bytes(key, &iv, &plain, type_name, self.aad.as_bytes());
                     drop(plain);
-                    if let Some(span) = &leaf.span {
-                        let original = &self.doc.src[span.clone()];
+                    if let Some(original) = original_text(self.doc, leaf) {
                         let default = store.render_value(self.doc, leaf, &leaf.value);
                         if default.as_bytes() != original {
                             layout.insert(
@@ -284,8 +283,7 @@ impl Walker<'_> {
                         "comment",
                         aad.as_bytes(),
                     );
-                    if let Some(span) = &leaf.span {
-                        let original = &doc.src[span.clone()];
+                    if let Some(original) = original_text(doc, leaf) {
                         if store.render_comment(doc, leaf, &text).as_bytes() != original {
                             layout.insert(
                                 cipher::tag_of(&enc).unwrap_or_default(),
@@ -329,6 +327,19 @@ impl Walker<'_> {
         }
         self.note_comment(&text);
         Ok(())
+    }
+}
+
+/// The text a leaf had in the user's file, when it is known: the original lexeme restored from
+/// a layout record, else (for a leaf read from a plaintext source) the source text. A leaf whose
+/// value was replaced without a recorded text is written in the store's default rendering, so
+/// it needs no record.
+fn original_text<'a>(doc: &'a Document, leaf: &'a Leaf) -> Option<&'a [u8]> {
+    match (&leaf.text, &leaf.span) {
+        (Some(t), _) => Some(t.as_bytes()),
+        (None, _) if leaf.changed => None,
+        (None, Some(span)) => Some(&doc.src[span.clone()]),
+        (None, None) => None,
     }
 }
 
