@@ -26,8 +26,15 @@ pub enum WalkError {
 
 /// IVs of the values of a decrypted file, so that re-encrypting an unchanged value gives the
 /// same ciphertext (spec §2.3) and diffs stay minimal. Keyed by a hash of (path, type, plaintext).
+///
+/// An IV is only ever reused for the same (path, plaintext) it was made for — never with other
+/// additional data — and at most once per encryption, so equal values in one list do not become
+/// visibly equal.
 #[derive(Default)]
-pub struct IvCache(HashMap<[u8; 32], [u8; 32]>);
+pub struct IvCache {
+    ivs: HashMap<[u8; 32], [u8; 32]>,
+    used: std::cell::RefCell<std::collections::HashSet<[u8; 32]>>,
+}
 
 impl IvCache {
     fn key(aad: &str, type_name: &str, plain: &[u8]) -> [u8; 32] {
@@ -45,17 +52,17 @@ impl IvCache {
         if let Ok(p) = cipher::parse_enc(enc) {
             if let Ok(iv) = base64::engine::general_purpose::STANDARD.decode(p.iv) {
                 if let Ok(iv) = <[u8; 32]>::try_from(iv.as_slice()) {
-                    self.0.insert(Self::key(aad, type_name, plain), iv);
+                    self.ivs.insert(Self::key(aad, type_name, plain), iv);
                 }
             }
         }
     }
 
     fn iv_for(&self, aad: &str, type_name: &str, plain: &[u8]) -> [u8; 32] {
-        self.0
-            .get(&Self::key(aad, type_name, plain))
-            .copied()
-            .unwrap_or_else(cipher::random_iv)
+        match self.ivs.get(&Self::key(aad, type_name, plain)) {
+            Some(iv) if self.used.borrow_mut().insert(*iv) => *iv,
+            _ => cipher::random_iv(),
+        }
     }
 }
 
@@ -269,20 +276,18 @@ impl Walker<'_> {
         let aad = self.container_aad();
         let doc = self.doc;
         match &mut self.mode {
-            Mode::Encrypt { store, layout, .. } => {
+            Mode::Encrypt { store, layout, ivs } => {
                 if let Rule::UnencryptedCommentRegex(r) = self.rule {
                     if selected && r.is_match(&text) {
                         return Err(WalkError::CommentConflict { path: aad });
                     }
                 }
                 if selected && !text.is_empty() {
-                    let enc = cipher::encrypt_bytes(
-                        key,
-                        &cipher::random_iv(),
-                        text.as_bytes(),
-                        "comment",
-                        aad.as_bytes(),
-                    );
+                    let iv = ivs
+                        .map(|c| c.iv_for(&aad, "comment", text.as_bytes()))
+                        .unwrap_or_else(cipher::random_iv);
+                    let enc =
+                        cipher::encrypt_bytes(key, &iv, text.as_bytes(), "comment", aad.as_bytes());
                     if let Some(original) = original_text(doc, leaf) {
                         if store.render_comment(doc, leaf, &text).as_bytes() != original {
                             layout.insert(
@@ -294,7 +299,7 @@ impl Walker<'_> {
                     leaf.set(Scalar::Str(enc), None);
                 }
             }
-            Mode::Decrypt { layout, .. } => {
+            Mode::Decrypt { layout, ivs } => {
                 if cipher::is_encrypted(&text) {
                     // Comments are not in the MAC, and GCM authenticates the plaintext whatever path
                     // opened it, so a comment that another YAML library attached to an enclosing
@@ -309,14 +314,21 @@ impl Walker<'_> {
                         candidates.push(a);
                     }
                     let mut result = Err(CipherError::Auth);
+                    let mut opened_with = &aad;
                     for c in &candidates {
                         result = cipher::decrypt(key, &text, c.as_bytes());
                         if result.is_ok() {
+                            opened_with = c;
                             break;
                         }
                     }
-                    let (plain, _) =
-                        result.map_err(|cause| WalkError::Decrypt { path: aad, cause })?;
+                    let (plain, _) = result.map_err(|cause| WalkError::Decrypt {
+                        path: aad.clone(),
+                        cause,
+                    })?;
+                    if let (Some(ivs), Some(p)) = (ivs, plain.as_str()) {
+                        ivs.remember(opened_with, "comment", p.as_bytes(), &text);
+                    }
                     let restored = cipher::tag_of(&text).and_then(|t| layout.get(t)).cloned();
                     let s = plain.as_str().unwrap_or_default().to_string();
                     leaf.set(plain, restored);

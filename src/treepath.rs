@@ -52,7 +52,10 @@ pub fn get<'a>(root: &'a Node, steps: &[Step]) -> Result<&'a Node, PathError> {
                 Entry::Pair(key, v) if key == k => Some(v),
                 _ => None,
             }),
-            (Node::Seq(items), Step::Index(n)) => items.iter().filter(|n| !matches!(n, Node::Comment(_))).nth(*n),
+            (Node::Seq(items), Step::Index(n)) => items
+                .iter()
+                .filter(|n| !matches!(n, Node::Comment(_)))
+                .nth(*n),
             _ => None,
         };
         node = next.ok_or(PathError::Missing(i + 1))?.resolved();
@@ -68,7 +71,11 @@ mod tests {
     fn parses_components() {
         assert_eq!(
             parse(r#"["a"][0]['b c']"#).unwrap(),
-            vec![Step::Key("a".into()), Step::Index(0), Step::Key("b c".into())]
+            vec![
+                Step::Key("a".into()),
+                Step::Index(0),
+                Step::Key("b c".into())
+            ]
         );
         assert!(parse("a.b").is_err());
         assert!(parse(r#"["a""#).is_err());
@@ -118,10 +125,14 @@ pub fn set(root: &mut Node, steps: &[Step], value: Node) -> Result<SetOutcome, E
         let last = i + 1 == steps.len();
         match (node, step) {
             (Node::Map(entries), Step::Key(k)) => {
-                let pos = entries.iter().position(|e| matches!(e, Entry::Pair(key, _) if key == k));
+                let pos = entries
+                    .iter()
+                    .position(|e| matches!(e, Entry::Pair(key, _) if key == k));
                 match pos {
                     Some(p) => {
-                        let Entry::Pair(_, child) = &mut entries[p] else { unreachable!() };
+                        let Entry::Pair(_, child) = &mut entries[p] else {
+                            unreachable!()
+                        };
                         node = child;
                     }
                     None => {
@@ -131,8 +142,12 @@ pub fn set(root: &mut Node, steps: &[Step], value: Node) -> Result<SetOutcome, E
                 }
             }
             (Node::Seq(items), Step::Index(n)) => {
-                let positions: Vec<usize> =
-                    items.iter().enumerate().filter(|(_, n)| !matches!(n, Node::Comment(_))).map(|(i, _)| i).collect();
+                let positions: Vec<usize> = items
+                    .iter()
+                    .enumerate()
+                    .filter(|(_, n)| !matches!(n, Node::Comment(_)))
+                    .map(|(i, _)| i)
+                    .collect();
                 match positions.get(*n) {
                     Some(&p) => node = &mut items[p],
                     None => {
@@ -166,7 +181,9 @@ pub fn set(root: &mut Node, steps: &[Step], value: Node) -> Result<SetOutcome, E
 
 /// Removes the entry or item at `steps`.
 pub fn unset(root: &mut Node, steps: &[Step]) -> Result<(), EditError> {
-    let Some((last, parents)) = steps.split_last() else { return Err(EditError::Missing(0)) };
+    let Some((last, parents)) = steps.split_last() else {
+        return Err(EditError::Missing(0));
+    };
     let mut node = root;
     for (i, step) in parents.iter().enumerate() {
         node = match (node, step) {
@@ -177,9 +194,11 @@ pub fn unset(root: &mut Node, steps: &[Step]) -> Result<(), EditError> {
                     _ => None,
                 })
                 .ok_or(EditError::Missing(i + 1))?,
-            (Node::Seq(items), Step::Index(n)) => {
-                items.iter_mut().filter(|n| !matches!(n, Node::Comment(_))).nth(*n).ok_or(EditError::Missing(i + 1))?
-            }
+            (Node::Seq(items), Step::Index(n)) => items
+                .iter_mut()
+                .filter(|n| !matches!(n, Node::Comment(_)))
+                .nth(*n)
+                .ok_or(EditError::Missing(i + 1))?,
             (Node::Alias(_), _) => return Err(EditError::Alias(i + 1)),
             _ => return Err(EditError::Missing(i + 1)),
         };
@@ -187,7 +206,10 @@ pub fn unset(root: &mut Node, steps: &[Step]) -> Result<(), EditError> {
     let n = steps.len();
     match (node, last) {
         (Node::Map(entries), Step::Key(k)) => {
-            let p = entries.iter().position(|e| matches!(e, Entry::Pair(key, _) if key == k)).ok_or(EditError::Missing(n))?;
+            let p = entries
+                .iter()
+                .position(|e| matches!(e, Entry::Pair(key, _) if key == k))
+                .ok_or(EditError::Missing(n))?;
             entries.remove(p);
         }
         (Node::Seq(items), Step::Index(i)) => {
@@ -214,12 +236,54 @@ mod edit_tests {
     #[test]
     fn set_creates_replaces_and_appends() {
         let mut root = value_to_node(&json!({"a": {"b": 1}, "l": [1, 2]}));
-        assert_eq!(set(&mut root, &parse(r#"["a"]["b"]"#).unwrap(), value_to_node(&json!(2))).unwrap(), SetOutcome::InPlace);
-        assert_eq!(set(&mut root, &parse(r#"["a"]["b"]"#).unwrap(), value_to_node(&json!(2))).unwrap(), SetOutcome::Unchanged);
-        assert_eq!(set(&mut root, &parse(r#"["x"]["y"]"#).unwrap(), value_to_node(&json!("v"))).unwrap(), SetOutcome::Restructured);
-        assert_eq!(set(&mut root, &parse(r#"["l"][5]"#).unwrap(), value_to_node(&json!(3))).unwrap(), SetOutcome::Restructured);
-        assert_eq!(node_to_value(&root), json!({"a": {"b": 2}, "l": [1, 2, 3], "x": {"y": "v"}}));
-        assert!(set(&mut root, &parse(r#"["a"]["b"]["c"]"#).unwrap(), value_to_node(&json!(1))).is_err());
+        assert_eq!(
+            set(
+                &mut root,
+                &parse(r#"["a"]["b"]"#).unwrap(),
+                value_to_node(&json!(2))
+            )
+            .unwrap(),
+            SetOutcome::InPlace
+        );
+        assert_eq!(
+            set(
+                &mut root,
+                &parse(r#"["a"]["b"]"#).unwrap(),
+                value_to_node(&json!(2))
+            )
+            .unwrap(),
+            SetOutcome::Unchanged
+        );
+        assert_eq!(
+            set(
+                &mut root,
+                &parse(r#"["x"]["y"]"#).unwrap(),
+                value_to_node(&json!("v"))
+            )
+            .unwrap(),
+            SetOutcome::Restructured
+        );
+        assert_eq!(
+            set(
+                &mut root,
+                &parse(r#"["l"][5]"#).unwrap(),
+                value_to_node(&json!(3))
+            )
+            .unwrap(),
+            SetOutcome::Restructured
+        );
+        assert_eq!(
+            node_to_value(&root),
+            json!({"a": {"b": 2}, "l": [1, 2, 3], "x": {"y": "v"}})
+        );
+        assert!(
+            set(
+                &mut root,
+                &parse(r#"["a"]["b"]["c"]"#).unwrap(),
+                value_to_node(&json!(1))
+            )
+            .is_err()
+        );
     }
 
     #[test]
@@ -228,6 +292,9 @@ mod edit_tests {
         unset(&mut root, &parse(r#"["a"]["b"]"#).unwrap()).unwrap();
         unset(&mut root, &parse(r#"["l"][0]"#).unwrap()).unwrap();
         assert_eq!(node_to_value(&root), json!({"a": {"c": 2}, "l": [2]}));
-        assert_eq!(unset(&mut root, &parse(r#"["a"]["zz"]"#).unwrap()), Err(EditError::Missing(2)));
+        assert_eq!(
+            unset(&mut root, &parse(r#"["a"]["zz"]"#).unwrap()),
+            Err(EditError::Missing(2))
+        );
     }
 }

@@ -215,9 +215,15 @@ pub fn write_lossless(
     store.extra_edits(doc, layout, &mut edits);
     // The old metadata (of a file being re-encrypted or decrypted) goes; new metadata is
     // inserted where the store says.
-    edits.extend(doc.metadata_spans.iter().map(|r| Edit { range: r.clone(), text: String::new() }));
+    edits.extend(doc.metadata_spans.iter().map(|r| Edit {
+        range: r.clone(),
+        text: String::new(),
+    }));
     if let Some(m) = meta {
-        edits.push(Edit { range: doc.metadata_at..doc.metadata_at, text: store.render_metadata(doc, m) });
+        edits.push(Edit {
+            range: doc.metadata_at..doc.metadata_at,
+            text: store.render_metadata(doc, m),
+        });
     }
     apply_edits(&doc.src, edits)
 }
