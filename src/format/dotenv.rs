@@ -122,10 +122,12 @@ impl Store for DotenvStore {
         if !meta_pairs.is_empty() {
             // A final metadata line without a line break: the writer put a line break before
             // the block, so removing the block removes that one too.
-            if let Some(r) = meta_spans.last_mut() {
-                if r.end == doc.src.len() && !doc.src.ends_with(b"\n") && r.start > 0 {
-                    r.start -= 1;
-                }
+            if let Some(r) = meta_spans.last_mut()
+                && r.end == doc.src.len()
+                && !doc.src.ends_with(b"\n")
+                && r.start > 0
+            {
+                r.start -= 1;
             }
             let value = metadata::unflatten(&meta_pairs).map_err(|e| {
                 ParseError::new(None, format!("invalid sops metadata in dotenv file: {e}"))
