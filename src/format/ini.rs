@@ -298,8 +298,8 @@ fn read_value(
     }
     let trimmed = t.trim();
     let mut end = vs + trimmed.len();
-    if trimmed.ends_with('\\') {
-        let mut val = trimmed[..trimmed.len() - 1].to_string();
+    if let Some(head) = trimmed.strip_suffix('\\') {
+        let mut val = head.to_string();
         while let Some((_, next)) = r.line() {
             let n = next.trim();
             if n.is_empty() {
