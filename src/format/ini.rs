@@ -140,7 +140,9 @@ fn render_comment_text(text: &str) -> String {
 
 struct Section {
     name: String,
-    entries: Vec<Entry>,
+    /// Entries, each with the comments that follow it (so that a repeated key's new comment can
+    /// be put right after the key without shifting indexes).
+    entries: Vec<(Entry, Vec<Entry>)>,
     keys: HashMap<String, usize>,
     /// ini.v1's auto-increment counter for `-` keys.
     count: usize,
@@ -354,7 +356,8 @@ fn parse_ini(src: &str) -> Result<Document, ParseError> {
         if let Some(span) = span {
             let text = strip_comment_char(buf.trim()).to_string();
             if let Some(s) = sections.last_mut() {
-                s.entries.push(comment_leaf(&text, span, CTX_COMMENT_LINES));
+                s.entries
+                    .push((comment_leaf(&text, span, CTX_COMMENT_LINES), Vec::new()));
             }
         }
     }
@@ -396,10 +399,9 @@ fn parse_ini(src: &str) -> Result<Document, ParseError> {
             let comment = buf.trim();
             if !comment.is_empty() {
                 let start = pspan.map(|p| p.start).unwrap_or(ls);
-                s.entries.push(comment_leaf(
-                    strip_comment_char(comment),
-                    start..le,
-                    CTX_SECTION_COMMENT,
+                s.entries.push((
+                    comment_leaf(strip_comment_char(comment), start..le, CTX_SECTION_COMMENT),
+                    Vec::new(),
                 ));
             }
             sections.push(s);
@@ -434,29 +436,24 @@ fn parse_ini(src: &str) -> Result<Document, ParseError> {
         match section.keys.get(&kname) {
             Some(&idx) => {
                 // Overwrite in place; the earlier text survives as a raw comment.
-                if let Entry::Pair(_, Node::Scalar(old)) = &mut section.entries[idx] {
+                let slot = &mut section.entries[idx];
+                if let Entry::Pair(_, Node::Scalar(old)) = &mut slot.0 {
                     let old = std::mem::replace(old, leaf);
                     if let Some(span) = old.span.filter(|s| !s.is_empty()) {
                         let text = src[span.clone()].to_string();
-                        section.entries.push(comment_leaf(&text, span, CTX_RAW));
+                        slot.1.push(comment_leaf(&text, span, CTX_RAW));
                     }
                 }
                 if let Some(c) = comment_entry {
-                    section.entries.insert(idx + 1, c);
-                    // Later indexes moved by one.
-                    for v in section.keys.values_mut() {
-                        if *v > idx {
-                            *v += 1;
-                        }
-                    }
+                    slot.1.insert(0, c);
                 }
             }
             None => {
                 section.keys.insert(kname.clone(), section.entries.len());
-                section.entries.push(Entry::Pair(kname, Node::Scalar(leaf)));
-                if let Some(c) = comment_entry {
-                    section.entries.push(c);
-                }
+                section.entries.push((
+                    Entry::Pair(kname, Node::Scalar(leaf)),
+                    comment_entry.into_iter().collect(),
+                ));
             }
         }
     }
@@ -468,7 +465,14 @@ fn parse_ini(src: &str) -> Result<Document, ParseError> {
     let root = Node::Map(
         sections
             .into_iter()
-            .map(|s| Entry::Pair(s.name, Node::Map(s.entries)))
+            .map(|s| {
+                let entries = s
+                    .entries
+                    .into_iter()
+                    .flat_map(|(e, after)| std::iter::once(e).chain(after))
+                    .collect();
+                Entry::Pair(s.name, Node::Map(entries))
+            })
             .collect(),
     );
     let mut doc = Document::new(src.as_bytes().to_vec(), vec![root]);
