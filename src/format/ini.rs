@@ -784,6 +784,7 @@ mod tests {
         "[a]\nm = \"\"\"line1\n[not a section]\n; not a comment\nline4\"\"\"\nn = 1\n",
         "[a]\nk = v ; trailing no newline",
         "[a]\nk_unencrypted = clear\n[public_unencrypted]\n; visible\nx = y\n",
+        "[a]\nk_unencrypted = clear ; note\n; before\nk2_unencrypted = x # inline\n",
     ];
 
     #[test]
@@ -858,5 +859,17 @@ mod tests {
         let (_, keyfile) = vector_age("gen-ini");
         let got = open_with_identity(STORE, &enc, &keyfile);
         assert_eq!(got, tree(INTEROP));
+    }
+}
+#[cfg(test)]
+mod show {
+    #[test]
+    #[ignore]
+    fn show_encrypted() {
+        let src = std::fs::read(std::env::var("SHOW_FILE").unwrap()).unwrap();
+        let tk = crate::format::dotenv::testkit::vector_age("gen-ini");
+        let key = crate::format::dotenv::testkit::data_key("gen-ini");
+        let enc = crate::format::dotenv::testkit::encrypt(&super::IniStore, &src, &key, Some(tk.0));
+        println!("{}", String::from_utf8_lossy(&enc));
     }
 }
