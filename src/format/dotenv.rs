@@ -643,6 +643,24 @@ mod tests {
     }
 
     #[test]
+    fn sops_decrypts_veil_output_of_lossless_files() {
+        let (age, keyfile) = vector_age("gen-dotenv");
+        let key = data_key("gen-dotenv");
+        for f in lossless_files("env") {
+            let src = std::fs::read(&f).unwrap();
+            let enc = encrypt(STORE, &src, &key, Some(age.clone()));
+            let got = sops_decrypt("dotenv", "env", &enc, &keyfile);
+            let doc = STORE.parse(src).unwrap();
+            assert_eq!(
+                got,
+                crate::format::node_to_value(&doc.docs[0]),
+                "{}",
+                f.display()
+            );
+        }
+    }
+
+    #[test]
     fn veil_decrypts_sops_output() {
         let ((recipient, _), keyfile) = vector_age("gen-dotenv");
         let src = format!("{INTEROP}\n");
