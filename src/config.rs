@@ -134,6 +134,10 @@ pub struct CreationRule {
     pub encrypted_comment_regex: Option<String>,
     #[serde(default)]
     pub mac_only_encrypted: Option<bool>,
+    /// veil: the maximum age of a data key for files of this rule (`90d`), checked by `veil check`.
+    /// sops ignores unknown fields.
+    #[serde(default)]
+    pub max_data_key_age: Option<String>,
 }
 
 impl CreationRule {
@@ -185,15 +189,43 @@ impl CreationRule {
     }
 }
 
+/// veil's own settings, under a top-level `veil:` key that sops ignores.
+#[derive(Debug, Clone, Default, Deserialize)]
+pub struct VeilSettings {
+    /// Default maximum data-key age for `veil check` (`90d`).
+    #[serde(default)]
+    pub max_data_key_age: Option<String>,
+}
+
 #[derive(Debug, Clone, Default, Deserialize)]
 pub struct ConfigFile {
     #[serde(default)]
     pub creation_rules: Vec<CreationRule>,
     #[serde(default)]
+    pub veil: VeilSettings,
+    #[serde(default)]
     pub stores: Value,
 }
 
 /// A loaded configuration and where it came from.
+/// Parses a duration such as `90d`, `2w`, `36h` or `90` (days) into seconds.
+pub fn parse_duration(s: &str) -> Option<i64> {
+    let s = s.trim();
+    let (num, unit) = match s.char_indices().last()? {
+        (i, c) if c.is_ascii_alphabetic() => (&s[..i], c),
+        _ => (s, 'd'),
+    };
+    let n: i64 = num.trim().parse().ok().filter(|n| *n >= 0)?;
+    let secs = match unit {
+        'h' => 3600,
+        'd' => 86_400,
+        'w' => 7 * 86_400,
+        'y' => 365 * 86_400,
+        _ => return None,
+    };
+    n.checked_mul(secs)
+}
+
 #[derive(Debug, Clone)]
 pub struct Config {
     pub path: PathBuf,
