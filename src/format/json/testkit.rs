@@ -282,7 +282,7 @@ fn long_strings(doc: &Document) -> Vec<String> {
     let mut out = Vec::new();
     // Values that are also key names (or metadata words) legitimately appear in the output.
     let mut key_text = String::from(
-        "sops age enc recipient lastmodified mac version unencrypted_suffix veil_layout",
+        "sops age enc recipient lastmodified mac version unencrypted_suffix veil_layout AES256_GCM type:comment",
     );
     for d in &doc.docs {
         walk(d, &mut Vec::new(), &mut out);
