@@ -386,21 +386,34 @@ impl Builder<'_> {
             return root;
         }
         self.sections.sort_unstable();
-        // Regions sorted by start; the innermost containing region is the last one that
-        // starts before the comment and ends after it.
-        self.regions.sort_unstable_by_key(|(r, _)| r.start);
+        // Regions sorted by start, outer before inner when they start together.
+        self.regions
+            .sort_unstable_by_key(|(r, _)| (r.start, std::cmp::Reverse(r.end)));
         let mut per_container: Vec<Vec<Range<usize>>> = vec![Vec::new(); self.containers.len()];
+        // One sweep: comments come in source order; `open` holds the regions (properly nested)
+        // that start before the current comment, innermost last.
+        let mut open: Vec<(Range<usize>, usize)> = Vec::new();
+        let mut next_region = 0;
+        let mut section = 0;
+        let mut current_section = 0;
         for c in comments {
             let at = c.start;
-            let region = self.regions[..self.regions.partition_point(|(r, _)| r.start <= at)]
-                .iter()
-                .rev()
-                .find(|(r, _)| r.end > at)
-                .map(|(_, id)| *id);
-            let id = region.unwrap_or_else(|| {
-                let n = self.sections.partition_point(|(s, _)| *s <= at);
-                if n == 0 { 0 } else { self.sections[n - 1].1 }
-            });
+            while next_region < self.regions.len() && self.regions[next_region].0.start <= at {
+                let r = self.regions[next_region].clone();
+                while open.last().is_some_and(|(o, _)| o.end <= r.0.start) {
+                    open.pop();
+                }
+                open.push(r);
+                next_region += 1;
+            }
+            while open.last().is_some_and(|(o, _)| o.end <= at) {
+                open.pop();
+            }
+            while section < self.sections.len() && self.sections[section].0 <= at {
+                current_section = self.sections[section].1;
+                section += 1;
+            }
+            let id = open.last().map_or(current_section, |(_, id)| *id);
             per_container[id].push(c);
         }
         // Deepest containers first, so that inserting comments does not shift the indices on

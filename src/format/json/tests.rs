@@ -250,3 +250,26 @@ fn veil_decrypts_sops_output() {
         assert!(same(&ours, &by_sops), "case {i}");
     }
 }
+
+/// A coarse guard against quadratic behaviour in parsing and writing (debug build, so only
+/// relative timings matter; encryption is the engine's and linear).
+#[test]
+fn scales_linearly() {
+    fn time_for(n: usize) -> std::time::Duration {
+        let mut src = String::from("{\n");
+        for i in 0..n {
+            src.push_str(&format!(
+                "  \"key{i}\": {{\"a\": \"value {i}\", \"b\": [{i}, 1.5, true]}},\n"
+            ));
+        }
+        src.push_str("  \"last\": 1\n}\n");
+        let t = std::time::Instant::now();
+        let doc = JsonStore.parse(src.into_bytes()).unwrap();
+        let meta = serde_json::json!({"version": "3.11.0"});
+        let _ = write_lossless(&JsonStore, &doc, Some(&meta), &mut Layout::default());
+        t.elapsed()
+    }
+    let small = time_for(5_000);
+    let large = time_for(40_000);
+    assert!(large < small * 20, "{small:?} vs {large:?}");
+}

@@ -259,3 +259,25 @@ fn emit_from_a_tree() {
         .unwrap();
     assert!(TomlStore.emit(&with_null.docs, None).is_err());
 }
+
+/// A coarse guard against quadratic behaviour in parsing and writing (debug build, so only
+/// relative timings matter; encryption is the engine's and linear).
+#[test]
+fn scales_linearly() {
+    fn time_for(n: usize) -> std::time::Duration {
+        let mut src = String::new();
+        for i in 0..n {
+            src.push_str(&format!(
+                "# section {i}\n[t{i}]\na = \"value {i}\" # c\nb = [{i}, 1.5, true]\n"
+            ));
+        }
+        let t = std::time::Instant::now();
+        let doc = TomlStore.parse(src.into_bytes()).unwrap();
+        let meta = serde_json::json!({"version": "3.11.0"});
+        let _ = write_lossless(&TomlStore, &doc, Some(&meta), &mut Layout::default());
+        t.elapsed()
+    }
+    let small = time_for(2_000);
+    let large = time_for(16_000);
+    assert!(large < small * 20, "{small:?} vs {large:?}");
+}
