@@ -203,12 +203,21 @@ fn binary_store_file_parses() {
     }
 }
 
+/// The inline cases and the shared lossless test data.
+fn all_cases() -> Vec<String> {
+    let mut out: Vec<String> = CASES.iter().map(|s| s.to_string()).collect();
+    for f in lossless_files(&["json"]) {
+        out.push(std::fs::read_to_string(f).unwrap());
+    }
+    out
+}
+
 /// veil encrypts, the real sops decrypts.
 #[test]
 fn sops_decrypts_veil_output() {
     let (group, keyfile, key) = vector_age("gen-json-types");
     let tmp = tempfile::tempdir().unwrap();
-    for (i, src) in CASES.iter().enumerate() {
+    for (i, src) in all_cases().iter().enumerate() {
         let encrypted = roundtrip(&JsonStore, src.as_bytes(), Some(&group), &key);
         let path = tmp.path().join(format!("case{i}.json"));
         std::fs::write(&path, &encrypted).unwrap();
@@ -227,7 +236,7 @@ fn sops_decrypts_veil_output() {
 fn veil_decrypts_sops_output() {
     let (group, keyfile, _) = vector_age("gen-json-types");
     let tmp = tempfile::tempdir().unwrap();
-    for (i, src) in CASES.iter().enumerate() {
+    for (i, src) in all_cases().iter().enumerate() {
         let path = tmp.path().join(format!("plain{i}.json"));
         std::fs::write(&path, src).unwrap();
         let encrypted = sops_encrypt(&path, "json", &recipient(&group));
