@@ -62,16 +62,26 @@ struct Candidate {
 }
 
 fn git(args: &[&str], dir: &Path) -> Option<Vec<u8>> {
-    let out = std::process::Command::new("git").args(args).current_dir(dir).output().ok()?;
+    let out = std::process::Command::new("git")
+        .args(args)
+        .current_dir(dir)
+        .output()
+        .ok()?;
     out.status.success().then_some(out.stdout)
 }
 
 fn nul_list(bytes: &[u8]) -> Vec<String> {
-    bytes.split(|&b| b == 0).filter(|p| !p.is_empty()).map(|p| String::from_utf8_lossy(p).into_owned()).collect()
+    bytes
+        .split(|&b| b == 0)
+        .filter(|p| !p.is_empty())
+        .map(|p| String::from_utf8_lossy(p).into_owned())
+        .collect()
 }
 
 fn walk_dir(dir: &Path, out: &mut Vec<PathBuf>) {
-    let Ok(rd) = std::fs::read_dir(dir) else { return };
+    let Ok(rd) = std::fs::read_dir(dir) else {
+        return;
+    };
     for e in rd.flatten() {
         let p = e.path();
         let hidden = e.file_name().to_string_lossy().starts_with('.');
@@ -86,12 +96,29 @@ fn walk_dir(dir: &Path, out: &mut Vec<PathBuf>) {
 fn candidates(args: &CheckArgs, cwd: &Path, report: &mut Report) -> Vec<Candidate> {
     let mut paths: Vec<PathBuf> = Vec::new();
     if args.staged {
-        let names = git(&["diff", "--cached", "--name-only", "-z", "--diff-filter=ACMR"], cwd).unwrap_or_default();
+        let names = git(
+            &[
+                "diff",
+                "--cached",
+                "--name-only",
+                "-z",
+                "--diff-filter=ACMR",
+            ],
+            cwd,
+        )
+        .unwrap_or_default();
         let mut out = Vec::new();
         for name in nul_list(&names) {
             match git(&["show", &format!(":{name}")], cwd) {
-                Some(bytes) => out.push(Candidate { path: PathBuf::from(&name), bytes }),
-                None => report.errors.push(Violation { path: name, kind: "error", message: "cannot read the staged content".into() }),
+                Some(bytes) => out.push(Candidate {
+                    path: PathBuf::from(&name),
+                    bytes,
+                }),
+                None => report.errors.push(Violation {
+                    path: name,
+                    kind: "error",
+                    message: "cannot read the staged content".into(),
+                }),
             }
         }
         return out;
@@ -114,14 +141,23 @@ fn candidates(args: &CheckArgs, cwd: &Path, report: &mut Report) -> Vec<Candidat
     for p in paths {
         match std::fs::read(&p) {
             Ok(bytes) => out.push(Candidate { path: p, bytes }),
-            Err(e) => report.errors.push(Violation { path: p.display().to_string(), kind: "error", message: format!("cannot read: {e}") }),
+            Err(e) => report.errors.push(Violation {
+                path: p.display().to_string(),
+                kind: "error",
+                message: format!("cannot read: {e}"),
+            }),
         }
     }
     out
 }
 
 /// Leaves that `rule` selects but that are not encrypted.
-fn plaintext_leaves(node: &Node, rule: &crate::selector::Rule, path: &mut Vec<String>, out: &mut Vec<String>) {
+fn plaintext_leaves(
+    node: &Node,
+    rule: &crate::selector::Rule,
+    path: &mut Vec<String>,
+    out: &mut Vec<String>,
+) {
     match node {
         Node::Map(entries) => {
             for e in entries {
@@ -132,9 +168,14 @@ fn plaintext_leaves(node: &Node, rule: &crate::selector::Rule, path: &mut Vec<St
                 }
             }
         }
-        Node::Seq(items) => items.iter().for_each(|n| plaintext_leaves(n, rule, path, out)),
+        Node::Seq(items) => items
+            .iter()
+            .for_each(|n| plaintext_leaves(n, rule, path, out)),
         Node::Scalar(l) => {
-            let enc_or_empty = l.value.as_str().is_some_and(|s| s.is_empty() || crate::crypto::cipher::is_encrypted(s));
+            let enc_or_empty = l
+                .value
+                .as_str()
+                .is_some_and(|s| s.is_empty() || crate::crypto::cipher::is_encrypted(s));
             if !enc_or_empty && rule.encrypts(path, Vec::new) {
                 out.push(path.iter().map(|k| format!("[{k:?}]")).collect());
             }
@@ -146,24 +187,55 @@ fn plaintext_leaves(node: &Node, rule: &crate::selector::Rule, path: &mut Vec<St
 
 /// When the data key of the file at `rel` was created: veil's record, else the oldest commit in
 /// git history that already had one of the file's current master keys, else `lastmodified`.
-fn data_key_created(meta: &crate::metadata::Metadata, rel: &Path, cwd: &Path) -> Option<(i64, &'static str)> {
+fn data_key_created(
+    meta: &crate::metadata::Metadata,
+    rel: &Path,
+    cwd: &Path,
+) -> Option<(i64, &'static str)> {
     use time::format_description::well_known::Rfc3339;
-    let parse = |s: &str| time::OffsetDateTime::parse(s, &Rfc3339).ok().map(|t| t.unix_timestamp());
+    let parse = |s: &str| {
+        time::OffsetDateTime::parse(s, &Rfc3339)
+            .ok()
+            .map(|t| t.unix_timestamp())
+    };
     if let Some((_, v)) = meta.extra.iter().find(|(k, _)| k == DATA_KEY_CREATED_FIELD) {
         if let Some(t) = v.as_str().and_then(parse) {
             return Some((t, "recorded"));
         }
     }
-    let encs: Vec<&str> = meta.key_groups.iter().flat_map(|g| g.age.iter().map(|k| k.enc.as_str())).collect();
-    let log = git(&["log", "--format=%H %ct", "--", &rel.to_string_lossy()], cwd).unwrap_or_default();
+    let encs: Vec<&str> = meta
+        .key_groups
+        .iter()
+        .flat_map(|g| g.age.iter().map(|k| k.enc.as_str()))
+        .collect();
+    let log = git(
+        &["log", "--format=%H %ct", "--", &rel.to_string_lossy()],
+        cwd,
+    )
+    .unwrap_or_default();
     let mut created = None;
     for line in String::from_utf8_lossy(&log).lines() {
-        let Some((commit, ts)) = line.split_once(' ') else { continue };
-        let Some(bytes) = git(&["show", &format!("{commit}:{}", rel.to_string_lossy())], cwd) else { break };
+        let Some((commit, ts)) = line.split_once(' ') else {
+            continue;
+        };
+        let Some(bytes) = git(
+            &["show", &format!("{commit}:{}", rel.to_string_lossy())],
+            cwd,
+        ) else {
+            break;
+        };
         let kind = Kind::from_path(rel);
-        let Ok(doc) = crate::cli::decrypt::reading_store(kind).parse(bytes) else { break };
-        let Ok(old) = sopsfile::metadata_of(&doc) else { break };
-        let shares_key = old.key_groups.iter().flat_map(|g| g.age.iter()).any(|k| encs.contains(&k.enc.as_str()));
+        let Ok(doc) = crate::cli::decrypt::reading_store(kind).parse(bytes) else {
+            break;
+        };
+        let Ok(old) = sopsfile::metadata_of(&doc) else {
+            break;
+        };
+        let shares_key = old
+            .key_groups
+            .iter()
+            .flat_map(|g| g.age.iter())
+            .any(|k| encs.contains(&k.enc.as_str()));
         if !shares_key {
             break;
         }
@@ -172,7 +244,13 @@ fn data_key_created(meta: &crate::metadata::Metadata, rel: &Path, cwd: &Path) ->
     created.or_else(|| parse(&meta.lastmodified).map(|t| (t, "lastmodified")))
 }
 
-fn check_one(c: &Candidate, cfg: Option<&Config>, args: &CheckArgs, cwd: &Path, report: &mut Report) {
+fn check_one(
+    c: &Candidate,
+    cfg: Option<&Config>,
+    args: &CheckArgs,
+    cwd: &Path,
+    report: &mut Report,
+) {
     let display = c.path.display().to_string();
     if c.path.file_name().is_some_and(|n| n == ".sops.yaml") {
         return;
@@ -181,20 +259,32 @@ fn check_one(c: &Candidate, cfg: Option<&Config>, args: &CheckArgs, cwd: &Path, 
     let rule = cfg.and_then(|cfg| cfg.rule_for(&c.path).ok().flatten());
     // Only rules with a path_regex say "files here must be encrypted"; a catch-all rule just
     // names the keys to use.
-    let required = rule.as_ref().is_some_and(|m| m.rule.path_regex.as_deref().is_some_and(|r| !r.is_empty()));
+    let required = rule
+        .as_ref()
+        .is_some_and(|m| m.rule.path_regex.as_deref().is_some_and(|r| !r.is_empty()));
     let store = crate::cli::decrypt::reading_store(kind);
     let doc = match store.parse(c.bytes.clone()) {
         Ok(d) => d,
         Err(e) => {
             if required {
-                report.violations.push(Violation { path: display, kind: "not-encrypted", message: format!("matches a creation rule but is not a valid encrypted file ({e})") });
+                report.violations.push(Violation {
+                    path: display,
+                    kind: "not-encrypted",
+                    message: format!(
+                        "matches a creation rule but is not a valid encrypted file ({e})"
+                    ),
+                });
             }
             return;
         }
     };
     let Some(_) = doc.metadata else {
         if required {
-            report.violations.push(Violation { path: display, kind: "not-encrypted", message: "matches a creation rule but is not encrypted".into() });
+            report.violations.push(Violation {
+                path: display,
+                kind: "not-encrypted",
+                message: "matches a creation rule but is not encrypted".into(),
+            });
         }
         return;
     };
@@ -202,7 +292,11 @@ fn check_one(c: &Candidate, cfg: Option<&Config>, args: &CheckArgs, cwd: &Path, 
     let meta = match sopsfile::metadata_of(&doc) {
         Ok(m) => m,
         Err(f) => {
-            report.violations.push(Violation { path: display, kind: "bad-metadata", message: f.message });
+            report.violations.push(Violation {
+                path: display,
+                kind: "bad-metadata",
+                message: f.message,
+            });
             return;
         }
     };
@@ -213,7 +307,14 @@ fn check_one(c: &Candidate, cfg: Option<&Config>, args: &CheckArgs, cwd: &Path, 
             plaintext_leaves(d, &sel, &mut Vec::new(), &mut clear);
         }
         if kind != Kind::Binary && !clear.is_empty() {
-            report.violations.push(Violation { path: display.clone(), kind: "plaintext-value", message: format!("values that should be encrypted are in clear text: {}", clear.join(", ")) });
+            report.violations.push(Violation {
+                path: display.clone(),
+                kind: "plaintext-value",
+                message: format!(
+                    "values that should be encrypted are in clear text: {}",
+                    clear.join(", ")
+                ),
+            });
         }
     }
     // (b) recipients drift.
@@ -221,9 +322,21 @@ fn check_one(c: &Candidate, cfg: Option<&Config>, args: &CheckArgs, cwd: &Path, 
         if let Ok(Some(want)) = crate::cli::rotate::desired_recipients(cfg, &c.path) {
             let have = Recipients::from_metadata(&meta);
             let norm = |r: &Recipients| {
-                let mut g: Vec<Vec<String>> = r.groups.iter().map(|g| { let mut g = g.clone(); g.sort(); g }).collect();
+                let mut g: Vec<Vec<String>> = r
+                    .groups
+                    .iter()
+                    .map(|g| {
+                        let mut g = g.clone();
+                        g.sort();
+                        g
+                    })
+                    .collect();
                 g.retain(|g| !g.is_empty());
-                let t = if g.len() > 1 { Some(r.threshold.unwrap_or(g.len() as u32)) } else { None };
+                let t = if g.len() > 1 {
+                    Some(r.threshold.unwrap_or(g.len() as u32))
+                } else {
+                    None
+                };
                 (g, t)
             };
             if norm(&have) != norm(&want) {
@@ -242,7 +355,11 @@ fn check_one(c: &Candidate, cfg: Option<&Config>, args: &CheckArgs, cwd: &Path, 
                     msg.push_str("; key groups or threshold differ");
                 }
                 msg.push_str(" (run veil updatekeys)");
-                report.violations.push(Violation { path: display.clone(), kind: "recipient-drift", message: msg });
+                report.violations.push(Violation {
+                    path: display.clone(),
+                    kind: "recipient-drift",
+                    message: msg,
+                });
             }
         }
     }
@@ -254,7 +371,11 @@ fn check_one(c: &Candidate, cfg: Option<&Config>, args: &CheckArgs, cwd: &Path, 
         .or_else(|| cfg.and_then(|c| c.file.veil.max_data_key_age.clone()));
     if let Some(limit) = limit {
         match parse_duration(&limit) {
-            None => report.errors.push(Violation { path: display.clone(), kind: "error", message: format!("invalid maximum age {limit:?} (use e.g. 90d)") }),
+            None => report.errors.push(Violation {
+                path: display.clone(),
+                kind: "error",
+                message: format!("invalid maximum age {limit:?} (use e.g. 90d)"),
+            }),
             Some(max) => {
                 if let Some((created, source)) = data_key_created(&meta, &c.path, cwd) {
                     let age = time::OffsetDateTime::now_utc().unix_timestamp() - created;
@@ -273,7 +394,11 @@ fn check_one(c: &Candidate, cfg: Option<&Config>, args: &CheckArgs, cwd: &Path, 
     if args.verify {
         let keys = crate::cli::keys::identities();
         if let Err(f) = sopsfile::open(store, c.bytes.clone(), &keys, false) {
-            report.violations.push(Violation { path: display, kind: "verify-failed", message: f.message });
+            report.violations.push(Violation {
+                path: display,
+                kind: "verify-failed",
+                message: f.message,
+            });
         }
     }
 }
@@ -289,21 +414,38 @@ pub fn run(args: CheckArgs, config: Option<&Path>) -> Result<()> {
         check_one(&c, cfg.as_ref(), &args, &cwd, &mut report);
     }
     match args.format {
-        OutputFormat::Json => println!("{}", serde_json::to_string_pretty(&report).unwrap_or_default()),
+        OutputFormat::Json => println!(
+            "{}",
+            serde_json::to_string_pretty(&report).unwrap_or_default()
+        ),
         OutputFormat::Text => {
             for v in report.violations.iter().chain(report.errors.iter()) {
-                println!("{}: [{}] {}", super::io::sanitize(&v.path), v.kind, super::io::sanitize(&v.message));
+                println!(
+                    "{}: [{}] {}",
+                    super::io::sanitize(&v.path),
+                    v.kind,
+                    super::io::sanitize(&v.message)
+                );
             }
             if report.violations.is_empty() && report.errors.is_empty() {
-                eprintln!("veil check: {} encrypted file(s) checked, no violation", report.checked);
+                eprintln!(
+                    "veil check: {} encrypted file(s) checked, no violation",
+                    report.checked
+                );
             }
         }
     }
     if !report.errors.is_empty() {
-        return Err(Failure::new(Code::CheckError, format!("{} error(s) while checking", report.errors.len())));
+        return Err(Failure::new(
+            Code::CheckError,
+            format!("{} error(s) while checking", report.errors.len()),
+        ));
     }
     if !report.violations.is_empty() {
-        return Err(Failure::new(Code::Findings, format!("{} violation(s)", report.violations.len())));
+        return Err(Failure::new(
+            Code::Findings,
+            format!("{} violation(s)", report.violations.len()),
+        ));
     }
     Ok(())
 }

@@ -26,7 +26,12 @@ pub struct EditArgs {
     #[arg(long, value_enum, value_name = "TYPE")]
     pub input_type: Option<Kind>,
     /// age recipients for a new file (default: from .sops.yaml)
-    #[arg(short = 'a', long, env = "SOPS_AGE_RECIPIENTS", value_name = "RECIPIENTS")]
+    #[arg(
+        short = 'a',
+        long,
+        env = "SOPS_AGE_RECIPIENTS",
+        value_name = "RECIPIENTS"
+    )]
     pub age: Option<String>,
 }
 
@@ -36,7 +41,9 @@ fn editor() -> Result<Vec<String>> {
     for var in ["SOPS_EDITOR", "VISUAL", "EDITOR"] {
         if let Ok(v) = std::env::var(var) {
             if !v.trim().is_empty() {
-                let words = shell_words::split(&v).map_err(|e| Failure::new(Code::NoEditor, format!("${var} cannot be parsed: {e}")))?;
+                let words = shell_words::split(&v).map_err(|e| {
+                    Failure::new(Code::NoEditor, format!("${var} cannot be parsed: {e}"))
+                })?;
                 if !words.is_empty() {
                     return Ok(words);
                 }
@@ -49,7 +56,10 @@ fn editor() -> Result<Vec<String>> {
             return Ok(vec![candidate.to_string()]);
         }
     }
-    Err(Failure::new(Code::NoEditor, "no editor found: set $EDITOR (or $SOPS_EDITOR)"))
+    Err(Failure::new(
+        Code::NoEditor,
+        "no editor found: set $EDITOR (or $SOPS_EDITOR)",
+    ))
 }
 
 /// A private directory for the plaintext, preferably on tmpfs.
@@ -62,21 +72,29 @@ fn private_dir() -> Result<tempfile::TempDir> {
     bases.push(std::env::temp_dir());
     for base in bases {
         if base.is_dir() {
-            if let Ok(d) = tempfile::Builder::new().prefix("veil-edit-").tempdir_in(&base) {
+            if let Ok(d) = tempfile::Builder::new()
+                .prefix("veil-edit-")
+                .tempdir_in(&base)
+            {
                 #[cfg(unix)]
                 {
                     use std::os::unix::fs::PermissionsExt;
-                    let _ = std::fs::set_permissions(d.path(), std::fs::Permissions::from_mode(0o700));
+                    let _ =
+                        std::fs::set_permissions(d.path(), std::fs::Permissions::from_mode(0o700));
                 }
                 return Ok(d);
             }
         }
     }
-    Err(Failure::new(Code::CouldNotWriteOutput, "cannot create a private temporary directory"))
+    Err(Failure::new(
+        Code::CouldNotWriteOutput,
+        "cannot create a private temporary directory",
+    ))
 }
 
 fn write_private(path: &Path, bytes: &[u8]) -> Result<()> {
-    let fail = |e: std::io::Error| Failure::new(Code::CouldNotWriteOutput, format!("temporary file: {e}"));
+    let fail =
+        |e: std::io::Error| Failure::new(Code::CouldNotWriteOutput, format!("temporary file: {e}"));
     let mut opts = std::fs::OpenOptions::new();
     opts.write(true).create(true).truncate(true);
     #[cfg(unix)]
@@ -91,9 +109,13 @@ fn write_private(path: &Path, bytes: &[u8]) -> Result<()> {
 /// An empty document of each format for a new file.
 fn template(kind: Kind) -> &'static str {
     match kind {
-        Kind::Yaml => "# New file: replace this example with your secrets.\nexample_key: example_value\n",
+        Kind::Yaml => {
+            "# New file: replace this example with your secrets.\nexample_key: example_value\n"
+        }
         Kind::Json => "{\n    \"example_key\": \"example_value\"\n}\n",
-        Kind::Toml => "# New file: replace this example with your secrets.\nexample_key = \"example_value\"\n",
+        Kind::Toml => {
+            "# New file: replace this example with your secrets.\nexample_key = \"example_value\"\n"
+        }
         Kind::Dotenv => "EXAMPLE_KEY=example_value\n",
         Kind::Ini => "[section]\nexample_key = example_value\n",
         Kind::Binary => "",
@@ -104,12 +126,19 @@ pub fn run(args: EditArgs, config: Option<&Path>) -> Result<()> {
     let editor = editor()?;
     let kind = kind_for(args.input_type, Some(&args.file));
     let keys = super::keys::identities();
-    let existing: Option<OpenFile> = if args.file.exists() { Some(open_file(&args.file, args.input_type, &keys)?) } else { None };
+    let existing: Option<OpenFile> = if args.file.exists() {
+        Some(open_file(&args.file, args.input_type, &keys)?)
+    } else {
+        None
+    };
     let plaintext: Vec<u8> = match &existing {
         Some(f) => {
             let mut layout = f.opened.layout.clone();
             if kind == Kind::Binary {
-                Kind::Binary.store().emit(&f.opened.doc.docs, None).map_err(|e| Failure::new(Code::Generic, e.to_string()))?
+                Kind::Binary
+                    .store()
+                    .emit(&f.opened.doc.docs, None)
+                    .map_err(|e| Failure::new(Code::Generic, e.to_string()))?
             } else {
                 write_lossless(f.opened.store, &f.opened.doc, None, &mut layout)
             }
@@ -118,7 +147,11 @@ pub fn run(args: EditArgs, config: Option<&Path>) -> Result<()> {
     };
 
     let dir = private_dir()?;
-    let name = args.file.file_name().map(PathBuf::from).unwrap_or_else(|| PathBuf::from("secrets"));
+    let name = args
+        .file
+        .file_name()
+        .map(PathBuf::from)
+        .unwrap_or_else(|| PathBuf::from("secrets"));
     let tmp = dir.path().join(name);
     write_private(&tmp, &plaintext)?;
 
@@ -132,17 +165,33 @@ pub fn run(args: EditArgs, config: Option<&Path>) -> Result<()> {
     let mut last = plaintext.clone();
     let mut pending_error: Option<Failure> = None;
     loop {
-        let status = Command::new(&editor[0]).args(&editor[1..]).arg(&tmp).status();
+        let status = Command::new(&editor[0])
+            .args(&editor[1..])
+            .arg(&tmp)
+            .status();
         if interrupted.load(Ordering::SeqCst) {
-            return Err(Failure::new(Code::NotModified, "interrupted; the file was not changed"));
+            return Err(Failure::new(
+                Code::NotModified,
+                "interrupted; the file was not changed",
+            ));
         }
-        let status = status.map_err(|e| Failure::new(Code::NoEditor, format!("cannot run the editor {:?}: {e}", editor[0])))?;
+        let status = status.map_err(|e| {
+            Failure::new(
+                Code::NoEditor,
+                format!("cannot run the editor {:?}: {e}", editor[0]),
+            )
+        })?;
         if !status.success() {
-            return Err(Failure::new(Code::NotModified, format!("the editor exited with {status}; the file was not changed")));
+            return Err(Failure::new(
+                Code::NotModified,
+                format!("the editor exited with {status}; the file was not changed"),
+            ));
         }
-        let edited = std::fs::read(&tmp).map_err(|e| Failure::new(Code::CouldNotReadInput, format!("temporary file: {e}")))?;
+        let edited = std::fs::read(&tmp)
+            .map_err(|e| Failure::new(Code::CouldNotReadInput, format!("temporary file: {e}")))?;
         if edited == last {
-            return Err(pending_error.unwrap_or_else(|| Failure::new(Code::NotModified, "file has not been modified")));
+            return Err(pending_error
+                .unwrap_or_else(|| Failure::new(Code::NotModified, "file has not been modified")));
         }
         last = edited.clone();
         match save(&args, config, kind, existing.as_ref(), edited) {
@@ -154,7 +203,10 @@ pub fn run(args: EditArgs, config: Option<&Path>) -> Result<()> {
                     let mut line = String::new();
                     let _ = std::io::stdin().read_line(&mut line);
                     if interrupted.load(Ordering::SeqCst) {
-                        return Err(Failure::new(Code::NotModified, "interrupted; the file was not changed"));
+                        return Err(Failure::new(
+                            Code::NotModified,
+                            "interrupted; the file was not changed",
+                        ));
                     }
                 }
                 pending_error = Some(f);
@@ -166,25 +218,71 @@ pub fn run(args: EditArgs, config: Option<&Path>) -> Result<()> {
 
 /// Parses the edited plaintext and writes the encrypted file. A parse error is returned with
 /// `Code::CouldNotReadInput` so the caller can reopen the editor.
-fn save(args: &EditArgs, config: Option<&Path>, kind: Kind, existing: Option<&OpenFile>, edited: Vec<u8>) -> Result<()> {
+fn save(
+    args: &EditArgs,
+    config: Option<&Path>,
+    kind: Kind,
+    existing: Option<&OpenFile>,
+    edited: Vec<u8>,
+) -> Result<()> {
     let store = kind.store();
-    let mut doc = store
-        .parse(edited)
-        .map_err(|e| Failure::new(Code::CouldNotReadInput, format!("{}: {e}", super::io::sanitize(&args.file.display().to_string()))))?;
+    let mut doc = store.parse(edited).map_err(|e| {
+        Failure::new(
+            Code::CouldNotReadInput,
+            format!(
+                "{}: {e}",
+                super::io::sanitize(&args.file.display().to_string())
+            ),
+        )
+    })?;
     let bytes = match existing {
         Some(f) => {
             let o = &f.opened;
-            let rule = o.meta.selection_rule().map_err(|e| Failure::new(Code::Generic, e.to_string()))?;
+            let rule = o
+                .meta
+                .selection_rule()
+                .map_err(|e| Failure::new(Code::Generic, e.to_string()))?;
             let seal_store = if kind == Kind::Binary { store } else { o.store };
-            let out_kind = if kind == Kind::Binary { Kind::Binary } else { o.store.kind() };
-            sopsfile::seal(seal_store, &mut doc, &o.key, o.meta.clone(), &rule, Some(&o.ivs), Some(&o.mac), out_kind, false)
-                .map_err(|e| f.fail(e))?
+            let out_kind = if kind == Kind::Binary {
+                Kind::Binary
+            } else {
+                o.store.kind()
+            };
+            sopsfile::seal(
+                seal_store,
+                &mut doc,
+                &o.key,
+                o.meta.clone(),
+                &rule,
+                Some(&o.ivs),
+                Some(&o.mac),
+                out_kind,
+                false,
+            )
+            .map_err(|e| f.fail(e))?
         }
         None => {
-            let resolved = super::keys::resolve_recipients(config, Some(&args.file), args.age.as_deref(), None)?;
-            let rule = if kind == Kind::Binary { None } else { Some(super::keys::SelectionFlags::default().rule(resolved.rule.as_ref())?) };
-            let mac_only_encrypted = resolved.rule.as_ref().and_then(|r| r.mac_only_encrypted).unwrap_or(false);
-            let opts = EncryptOptions { recipients: resolved.recipients, rule, mac_only_encrypted };
+            let resolved = super::keys::resolve_recipients(
+                config,
+                Some(&args.file),
+                args.age.as_deref(),
+                None,
+            )?;
+            let rule = if kind == Kind::Binary {
+                None
+            } else {
+                Some(super::keys::SelectionFlags::default().rule(resolved.rule.as_ref())?)
+            };
+            let mac_only_encrypted = resolved
+                .rule
+                .as_ref()
+                .and_then(|r| r.mac_only_encrypted)
+                .unwrap_or(false);
+            let opts = EncryptOptions {
+                recipients: resolved.recipients,
+                rule,
+                mac_only_encrypted,
+            };
             sopsfile::encrypt_new(store, &mut doc, &opts, kind)?
         }
     };

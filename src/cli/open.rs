@@ -30,24 +30,46 @@ impl OpenFile {
 }
 
 /// Reads and decrypts `path` with the identities of the environment.
-pub fn open_file(path: &Path, input_type: Option<Kind>, keys: &dyn crate::keys::groups::KeySource) -> Result<OpenFile> {
+pub fn open_file(
+    path: &Path,
+    input_type: Option<Kind>,
+    keys: &dyn crate::keys::groups::KeySource,
+) -> Result<OpenFile> {
     let input = Input::File(path.to_path_buf());
     let original = input.read()?;
     let kind = kind_for(input_type, Some(path));
     let store = super::decrypt::reading_store(kind);
     let opened = sopsfile::open(store, original.clone(), keys, false)
         .map_err(|f| Failure::new(f.code, format!("{}: {}", input.display(), f.message)))?;
-    Ok(OpenFile { path: path.to_path_buf(), kind, original, opened })
+    Ok(OpenFile {
+        path: path.to_path_buf(),
+        kind,
+        original,
+        opened,
+    })
 }
 
 /// Re-encrypts an opened file with its data key (unchanged values keep their ciphertext) and
 /// returns the new bytes.
 pub fn reseal(file: &mut OpenFile, restructured: bool) -> Result<Vec<u8>> {
     let o = &mut file.opened;
-    let rule = o.meta.selection_rule().map_err(|e| Failure::new(Code::Generic, e.to_string()))?;
+    let rule = o
+        .meta
+        .selection_rule()
+        .map_err(|e| Failure::new(Code::Generic, e.to_string()))?;
     // An encrypted binary file is JSON: it is rewritten losslessly as JSON.
     let out_kind = o.store.kind();
-    let bytes = sopsfile::seal(o.store, &mut o.doc, &o.key, o.meta.clone(), &rule, Some(&o.ivs), Some(&o.mac), out_kind, restructured);
+    let bytes = sopsfile::seal(
+        o.store,
+        &mut o.doc,
+        &o.key,
+        o.meta.clone(),
+        &rule,
+        Some(&o.ivs),
+        Some(&o.mac),
+        out_kind,
+        restructured,
+    );
     bytes.map_err(|f| file.fail(f))
 }
 
@@ -65,6 +87,12 @@ pub fn require_existing(path: &Path) -> Result<()> {
     if path.exists() {
         Ok(())
     } else {
-        Err(Failure::new(Code::NoFile, format!("{}: no such file", super::io::sanitize(&path.display().to_string()))))
+        Err(Failure::new(
+            Code::NoFile,
+            format!(
+                "{}: no such file",
+                super::io::sanitize(&path.display().to_string())
+            ),
+        ))
     }
 }

@@ -57,13 +57,28 @@ pub struct UpdatekeysArgs {
 }
 
 fn split_list(s: &Option<String>) -> Vec<String> {
-    s.as_deref().unwrap_or("").split(',').map(str::trim).filter(|s| !s.is_empty()).map(String::from).collect()
+    s.as_deref()
+        .unwrap_or("")
+        .split(',')
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+        .map(String::from)
+        .collect()
 }
 
 /// Every encrypted file under the current directory: git's tracked files when inside a work
 /// tree, else a directory walk. Files are recognised by their metadata, not their name.
 pub fn encrypted_files(root: &Path) -> Result<Vec<PathBuf>> {
-    let git = std::process::Command::new("git").args(["ls-files", "-z", "--cached", "--others", "--exclude-standard"]).current_dir(root).output();
+    let git = std::process::Command::new("git")
+        .args([
+            "ls-files",
+            "-z",
+            "--cached",
+            "--others",
+            "--exclude-standard",
+        ])
+        .current_dir(root)
+        .output();
     let candidates: Vec<PathBuf> = match git {
         Ok(out) if out.status.success() => out
             .stdout
@@ -75,7 +90,9 @@ pub fn encrypted_files(root: &Path) -> Result<Vec<PathBuf>> {
             let mut out = Vec::new();
             let mut stack = vec![root.to_path_buf()];
             while let Some(dir) = stack.pop() {
-                let Ok(rd) = std::fs::read_dir(&dir) else { continue };
+                let Ok(rd) = std::fs::read_dir(&dir) else {
+                    continue;
+                };
                 for e in rd.flatten() {
                     let p = e.path();
                     let name = e.file_name();
@@ -97,8 +114,12 @@ pub fn encrypted_files(root: &Path) -> Result<Vec<PathBuf>> {
         .filter(|p| p.is_file())
         .filter(|p| {
             // Encrypted files are small text files; skip big ones quickly.
-            std::fs::metadata(p).map(|m| m.len() < 64 << 20).unwrap_or(false)
-                && std::fs::read(p).map(|b| super::filestatus::is_encrypted(Kind::from_path(p), b)).unwrap_or(false)
+            std::fs::metadata(p)
+                .map(|m| m.len() < 64 << 20)
+                .unwrap_or(false)
+                && std::fs::read(p)
+                    .map(|b| super::filestatus::is_encrypted(Kind::from_path(p), b))
+                    .unwrap_or(false)
         })
         .collect();
     files.sort();
@@ -106,8 +127,14 @@ pub fn encrypted_files(root: &Path) -> Result<Vec<PathBuf>> {
 }
 
 /// Runs `work` over `files` on all cores; returns the failures (the others succeeded).
-fn parallel<T: Send>(files: &[PathBuf], work: impl Fn(&Path) -> Result<T> + Sync) -> Vec<(PathBuf, Result<T>)> {
-    let threads = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1).min(files.len().max(1));
+fn parallel<T: Send>(
+    files: &[PathBuf],
+    work: impl Fn(&Path) -> Result<T> + Sync,
+) -> Vec<(PathBuf, Result<T>)> {
+    let threads = std::thread::available_parallelism()
+        .map(|n| n.get())
+        .unwrap_or(1)
+        .min(files.len().max(1));
     let next = std::sync::atomic::AtomicUsize::new(0);
     let results = std::sync::Mutex::new(Vec::new());
     std::thread::scope(|s| {
@@ -117,7 +144,10 @@ fn parallel<T: Send>(files: &[PathBuf], work: impl Fn(&Path) -> Result<T> + Sync
                     let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
                     let Some(f) = files.get(i) else { break };
                     let r = work(f);
-                    results.lock().expect("no worker panics while holding the lock").push((f.clone(), r));
+                    results
+                        .lock()
+                        .expect("no worker panics while holding the lock")
+                        .push((f.clone(), r));
                 }
             });
         }
@@ -130,24 +160,46 @@ fn parallel<T: Send>(files: &[PathBuf], work: impl Fn(&Path) -> Result<T> + Sync
 /// Re-encrypts an opened file under a brand-new data key for `recipients`.
 fn rotate_open_file(file: &mut OpenFile, recipients: &Recipients) -> Result<Vec<u8>> {
     let key = DataKey::generate();
-    let (key_groups, threshold) = groups::wrap(recipients, key.as_bytes()).map_err(|f| file.fail(f))?;
+    let (key_groups, threshold) =
+        groups::wrap(recipients, key.as_bytes()).map_err(|f| file.fail(f))?;
     let o = &mut file.opened;
     let mut meta = o.meta.clone();
     meta.key_groups = key_groups;
     meta.shamir_threshold = threshold;
     meta.extra.retain(|(k, _)| k != DATA_KEY_CREATED_FIELD);
-    meta.extra.push((DATA_KEY_CREATED_FIELD.to_string(), serde_json::Value::String(sopsfile::now_rfc3339())));
+    meta.extra.push((
+        DATA_KEY_CREATED_FIELD.to_string(),
+        serde_json::Value::String(sopsfile::now_rfc3339()),
+    ));
     meta.mac.clear();
-    let rule = meta.selection_rule().map_err(|e| Failure::new(Code::Generic, e.to_string()))?;
+    let rule = meta
+        .selection_rule()
+        .map_err(|e| Failure::new(Code::Generic, e.to_string()))?;
     let store = o.store;
-    sopsfile::seal(store, &mut o.doc, &key, meta, &rule, None, None, store.kind(), false).map_err(|f| file.fail(f))
+    sopsfile::seal(
+        store,
+        &mut o.doc,
+        &key,
+        meta,
+        &rule,
+        None,
+        None,
+        store.kind(),
+        false,
+    )
+    .map_err(|f| file.fail(f))
 }
 
 /// The paths of the encrypted values of a document (what a removed recipient could read).
 fn encrypted_paths(file: &OpenFile) -> Vec<String> {
     let rule = file.opened.meta.selection_rule().unwrap_or_default();
     let mut out = Vec::new();
-    fn walk(n: &crate::tree::Node, path: &mut Vec<String>, rule: &crate::selector::Rule, out: &mut Vec<String>) {
+    fn walk(
+        n: &crate::tree::Node,
+        path: &mut Vec<String>,
+        rule: &crate::selector::Rule,
+        out: &mut Vec<String>,
+    ) {
         use crate::tree::{Entry, Node};
         match n {
             Node::Map(entries) => {
@@ -183,12 +235,22 @@ pub fn run_rotate(args: RotateArgs) -> Result<()> {
     let rm = split_list(&args.rm_age);
     for f in &args.files {
         if (!add.is_empty() || !rm.is_empty()) && !f.exists() {
-            return Err(Failure::new(Code::CannotChangeKeysOfNonexistentFile, format!("{}: cannot change keys of a file that does not exist", f.display())));
+            return Err(Failure::new(
+                Code::CannotChangeKeysOfNonexistentFile,
+                format!(
+                    "{}: cannot change keys of a file that does not exist",
+                    f.display()
+                ),
+            ));
         }
         require_existing(f)?;
     }
     let cwd = std::env::current_dir().map_err(|e| Failure::new(Code::Generic, e.to_string()))?;
-    let files = if args.all { encrypted_files(&cwd)? } else { args.files.clone() };
+    let files = if args.all {
+        encrypted_files(&cwd)?
+    } else {
+        args.files.clone()
+    };
     if files.is_empty() {
         eprintln!("veil: no encrypted files found");
         return Ok(());
@@ -210,7 +272,10 @@ pub fn run_rotate(args: RotateArgs) -> Result<()> {
             g.retain(|x| !rm.contains(x));
         }
         if before - recipients.groups.iter().map(Vec::len).sum::<usize>() < rm.len() {
-            eprintln!("veil: {}: some recipients to remove were not recipients of the file", file.name());
+            eprintln!(
+                "veil: {}: some recipients to remove were not recipients of the file",
+                file.name()
+            );
         }
         if args.dry_run {
             return Ok(false);
@@ -222,21 +287,33 @@ pub fn run_rotate(args: RotateArgs) -> Result<()> {
 }
 
 fn summarize(verb: &str, results: &[(PathBuf, Result<bool>)], dry_run: bool) -> Result<()> {
-    let failed: Vec<&(PathBuf, Result<bool>)> = results.iter().filter(|(_, r)| r.is_err()).collect();
+    let failed: Vec<&(PathBuf, Result<bool>)> =
+        results.iter().filter(|(_, r)| r.is_err()).collect();
     for (p, r) in results {
         match r {
-            Ok(_) if dry_run => eprintln!("would be {verb}: {}", super::io::sanitize(&p.display().to_string())),
+            Ok(_) if dry_run => eprintln!(
+                "would be {verb}: {}",
+                super::io::sanitize(&p.display().to_string())
+            ),
             Ok(_) => eprintln!("{verb}: {}", super::io::sanitize(&p.display().to_string())),
             Err(f) => eprintln!("failed: {}", super::io::sanitize(&f.message)),
         }
     }
     if results.len() > 1 {
-        eprintln!("{} file(s) {verb}{}, {} failed", results.len() - failed.len(), if dry_run { " (dry run)" } else { "" }, failed.len());
+        eprintln!(
+            "{} file(s) {verb}{}, {} failed",
+            results.len() - failed.len(),
+            if dry_run { " (dry run)" } else { "" },
+            failed.len()
+        );
     }
     match failed.first() {
         None => Ok(()),
         Some((_, Err(f))) if failed.len() == 1 => Err(Failure::new(f.code, f.message.clone())),
-        Some(_) => Err(Failure::new(Code::Generic, format!("{} of {} files failed", failed.len(), results.len()))),
+        Some(_) => Err(Failure::new(
+            Code::Generic,
+            format!("{} of {} files failed", failed.len(), results.len()),
+        )),
     }
 }
 
@@ -261,39 +338,86 @@ fn plan(current: &Recipients, desired: &Recipients) -> Plan {
     for i in 0..n {
         let cur = current.groups.get(i).unwrap_or(&empty);
         let want = desired.groups.get(i).unwrap_or(&empty);
-        added.extend(want.iter().filter(|r| !cur.contains(r)).map(|r| (i, r.clone())));
-        removed.extend(cur.iter().filter(|r| !want.contains(r)).map(|r| (i, r.clone())));
+        added.extend(
+            want.iter()
+                .filter(|r| !cur.contains(r))
+                .map(|r| (i, r.clone())),
+        );
+        removed.extend(
+            cur.iter()
+                .filter(|r| !want.contains(r))
+                .map(|r| (i, r.clone())),
+        );
     }
-    let norm = |r: &Recipients| if r.groups.len() > 1 { Some(r.threshold.unwrap_or(r.groups.len() as u32)) } else { None };
+    let norm = |r: &Recipients| {
+        if r.groups.len() > 1 {
+            Some(r.threshold.unwrap_or(r.groups.len() as u32))
+        } else {
+            None
+        }
+    };
     let threshold_change = (norm(current) != norm(desired)).then(|| (norm(current), norm(desired)));
-    Plan { added, removed, threshold_change }
+    Plan {
+        added,
+        removed,
+        threshold_change,
+    }
 }
 
 /// The recipients `.sops.yaml` wants for a file.
-pub fn desired_recipients(config: &crate::config::Config, path: &Path) -> Result<Option<Recipients>> {
-    let Some(m) = config.rule_for(path)? else { return Ok(None) };
-    let groups: Vec<Vec<String>> = m.rule.groups().iter().map(|g| g.age_recipients()).filter(|g| !g.is_empty()).collect();
+pub fn desired_recipients(
+    config: &crate::config::Config,
+    path: &Path,
+) -> Result<Option<Recipients>> {
+    let Some(m) = config.rule_for(path)? else {
+        return Ok(None);
+    };
+    let groups: Vec<Vec<String>> = m
+        .rule
+        .groups()
+        .iter()
+        .map(|g| g.age_recipients())
+        .filter(|g| !g.is_empty())
+        .collect();
     if groups.is_empty() {
         return Ok(None);
     }
-    Ok(Some(Recipients { groups, threshold: m.rule.shamir_threshold }))
+    Ok(Some(Recipients {
+        groups,
+        threshold: m.rule.shamir_threshold,
+    }))
 }
 
 fn confirm(question: &str) -> Result<bool> {
     if !std::io::stdin().is_terminal() {
-        return Err(Failure::new(Code::ConflictingParameters, "not a terminal: pass -y to apply the changes without asking"));
+        return Err(Failure::new(
+            Code::ConflictingParameters,
+            "not a terminal: pass -y to apply the changes without asking",
+        ));
     }
     eprint!("{question} [y/N] ");
     let _ = std::io::stderr().flush();
     let mut line = String::new();
-    std::io::stdin().lock().read_line(&mut line).map_err(|e| Failure::new(Code::Generic, e.to_string()))?;
+    std::io::stdin()
+        .lock()
+        .read_line(&mut line)
+        .map_err(|e| Failure::new(Code::Generic, e.to_string()))?;
     Ok(matches!(line.trim(), "y" | "Y" | "yes"))
 }
 
 pub fn run_updatekeys(args: UpdatekeysArgs, config: Option<&Path>) -> Result<()> {
-    let cfg = super::keys::load_config(config)?.ok_or_else(|| Failure::new(Code::ConfigError, "no .sops.yaml found (updatekeys makes recipients match it)"))?;
+    let cfg = super::keys::load_config(config)?.ok_or_else(|| {
+        Failure::new(
+            Code::ConfigError,
+            "no .sops.yaml found (updatekeys makes recipients match it)",
+        )
+    })?;
     let cwd = std::env::current_dir().map_err(|e| Failure::new(Code::Generic, e.to_string()))?;
-    let files = if args.all { encrypted_files(&cwd)? } else { args.files.clone() };
+    let files = if args.all {
+        encrypted_files(&cwd)?
+    } else {
+        args.files.clone()
+    };
     let mut results = Vec::new();
     for path in &files {
         let r = update_one(&cfg, path, &args);
@@ -305,12 +429,21 @@ pub fn run_updatekeys(args: UpdatekeysArgs, config: Option<&Path>) -> Result<()>
 fn update_one(cfg: &crate::config::Config, path: &Path, args: &UpdatekeysArgs) -> Result<bool> {
     require_existing(path)?;
     let name = super::io::sanitize(&path.display().to_string());
-    let desired = desired_recipients(cfg, path)?.ok_or_else(|| Failure::new(Code::ConfigError, format!("{name}: the matching creation rule has no age recipients")))?;
+    let desired = desired_recipients(cfg, path)?.ok_or_else(|| {
+        Failure::new(
+            Code::ConfigError,
+            format!("{name}: the matching creation rule has no age recipients"),
+        )
+    })?;
     let kind = super::io::kind_for(args.input_type, Some(path));
     let store = super::decrypt::reading_store(kind);
-    let original = std::fs::read(path).map_err(|e| Failure::new(Code::CouldNotReadInput, format!("{name}: {e}")))?;
-    let doc = store.parse(original.clone()).map_err(|e| Failure::new(Code::CouldNotReadInput, format!("{name}: {e}")))?;
-    let meta = sopsfile::metadata_of(&doc).map_err(|f| Failure::new(f.code, format!("{name}: {}", f.message)))?;
+    let original = std::fs::read(path)
+        .map_err(|e| Failure::new(Code::CouldNotReadInput, format!("{name}: {e}")))?;
+    let doc = store
+        .parse(original.clone())
+        .map_err(|e| Failure::new(Code::CouldNotReadInput, format!("{name}: {e}")))?;
+    let meta = sopsfile::metadata_of(&doc)
+        .map_err(|f| Failure::new(f.code, format!("{name}: {}", f.message)))?;
     let current = Recipients::from_metadata(&meta);
     let p = plan(&current, &desired);
     if p.is_empty() {
@@ -334,7 +467,9 @@ fn update_one(cfg: &crate::config::Config, path: &Path, args: &UpdatekeysArgs) -
         return Ok(false);
     }
     let keys = super::keys::identities();
-    let needs_rotation = !p.removed.is_empty() || p.threshold_change.is_some() || current.groups.len() != desired.groups.len();
+    let needs_rotation = !p.removed.is_empty()
+        || p.threshold_change.is_some()
+        || current.groups.len() != desired.groups.len();
     if needs_rotation {
         let mut file = open_file(path, args.input_type, &keys)?;
         let exposed = encrypted_paths(&file);
@@ -350,7 +485,8 @@ fn update_one(cfg: &crate::config::Config, path: &Path, args: &UpdatekeysArgs) -
     }
     // Only additions: re-wrap the existing data key (or each group's share) for the new
     // recipients; existing master keys, values, MAC and lastmodified stay as they are.
-    let new_meta = add_recipients(&meta, &desired, &keys).map_err(|f| Failure::new(f.code, format!("{name}: {}", f.message)))?;
+    let new_meta = add_recipients(&meta, &desired, &keys)
+        .map_err(|f| Failure::new(f.code, format!("{name}: {}", f.message)))?;
     let mut layout = crate::layout::Layout::default();
     let bytes = write_lossless(store, &doc, Some(&new_meta.to_value()), &mut layout);
     if bytes == original {
@@ -362,11 +498,18 @@ fn update_one(cfg: &crate::config::Config, path: &Path, args: &UpdatekeysArgs) -
 
 /// Adds master keys without changing the data key: each group's secret (the key, or the group's
 /// Shamir share) is recovered from one of its existing master keys and wrapped for the new ones.
-fn add_recipients(meta: &Metadata, desired: &Recipients, keys: &dyn groups::KeySource) -> Result<Metadata> {
+fn add_recipients(
+    meta: &Metadata,
+    desired: &Recipients,
+    keys: &dyn groups::KeySource,
+) -> Result<Metadata> {
     let mut out = meta.clone();
     for (i, want) in desired.groups.iter().enumerate() {
         let group = &mut out.key_groups[i];
-        let new: Vec<&String> = want.iter().filter(|r| !group.age.iter().any(|k| &k.recipient == *r)).collect();
+        let new: Vec<&String> = want
+            .iter()
+            .filter(|r| !group.age.iter().any(|k| &k.recipient == *r))
+            .collect();
         if new.is_empty() {
             continue;
         }
@@ -374,16 +517,32 @@ fn add_recipients(meta: &Metadata, desired: &Recipients, keys: &dyn groups::KeyS
             .age
             .iter()
             .find_map(|k| keys.open_age(&k.recipient, &k.enc).ok().flatten())
-            .ok_or_else(|| Failure::new(Code::CouldNotRetrieveKey, format!("no identity opens key group {} to add recipients to it", i + 1)))?;
+            .ok_or_else(|| {
+                Failure::new(
+                    Code::CouldNotRetrieveKey,
+                    format!(
+                        "no identity opens key group {} to add recipients to it",
+                        i + 1
+                    ),
+                )
+            })?;
         for r in new {
-            let single = Recipients { groups: vec![vec![r.clone()]], threshold: None };
+            let single = Recipients {
+                groups: vec![vec![r.clone()]],
+                threshold: None,
+            };
             let secret_arr: [u8; 32] = match <[u8; 32]>::try_from(secret.as_slice()) {
                 Ok(a) => a,
                 Err(_) => {
                     // A 33-byte share: wrap it directly.
-                    let parsed = crate::keys::age::AgeRecipient::parse(r).map_err(|e| Failure::new(Code::NoEncryptionKey, e.to_string()))?;
-                    let enc = crate::keys::age::wrap(&parsed, &secret).map_err(|e| Failure::new(Code::NoEncryptionKey, e.to_string()))?;
-                    group.age.push(crate::metadata::AgeKey { recipient: r.clone(), enc });
+                    let parsed = crate::keys::age::AgeRecipient::parse(r)
+                        .map_err(|e| Failure::new(Code::NoEncryptionKey, e.to_string()))?;
+                    let enc = crate::keys::age::wrap(&parsed, &secret)
+                        .map_err(|e| Failure::new(Code::NoEncryptionKey, e.to_string()))?;
+                    group.age.push(crate::metadata::AgeKey {
+                        recipient: r.clone(),
+                        enc,
+                    });
                     continue;
                 }
             };

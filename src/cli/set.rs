@@ -52,37 +52,62 @@ pub struct UnsetArgs {
 /// (whose answer is taken as a plain string, not JSON).
 fn read_value(args: &SetArgs) -> Result<serde_json::Value> {
     let parse = |text: &str| {
-        serde_json::from_str(text.trim_end_matches(['\n', '\r']))
-            .map_err(|e| Failure::new(Code::InvalidSetFormat, format!("the value is not valid JSON ({e}); strings need quotes: '\"text\"'")))
+        serde_json::from_str(text.trim_end_matches(['\n', '\r'])).map_err(|e| {
+            Failure::new(
+                Code::InvalidSetFormat,
+                format!("the value is not valid JSON ({e}); strings need quotes: '\"text\"'"),
+            )
+        })
     };
     if args.value_stdin {
         let mut s = String::new();
-        std::io::stdin().read_to_string(&mut s).map_err(|e| Failure::new(Code::CouldNotReadInput, format!("<stdin>: {e}")))?;
+        std::io::stdin()
+            .read_to_string(&mut s)
+            .map_err(|e| Failure::new(Code::CouldNotReadInput, format!("<stdin>: {e}")))?;
         return parse(&s);
     }
     match (&args.value, args.value_file) {
         (Some(name), true) => {
-            let s = std::fs::read_to_string(name).map_err(|e| Failure::new(Code::CouldNotReadInput, format!("{name}: {e}")))?;
+            let s = std::fs::read_to_string(name)
+                .map_err(|e| Failure::new(Code::CouldNotReadInput, format!("{name}: {e}")))?;
             parse(&s)
         }
         (Some(v), false) => parse(v),
-        (None, true) => Err(Failure::new(Code::InvalidSetFormat, "--value-file needs a file name as VALUE")),
+        (None, true) => Err(Failure::new(
+            Code::InvalidSetFormat,
+            "--value-file needs a file name as VALUE",
+        )),
         (None, false) if std::io::stdin().is_terminal() => {
             let v = rpassword::prompt_password(format!("Value for {} (hidden): ", args.path))
-                .map_err(|e| Failure::new(Code::CouldNotReadInput, format!("cannot read the value: {e}")))?;
+                .map_err(|e| {
+                    Failure::new(
+                        Code::CouldNotReadInput,
+                        format!("cannot read the value: {e}"),
+                    )
+                })?;
             Ok(serde_json::Value::String(v))
         }
-        (None, false) => Err(Failure::new(Code::InvalidSetFormat, "no value: give VALUE, --value-stdin or --value-file")),
+        (None, false) => Err(Failure::new(
+            Code::InvalidSetFormat,
+            "no value: give VALUE, --value-stdin or --value-file",
+        )),
     }
 }
 
 pub fn run_set(args: SetArgs) -> Result<()> {
-    let steps = treepath::parse(&args.path).map_err(|e| Failure::new(Code::InvalidTreePath, e.to_string()))?;
+    let steps = treepath::parse(&args.path)
+        .map_err(|e| Failure::new(Code::InvalidTreePath, e.to_string()))?;
     let value = read_value(&args)?;
     let keys = super::keys::identities();
     let mut file = open_file(&args.file, args.input_type, &keys)?;
-    let root = file.opened.doc.docs.first_mut().ok_or_else(|| Failure::new(Code::InvalidTreePath, "the file has no document"))?;
-    let outcome = treepath::set(root, &steps, value_to_node(&value)).map_err(|e| file_fail(&args.file, Code::InvalidTreePath, e))?;
+    let root = file
+        .opened
+        .doc
+        .docs
+        .first_mut()
+        .ok_or_else(|| Failure::new(Code::InvalidTreePath, "the file has no document"))?;
+    let outcome = treepath::set(root, &steps, value_to_node(&value))
+        .map_err(|e| file_fail(&args.file, Code::InvalidTreePath, e))?;
     if outcome == SetOutcome::Unchanged {
         return Ok(());
     }
@@ -92,10 +117,16 @@ pub fn run_set(args: SetArgs) -> Result<()> {
 }
 
 pub fn run_unset(args: UnsetArgs) -> Result<()> {
-    let steps = treepath::parse(&args.path).map_err(|e| Failure::new(Code::InvalidTreePath, e.to_string()))?;
+    let steps = treepath::parse(&args.path)
+        .map_err(|e| Failure::new(Code::InvalidTreePath, e.to_string()))?;
     let keys = super::keys::identities();
     let mut file = open_file(&args.file, args.input_type, &keys)?;
-    let root = file.opened.doc.docs.first_mut().ok_or_else(|| Failure::new(Code::InvalidTreePath, "the file has no document"))?;
+    let root = file
+        .opened
+        .doc
+        .docs
+        .first_mut()
+        .ok_or_else(|| Failure::new(Code::InvalidTreePath, "the file has no document"))?;
     match treepath::unset(root, &steps) {
         Ok(()) => {}
         Err(treepath::EditError::Missing(_)) if args.idempotent => return Ok(()),
@@ -107,5 +138,8 @@ pub fn run_unset(args: UnsetArgs) -> Result<()> {
 }
 
 fn file_fail(path: &std::path::Path, code: Code, e: impl std::fmt::Display) -> Failure {
-    Failure::new(code, format!("{}: {e}", super::io::sanitize(&path.display().to_string())))
+    Failure::new(
+        code,
+        format!("{}: {e}", super::io::sanitize(&path.display().to_string())),
+    )
 }
