@@ -501,7 +501,7 @@ impl<'a> Builder<'a> {
                     self.stack.last(),
                     Some(Frame { kind: Kind::Seq(_), flow: false, .. })
                 );
-                if in_block_seq && !props {
+                if in_block_seq {
                     let b = self.src.as_bytes();
                     let mut i = extent.start;
                     while i > 0 && (b[i - 1] == b' ' || b[i - 1] == b'\t') {
@@ -538,14 +538,14 @@ impl<'a> Builder<'a> {
     ) -> Result<(), ParseError> {
         let b = self.src.as_bytes();
         let (content, _) = self.skip_props(span.start, b.len().max(span.start));
-        let flow = matches!(b.get(content), Some(b'{' | b'['))
-            && (span.end > span.start || self.stack.last().is_some_and(|f| f.flow));
+        let bracket = matches!(b.get(content), Some(b'{' | b'['));
+        let flow = bracket || self.stack.last().is_some_and(|f| f.flow);
         let col = self.col(content.min(b.len()));
         self.gap(span.start, if flow { None } else { Some(col) });
         let parent_flow = self.stack.last().is_some_and(|f| f.flow);
-        if flow {
+        if bracket {
             self.pos = self.pos.max(content + 1);
-        } else {
+        } else if !flow {
             self.pos = self.pos.max(self.skip_props(span.start, span.end.max(span.start)).0);
         }
         let flow_root = flow && !parent_flow;
