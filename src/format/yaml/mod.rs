@@ -24,6 +24,8 @@ pub(crate) const CTX_DASH: u32 = 1 << 17;
 pub(crate) const CTX_PROPS: u32 = 1 << 18;
 /// First encrypted leaf of an outermost flow collection in block context.
 pub(crate) const CTX_FLOW_ROOT: u32 = 1 << 19;
+/// A double-quoted encrypted scalar in block context: possibly an expanded scalar alias.
+pub(crate) const CTX_ALIAS_SCALAR: u32 = 1 << 20;
 
 pub struct YamlStore;
 
@@ -536,6 +538,7 @@ fn node_at<'a>(docs: &'a [Node], path: &[usize]) -> Option<&'a Node> {
 fn alias_edits(doc: &Document, layout: &mut Layout, edits: &mut Vec<Edit>) {
     // Encryption: expand aliases whose copies hold encrypted values.
     let mut restore: Vec<(usize, String)> = Vec::new();
+    let mut scalars: Vec<(std::ops::Range<usize>, bool, &Node, String)> = Vec::new();
     for d in &doc.docs {
         for_each_node(d, &mut |n| match n {
             Node::Alias(a) => {
@@ -550,7 +553,7 @@ fn alias_edits(doc: &Document, layout: &mut Layout, edits: &mut Vec<Edit>) {
                     });
                 }
             }
-            Node::Scalar(l) if l.ctx & CTX_FLOW_ROOT != 0 && l.changed => {
+            Node::Scalar(l) if l.ctx & (CTX_FLOW_ROOT | CTX_ALIAS_SCALAR) != 0 && l.changed => {
                 // Decryption: a flow collection that was an alias.
                 if matches!(&l.value, Scalar::Str(s) if cipher::is_encrypted(s)) {
                     return;
@@ -560,19 +563,44 @@ fn alias_edits(doc: &Document, layout: &mut Layout, edits: &mut Vec<Edit>) {
                 let raw = raw.trim_matches(|c| c == '"' || c == '\'');
                 if let Some(alias) = cipher::tag_of(raw).and_then(|t| layout.get(&format!("alias:{t}")))
                 {
-                    let start = span.start - (l.ctx & INDENT_MASK) as usize;
-                    restore.push((start, alias.clone()));
+                    if l.ctx & CTX_ALIAS_SCALAR != 0 {
+                        scalars.push((span.clone(), l.ctx & CTX_DASH != 0, n, alias.clone()));
+                    } else {
+                        let start = span.start - (l.ctx & INDENT_MASK) as usize;
+                        restore.push((start, alias.clone()));
+                    }
                 }
             }
             _ => {}
         });
     }
-    if restore.is_empty() {
+    if restore.is_empty() && scalars.is_empty() {
         return;
     }
     let Ok((_, extras)) = parse::parse(doc.src.clone(), true) else {
         return;
     };
+    let anchored = |name: &str, before: usize| {
+        extras
+            .anchors
+            .iter()
+            .filter(|(n, at, _)| n == name && *at < before)
+            .next_back()
+            .and_then(|(_, _, p)| node_at(&doc.docs, p))
+    };
+    for (range, dash, node, alias) in scalars {
+        let Some(a) = anchored(alias.trim_start_matches('*'), range.start) else {
+            continue;
+        };
+        if super::node_to_value(node) == super::node_to_value(a) {
+            let text = if dash { format!("- {alias}") } else { alias };
+            // The leaf's own edit has the same range: replace its text.
+            match edits.iter_mut().find(|e| e.range == range) {
+                Some(e) => e.text = text,
+                None => edits.push(Edit { range, text }),
+            }
+        }
+    }
     for (start, alias) in restore {
         let Some((range, path)) = extras.flows.iter().find(|(r, _)| r.start == start) else {
             continue;

@@ -12,7 +12,7 @@ use std::ops::Range;
 use saphyr_parser::{Event, Parser, ScalarStyle, Span};
 
 use super::resolve::{Resolved, resolve_plain, resolve_tagged};
-use super::{CTX_DASH, CTX_FLOW, CTX_FLOW_ROOT, CTX_PROPS, INDENT_MASK};
+use super::{CTX_ALIAS_SCALAR, CTX_DASH, CTX_FLOW, CTX_FLOW_ROOT, CTX_PROPS, INDENT_MASK};
 use crate::format::{Document, ParseError, node_to_value};
 use crate::tree::{Alias, Entry, Leaf, Node, Scalar};
 
@@ -489,6 +489,7 @@ impl<'a> Builder<'a> {
         let node = match resolved {
             Resolved::Null => Node::Null,
             Resolved::Value(v) => {
+                let content = extent.clone();
                 let is_value = !matches!(
                     self.stack.last(),
                     Some(Frame { kind: Kind::Map { key: None, .. }, .. })
@@ -513,7 +514,13 @@ impl<'a> Builder<'a> {
                     }
                 }
                 let mut ctx = self.leaf_ctx(extent.start, props && is_value, dash);
-                if is_value && looks_encrypted(&self.src.as_bytes()[extent.start..extent.end]) {
+                let text = &self.src.as_bytes()[content.start..content.end];
+                let in_flow = self.stack.iter().any(|f| f.flow);
+                if is_value && !in_flow && text.starts_with(b"\"ENC[") {
+                    // A scalar alias expanded by the writer.
+                    ctx |= CTX_ALIAS_SCALAR;
+                }
+                if is_value && looks_encrypted(text) {
                     if let Some(root) = self.stack.iter_mut().find(|f| f.flow) {
                         if root.flow_root && !root.first_leaf_marked {
                             root.first_leaf_marked = true;
@@ -588,9 +595,10 @@ impl<'a> Builder<'a> {
     fn end_collection(&mut self, span: Range<usize>) -> Result<(), ParseError> {
         let flow = self.stack.last().is_some_and(|f| f.flow);
         self.gap(span.start, None);
-        if flow {
-            self.pos = self.pos.max(span.end);
-            self.tok_end = span.end;
+        if flow && span.end > span.start {
+            // saphyr's span of `]`/`}` may run over a following comment.
+            self.pos = self.pos.max(span.start + 1);
+            self.tok_end = span.start + 1;
         }
         let Some(mut frame) = self.stack.pop() else {
             return Err(self.err(span.start, "unbalanced collection"));
@@ -611,7 +619,7 @@ impl<'a> Builder<'a> {
         };
         if self.want_extras && frame.flow_root {
             let path = self.index_path();
-            self.extras.flows.push((frame.start..self.pos, path));
+            self.extras.flows.push((frame.start..self.tok_end, path));
         }
         self.add_node(node, frame.start, frame.anchor)
     }

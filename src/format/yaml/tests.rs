@@ -359,7 +359,7 @@ fn comment_paths() {
     assert!(
         matches!(doc.docs[0].map_get("c").unwrap(), Node::Seq(s) if s.len() == 2),
         "{:?}",
-        doc.docs[0]
+        doc.docs[0].map_get("c")
     );
 }
 
@@ -381,3 +381,4 @@ fn emit_and_reparse() {
 pub(super) fn vector_dir(name: &str) -> PathBuf {
     Path::new(VECTORS).join(name)
 }
+
