@@ -164,10 +164,10 @@ fn detect_layout(src: &[u8]) -> (usize, usize) {
         if base.is_none() {
             base = Some(ind);
         }
-        if let Some(p) = prev {
-            if ind > p {
-                return (base.unwrap_or(0), ind - p);
-            }
+        if let Some(p) = prev
+            && ind > p
+        {
+            return (base.unwrap_or(0), ind - p);
         }
         prev = Some(ind);
     }
@@ -180,13 +180,21 @@ fn needs_quotes(s: &str, flow: bool) -> bool {
     let Some(&first) = b.first() else {
         return true;
     };
+    if !flow
+        && s.starts_with("ENC[AES256_GCM,")
+        && !s.contains([' ', '\t', '#'])
+        && s.ends_with(']')
+    {
+        // The common case: an encrypted value is a safe plain scalar in block context.
+        return s.chars().any(|c| c.is_control());
+    }
     if !resolve::plain_is_string(s) {
         return true;
     }
     if b"-?:,[]{}#&*!|>'\"%@`".contains(&first) {
         let next = b.get(1).copied();
         let ok = matches!(first, b'-' | b'?' | b':')
-            && next.is_some_and(|n| !n.is_ascii_whitespace() && !(flow && b",[]{}".contains(&n)));
+            && next.is_some_and(|n| !(n.is_ascii_whitespace() || (flow && b",[]{}".contains(&n))));
         if !ok {
             return true;
         }
@@ -266,17 +274,17 @@ fn yaml_float(f: f64) -> String {
         return ".nan".into();
     }
     if f.is_infinite() {
-        return if f > 0.0 { ".inf".into() } else { "-.inf".into() };
+        return if f > 0.0 {
+            ".inf".into()
+        } else {
+            "-.inf".into()
+        };
     }
     let e = format!("{f:e}");
     let (mant, exp) = e.split_once('e').unwrap_or((&e, "0"));
     let exp: i32 = exp.parse().unwrap_or(0);
     let s = if f != 0.0 && !(-4..6).contains(&exp) {
-        format!(
-            "{mant}e{}{:02}",
-            if exp < 0 { '-' } else { '+' },
-            exp.abs()
-        )
+        format!("{mant}e{}{:02}", if exp < 0 { '-' } else { '+' }, exp.abs())
     } else {
         format!("{f}")
     };
@@ -312,19 +320,19 @@ fn render_str(
     force_quote: bool,
     out: &mut String,
 ) {
-    if let Some(ind) = block_indent {
-        if literal_ok(s) {
-            let body = s.strip_suffix('\n');
-            out.push_str(if body.is_some() { "|" } else { "|-" });
-            for line in body.unwrap_or(s).split('\n') {
-                out.push('\n');
-                if !line.is_empty() {
-                    out.extend(std::iter::repeat_n(' ', ind));
-                    out.push_str(line);
-                }
+    if let Some(ind) = block_indent
+        && literal_ok(s)
+    {
+        let body = s.strip_suffix('\n');
+        out.push_str(if body.is_some() { "|" } else { "|-" });
+        for line in body.unwrap_or(s).split('\n') {
+            out.push('\n');
+            if !line.is_empty() {
+                out.extend(std::iter::repeat_n(' ', ind));
+                out.push_str(line);
             }
-            return;
         }
+        return;
     }
     if force_quote || needs_quotes(s, flow) {
         double_quote(s, out);
@@ -561,7 +569,8 @@ fn alias_edits(doc: &Document, layout: &mut Layout, edits: &mut Vec<Edit>) {
                 let Some(span) = &l.span else { return };
                 let raw = String::from_utf8_lossy(&doc.src[span.clone()]);
                 let raw = raw.trim_matches(|c| c == '"' || c == '\'');
-                if let Some(alias) = cipher::tag_of(raw).and_then(|t| layout.get(&format!("alias:{t}")))
+                if let Some(alias) =
+                    cipher::tag_of(raw).and_then(|t| layout.get(&format!("alias:{t}")))
                 {
                     if l.ctx & CTX_ALIAS_SCALAR != 0 {
                         scalars.push((span.clone(), l.ctx & CTX_DASH != 0, n, alias.clone()));
@@ -584,8 +593,7 @@ fn alias_edits(doc: &Document, layout: &mut Layout, edits: &mut Vec<Edit>) {
         extras
             .anchors
             .iter()
-            .filter(|(n, at, _)| n == name && *at < before)
-            .next_back()
+            .rfind(|(n, at, _)| n == name && *at < before)
             .and_then(|(_, _, p)| node_at(&doc.docs, p))
     };
     for (range, dash, node, alias) in scalars {
@@ -609,8 +617,7 @@ fn alias_edits(doc: &Document, layout: &mut Layout, edits: &mut Vec<Edit>) {
         let Some((_, _, apath)) = extras
             .anchors
             .iter()
-            .filter(|(n, at, _)| n == name && *at < start)
-            .next_back()
+            .rfind(|(n, at, _)| n == name && *at < start)
         else {
             continue;
         };

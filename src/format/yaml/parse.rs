@@ -185,29 +185,31 @@ impl<'a> Builder<'a> {
                 Kind::Seq(items) => items.last_mut(),
                 _ => None,
             };
-            if let Some(node) = last {
-                if self.pos > 0 && matches!(self.src.as_bytes()[self.pos - 1], b']' | b'}') {
-                    match node {
-                        Node::Map(e) => {
-                            e.insert(0, Entry::Comment(leaf));
-                            return;
-                        }
-                        Node::Seq(items) => {
-                            items.insert(0, Node::Comment(leaf));
-                            return;
-                        }
-                        _ => {}
+            if let Some(node) = last
+                && self.pos > 0
+                && matches!(self.src.as_bytes()[self.pos - 1], b']' | b'}')
+            {
+                match node {
+                    Node::Map(e) => {
+                        e.insert(0, Entry::Comment(leaf));
+                        return;
                     }
+                    Node::Seq(items) => {
+                        items.insert(0, Node::Comment(leaf));
+                        return;
+                    }
+                    _ => {}
                 }
             }
             self.push_comment(top, leaf);
             return;
         }
-        if let Some(c) = next_block_start {
-            if c <= col && c > self.stack[top].col {
-                self.pending_head.push(leaf);
-                return;
-            }
+        if let Some(c) = next_block_start
+            && c <= col
+            && c > self.stack[top].col
+        {
+            self.pending_head.push(leaf);
+            return;
         }
         let target = (0..self.stack.len())
             .rev()
@@ -309,8 +311,7 @@ impl<'a> Builder<'a> {
                     h = i;
                 }
                 let mut header_end = h + 1;
-                while header_end < b.len() && matches!(b[header_end], b'0'..=b'9' | b'+' | b'-')
-                {
+                while header_end < b.len() && matches!(b[header_end], b'0'..=b'9' | b'+' | b'-') {
                     header_end += 1;
                 }
                 let mut last = span.end.min(b.len());
@@ -447,7 +448,9 @@ impl<'a> Builder<'a> {
             ctx |= CTX_FLOW;
         } else {
             let parent = match &top.kind {
-                Kind::Map { key: Some((_, at)), .. } => self.col(*at),
+                Kind::Map {
+                    key: Some((_, at)), ..
+                } => self.col(*at),
                 _ => top.col,
             };
             ctx |= (parent as u32).min(INDENT_MASK);
@@ -492,7 +495,10 @@ impl<'a> Builder<'a> {
                 let content = extent.clone();
                 let is_value = !matches!(
                     self.stack.last(),
-                    Some(Frame { kind: Kind::Map { key: None, .. }, .. })
+                    Some(Frame {
+                        kind: Kind::Map { key: None, .. },
+                        ..
+                    })
                 );
                 let mut dash = false;
                 if props && is_value {
@@ -500,7 +506,11 @@ impl<'a> Builder<'a> {
                 }
                 let in_block_seq = matches!(
                     self.stack.last(),
-                    Some(Frame { kind: Kind::Seq(_), flow: false, .. })
+                    Some(Frame {
+                        kind: Kind::Seq(_),
+                        flow: false,
+                        ..
+                    })
                 );
                 if in_block_seq {
                     let b = self.src.as_bytes();
@@ -520,15 +530,16 @@ impl<'a> Builder<'a> {
                     // A scalar alias expanded by the writer.
                     ctx |= CTX_ALIAS_SCALAR;
                 }
-                if is_value && looks_encrypted(text) {
-                    if let Some(root) = self.stack.iter_mut().find(|f| f.flow) {
-                        if root.flow_root && !root.first_leaf_marked {
-                            root.first_leaf_marked = true;
-                            let d = extent.start - root.start;
-                            if d <= INDENT_MASK as usize {
-                                ctx = (ctx & !INDENT_MASK) | CTX_FLOW_ROOT | d as u32;
-                            }
-                        }
+                if is_value
+                    && looks_encrypted(text)
+                    && let Some(root) = self.stack.iter_mut().find(|f| f.flow)
+                    && root.flow_root
+                    && !root.first_leaf_marked
+                {
+                    root.first_leaf_marked = true;
+                    let d = extent.start - root.start;
+                    if d <= INDENT_MASK as usize {
+                        ctx = (ctx & !INDENT_MASK) | CTX_FLOW_ROOT | d as u32;
                     }
                 }
                 Node::Scalar(Leaf::new(v, Some(extent), ctx))
@@ -553,15 +564,15 @@ impl<'a> Builder<'a> {
         if bracket {
             self.pos = self.pos.max(content + 1);
         } else if !flow {
-            self.pos = self.pos.max(self.skip_props(span.start, span.end.max(span.start)).0);
+            self.pos = self
+                .pos
+                .max(self.skip_props(span.start, span.end.max(span.start)).0);
         }
         let flow_root = flow && !parent_flow;
-        if self.want_extras {
-            if anchor != 0 {
-                let name = anchor_name(self.src, span.start);
-                let path = self.index_path();
-                self.extras.anchors.push((name, span.start, path));
-            }
+        if self.want_extras && anchor != 0 {
+            let name = anchor_name(self.src, span.start);
+            let path = self.index_path();
+            self.extras.anchors.push((name, span.start, path));
         }
         let mut frame = Frame {
             kind: if map {
@@ -605,7 +616,9 @@ impl<'a> Builder<'a> {
         };
         let after = std::mem::take(&mut frame.after_child);
         let node = match frame.kind {
-            Kind::Map { mut entries, key, .. } => {
+            Kind::Map {
+                mut entries, key, ..
+            } => {
                 if key.is_some() {
                     return Err(self.err(span.start, "mapping key without value"));
                 }
@@ -636,7 +649,10 @@ impl<'a> Builder<'a> {
         let name = self.src[span.clone()].trim_start_matches('*').to_string();
         if matches!(
             self.stack.last(),
-            Some(Frame { kind: Kind::Map { key: None, .. }, .. })
+            Some(Frame {
+                kind: Kind::Map { key: None, .. },
+                ..
+            })
         ) {
             // An alias used as a key.
             let node = target;
@@ -720,7 +736,13 @@ fn span_bytes(off: &mut Offsets, span: &Span) -> Range<usize> {
 pub fn parse(src: Vec<u8>, want_extras: bool) -> Result<(Document, Extras), ParseError> {
     let text = match std::str::from_utf8(&src) {
         Ok(t) => t,
-        Err(e) => return Err(ParseError::at(&src, e.valid_up_to(), "file is not valid UTF-8")),
+        Err(e) => {
+            return Err(ParseError::at(
+                &src,
+                e.valid_up_to(),
+                "file is not valid UTF-8",
+            ));
+        }
     };
     let mut b = Builder {
         src: text,
@@ -803,4 +825,3 @@ pub fn parse(src: Vec<u8>, want_extras: bool) -> Result<(Document, Extras), Pars
     doc.src = src;
     Ok((doc, extras))
 }
-

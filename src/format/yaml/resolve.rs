@@ -31,10 +31,10 @@ pub fn resolve_plain(s: &str) -> Result<Resolved, ResolveError> {
     }
     let first = s.as_bytes()[0];
     if first.is_ascii_digit() || first == b'+' || first == b'-' || first == b'.' {
-        if first.is_ascii_digit() {
-            if let Some(t) = parse_timestamp(s) {
-                return Ok(Resolved::Value(Scalar::Time(t)));
-            }
+        if first.is_ascii_digit()
+            && let Some(t) = parse_timestamp(s)
+        {
+            return Ok(Resolved::Value(Scalar::Time(t)));
         }
         if let Some(n) = number(s)? {
             return Ok(Resolved::Value(n));
@@ -87,10 +87,10 @@ fn number(s: &str) -> Result<Option<Scalar>, ResolveError> {
             Err(_) => Err("integer out of the 64-bit range"),
         };
     }
-    if is_yaml_float(&plain) {
-        if let Ok(f) = plain.parse::<f64>() {
-            return Ok(Some(Scalar::Float(f)));
-        }
+    if is_yaml_float(&plain)
+        && let Ok(f) = plain.parse::<f64>()
+    {
+        return Ok(Some(Scalar::Float(f)));
     }
     Ok(None)
 }
@@ -267,7 +267,16 @@ pub fn resolve_tagged(suffix: &str, value: &str) -> Result<Resolved, ResolveErro
 
 /// Whether a plain scalar with this text would read back as the string itself.
 pub fn plain_is_string(s: &str) -> bool {
-    matches!(resolve_plain(s), Ok(Resolved::Value(Scalar::Str(_)))) && s != "<<"
+    match s {
+        "" | "~" | "null" | "Null" | "NULL" | "true" | "True" | "TRUE" | "false" | "False"
+        | "FALSE" | "<<" => return false,
+        _ => {}
+    }
+    // Only scalars starting with a digit, a sign or a dot can be numbers or timestamps.
+    if !matches!(s.as_bytes()[0], b'0'..=b'9' | b'+' | b'-' | b'.') {
+        return true;
+    }
+    matches!(resolve_plain(s), Ok(Resolved::Value(Scalar::Str(_))))
 }
 
 #[cfg(test)]
@@ -319,7 +328,10 @@ mod tests {
         );
         assert_eq!(r("2024-01-31 12:34:56"), "time:2024-01-31T12:34:56Z");
         assert_eq!(r("2024-02-30"), "str:2024-02-30");
-        assert_eq!(r("99999999999999999999"), "err:integer out of the 64-bit range");
+        assert_eq!(
+            r("99999999999999999999"),
+            "err:integer out of the 64-bit range"
+        );
         assert_eq!(r("9223372036854775807"), "int:9223372036854775807");
         assert_eq!(r("-9223372036854775808"), "int:-9223372036854775808");
     }
