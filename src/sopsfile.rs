@@ -131,13 +131,42 @@ pub fn seal(
         // Edits first: a store may add layout records while making them (YAML aliases).
         let edits = lossless_edits(store, doc, &mut layout);
         meta.layout = layout.seal(key.as_bytes(), meta.layout.as_deref());
-        Ok(finish_lossless(store, doc, edits, Some(&meta.to_value())))
+        let bytes = finish_lossless(store, doc, edits, Some(&meta.to_value()));
+        check_yaml_flow_closers(store, &doc.src, &bytes)?;
+        Ok(bytes)
     } else {
         meta.layout = None;
         out_kind
             .store()
             .emit(&doc.docs, Some(&meta.to_value()))
             .map_err(|e| Failure::new(Code::Generic, e.to_string()))
+    }
+}
+
+/// YAML only: a multi-line flow collection whose closing bracket starts a line at its key's
+/// indentation is accepted by yaml.v3 (and sops) but is not valid YAML 1.2; once its items are
+/// quoted `ENC[...]` strings, veil's parser rejects it. Rather than write a file veil cannot
+/// read back, refuse and say how to fix the input. Checked only when such a line exists.
+fn check_yaml_flow_closers(store: &dyn Store, src: &[u8], out: &[u8]) -> Result<()> {
+    if store.kind() != Kind::Yaml {
+        return Ok(());
+    }
+    let suspicious = src.split(|&b| b == b'\n').position(|l| {
+        let t = l.trim_ascii_start();
+        t.first().is_some_and(|c| *c == b']' || *c == b'}')
+    });
+    let Some(line) = suspicious else {
+        return Ok(());
+    };
+    match store.parse(out.to_vec()) {
+        Ok(_) => Ok(()),
+        Err(_) => Err(Failure::new(
+            Code::EncryptingTree,
+            format!(
+                "line {}: a multi-line flow collection closes at the indentation of its key, which YAML 1.2 does not allow; indent the closing bracket further than the key",
+                line + 1
+            ),
+        )),
     }
 }
 
