@@ -33,7 +33,9 @@ impl Scalar {
             Scalar::Float(_) => "float",
             Scalar::Bool(_) => "bool",
             Scalar::Time(_) => "time",
-            Scalar::Bytes(_) => "bytes",
+            // sops 3.x never writes `bytes` (and panics reading it): raw bytes go out as `str`,
+            // which is how sops encrypts binary files that are not UTF-8.
+            Scalar::Bytes(_) => "str",
         }
     }
 

@@ -111,6 +111,9 @@ fn recipient_args(s: &Setup) -> Vec<String> {
 fn veil_to_sops(file: &Path, s: &Setup) -> Result<(), String> {
     let kind = Kind::from_path(file);
     let name = file.file_name().unwrap().to_string_lossy().into_owned();
+    if name == "yaml-flow-collections.yaml" {
+        return Ok(()); // veil refuses to encrypt it (tests/roundtrip.rs, REFUSED)
+    }
     let enc = run(veil(s.home.path())
         .arg("encrypt")
         .args(recipient_args(s))
@@ -120,11 +123,9 @@ fn veil_to_sops(file: &Path, s: &Setup) -> Result<(), String> {
     }
     let enc_path = s.home.path().join(format!("enc-{name}"));
     std::fs::write(&enc_path, &enc.stdout).unwrap();
-    let out_type = if kind == Kind::Binary {
-        "binary"
-    } else {
-        "json"
-    };
+    // sops prints the file's own format (its JSON output cannot hold e.g. +Inf); veil's parser
+    // reads that back for the comparison.
+    let out_type = sops_type(kind);
     let dec = run(sops_cmd(s.home.path())
         .env("SOPS_AGE_KEY_FILE", &s.keys_file)
         .args([
@@ -153,8 +154,7 @@ fn veil_to_sops(file: &Path, s: &Setup) -> Result<(), String> {
             Err(format!("{name}: sops decrypted other bytes"))
         };
     }
-    let got: serde_json::Value =
-        serde_json::from_slice(&dec.stdout).map_err(|e| format!("{name}: sops output: {e}"))?;
+    let got = meaning(kind, &dec.stdout);
     let want = meaning(kind, &plain);
     if json_eq(&got, &want) {
         Ok(())
