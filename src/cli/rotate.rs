@@ -111,7 +111,7 @@ pub fn encrypted_files(root: &Path) -> Result<Vec<PathBuf>> {
     };
     let mut files: Vec<PathBuf> = candidates
         .into_iter()
-        .filter(|p| p.is_file())
+        .filter(|p| p.is_file() && !super::io::is_temp_file(p))
         .filter(|p| {
             // Encrypted files are small text files; skip big ones quickly.
             std::fs::metadata(p)
