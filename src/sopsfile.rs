@@ -7,7 +7,7 @@ use crate::crypto::datakey::DataKey;
 use crate::crypto::mac::mac_aad;
 use crate::engine::{self, IvCache, WalkError};
 use crate::error::{Code, Failure, Result};
-use crate::format::{Document, Kind, Store, write_lossless};
+use crate::format::{Document, Kind, Store, finish_lossless, lossless_edits};
 use crate::keys::groups::{self, KeySource, Recipients};
 use crate::layout::Layout;
 use crate::metadata::Metadata;
@@ -127,19 +127,46 @@ pub fn seal(
     }
     // A tree whose structure changed (entries added or removed) is written afresh.
     let lossless = out_kind == store.kind() && out_kind != Kind::Binary && !restructured;
-    meta.layout = if lossless {
-        layout.seal(key.as_bytes(), meta.layout.as_deref())
-    } else {
-        None
-    };
-    let value = meta.to_value();
     if lossless {
-        Ok(write_lossless(store, doc, Some(&value), &mut layout))
+        // Edits first: a store may add layout records while making them (YAML aliases).
+        let edits = lossless_edits(store, doc, &mut layout);
+        meta.layout = layout.seal(key.as_bytes(), meta.layout.as_deref());
+        let bytes = finish_lossless(store, doc, edits, Some(&meta.to_value()));
+        check_yaml_flow_closers(store, &doc.src, &bytes)?;
+        Ok(bytes)
     } else {
+        meta.layout = None;
         out_kind
             .store()
-            .emit(&doc.docs, Some(&value))
+            .emit(&doc.docs, Some(&meta.to_value()))
             .map_err(|e| Failure::new(Code::Generic, e.to_string()))
+    }
+}
+
+/// YAML only: a multi-line flow collection whose closing bracket starts a line at its key's
+/// indentation is accepted by yaml.v3 (and sops) but is not valid YAML 1.2; once its items are
+/// quoted `ENC[...]` strings, veil's parser rejects it. Rather than write a file veil cannot
+/// read back, refuse and say how to fix the input. Checked only when such a line exists.
+fn check_yaml_flow_closers(store: &dyn Store, src: &[u8], out: &[u8]) -> Result<()> {
+    if store.kind() != Kind::Yaml {
+        return Ok(());
+    }
+    let suspicious = src.split(|&b| b == b'\n').position(|l| {
+        let t = l.trim_ascii_start();
+        t.first().is_some_and(|c| *c == b']' || *c == b'}')
+    });
+    let Some(line) = suspicious else {
+        return Ok(());
+    };
+    match store.parse(out.to_vec()) {
+        Ok(_) => Ok(()),
+        Err(_) => Err(Failure::new(
+            Code::EncryptingTree,
+            format!(
+                "line {}: a multi-line flow collection closes at the indentation of its key, which YAML 1.2 does not allow; indent the closing bracket further than the key",
+                line + 1
+            ),
+        )),
     }
 }
 
