@@ -441,6 +441,7 @@ fn raw_json(file: &Path) -> Value {
 
 /// Checks a removal: `removed` can no longer decrypt, the others can, every encrypted value
 /// and the remaining recipients' wrapped keys changed, and the output says what to do.
+#[allow(clippy::too_many_arguments)]
 fn assert_removed(
     dir: &Path,
     file: &Path,
