@@ -71,6 +71,18 @@ pub fn kind_for(explicit: Option<Kind>, name: Option<&Path>) -> Kind {
     explicit.unwrap_or_else(|| name.map(Kind::from_path).unwrap_or(Kind::Binary))
 }
 
+/// Prefix and suffix of the temporary files of [`write_atomic`]. A process killed between the
+/// write and the rename leaves one behind: it must never be taken for a file of the repository.
+pub const TEMP_PREFIX: &str = ".veil-";
+pub const TEMP_SUFFIX: &str = ".tmp";
+
+/// Whether `path` names a temporary file of [`write_atomic`] (possibly a leftover).
+pub fn is_temp_file(path: &Path) -> bool {
+    path.file_name()
+        .map(|n| n.to_string_lossy())
+        .is_some_and(|n| n.starts_with(TEMP_PREFIX) && n.ends_with(TEMP_SUFFIX))
+}
+
 /// Writes `bytes` to `path` atomically: a temporary file in the same directory, fsync, rename.
 /// An existing file keeps its permissions; a new one is created 0600.
 pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
@@ -88,8 +100,8 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
         _ => PathBuf::from("."),
     };
     let mut tmp = tempfile::Builder::new()
-        .prefix(".veil-")
-        .suffix(".tmp")
+        .prefix(TEMP_PREFIX)
+        .suffix(TEMP_SUFFIX)
         .tempfile_in(&dir)
         .map_err(fail)?;
     tmp.write_all(bytes).map_err(fail)?;

@@ -111,7 +111,7 @@ pub fn encrypted_files(root: &Path) -> Result<Vec<PathBuf>> {
     };
     let mut files: Vec<PathBuf> = candidates
         .into_iter()
-        .filter(|p| p.is_file())
+        .filter(|p| p.is_file() && !super::io::is_temp_file(p))
         .filter(|p| {
             // Encrypted files are small text files; skip big ones quickly.
             std::fs::metadata(p)
@@ -267,11 +267,16 @@ pub fn run_rotate(args: RotateArgs) -> Result<()> {
                 recipients.groups[0].push(r.clone());
             }
         }
-        let before: usize = recipients.groups.iter().map(Vec::len).sum();
+        let held: Vec<String> = recipients.groups.iter().flatten().cloned().collect();
+        let removed: Vec<&str> = rm
+            .iter()
+            .filter(|r| held.contains(r))
+            .map(String::as_str)
+            .collect();
         for g in &mut recipients.groups {
             g.retain(|x| !rm.contains(x));
         }
-        if before - recipients.groups.iter().map(Vec::len).sum::<usize>() < rm.len() {
+        if removed.len() < rm.len() {
             eprintln!(
                 "veil: {}: some recipients to remove were not recipients of the file",
                 file.name()
@@ -280,10 +285,25 @@ pub fn run_rotate(args: RotateArgs) -> Result<()> {
         if args.dry_run {
             return Ok(false);
         }
+        let exposed = encrypted_paths(&file);
         let bytes = rotate_open_file(&mut file, &recipients)?;
-        write_back(&file, &bytes)
+        let wrote = write_back(&file, &bytes)?;
+        if !removed.is_empty() {
+            eprintln!("{}", removal_notice(&file.name(), &removed, &exposed));
+        }
+        Ok(wrote)
     });
     summarize("rotated", &results, args.dry_run)
+}
+
+/// What to tell after a recipient was removed: who could read the file, and which values they
+/// could read (to be rotated at their source: a new data key does not un-leak old values).
+fn removal_notice(name: &str, removed: &[&str], exposed: &[String]) -> String {
+    format!(
+        "{name}: the data key was rotated. The removed recipient(s) {} could read every value of this file until now; rotate these secrets at their source: {}",
+        removed.join(", "),
+        exposed.join(", ")
+    )
 }
 
 fn summarize(verb: &str, results: &[(PathBuf, Result<bool>)], dry_run: bool) -> Result<()> {
@@ -476,11 +496,7 @@ fn update_one(cfg: &crate::config::Config, path: &Path, args: &UpdatekeysArgs) -
         let bytes = rotate_open_file(&mut file, &desired)?;
         let wrote = write_back(&file, &bytes)?;
         let removed: Vec<&str> = p.removed.iter().map(|(_, r)| r.as_str()).collect();
-        eprintln!(
-            "{name}: the data key was rotated. The removed recipient(s) {} could read every value of this file until now; rotate these secrets at their source: {}",
-            removed.join(", "),
-            exposed.join(", ")
-        );
+        eprintln!("{}", removal_notice(&name, &removed, &exposed));
         return Ok(wrote);
     }
     // Only additions: re-wrap the existing data key (or each group's share) for the new
