@@ -52,7 +52,10 @@ pub fn get<'a>(root: &'a Node, steps: &[Step]) -> Result<&'a Node, PathError> {
                 Entry::Pair(key, v) if key == k => Some(v),
                 _ => None,
             }),
-            (Node::Seq(items), Step::Index(n)) => items.iter().filter(|n| !matches!(n, Node::Comment(_))).nth(*n),
+            (Node::Seq(items), Step::Index(n)) => items
+                .iter()
+                .filter(|n| !matches!(n, Node::Comment(_)))
+                .nth(*n),
             _ => None,
         };
         node = next.ok_or(PathError::Missing(i + 1))?.resolved();
@@ -68,7 +71,11 @@ mod tests {
     fn parses_components() {
         assert_eq!(
             parse(r#"["a"][0]['b c']"#).unwrap(),
-            vec![Step::Key("a".into()), Step::Index(0), Step::Key("b c".into())]
+            vec![
+                Step::Key("a".into()),
+                Step::Index(0),
+                Step::Key("b c".into())
+            ]
         );
         assert!(parse("a.b").is_err());
         assert!(parse(r#"["a""#).is_err());

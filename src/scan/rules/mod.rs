@@ -192,7 +192,12 @@ impl Detector {
                     break;
                 }
             }
-            let key = format!("{}{}{}", word_start as u8, exact as u8, s.to_ascii_lowercase());
+            let key = format!(
+                "{}{}{}",
+                word_start as u8,
+                exact as u8,
+                s.to_ascii_lowercase()
+            );
             if let Some(i) = patterns.iter().position(|p| *p == key) {
                 if !keywords[i].targets.contains(&target) {
                     keywords[i].targets.push(target);
@@ -328,6 +333,13 @@ impl Detector {
         // beat provider rules, which beat generic ones; within a level the catalogue order wins.
         let mut found: Vec<Raw> = st.out.split_off(first);
         found.retain(|r| !enc.iter().any(|&(a, b)| r.start < b && a < r.end));
+        // Kubernetes Secret data values are reported decoded, not as base64.
+        let k8s = if k8s && layer == 0 {
+            k8s_values(text)
+        } else {
+            Vec::new()
+        };
+        found.retain(|r| !k8s.iter().any(|v| r.start < v.value.1 && v.value.0 < r.end));
         found.sort_by(|a, b| {
             b.prio
                 .cmp(&a.prio)
@@ -342,14 +354,13 @@ impl Detector {
         }
         let mut taken: Vec<(usize, usize)> = kept.iter().map(|k| (k.start, k.end)).collect();
         taken.extend_from_slice(&enc);
+        taken.extend(k8s.iter().map(|v| v.value));
         st.out.extend(kept);
 
         if layer >= max_depth {
             return;
         }
-        if k8s && layer == 0 {
-            self.k8s_data(text, max_depth, &mut taken, st);
-        }
+        self.k8s_data(text, &k8s, max_depth, st);
         self.base64_layers(text, layer, anchor, max_depth, &taken, st);
     }
 
@@ -369,7 +380,7 @@ impl Detector {
         let hay = &text[ws..we];
         for caps in re.captures_iter(hay) {
             let whole = caps.get(0).expect("group 0");
-            let sec = ["s", "dq", "sq", "bq", "bare"]
+            let sec = ["s", "dq", "sq", "bare"]
                 .iter()
                 .find_map(|n| caps.name(n))
                 .unwrap_or(whole);
@@ -454,67 +465,21 @@ impl Detector {
 
     /// Kubernetes `Secret` manifests: every `data:` value is base64 whatever its length; scan
     /// `key: <decoded>` so that assignment rules see the key too.
-    fn k8s_data(
-        &self,
-        text: &[u8],
-        max_depth: u8,
-        taken: &mut Vec<(usize, usize)>,
-        st: &mut State,
-    ) {
-        let mut data_indent: Option<usize> = None;
-        let mut pos = 0;
-        while pos < text.len() {
-            let end = memchr::memchr(b'\n', &text[pos..]).map_or(text.len(), |k| pos + k);
-            let line = &text[pos..end];
-            let indent = line.iter().take_while(|&&b| b == b' ').count();
-            let body = trim_ascii(&line[indent..]);
-            let line_pos = pos;
-            pos = end + 1;
-            if body.is_empty() || body[0] == b'#' {
-                continue;
-            }
-            if body == b"data:" {
-                data_indent = Some(indent);
-                continue;
-            }
-            let Some(d) = data_indent else { continue };
-            if indent <= d {
-                data_indent = None;
-                continue;
-            }
-            let Some(colon) = body.iter().position(|&b| b == b':') else {
-                continue;
-            };
-            let key = trim_ascii(&body[..colon]);
-            let mut val = trim_ascii(&body[colon + 1..]);
-            if val.len() >= 2 && (val[0] == b'"' || val[0] == b'\'') && val.last() == Some(&val[0])
-            {
-                val = &val[1..val.len() - 1];
-            }
-            if val.len() < 4
-                || key.is_empty()
-                || !key
-                    .iter()
-                    .all(|&b| b.is_ascii_alphanumeric() || matches!(b, b'.' | b'_' | b'-'))
-                || !val.iter().all(|&b| is_b64(b) || b == b'=')
-            {
-                continue;
-            }
-            let Ok(decoded) = self.b64.decode(val) else {
+    fn k8s_data(&self, text: &[u8], values: &[K8sValue], max_depth: u8, st: &mut State) {
+        for v in values {
+            let Ok(decoded) = self.b64.decode(&text[v.value.0..v.value.1]) else {
                 continue;
             };
             if decoded.len() > st.budget || !printable(&decoded) {
                 continue;
             }
             st.budget -= decoded.len();
-            let vstart = val.as_ptr() as usize - text.as_ptr() as usize;
-            taken.push((vstart, vstart + val.len()));
+            let key = &text[v.key.0..v.key.1];
             let mut synth = Vec::with_capacity(key.len() + 2 + decoded.len());
             synth.extend_from_slice(key);
             synth.extend_from_slice(b": ");
             synth.extend_from_slice(&decoded);
-            let _ = line_pos;
-            self.scan_text(&synth, 1, vstart, max_depth, st);
+            self.scan_text(&synth, 1, v.value.0, max_depth, st);
         }
     }
 
@@ -558,6 +523,67 @@ impl Detector {
     }
 }
 
+/// One `key: base64` entry under `data:` in a Kubernetes `Secret` (byte ranges).
+struct K8sValue {
+    key: (usize, usize),
+    value: (usize, usize),
+}
+
+/// Finds the `data:` entries of a YAML Kubernetes `Secret`.
+fn k8s_values(text: &[u8]) -> Vec<K8sValue> {
+    let mut out = Vec::new();
+    let mut data_indent: Option<usize> = None;
+    let mut pos = 0;
+    while pos < text.len() {
+        let end = memchr::memchr(b'\n', &text[pos..]).map_or(text.len(), |k| pos + k);
+        let line = &text[pos..end];
+        let line_pos = pos;
+        pos = end + 1;
+        let indent = line.iter().take_while(|&&b| b == b' ').count();
+        let body = line[indent..].trim_ascii_end();
+        if body.is_empty() || body[0] == b'#' {
+            continue;
+        }
+        if body == b"data:" {
+            data_indent = Some(indent);
+            continue;
+        }
+        let Some(d) = data_indent else { continue };
+        if indent <= d {
+            data_indent = None;
+            continue;
+        }
+        let Some(colon) = body.iter().position(|&b| b == b':') else {
+            continue;
+        };
+        let key = &body[..colon];
+        let rest = &body[colon + 1..];
+        let lead = rest.len() - rest.trim_ascii_start().len();
+        let mut vs = line_pos + indent + colon + 1 + lead;
+        let mut ve = line_pos + indent + body.len();
+        if ve - vs >= 2 && matches!(text[vs], b'"' | b'\'') && text[ve - 1] == text[vs] {
+            vs += 1;
+            ve -= 1;
+        }
+        let val = &text[vs..ve];
+        if val.len() < 4
+            || key.is_empty()
+            || !key
+                .iter()
+                .all(|&b| b.is_ascii_alphanumeric() || matches!(b, b'.' | b'_' | b'-'))
+            || !val.iter().all(|&b| is_b64(b) || b == b'=')
+        {
+            continue;
+        }
+        let ks = line_pos + indent;
+        out.push(K8sValue {
+            key: (ks, ks + key.len()),
+            value: (vs, ve),
+        });
+    }
+    out
+}
+
 /// `veil:allow` on the line of `pos`, or `veil:allow-next-line` on the line before.
 fn suppressed(blob: &[u8], pos: usize) -> bool {
     let ls = memchr::memrchr(b'\n', &blob[..pos]).map_or(0, |k| k + 1);
@@ -578,10 +604,6 @@ fn looks_binary(blob: &[u8]) -> bool {
 
 fn is_b64(b: u8) -> bool {
     b.is_ascii_alphanumeric() || b == b'+' || b == b'/'
-}
-
-fn trim_ascii(s: &[u8]) -> &[u8] {
-    s.trim_ascii()
 }
 
 /// Decoded bytes that are worth scanning: UTF-8 text without control characters.

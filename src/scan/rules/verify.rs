@@ -196,14 +196,69 @@ fn generic_ok(cx: &Cx) -> bool {
     if let Some(key) = cx.key {
         let k = key.to_ascii_lowercase();
         const DENY_SUFFIX: &[&[u8]] = &[
-            b"name", b"names", b"file", b"files", b"path", b"dir", b"type", b"length", b"len",
-            b"size", b"count", b"id", b"ids", b"ttl", b"expiry", b"expires", b"expire",
-            b"expiration", b"url", b"uri", b"endpoint", b"ref", b"header", b"prompt", b"field",
-            b"label", b"hint", b"policy", b"mode", b"format", b"regex", b"pattern", b"hash",
-            b"digest", b"min", b"max", b"env", b"var", b"enabled", b"required", b"version",
-            b"provider", b"kind", b"location", b"source", b"template", b"prefix", b"suffix",
-            b"key_ref", b"keyref", b"secretref", b"time", b"timeout", b"at", b"count", b"index",
-            b"limit", b"method", b"reset", b"rotation", b"store", b"manager", b"class",
+            b"name",
+            b"names",
+            b"file",
+            b"files",
+            b"path",
+            b"dir",
+            b"type",
+            b"length",
+            b"len",
+            b"size",
+            b"count",
+            b"id",
+            b"ids",
+            b"ttl",
+            b"expiry",
+            b"expires",
+            b"expire",
+            b"expiration",
+            b"url",
+            b"uri",
+            b"endpoint",
+            b"ref",
+            b"header",
+            b"prompt",
+            b"field",
+            b"label",
+            b"hint",
+            b"policy",
+            b"mode",
+            b"format",
+            b"regex",
+            b"pattern",
+            b"hash",
+            b"digest",
+            b"min",
+            b"max",
+            b"env",
+            b"var",
+            b"enabled",
+            b"required",
+            b"version",
+            b"provider",
+            b"kind",
+            b"location",
+            b"source",
+            b"template",
+            b"prefix",
+            b"suffix",
+            b"key_ref",
+            b"keyref",
+            b"secretref",
+            b"time",
+            b"timeout",
+            b"at",
+            b"count",
+            b"index",
+            b"limit",
+            b"method",
+            b"reset",
+            b"rotation",
+            b"store",
+            b"manager",
+            b"class",
         ];
         let stripped: &[u8] = k.strip_suffix(b"s").unwrap_or(&k);
         let _ = stripped;
@@ -246,8 +301,7 @@ fn generic_ok(cx: &Cx) -> bool {
     }
     // Bare identifiers in code (`token = someVariable_2`) without a quote are usually code.
     if !cx.quoted
-        && v.iter()
-            .all(|&b| b.is_ascii_alphanumeric() || b == b'_')
+        && v.iter().all(|&b| b.is_ascii_alphanumeric() || b == b'_')
         && v.iter().filter(|b| b.is_ascii_uppercase()).count() <= 1
         && v.contains(&b'_')
     {
@@ -526,33 +580,77 @@ pub(crate) fn basic_b64(cx: &Cx) -> bool {
     }
 }
 
-/// PEM-like private key blocks: a body of at least 64 base64 characters, not an ellipsis.
+/// PEM-like private key blocks: the body is header lines (`Key: value`) and base64 lines only
+/// (also inside JSON strings with `\n` escapes, quoted string concatenations, or indented
+/// YAML), at least 64 base64 characters, not an ellipsis.
 pub(crate) fn pem_body(cx: &Cx) -> bool {
     let w = cx.whole;
-    // Skip the BEGIN line.
-    let start = w
-        .windows(5)
-        .skip(5)
-        .position(|x| x == b"-----")
-        .map_or(0, |p| p + 10);
-    let end = memchr::memmem::rfind(w, b"-----END").unwrap_or(w.len());
-    if start >= end {
+    // The body starts after the BEGIN line's closing dashes and ends at the END line.
+    let Some(label) = w.iter().position(|&b| b != b'-') else {
+        return false;
+    };
+    let Some(close) = memchr::memmem::find(&w[label..], b"----").map(|p| label + p) else {
+        return false;
+    };
+    let body_start = w[close..]
+        .iter()
+        .position(|&b| b != b'-')
+        .map_or(w.len(), |p| close + p);
+    let Some(end) = memchr::memmem::rfind(w, b"END ") else {
+        return false;
+    };
+    let end = w[..end]
+        .iter()
+        .rposition(|&b| b != b'-' && b != b' ')
+        .map_or(0, |p| p + 1);
+    if body_start >= end {
         return false;
     }
-    let body = &w[start..end];
-    if contains(body, b"...") || contains(body, b"\xe2\x80\xa6") {
-        return false;
-    }
-    // `\n` escapes inside JSON strings are not key material.
-    let mut n = 0;
-    let mut prev = 0u8;
-    for &b in body {
-        if (b.is_ascii_alphanumeric() || b == b'+' || b == b'/') && !(prev == b'\\' && b == b'n') {
-            n += 1;
+    // Unescape `\n` / `\r`.
+    let mut body = Vec::with_capacity(end - body_start);
+    let raw = &w[body_start..end];
+    let mut i = 0;
+    while i < raw.len() {
+        if raw[i] == b'\\' && matches!(raw.get(i + 1), Some(b'n' | b'r')) {
+            body.push(b'\n');
+            i += 2;
+        } else {
+            body.push(raw[i]);
+            i += 1;
         }
-        prev = b;
     }
-    n >= 64 && entropy(body) > 4.0
+    let mut n = 0;
+    for line in body.split(|&b| b == b'\n') {
+        let line = trim_with(line, b" \t\r\"',+\\");
+        if line.is_empty() || line.contains(&b':') {
+            // Blank, or an armor / PEM header (Proc-Type, DEK-Info, Comment, Version).
+            continue;
+        }
+        if !line
+            .iter()
+            .all(|&b| b.is_ascii_alphanumeric() || b == b'+' || b == b'/' || b == b'=')
+        {
+            return false;
+        }
+        n += line.len();
+    }
+    n >= 64
+}
+
+fn trim_with<'a>(mut s: &'a [u8], set: &[u8]) -> &'a [u8] {
+    while let [first, rest @ ..] = s {
+        if !set.contains(first) {
+            break;
+        }
+        s = rest;
+    }
+    while let [rest @ .., last] = s {
+        if !set.contains(last) {
+            break;
+        }
+        s = rest;
+    }
+    s
 }
 
 /// Passwords in URLs: not a placeholder, not the user name again.
@@ -562,5 +660,7 @@ pub(crate) fn url_password(cx: &Cx) -> bool {
     {
         return false;
     }
-    !cx.secret.iter().all(|&b| b == b'*' || b == b'x' || b == b'X')
+    !cx.secret
+        .iter()
+        .all(|&b| b == b'*' || b == b'x' || b == b'X')
 }
