@@ -146,6 +146,8 @@ pub struct Detector {
     ac: AhoCorasick,
     keywords: Vec<Keyword>,
     regexes: Vec<Regex>,
+    /// Assignment rules: a keyword hit only counts when `key… <op>` follows it.
+    assign: Vec<bool>,
     b64: base64::engine::GeneralPurpose,
 }
 
@@ -244,10 +246,15 @@ impl Detector {
                 .with_decode_padding_mode(base64::engine::DecodePaddingMode::Indifferent)
                 .with_decode_allow_trailing_bits(true),
         );
+        let assign = SPECS
+            .iter()
+            .map(|s| s.re.starts_with("(?i:(?P<key>"))
+            .collect();
         Detector {
             ac,
             keywords,
             regexes,
+            assign,
             b64,
         }
     }
@@ -298,6 +305,8 @@ impl Detector {
                 match t {
                     T_ENC => enc.push(enc_span(text, s)),
                     T_K8S => k8s = true,
+                    r if self.assign[r as usize] && !assignment_follows(text, m.end()) => {}
+                    r if !(SPECS[r as usize].gate)(text, m.end()) => {}
                     r => hits.push((r, s, kw.len)),
                 }
             }
@@ -582,6 +591,21 @@ fn k8s_values(text: &[u8]) -> Vec<K8sValue> {
         });
     }
     out
+}
+
+/// After a keyword: the rest of a key, an optional closing quote, blanks, then `:` or `=`.
+fn assignment_follows(text: &[u8], mut i: usize) -> bool {
+    let lim = (i + 96).min(text.len());
+    while i < lim && (text[i].is_ascii_alphanumeric() || matches!(text[i], b'_' | b'.' | b'-')) {
+        i += 1;
+    }
+    if i < lim && matches!(text[i], b'"' | b'\'') {
+        i += 1;
+    }
+    while i < lim && matches!(text[i], b' ' | b'\t') {
+        i += 1;
+    }
+    i < lim && matches!(text[i], b':' | b'=')
 }
 
 /// `veil:allow` on the line of `pos`, or `veil:allow-next-line` on the line before.

@@ -26,6 +26,27 @@ pub(crate) fn ok(_: &Cx) -> bool {
     true
 }
 
+/// Gate that lets every keyword hit through.
+pub(crate) fn any(_: &[u8], _: usize) -> bool {
+    true
+}
+
+/// `n` bytes from `at` all satisfy `f`.
+pub(crate) fn run_of(t: &[u8], at: usize, n: usize, f: fn(&u8) -> bool) -> bool {
+    t.get(at..at + n).is_some_and(|r| r.iter().all(f))
+}
+
+/// PEM-style BEGIN lines: the keyword is followed by its closing dashes and a line break (or
+/// an escaped one, or a blank in single-line PEM).
+pub(crate) fn pem_line_end(t: &[u8], e: usize) -> bool {
+    let dashes = t[e..]
+        .iter()
+        .take(5)
+        .take_while(|&&b| b == b'-' || b == b' ')
+        .count();
+    dashes >= 4 && matches!(t.get(e + dashes), Some(b'\n' | b'\r' | b'\\' | b' '))
+}
+
 /// Runs the common filters, then the rule's own verifier.
 pub(crate) fn accept(spec: &Spec, cx: &Cx) -> bool {
     let s = cx.secret;
