@@ -445,7 +445,7 @@ impl Detector {
             }
             let run_len = i - s;
             i = e;
-            if run_len < MIN_B64 || run_len > MAX_B64 || run_len % 4 == 1 {
+            if !(MIN_B64..=MAX_B64).contains(&run_len) || run_len % 4 == 1 {
                 continue;
             }
             // A run glued to a base64url/identifier character is part of something else.

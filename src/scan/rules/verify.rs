@@ -186,6 +186,10 @@ pub(crate) fn is_placeholder(v: &[u8]) -> bool {
     if v.iter().all(|&b| b == v[0]) {
         return true;
     }
+    // Format placeholders: `{password}`, `{db_pass}`, `{a:16}`.
+    if has_brace_placeholder(v) {
+        return true;
+    }
     // File paths.
     if v.starts_with(b"/")
         || v.starts_with(b"./")
@@ -200,6 +204,28 @@ pub(crate) fn is_placeholder(v: &[u8]) -> bool {
         b".pfx", b".jks", b".gpg", b".asc", b".pub",
     ];
     EXT.iter().any(|e| l.ends_with(e))
+}
+
+/// `{name}` / `{name:spec}` somewhere in the value.
+fn has_brace_placeholder(v: &[u8]) -> bool {
+    let mut i = 0;
+    while let Some(o) = v[i..].iter().position(|&b| b == b'{') {
+        let s = i + o + 1;
+        let Some(c) = v[s..].iter().position(|&b| b == b'}') else {
+            return false;
+        };
+        let inner = &v[s..s + c];
+        if !inner.is_empty()
+            && (inner[0].is_ascii_alphabetic() || inner[0] == b'_')
+            && inner
+                .iter()
+                .all(|&b| b.is_ascii_alphanumeric() || matches!(b, b'_' | b':' | b'.' | b'-'))
+        {
+            return true;
+        }
+        i = s;
+    }
+    false
 }
 
 fn contains(hay: &[u8], needle: &[u8]) -> bool {
@@ -310,6 +336,12 @@ fn generic_ok(cx: &Cx) -> bool {
     let digits = v.iter().filter(|b| b.is_ascii_digit()).count();
     let alpha = v.iter().filter(|b| b.is_ascii_alphabetic()).count();
     if digits == v.len() {
+        return false;
+    }
+    // Names made of words (`db-credentials`, `storefront-basic-auth`) are references.
+    if v.split(|&b| matches!(b, b'-' | b'_' | b'.'))
+        .all(|seg| seg.iter().all(u8::is_ascii_alphabetic))
+    {
         return false;
     }
     // Bare words are usually identifiers; letters only must at least look random.
