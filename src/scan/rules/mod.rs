@@ -460,6 +460,15 @@ impl Detector {
             if (e - s) / 4 * 3 > st.budget {
                 return;
             }
+            // Cheap look at the first 48 decoded bytes before decoding a long run.
+            if run_len > 64 {
+                let Ok(head) = self.b64.decode(&text[s..s + 64]) else {
+                    continue;
+                };
+                if !printable_prefix(&head) {
+                    continue;
+                }
+            }
             let Ok(decoded) = self.b64.decode(&text[s..e]) else {
                 continue;
             };
@@ -639,6 +648,20 @@ fn printable(d: &[u8]) -> bool {
         return false;
     };
     !s.chars()
+        .any(|c| c.is_control() && !matches!(c, '\n' | '\r' | '\t'))
+}
+
+/// Like [`printable`], for a prefix that may end inside a UTF-8 sequence.
+fn printable_prefix(d: &[u8]) -> bool {
+    let valid = match std::str::from_utf8(d) {
+        Ok(s) => s,
+        Err(e) if e.error_len().is_none() => {
+            std::str::from_utf8(&d[..e.valid_up_to()]).expect("valid prefix")
+        }
+        Err(_) => return false,
+    };
+    !valid
+        .chars()
         .any(|c| c.is_control() && !matches!(c, '\n' | '\r' | '\t'))
 }
 
