@@ -341,36 +341,38 @@ impl Detector {
         // Drop what sits inside sops/veil ciphertext, then resolve overlaps: composite rules
         // beat provider rules, which beat generic ones; within a level the catalogue order wins.
         let mut found: Vec<Raw> = st.out.split_off(first);
-        found.retain(|r| !enc.iter().any(|&(a, b)| r.start < b && a < r.end));
         // Kubernetes Secret data values are reported decoded, not as base64.
         let k8s = if k8s && layer == 0 {
             k8s_values(text)
         } else {
             Vec::new()
         };
-        found.retain(|r| !k8s.iter().any(|v| r.start < v.value.1 && v.value.0 < r.end));
+        let mut skip = Spans::new(enc.iter().copied().chain(k8s.iter().map(|v| v.value)));
+        found.retain(|r| !skip.overlaps(r.start, r.end));
         found.sort_by(|a, b| {
             b.prio
                 .cmp(&a.prio)
                 .then(a.rule.cmp(&b.rule))
                 .then(a.start.cmp(&b.start))
         });
-        let mut kept: Vec<Raw> = Vec::with_capacity(found.len());
+        let mut kept: std::collections::BTreeMap<usize, usize> = Default::default();
         for r in found {
-            if !kept.iter().any(|k| r.start < k.end && k.start < r.end) {
-                kept.push(r);
+            let clash = kept
+                .range(..r.end)
+                .next_back()
+                .is_some_and(|(_, &end)| end > r.start);
+            if !clash {
+                kept.insert(r.start, r.end);
+                skip.add(r.start, r.end);
+                st.out.push(r);
             }
         }
-        let mut taken: Vec<(usize, usize)> = kept.iter().map(|k| (k.start, k.end)).collect();
-        taken.extend_from_slice(&enc);
-        taken.extend(k8s.iter().map(|v| v.value));
-        st.out.extend(kept);
 
         if layer >= max_depth {
             return;
         }
         self.k8s_data(text, &k8s, max_depth, st);
-        self.base64_layers(text, layer, anchor, max_depth, &taken, st);
+        self.base64_layers(text, layer, anchor, max_depth, &mut skip, st);
     }
 
     #[allow(clippy::too_many_arguments)]
@@ -425,7 +427,7 @@ impl Detector {
         layer: u8,
         anchor: usize,
         max_depth: u8,
-        taken: &[(usize, usize)],
+        taken: &mut Spans,
         st: &mut State,
     ) {
         let mut i = 0;
@@ -454,7 +456,7 @@ impl Detector {
             {
                 continue;
             }
-            if taken.iter().any(|&(a, b)| s < b && a < e) {
+            if taken.overlaps(s, e) {
                 continue;
             }
             if (e - s) / 4 * 3 > st.budget {
@@ -513,19 +515,22 @@ impl Detector {
         let mut out: Vec<Match> = Vec::with_capacity(raws.len());
         let mut line = 1;
         let mut counted = 0;
+        let mut seen = std::collections::HashSet::new();
+        let mut cached = (0usize, false);
         for r in raws {
             let a = r.anchor.min(blob.len());
             line += memchr::memchr_iter(b'\n', &blob[counted..a]).count();
             counted = a;
-            if suppressed(blob, a) {
+            // Matches come sorted by anchor: decide suppression once per line.
+            if cached.0 != line {
+                cached = (line, suppressed(blob, a));
+            }
+            if cached.1 {
                 continue;
             }
             let rule = &all[r.rule as usize];
             let secret = String::from_utf8_lossy(&r.secret).into_owned();
-            if out
-                .iter()
-                .any(|m| m.line == line && std::ptr::eq(m.rule, rule) && m.secret == secret)
-            {
+            if !seen.insert((r.rule, line, r.secret.clone())) {
                 continue;
             }
             out.push(Match {
@@ -538,6 +543,50 @@ impl Detector {
             });
         }
         out
+    }
+}
+
+/// A set of byte ranges, queried for overlap.
+struct Spans {
+    /// Sorted by start once `dirty` is false.
+    v: Vec<(usize, usize)>,
+    /// Running maximum of ends, aligned with `v`.
+    max_end: Vec<usize>,
+    dirty: bool,
+}
+
+impl Spans {
+    fn new(it: impl Iterator<Item = (usize, usize)>) -> Spans {
+        Spans {
+            v: it.collect(),
+            max_end: Vec::new(),
+            dirty: true,
+        }
+    }
+
+    fn add(&mut self, a: usize, b: usize) {
+        self.v.push((a, b));
+        self.dirty = true;
+    }
+
+    /// Whether `[a, b)` overlaps any span.
+    fn overlaps(&mut self, a: usize, b: usize) -> bool {
+        if self.v.is_empty() {
+            return false;
+        }
+        if self.dirty {
+            self.v.sort_unstable();
+            self.max_end.clear();
+            let mut m = 0;
+            for &(_, e) in &self.v {
+                m = m.max(e);
+                self.max_end.push(m);
+            }
+            self.dirty = false;
+        }
+        // Spans starting before `b`; one of them overlaps iff the largest end among them > a.
+        let n = self.v.partition_point(|&(s, _)| s < b);
+        n > 0 && self.max_end[n - 1] > a
     }
 }
 

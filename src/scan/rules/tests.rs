@@ -857,3 +857,24 @@ fn throughput() {
         );
     }
 }
+
+#[test]
+fn many_findings_in_one_blob() {
+    let mut rng = Rng::new(21);
+    let mut text = String::new();
+    let mut on_line = String::new();
+    for i in 0..3000 {
+        text.push_str(&format!(
+            "t{i} = \"{}\"\n",
+            crc_token("ghp_", &mut rng, true)
+        ));
+        // and many on one very long line
+        on_line.push_str(&crc_token("ghp_", &mut rng, true));
+        on_line.push(' ');
+    }
+    text.push_str(&on_line);
+    let found = det().scan(text.as_bytes());
+    assert_eq!(found.len(), 6000);
+    assert!(found.iter().all(|m| m.rule.id == "github-pat"));
+    assert_eq!(found.last().unwrap().line, 3001);
+}
