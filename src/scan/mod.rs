@@ -1,0 +1,3 @@
+//! Leak scanning (`veil scan`).
+
+pub mod rules;
