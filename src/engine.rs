@@ -49,12 +49,11 @@ impl IvCache {
 
     fn remember(&mut self, aad: &str, type_name: &str, plain: &[u8], enc: &str) {
         use base64::Engine as _;
-        if let Ok(p) = cipher::parse_enc(enc) {
-            if let Ok(iv) = base64::engine::general_purpose::STANDARD.decode(p.iv) {
-                if let Ok(iv) = <[u8; 32]>::try_from(iv.as_slice()) {
-                    self.ivs.insert(Self::key(aad, type_name, plain), iv);
-                }
-            }
+        if let Ok(p) = cipher::parse_enc(enc)
+            && let Ok(iv) = base64::engine::general_purpose::STANDARD.decode(p.iv)
+            && let Ok(iv) = <[u8; 32]>::try_from(iv.as_slice())
+        {
+            self.ivs.insert(Self::key(aad, type_name, plain), iv);
         }
     }
 
@@ -127,18 +126,18 @@ impl Walker<'_> {
     }
 
     fn note_comment(&mut self, text: &str) {
-        if self.rule.uses_comments() {
-            if let Some(top) = self.comments.last_mut() {
-                top.push(text.to_string());
-            }
+        if self.rule.uses_comments()
+            && let Some(top) = self.comments.last_mut()
+        {
+            top.push(text.to_string());
         }
     }
 
     fn end_entry(&mut self) {
-        if self.rule.uses_comments() {
-            if let Some(top) = self.comments.last_mut() {
-                top.clear();
-            }
+        if self.rule.uses_comments()
+            && let Some(top) = self.comments.last_mut()
+        {
+            top.clear();
         }
     }
 
@@ -277,10 +276,11 @@ impl Walker<'_> {
         let doc = self.doc;
         match &mut self.mode {
             Mode::Encrypt { store, layout, ivs } => {
-                if let Rule::UnencryptedCommentRegex(r) = self.rule {
-                    if selected && r.is_match(&text) {
-                        return Err(WalkError::CommentConflict { path: aad });
-                    }
+                if let Rule::UnencryptedCommentRegex(r) = self.rule
+                    && selected
+                    && r.is_match(&text)
+                {
+                    return Err(WalkError::CommentConflict { path: aad });
                 }
                 if selected && !text.is_empty() {
                     let iv = ivs
@@ -288,13 +288,13 @@ impl Walker<'_> {
                         .unwrap_or_else(cipher::random_iv);
                     let enc =
                         cipher::encrypt_bytes(key, &iv, text.as_bytes(), "comment", aad.as_bytes());
-                    if let Some(original) = original_text(doc, leaf) {
-                        if store.render_comment(doc, leaf, &text).as_bytes() != original {
-                            layout.insert(
-                                cipher::tag_of(&enc).unwrap_or_default(),
-                                String::from_utf8_lossy(original).into_owned(),
-                            );
-                        }
+                    if let Some(original) = original_text(doc, leaf)
+                        && store.render_comment(doc, leaf, &text).as_bytes() != original
+                    {
+                        layout.insert(
+                            cipher::tag_of(&enc).unwrap_or_default(),
+                            String::from_utf8_lossy(original).into_owned(),
+                        );
                     }
                     leaf.set(Scalar::Str(enc), None);
                 }

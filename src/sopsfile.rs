@@ -7,7 +7,7 @@ use crate::crypto::datakey::DataKey;
 use crate::crypto::mac::mac_aad;
 use crate::engine::{self, IvCache, WalkError};
 use crate::error::{Code, Failure, Result};
-use crate::format::{Document, Kind, Store, write_lossless};
+use crate::format::{Document, Kind, Store, finish_lossless, lossless_edits};
 use crate::keys::groups::{self, KeySource, Recipients};
 use crate::layout::Layout;
 use crate::metadata::Metadata;
@@ -127,18 +127,16 @@ pub fn seal(
     }
     // A tree whose structure changed (entries added or removed) is written afresh.
     let lossless = out_kind == store.kind() && out_kind != Kind::Binary && !restructured;
-    meta.layout = if lossless {
-        layout.seal(key.as_bytes(), meta.layout.as_deref())
-    } else {
-        None
-    };
-    let value = meta.to_value();
     if lossless {
-        Ok(write_lossless(store, doc, Some(&value), &mut layout))
+        // Edits first: a store may add layout records while making them (YAML aliases).
+        let edits = lossless_edits(store, doc, &mut layout);
+        meta.layout = layout.seal(key.as_bytes(), meta.layout.as_deref());
+        Ok(finish_lossless(store, doc, edits, Some(&meta.to_value())))
     } else {
+        meta.layout = None;
         out_kind
             .store()
-            .emit(&doc.docs, Some(&value))
+            .emit(&doc.docs, Some(&meta.to_value()))
             .map_err(|e| Failure::new(Code::Generic, e.to_string()))
     }
 }

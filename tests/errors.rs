@@ -49,7 +49,7 @@ fn encrypted_fixture(home: &Path) -> PathBuf {
     let plain = home.join("app.yaml");
     std::fs::write(
         &plain,
-        format!("db:\n  password: {SECRET}\n  host: db.internal\n"),
+        format!("db:\n  password: {SECRET}\n  host_unencrypted: db.internal\n"),
     )
     .unwrap();
     let out = run(veil(home)
@@ -161,7 +161,7 @@ fn tampering_is_detected() {
     let plain_changed = home.path().join("plain.yaml");
     std::fs::write(
         &plain_changed,
-        text.replace("host: db.internal", "host: evil.example"),
+        text.replace("host_unencrypted: db.internal", "host_unencrypted: evil.example"),
     )
     .unwrap();
     // A truncated ciphertext fails value decryption.
@@ -178,7 +178,8 @@ fn tampering_is_detected() {
         .lines()
         .find(|l| l.trim_start().starts_with("mac:"))
         .unwrap();
-    std::fs::write(&no_mac, text.replace(mac_line, "    mac: \"\"")).unwrap();
+    let indent = &mac_line[..mac_line.len() - mac_line.trim_start().len()];
+    std::fs::write(&no_mac, text.replace(mac_line, &format!("{indent}mac: \"\""))).unwrap();
     // Changed lastmodified.
     let lm = home.path().join("lm.yaml");
     let lm_line = text
@@ -187,7 +188,7 @@ fn tampering_is_detected() {
         .unwrap();
     std::fs::write(
         &lm,
-        text.replace(lm_line, "    lastmodified: \"2001-01-01T00:00:00Z\""),
+        text.replace(lm_line, &format!("{indent}lastmodified: \"2001-01-01T00:00:00Z\"")),
     )
     .unwrap();
     // Corrupt metadata (no version).

@@ -198,10 +198,10 @@ fn data_key_created(
             .ok()
             .map(|t| t.unix_timestamp())
     };
-    if let Some((_, v)) = meta.extra.iter().find(|(k, _)| k == DATA_KEY_CREATED_FIELD) {
-        if let Some(t) = v.as_str().and_then(parse) {
-            return Some((t, "recorded"));
-        }
+    if let Some((_, v)) = meta.extra.iter().find(|(k, _)| k == DATA_KEY_CREATED_FIELD)
+        && let Some(t) = v.as_str().and_then(parse)
+    {
+        return Some((t, "recorded"));
     }
     let encs: Vec<&str> = meta
         .key_groups
@@ -318,49 +318,49 @@ fn check_one(
         }
     }
     // (b) recipients drift.
-    if let (Some(cfg), Some(_)) = (cfg, &rule) {
-        if let Ok(Some(want)) = crate::cli::rotate::desired_recipients(cfg, &c.path) {
-            let have = Recipients::from_metadata(&meta);
-            let norm = |r: &Recipients| {
-                let mut g: Vec<Vec<String>> = r
-                    .groups
-                    .iter()
-                    .map(|g| {
-                        let mut g = g.clone();
-                        g.sort();
-                        g
-                    })
-                    .collect();
-                g.retain(|g| !g.is_empty());
-                let t = if g.len() > 1 {
-                    Some(r.threshold.unwrap_or(g.len() as u32))
-                } else {
-                    None
-                };
-                (g, t)
+    if let (Some(cfg), Some(_)) = (cfg, &rule)
+        && let Ok(Some(want)) = crate::cli::rotate::desired_recipients(cfg, &c.path)
+    {
+        let have = Recipients::from_metadata(&meta);
+        let norm = |r: &Recipients| {
+            let mut g: Vec<Vec<String>> = r
+                .groups
+                .iter()
+                .map(|g| {
+                    let mut g = g.clone();
+                    g.sort();
+                    g
+                })
+                .collect();
+            g.retain(|g| !g.is_empty());
+            let t = if g.len() > 1 {
+                Some(r.threshold.unwrap_or(g.len() as u32))
+            } else {
+                None
             };
-            if norm(&have) != norm(&want) {
-                let flat = |r: &Recipients| r.groups.iter().flatten().cloned().collect::<Vec<_>>();
-                let (h, w) = (flat(&have), flat(&want));
-                let extra: Vec<_> = h.iter().filter(|r| !w.contains(r)).cloned().collect();
-                let missing: Vec<_> = w.iter().filter(|r| !h.contains(r)).cloned().collect();
-                let mut msg = String::from("recipients differ from .sops.yaml");
-                if !extra.is_empty() {
-                    msg.push_str(&format!("; can still be read by {}", extra.join(", ")));
-                }
-                if !missing.is_empty() {
-                    msg.push_str(&format!("; missing {}", missing.join(", ")));
-                }
-                if extra.is_empty() && missing.is_empty() {
-                    msg.push_str("; key groups or threshold differ");
-                }
-                msg.push_str(" (run veil updatekeys)");
-                report.violations.push(Violation {
-                    path: display.clone(),
-                    kind: "recipient-drift",
-                    message: msg,
-                });
+            (g, t)
+        };
+        if norm(&have) != norm(&want) {
+            let flat = |r: &Recipients| r.groups.iter().flatten().cloned().collect::<Vec<_>>();
+            let (h, w) = (flat(&have), flat(&want));
+            let extra: Vec<_> = h.iter().filter(|r| !w.contains(r)).cloned().collect();
+            let missing: Vec<_> = w.iter().filter(|r| !h.contains(r)).cloned().collect();
+            let mut msg = String::from("recipients differ from .sops.yaml");
+            if !extra.is_empty() {
+                msg.push_str(&format!("; can still be read by {}", extra.join(", ")));
             }
+            if !missing.is_empty() {
+                msg.push_str(&format!("; missing {}", missing.join(", ")));
+            }
+            if extra.is_empty() && missing.is_empty() {
+                msg.push_str("; key groups or threshold differ");
+            }
+            msg.push_str(" (run veil updatekeys)");
+            report.violations.push(Violation {
+                path: display.clone(),
+                kind: "recipient-drift",
+                message: msg,
+            });
         }
     }
     // (c) data key age.

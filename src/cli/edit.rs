@@ -39,14 +39,14 @@ pub struct EditArgs {
 /// first of vim, nano, vi on PATH.
 fn editor() -> Result<Vec<String>> {
     for var in ["SOPS_EDITOR", "VISUAL", "EDITOR"] {
-        if let Ok(v) = std::env::var(var) {
-            if !v.trim().is_empty() {
-                let words = shell_words::split(&v).map_err(|e| {
-                    Failure::new(Code::NoEditor, format!("${var} cannot be parsed: {e}"))
-                })?;
-                if !words.is_empty() {
-                    return Ok(words);
-                }
+        if let Ok(v) = std::env::var(var)
+            && !v.trim().is_empty()
+        {
+            let words = shell_words::split(&v).map_err(|e| {
+                Failure::new(Code::NoEditor, format!("${var} cannot be parsed: {e}"))
+            })?;
+            if !words.is_empty() {
+                return Ok(words);
             }
         }
     }
@@ -71,19 +71,17 @@ fn private_dir() -> Result<tempfile::TempDir> {
     bases.push("/dev/shm".into());
     bases.push(std::env::temp_dir());
     for base in bases {
-        if base.is_dir() {
-            if let Ok(d) = tempfile::Builder::new()
+        if base.is_dir()
+            && let Ok(d) = tempfile::Builder::new()
                 .prefix("veil-edit-")
                 .tempdir_in(&base)
+        {
+            #[cfg(unix)]
             {
-                #[cfg(unix)]
-                {
-                    use std::os::unix::fs::PermissionsExt;
-                    let _ =
-                        std::fs::set_permissions(d.path(), std::fs::Permissions::from_mode(0o700));
-                }
-                return Ok(d);
+                use std::os::unix::fs::PermissionsExt;
+                let _ = std::fs::set_permissions(d.path(), std::fs::Permissions::from_mode(0o700));
             }
+            return Ok(d);
         }
     }
     Err(Failure::new(

@@ -55,15 +55,14 @@ pub fn run(args: EncryptArgs, config: Option<&Path>) -> Result<()> {
         ));
     }
     // An encrypted binary file is JSON: detect it so it is not encrypted twice.
-    if in_kind == Kind::Binary {
-        if let Ok(doc) = Kind::Json.store().parse(src.clone()) {
-            if doc.metadata.is_some() {
-                return Err(Failure::new(
-                    Code::AlreadyEncrypted,
-                    format!("{what}: the file is already encrypted"),
-                ));
-            }
-        }
+    if in_kind == Kind::Binary
+        && let Ok(doc) = Kind::Json.store().parse(src.clone())
+        && doc.metadata.is_some()
+    {
+        return Err(Failure::new(
+            Code::AlreadyEncrypted,
+            format!("{what}: the file is already encrypted"),
+        ));
     }
     let store = in_kind.store();
     let mut doc = store

@@ -177,6 +177,13 @@ pub fn write_lossless(
     meta: Option<&Value>,
     layout: &mut crate::layout::Layout,
 ) -> Vec<u8> {
+    let edits = lossless_edits(store, doc, layout);
+    finish_lossless(store, doc, edits, meta)
+}
+
+/// The edits that write `doc` back without metadata. Stores may add layout records here (YAML
+/// aliases), so an encrypting caller seals the layout only after this.
+pub fn lossless_edits(store: &dyn Store, doc: &Document, layout: &mut crate::layout::Layout) -> Vec<Edit> {
     let mut edits = Vec::new();
     fn collect(store: &dyn Store, doc: &Document, node: &Node, edits: &mut Vec<Edit>) {
         let leaf_edit = |leaf: &Leaf, comment: bool, edits: &mut Vec<Edit>| {
@@ -213,8 +220,12 @@ pub fn write_lossless(
         collect(store, doc, d, &mut edits);
     }
     store.extra_edits(doc, layout, &mut edits);
-    // The old metadata (of a file being re-encrypted or decrypted) goes; new metadata is
-    // inserted where the store says.
+    edits
+}
+
+/// Applies `edits` to the document's input: the metadata it was read with goes, and new metadata
+/// (when given) is inserted where the store says.
+pub fn finish_lossless(store: &dyn Store, doc: &Document, mut edits: Vec<Edit>, meta: Option<&Value>) -> Vec<u8> {
     edits.extend(doc.metadata_spans.iter().map(|r| Edit {
         range: r.clone(),
         text: String::new(),

@@ -1,0 +1,635 @@
+//! The YAML store (spec §10.1): lossless parsing with `saphyr-parser` events, yaml.v3 typing,
+//! comments attached where yaml.v3 (and so sops) attaches them, and sops-style rendering.
+
+mod parse;
+mod resolve;
+#[cfg(test)]
+mod tests;
+
+use serde_json::Value;
+
+use super::{Document, Edit, Kind, ParseError, Store, value_to_node};
+use crate::crypto::cipher;
+use crate::layout::Layout;
+use crate::tree::{Entry, Leaf, Node, Scalar};
+
+/// Leaf context: low bits = indentation of the leaf's parent (key column, or `-` column); for
+/// the first encrypted leaf of an outermost flow collection, its distance to the opening bracket.
+pub(crate) const INDENT_MASK: u32 = 0xFFFF;
+/// The leaf is inside a flow collection.
+pub(crate) const CTX_FLOW: u32 = 1 << 16;
+/// The span starts at the `-` of a block sequence item.
+pub(crate) const CTX_DASH: u32 = 1 << 17;
+/// The span starts with node properties (anchor, tag).
+pub(crate) const CTX_PROPS: u32 = 1 << 18;
+/// First encrypted leaf of an outermost flow collection in block context.
+pub(crate) const CTX_FLOW_ROOT: u32 = 1 << 19;
+/// A double-quoted encrypted scalar in block context: possibly an expanded scalar alias.
+pub(crate) const CTX_ALIAS_SCALAR: u32 = 1 << 20;
+
+pub struct YamlStore;
+
+impl Store for YamlStore {
+    fn kind(&self) -> Kind {
+        Kind::Yaml
+    }
+
+    fn parse(&self, src: Vec<u8>) -> Result<Document, ParseError> {
+        parse::parse(src, false).map(|(d, _)| d)
+    }
+
+    fn render_value(&self, doc: &Document, leaf: &Leaf, value: &Scalar) -> String {
+        let mut out = String::new();
+        let ctx = leaf.ctx;
+        let flow = ctx & CTX_FLOW != 0;
+        if ctx & CTX_DASH != 0 {
+            out.push_str("- ");
+        }
+        let mut block_ok = !flow;
+        if let Some(span) = &leaf.span {
+            if ctx & CTX_PROPS != 0 {
+                keep_anchor(&doc.src[span.clone()], &mut out);
+            }
+            // A block scalar only where the rest of the line is empty.
+            let rest = &doc.src[span.end.min(doc.src.len())..];
+            let line = rest.split(|&b| b == b'\n').next().unwrap_or_default();
+            block_ok &= line.iter().all(|&b| b == b' ' || b == b'\r' || b == b'\t');
+        }
+        let indent = if flow {
+            None
+        } else {
+            Some((ctx & INDENT_MASK) as usize + 2)
+        };
+        render_scalar(value, flow, indent.filter(|_| block_ok), false, &mut out);
+        out
+    }
+
+    fn render_comment(&self, _doc: &Document, _leaf: &Leaf, text: &str) -> String {
+        format!("#{text}")
+    }
+
+    fn render_metadata(&self, doc: &Document, meta: &Value) -> String {
+        let (base, indent) = detect_layout(&doc.src);
+        let mut e = Emitter {
+            indent,
+            out: String::new(),
+        };
+        let entries = vec![Entry::Pair("sops".into(), value_to_node(meta))];
+        e.map(&entries, base, false, false);
+        let at = doc.metadata_at;
+        if at >= doc.src.len() && !doc.src.is_empty() && !doc.src.ends_with(b"\n") {
+            let mut text = e.out;
+            text.pop();
+            return format!("\n{text}");
+        }
+        e.out
+    }
+
+    fn extra_edits(&self, doc: &Document, layout: &mut Layout, edits: &mut Vec<Edit>) {
+        alias_edits(doc, layout, edits);
+    }
+
+    fn emit(&self, docs: &[Node], meta: Option<&Value>) -> Result<Vec<u8>, ParseError> {
+        let mut e = Emitter {
+            indent: 4,
+            out: String::new(),
+        };
+        for (i, d) in docs.iter().enumerate() {
+            if i > 0 {
+                e.out.push_str("---\n");
+            }
+            let mut entries: Vec<Entry> = match d.resolved() {
+                Node::Map(entries) => entries.clone(),
+                Node::Null => Vec::new(),
+                _ => {
+                    return Err(ParseError::new(
+                        None,
+                        "YAML documents that are not mappings are not supported",
+                    ));
+                }
+            };
+            if let Some(m) = meta {
+                entries.push(Entry::Pair("sops".into(), value_to_node(m)));
+            }
+            if entries.is_empty() {
+                e.out.push_str("{}\n");
+            } else {
+                e.map(&entries, 0, false, false);
+            }
+        }
+        Ok(e.out.into_bytes())
+    }
+}
+
+/// Copies the anchor (`&name`) of the properties that start `text` (after a `- `).
+fn keep_anchor(text: &[u8], out: &mut String) {
+    let mut i = 0;
+    if text.first() == Some(&b'-') {
+        i = 1;
+        while i < text.len() && (text[i] == b' ' || text[i] == b'\t') {
+            i += 1;
+        }
+    }
+    while i < text.len() && (text[i] == b'&' || text[i] == b'!') {
+        let s = i;
+        while i < text.len() && !text[i].is_ascii_whitespace() {
+            i += 1;
+        }
+        if text[s] == b'&' {
+            out.push_str(&String::from_utf8_lossy(&text[s..i]));
+            out.push(' ');
+        }
+        while i < text.len() && text[i].is_ascii_whitespace() {
+            i += 1;
+        }
+    }
+}
+
+/// The column of the top-level keys and the indentation step of a document (fallback 4).
+fn detect_layout(src: &[u8]) -> (usize, usize) {
+    let mut base = None;
+    let mut prev: Option<usize> = None;
+    for line in src.split(|&b| b == b'\n') {
+        let ind = line.iter().take_while(|&&b| b == b' ').count();
+        let rest = &line[ind..];
+        if rest.is_empty()
+            || rest == b"\r"
+            || rest.starts_with(b"#")
+            || rest.starts_with(b"---")
+            || rest.starts_with(b"...")
+            || rest.starts_with(b"%")
+        {
+            continue;
+        }
+        if base.is_none() {
+            base = Some(ind);
+        }
+        if let Some(p) = prev
+            && ind > p
+        {
+            return (base.unwrap_or(0), ind - p);
+        }
+        prev = Some(ind);
+    }
+    (base.unwrap_or(0), 4)
+}
+
+/// Whether a string must be quoted to be read back as this string.
+fn needs_quotes(s: &str, flow: bool) -> bool {
+    let b = s.as_bytes();
+    let Some(&first) = b.first() else {
+        return true;
+    };
+    if !flow
+        && s.starts_with("ENC[AES256_GCM,")
+        && !s.contains([' ', '\t', '#'])
+        && s.ends_with(']')
+    {
+        // The common case: an encrypted value is a safe plain scalar in block context.
+        return s.chars().any(|c| c.is_control());
+    }
+    if !resolve::plain_is_string(s) {
+        return true;
+    }
+    if b"-?:,[]{}#&*!|>'\"%@`".contains(&first) {
+        let next = b.get(1).copied();
+        let ok = matches!(first, b'-' | b'?' | b':')
+            && next.is_some_and(|n| !(n.is_ascii_whitespace() || (flow && b",[]{}".contains(&n))));
+        if !ok {
+            return true;
+        }
+    }
+    if s.starts_with("---") || s.starts_with("...") {
+        return true;
+    }
+    if first == b' ' || first == b'\t' || b[b.len() - 1] == b' ' || b[b.len() - 1] == b'\t' {
+        return true;
+    }
+    if b[b.len() - 1] == b':' {
+        return true;
+    }
+    for (i, c) in s.char_indices() {
+        if c.is_control() || matches!(c, '\u{85}' | '\u{2028}' | '\u{2029}' | '\u{feff}') {
+            return true;
+        }
+        match c {
+            ':' => {
+                let n = b.get(i + 1).copied();
+                if n.is_none_or(|n| n == b' ' || n == b'\t' || (flow && b",[]{}".contains(&n))) {
+                    return true;
+                }
+            }
+            '#' if i > 0 && (b[i - 1] == b' ' || b[i - 1] == b'\t') => return true,
+            ',' | '[' | ']' | '{' | '}' if flow => return true,
+            _ => {}
+        }
+    }
+    false
+}
+
+fn double_quote(s: &str, out: &mut String) {
+    out.push('"');
+    for c in s.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            '\n' => out.push_str("\\n"),
+            '\t' => out.push_str("\\t"),
+            '\r' => out.push_str("\\r"),
+            '\0' => out.push_str("\\0"),
+            '\u{85}' => out.push_str("\\N"),
+            '\u{2028}' => out.push_str("\\L"),
+            '\u{2029}' => out.push_str("\\P"),
+            '\u{feff}' => out.push_str("\\uFEFF"),
+            c if (c as u32) < 0x20 || c == '\u{7f}' => {
+                out.push_str(&format!("\\x{:02X}", c as u32));
+            }
+            c if c.is_control() => out.push_str(&format!("\\u{:04X}", c as u32)),
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+}
+
+/// Whether a multi-line string can be written as a literal block.
+fn literal_ok(s: &str) -> bool {
+    if !s.contains('\n') || s.ends_with("\n\n") {
+        return false;
+    }
+    let first_content = s.split('\n').find(|l| !l.is_empty());
+    if first_content.is_none_or(|l| l.starts_with(' ') || l.starts_with('\t')) {
+        return false;
+    }
+    !s.chars().any(|c| {
+        (c.is_control() && c != '\n' && c != '\t')
+            || matches!(c, '\u{85}' | '\u{2028}' | '\u{2029}' | '\u{feff}')
+    }) && s
+        .split('\n')
+        .all(|l| l.is_empty() || !l.chars().all(|c| c == ' ' || c == '\t'))
+}
+
+/// Go `strconv.FormatFloat(f, 'g', -1, 64)` as yaml.v3 writes floats, kept a float on reading.
+fn yaml_float(f: f64) -> String {
+    if f.is_nan() {
+        return ".nan".into();
+    }
+    if f.is_infinite() {
+        return if f > 0.0 {
+            ".inf".into()
+        } else {
+            "-.inf".into()
+        };
+    }
+    let e = format!("{f:e}");
+    let (mant, exp) = e.split_once('e').unwrap_or((&e, "0"));
+    let exp: i32 = exp.parse().unwrap_or(0);
+    let s = if f != 0.0 && !(-4..6).contains(&exp) {
+        format!("{mant}e{}{:02}", if exp < 0 { '-' } else { '+' }, exp.abs())
+    } else {
+        format!("{f}")
+    };
+    if s.contains(['.', 'e']) {
+        s
+    } else {
+        format!("{s}.0")
+    }
+}
+
+/// Renders a scalar. `block_indent` = content indentation when a literal block may be used.
+fn render_scalar(
+    value: &Scalar,
+    flow: bool,
+    block_indent: Option<usize>,
+    force_quote: bool,
+    out: &mut String,
+) {
+    match value {
+        Scalar::Str(s) => render_str(s, flow, block_indent, force_quote, out),
+        Scalar::Bytes(b) => render_str(&String::from_utf8_lossy(b), flow, block_indent, false, out),
+        Scalar::Int(i) => out.push_str(&i.to_string()),
+        Scalar::Float(f) => out.push_str(&yaml_float(*f)),
+        Scalar::Bool(b) => out.push_str(if *b { "true" } else { "false" }),
+        Scalar::Time(t) => out.push_str(t),
+    }
+}
+
+fn render_str(
+    s: &str,
+    flow: bool,
+    block_indent: Option<usize>,
+    force_quote: bool,
+    out: &mut String,
+) {
+    if let Some(ind) = block_indent
+        && literal_ok(s)
+    {
+        let body = s.strip_suffix('\n');
+        out.push_str(if body.is_some() { "|" } else { "|-" });
+        for line in body.unwrap_or(s).split('\n') {
+            out.push('\n');
+            if !line.is_empty() {
+                out.extend(std::iter::repeat_n(' ', ind));
+                out.push_str(line);
+            }
+        }
+        return;
+    }
+    if force_quote || needs_quotes(s, flow) {
+        double_quote(s, out);
+    } else {
+        out.push_str(s);
+    }
+}
+
+fn render_key(k: &str, out: &mut String) {
+    if needs_quotes(k, false) {
+        double_quote(k, out);
+    } else {
+        out.push_str(k);
+    }
+}
+
+/// sops-style block writer.
+struct Emitter {
+    indent: usize,
+    out: String,
+}
+
+impl Emitter {
+    fn pad(&mut self, col: usize) {
+        self.out.extend(std::iter::repeat_n(' ', col));
+    }
+
+    fn map(&mut self, entries: &[Entry], col: usize, first_inline: bool, in_item: bool) {
+        for (i, e) in entries.iter().enumerate() {
+            if !(i == 0 && first_inline) {
+                self.pad(col);
+            }
+            match e {
+                Entry::Comment(l) => {
+                    self.out.push('#');
+                    self.out.push_str(l.value.as_str().unwrap_or_default());
+                    self.out.push('\n');
+                }
+                Entry::Pair(k, v) => {
+                    render_key(k, &mut self.out);
+                    self.out.push(':');
+                    let block = if in_item { col + 2 } else { col + self.indent };
+                    self.value(v, col, block, k == "lastmodified");
+                }
+            }
+        }
+    }
+
+    fn value(&mut self, v: &Node, col: usize, block: usize, force_quote: bool) {
+        match v {
+            Node::Map(e) if e.is_empty() => self.out.push_str(" {}\n"),
+            Node::Map(e) => {
+                self.out.push('\n');
+                self.map(e, col + self.indent, false, false);
+            }
+            Node::Seq(items) if items.is_empty() => self.out.push_str(" []\n"),
+            Node::Seq(items) => {
+                self.out.push('\n');
+                self.seq(items, col + self.indent, false);
+            }
+            Node::Null => self.out.push_str(" null\n"),
+            Node::Scalar(l) => {
+                self.out.push(' ');
+                render_scalar(&l.value, false, Some(block), force_quote, &mut self.out);
+                self.out.push('\n');
+            }
+            Node::Comment(l) => {
+                self.out.push_str(" #");
+                self.out.push_str(l.value.as_str().unwrap_or_default());
+                self.out.push('\n');
+            }
+            Node::Alias(a) => self.value(&a.target, col, block, force_quote),
+        }
+    }
+
+    fn seq(&mut self, items: &[Node], col: usize, first_inline: bool) {
+        for (i, item) in items.iter().enumerate() {
+            if !(i == 0 && first_inline) {
+                self.pad(col);
+            }
+            match item.resolved() {
+                Node::Comment(l) => {
+                    self.out.push('#');
+                    self.out.push_str(l.value.as_str().unwrap_or_default());
+                    self.out.push('\n');
+                }
+                Node::Null => self.out.push_str("- null\n"),
+                Node::Scalar(l) => {
+                    self.out.push_str("- ");
+                    render_scalar(&l.value, false, Some(col + 2), false, &mut self.out);
+                    self.out.push('\n');
+                }
+                Node::Map(e) if e.is_empty() => self.out.push_str("- {}\n"),
+                Node::Map(e) => {
+                    if matches!(e[0], Entry::Comment(_)) {
+                        self.out.push_str("-\n");
+                        self.map(e, col + 2, false, true);
+                    } else {
+                        self.out.push_str("- ");
+                        self.map(e, col + 2, true, true);
+                    }
+                }
+                Node::Seq(s) if s.is_empty() => self.out.push_str("- []\n"),
+                Node::Seq(s) => {
+                    if matches!(s[0], Node::Comment(_)) {
+                        self.out.push_str("-\n");
+                        self.seq(s, col + 2, false);
+                    } else {
+                        self.out.push_str("- ");
+                        self.seq(s, col + 2, true);
+                    }
+                }
+                Node::Alias(_) => {}
+            }
+        }
+    }
+}
+
+/// A flow rendering of an alias target (encrypted strings double-quoted).
+fn flow_text(node: &Node, out: &mut String) {
+    match node {
+        Node::Map(entries) => {
+            out.push('{');
+            let mut first = true;
+            for e in entries {
+                if let Entry::Pair(k, v) = e {
+                    if !first {
+                        out.push_str(", ");
+                    }
+                    first = false;
+                    if needs_quotes(k, true) {
+                        double_quote(k, out);
+                    } else {
+                        out.push_str(k);
+                    }
+                    out.push_str(": ");
+                    flow_text(v, out);
+                }
+            }
+            out.push('}');
+        }
+        Node::Seq(items) => {
+            out.push('[');
+            let mut first = true;
+            for n in items.iter().filter(|n| !matches!(n, Node::Comment(_))) {
+                if !first {
+                    out.push_str(", ");
+                }
+                first = false;
+                flow_text(n, out);
+            }
+            out.push(']');
+        }
+        Node::Scalar(l) => match &l.value {
+            Scalar::Str(s) if cipher::is_encrypted(s) => double_quote(s, out),
+            v => render_scalar(v, true, None, false, out),
+        },
+        Node::Null | Node::Comment(_) => out.push_str("null"),
+        Node::Alias(a) => flow_text(&a.target, out),
+    }
+}
+
+fn first_enc(node: &Node) -> Option<&str> {
+    match node {
+        Node::Map(entries) => entries.iter().find_map(|e| match e {
+            Entry::Pair(_, v) => first_enc(v),
+            _ => None,
+        }),
+        Node::Seq(items) => items.iter().find_map(first_enc),
+        Node::Scalar(l) => match &l.value {
+            Scalar::Str(s) if cipher::is_encrypted(s) => Some(s),
+            _ => None,
+        },
+        Node::Alias(a) => first_enc(&a.target),
+        _ => None,
+    }
+}
+
+fn for_each_node<'a>(node: &'a Node, f: &mut impl FnMut(&'a Node)) {
+    f(node);
+    match node {
+        Node::Map(entries) => {
+            for e in entries {
+                if let Entry::Pair(_, v) = e {
+                    for_each_node(v, f);
+                }
+            }
+        }
+        Node::Seq(items) => items.iter().for_each(|n| for_each_node(n, f)),
+        _ => {}
+    }
+}
+
+fn node_at<'a>(docs: &'a [Node], path: &[usize]) -> Option<&'a Node> {
+    let (first, rest) = path.split_first()?;
+    let mut n = docs.get(*first)?;
+    for &i in rest {
+        n = match n {
+            Node::Map(e) => match e.get(i)? {
+                Entry::Pair(_, v) => v,
+                Entry::Comment(_) => return None,
+            },
+            Node::Seq(items) => items.get(i)?,
+            _ => return None,
+        };
+    }
+    Some(n)
+}
+
+/// Aliases (spec §10.1): sops expands them, so an encrypted file must not keep them.
+fn alias_edits(doc: &Document, layout: &mut Layout, edits: &mut Vec<Edit>) {
+    // Encryption: expand aliases whose copies hold encrypted values.
+    let mut restore: Vec<(usize, String)> = Vec::new();
+    let mut scalars: Vec<(std::ops::Range<usize>, bool, &Node, String)> = Vec::new();
+    for d in &doc.docs {
+        for_each_node(d, &mut |n| match n {
+            Node::Alias(a) => {
+                if let Some(tag) = first_enc(&a.target).and_then(cipher::tag_of) {
+                    let mut text = String::new();
+                    flow_text(&a.target, &mut text);
+                    let original = String::from_utf8_lossy(&doc.src[a.span.clone()]).into_owned();
+                    layout.insert(&format!("alias:{tag}"), original);
+                    edits.push(Edit {
+                        range: a.span.clone(),
+                        text,
+                    });
+                }
+            }
+            Node::Scalar(l) if l.ctx & (CTX_FLOW_ROOT | CTX_ALIAS_SCALAR) != 0 && l.changed => {
+                // Decryption: a flow collection that was an alias.
+                if matches!(&l.value, Scalar::Str(s) if cipher::is_encrypted(s)) {
+                    return;
+                }
+                let Some(span) = &l.span else { return };
+                let raw = String::from_utf8_lossy(&doc.src[span.clone()]);
+                let raw = raw.trim_matches(|c| c == '"' || c == '\'');
+                if let Some(alias) =
+                    cipher::tag_of(raw).and_then(|t| layout.get(&format!("alias:{t}")))
+                {
+                    if l.ctx & CTX_ALIAS_SCALAR != 0 {
+                        scalars.push((span.clone(), l.ctx & CTX_DASH != 0, n, alias.clone()));
+                    } else {
+                        let start = span.start - (l.ctx & INDENT_MASK) as usize;
+                        restore.push((start, alias.clone()));
+                    }
+                }
+            }
+            _ => {}
+        });
+    }
+    if restore.is_empty() && scalars.is_empty() {
+        return;
+    }
+    let Ok((_, extras)) = parse::parse(doc.src.clone(), true) else {
+        return;
+    };
+    let anchored = |name: &str, before: usize| {
+        extras
+            .anchors
+            .iter()
+            .rfind(|(n, at, _)| n == name && *at < before)
+            .and_then(|(_, _, p)| node_at(&doc.docs, p))
+    };
+    for (range, dash, node, alias) in scalars {
+        let Some(a) = anchored(alias.trim_start_matches('*'), range.start) else {
+            continue;
+        };
+        if super::node_to_value(node) == super::node_to_value(a) {
+            let text = if dash { format!("- {alias}") } else { alias };
+            // The leaf's own edit has the same range: replace its text.
+            match edits.iter_mut().find(|e| e.range == range) {
+                Some(e) => e.text = text,
+                None => edits.push(Edit { range, text }),
+            }
+        }
+    }
+    for (start, alias) in restore {
+        let Some((range, path)) = extras.flows.iter().find(|(r, _)| r.start == start) else {
+            continue;
+        };
+        let name = alias.trim_start_matches('*');
+        let Some((_, _, apath)) = extras
+            .anchors
+            .iter()
+            .rfind(|(n, at, _)| n == name && *at < start)
+        else {
+            continue;
+        };
+        let (Some(flow), Some(anchored)) = (node_at(&doc.docs, path), node_at(&doc.docs, apath))
+        else {
+            continue;
+        };
+        if super::node_to_value(flow) == super::node_to_value(anchored) {
+            edits.push(Edit {
+                range: range.clone(),
+                text: alias,
+            });
+        }
+    }
+}

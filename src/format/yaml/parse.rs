@@ -1,0 +1,827 @@
+//! Event-driven construction of the lossless tree from `saphyr-parser` events.
+//!
+//! saphyr reports spans in characters; they are converted to byte offsets with a cursor (no
+//! quadratic cost). Its spans are not exact for every scalar style (quoted scalars may run past
+//! the closing quote, block scalars start at their body), so the exact extent of each scalar is
+//! recomputed from the source. Comments are not reported by saphyr: they are found in the gaps
+//! between tokens and attached to a container the way yaml.v3 (and so sops) attaches them.
+
+use std::collections::{HashMap, HashSet};
+use std::ops::Range;
+
+use saphyr_parser::{Event, Parser, ScalarStyle, Span};
+
+use super::resolve::{Resolved, resolve_plain, resolve_tagged};
+use super::{CTX_ALIAS_SCALAR, CTX_DASH, CTX_FLOW, CTX_FLOW_ROOT, CTX_PROPS, INDENT_MASK};
+use crate::format::{Document, ParseError, node_to_value};
+use crate::tree::{Alias, Entry, Leaf, Node, Scalar};
+
+/// Extra facts about a parse, used by the alias machinery.
+#[derive(Default)]
+pub struct Extras {
+    /// Anchor name → (offset of the definition, index path of the anchored node).
+    pub anchors: Vec<(String, usize, Vec<usize>)>,
+    /// Outermost flow collections in block context: (byte span, index path).
+    pub flows: Vec<(Range<usize>, Vec<usize>)>,
+}
+
+/// Char index → byte offset, with a cursor (events come almost in order).
+struct Offsets<'a> {
+    src: &'a str,
+    ascii: bool,
+    ci: usize,
+    bi: usize,
+}
+
+impl Offsets<'_> {
+    fn byte(&mut self, ci: usize) -> usize {
+        if self.ascii {
+            return ci.min(self.src.len());
+        }
+        let b = self.src.as_bytes();
+        while self.ci < ci && self.bi < b.len() {
+            self.bi += 1;
+            while self.bi < b.len() && (b[self.bi] & 0xC0) == 0x80 {
+                self.bi += 1;
+            }
+            self.ci += 1;
+        }
+        while self.ci > ci && self.bi > 0 {
+            self.bi -= 1;
+            while self.bi > 0 && (b[self.bi] & 0xC0) == 0x80 {
+                self.bi -= 1;
+            }
+            self.ci -= 1;
+        }
+        self.bi
+    }
+}
+
+enum Kind {
+    Map {
+        entries: Vec<Entry>,
+        key: Option<(String, usize)>,
+        seen: Option<HashSet<String>>,
+    },
+    Seq(Vec<Node>),
+}
+
+struct Frame {
+    kind: Kind,
+    flow: bool,
+    /// Column of the block collection (first key or `-`).
+    col: usize,
+    /// Comments for this container that arrived while a child was being built.
+    after_child: Vec<Leaf>,
+    anchor: usize,
+    /// Byte offset of the `{`/`[` of a flow collection, or of the first token.
+    start: usize,
+    /// Whether this is an outermost flow collection in block context.
+    flow_root: bool,
+    /// The first scalar leaf has been marked (flow roots).
+    first_leaf_marked: bool,
+}
+
+struct Builder<'a> {
+    src: &'a str,
+    off: Offsets<'a>,
+    /// End of the last consumed token or gap (bytes).
+    pos: usize,
+    /// End of the last real token (bytes).
+    tok_end: usize,
+    stack: Vec<Frame>,
+    /// Comments waiting for the next block collection (head comments).
+    pending_head: Vec<Leaf>,
+    /// Line-start table is not kept; columns are computed by scanning back to the line start.
+    docs: Vec<Node>,
+    anchors: HashMap<usize, Node>,
+    extras: Extras,
+    want_extras: bool,
+    doc_index: usize,
+    /// The metadata of the first document, its removal spans.
+    metadata: Option<serde_json::Value>,
+    metadata_spans: Vec<Range<usize>>,
+    metadata_at: Option<usize>,
+}
+
+fn ws(b: u8) -> bool {
+    b == b' ' || b == b'\t' || b == b'\n' || b == b'\r'
+}
+
+impl<'a> Builder<'a> {
+    fn err(&self, at: usize, msg: impl Into<String>) -> ParseError {
+        ParseError::at(self.src.as_bytes(), at, msg)
+    }
+
+    fn line_start(&self, at: usize) -> usize {
+        self.src.as_bytes()[..at]
+            .iter()
+            .rposition(|&b| b == b'\n')
+            .map_or(0, |p| p + 1)
+    }
+
+    fn col(&self, at: usize) -> usize {
+        let ls = self.line_start(at);
+        self.src[ls..at].chars().count()
+    }
+
+    /// Scans `[self.pos, to)` for comments and attaches them.
+    fn gap(&mut self, to: usize, next_block_start: Option<usize>) {
+        if to <= self.pos {
+            return;
+        }
+        let b = self.src.as_bytes();
+        let mut i = self.pos;
+        while i < to {
+            if b[i] == b'#' && (i == 0 || ws(b[i - 1])) {
+                let mut end = i;
+                while end < b.len() && b[end] != b'\n' {
+                    end += 1;
+                }
+                let mut text_end = end;
+                if text_end > i && b[text_end - 1] == b'\r' {
+                    text_end -= 1;
+                }
+                let ls = self.line_start(i);
+                let own_line = b[ls..i].iter().all(|&c| c == b' ' || c == b'\t');
+                let text = self.src[i + 1..text_end].to_string();
+                let leaf = Leaf::new(Scalar::Str(text), Some(i..text_end), 0);
+                let col = self.col(i);
+                self.attach_comment(leaf, own_line, col, next_block_start);
+                i = end;
+                continue;
+            }
+            i += 1;
+        }
+        self.pos = to;
+    }
+
+    fn attach_comment(
+        &mut self,
+        leaf: Leaf,
+        own_line: bool,
+        col: usize,
+        next_block_start: Option<usize>,
+    ) {
+        if self.stack.is_empty() {
+            // Before the root collection of a document: a head comment of the document.
+            self.pending_head.push(leaf);
+            return;
+        }
+        let top = self.stack.len() - 1;
+        if self.stack[top].flow {
+            self.push_comment(top, leaf);
+            return;
+        }
+        if !own_line {
+            // A line comment: after a flow collection value it belongs inside it (sops reads
+            // the collection's line comment as its first entry).
+            let frame = &mut self.stack[top];
+            let last = match &mut frame.kind {
+                Kind::Map { entries, key, .. } if key.is_none() => match entries.last_mut() {
+                    Some(Entry::Pair(_, v)) => Some(v),
+                    _ => None,
+                },
+                Kind::Seq(items) => items.last_mut(),
+                _ => None,
+            };
+            if let Some(node) = last
+                && self.pos > 0
+                && matches!(self.src.as_bytes()[self.pos - 1], b']' | b'}')
+            {
+                match node {
+                    Node::Map(e) => {
+                        e.insert(0, Entry::Comment(leaf));
+                        return;
+                    }
+                    Node::Seq(items) => {
+                        items.insert(0, Node::Comment(leaf));
+                        return;
+                    }
+                    _ => {}
+                }
+            }
+            self.push_comment(top, leaf);
+            return;
+        }
+        if let Some(c) = next_block_start
+            && c <= col
+            && c > self.stack[top].col
+        {
+            self.pending_head.push(leaf);
+            return;
+        }
+        let target = (0..self.stack.len())
+            .rev()
+            .find(|&i| self.stack[i].col <= col)
+            .unwrap_or(0);
+        self.push_comment(target, leaf);
+    }
+
+    fn push_comment(&mut self, idx: usize, leaf: Leaf) {
+        let is_top = idx + 1 == self.stack.len();
+        let frame = &mut self.stack[idx];
+        if !is_top {
+            frame.after_child.push(leaf);
+            return;
+        }
+        match &mut frame.kind {
+            Kind::Map { entries, .. } => entries.push(Entry::Comment(leaf)),
+            Kind::Seq(items) => items.push(Node::Comment(leaf)),
+        }
+    }
+
+    fn index_path(&self) -> Vec<usize> {
+        let mut p = vec![self.doc_index];
+        for f in &self.stack {
+            p.push(match &f.kind {
+                Kind::Map { entries, .. } => entries.len(),
+                Kind::Seq(items) => items.len(),
+            });
+        }
+        p
+    }
+
+    /// Skips anchors and tags at `i`; returns the offset of the node content and the anchor
+    /// and tag seen.
+    fn skip_props(&self, mut i: usize, limit: usize) -> (usize, bool) {
+        let b = self.src.as_bytes();
+        let mut any = false;
+        while i < limit && (b[i] == b'&' || b[i] == b'!') {
+            any = true;
+            while i < limit && !ws(b[i]) {
+                i += 1;
+            }
+            while i < limit && ws(b[i]) {
+                i += 1;
+            }
+        }
+        (i, any)
+    }
+
+    fn scalar_extent(&self, span: Range<usize>, style: ScalarStyle) -> (Range<usize>, bool) {
+        let b = self.src.as_bytes();
+        let (start, props) = self.skip_props(span.start, b.len());
+        match style {
+            ScalarStyle::Plain => {
+                let end = span.end.max(start);
+                (start..end, props)
+            }
+            ScalarStyle::SingleQuoted => {
+                let mut i = start + 1;
+                while i < b.len() {
+                    if b[i] == b'\'' {
+                        if b.get(i + 1) == Some(&b'\'') {
+                            i += 2;
+                            continue;
+                        }
+                        break;
+                    }
+                    i += 1;
+                }
+                (start..(i + 1).min(b.len()), props)
+            }
+            ScalarStyle::DoubleQuoted => {
+                let mut i = start + 1;
+                while i < b.len() {
+                    match b[i] {
+                        b'\\' => i += 2,
+                        b'"' => break,
+                        _ => i += 1,
+                    }
+                }
+                (start..(i + 1).min(b.len()), props)
+            }
+            ScalarStyle::Literal | ScalarStyle::Folded => {
+                // The header: saphyr's span starts at the body when there are no properties.
+                let mut h = start;
+                if !matches!(b.get(h), Some(b'|' | b'>')) {
+                    let mut i = self.tok_end;
+                    while i < span.start {
+                        match b[i] {
+                            b' ' | b'\t' | b'\r' | b'\n' | b':' | b'-' | b'?' => i += 1,
+                            b'&' | b'!' => {
+                                while i < span.start && !ws(b[i]) {
+                                    i += 1;
+                                }
+                            }
+                            _ => break,
+                        }
+                    }
+                    h = i;
+                }
+                let mut header_end = h + 1;
+                while header_end < b.len() && matches!(b[header_end], b'0'..=b'9' | b'+' | b'-') {
+                    header_end += 1;
+                }
+                let mut last = span.end.min(b.len());
+                while last > header_end && ws(b[last - 1]) {
+                    last -= 1;
+                }
+                let header_line_end = b[header_end..]
+                    .iter()
+                    .position(|&c| c == b'\n')
+                    .map_or(b.len(), |p| header_end + p);
+                if last <= header_line_end {
+                    return (h..header_end, props);
+                }
+                let mut end = last;
+                while end < b.len() && b[end] != b'\n' && b[end] != b'\r' {
+                    end += 1;
+                }
+                (h..end, props)
+            }
+        }
+    }
+
+    fn add_node(&mut self, node: Node, at: usize, anchor: usize) -> Result<(), ParseError> {
+        if anchor != 0 {
+            self.anchors.insert(anchor, strip(&node));
+        }
+        let depth = self.stack.len();
+        let Some(top) = self.stack.last_mut() else {
+            // A document root.
+            match node {
+                Node::Map(_) => self.docs.push(node),
+                Node::Null => {
+                    let heads = self.pending_head.drain(..).map(Entry::Comment).collect();
+                    self.docs.push(Node::Map(heads));
+                }
+                Node::Seq(_) => {
+                    return Err(self.err(at, "YAML documents that are sequences are not supported"));
+                }
+                _ => return Err(self.err(at, "YAML documents that are values are not supported")),
+            }
+            return Ok(());
+        };
+        let after = std::mem::take(&mut top.after_child);
+        match &mut top.kind {
+            Kind::Seq(items) => {
+                items.push(node);
+                items.extend(after.into_iter().map(Node::Comment));
+            }
+            Kind::Map { entries, key, seen } => match key.take() {
+                None => {
+                    // This node is a key.
+                    let k = match node {
+                        Node::Scalar(Leaf {
+                            value: Scalar::Str(s),
+                            ..
+                        }) => s,
+                        _ => return Err(self.err(at, "Tree contains a non-string key")),
+                    };
+                    let dup = match seen {
+                        Some(set) => !set.insert(k.clone()),
+                        None => {
+                            let d = entries
+                                .iter()
+                                .any(|e| matches!(e, Entry::Pair(x, _) if *x == k));
+                            if entries.len() > 16 {
+                                *seen = Some(
+                                    entries
+                                        .iter()
+                                        .filter_map(|e| match e {
+                                            Entry::Pair(x, _) => Some(x.clone()),
+                                            _ => None,
+                                        })
+                                        .chain(std::iter::once(k.clone()))
+                                        .collect(),
+                                );
+                            }
+                            d
+                        }
+                    };
+                    if dup {
+                        return Err(self.err(at, "mapping key already defined"));
+                    }
+                    *key = Some((k, at));
+                    entries.extend(after.into_iter().map(Entry::Comment));
+                }
+                Some((k, key_at)) => {
+                    let root_sops = depth == 1 && k == "sops";
+                    if root_sops {
+                        self.take_metadata(node, key_at);
+                        if let Some(Frame {
+                            kind: Kind::Map { entries, .. },
+                            ..
+                        }) = self.stack.last_mut()
+                        {
+                            entries.extend(after.into_iter().map(Entry::Comment));
+                        }
+                        return Ok(());
+                    }
+                    entries.push(Entry::Pair(k, node));
+                    entries.extend(after.into_iter().map(Entry::Comment));
+                }
+            },
+        }
+        Ok(())
+    }
+
+    /// A top-level `sops` entry: metadata of the first document, dropped in the others.
+    fn take_metadata(&mut self, node: Node, key_at: usize) {
+        let b = self.src.as_bytes();
+        let start = self.line_start(key_at);
+        let mut end = self.tok_end;
+        while end < b.len() && b[end] != b'\n' {
+            end += 1;
+        }
+        let mut start = start;
+        if end < b.len() {
+            end += 1;
+        } else if start > 0 && b[start - 1] == b'\n' {
+            // No final newline: the writer inserted one before the block.
+            start -= 1;
+        }
+        self.metadata_spans.push(start..end);
+        if self.doc_index == 0 && self.metadata.is_none() {
+            self.metadata = Some(node_to_value(&node));
+        }
+    }
+
+    fn leaf_ctx(&self, start: usize, props: bool, dash: bool) -> u32 {
+        let mut ctx = 0;
+        let Some(top) = self.stack.last() else {
+            return 0;
+        };
+        if top.flow {
+            ctx |= CTX_FLOW;
+        } else {
+            let parent = match &top.kind {
+                Kind::Map {
+                    key: Some((_, at)), ..
+                } => self.col(*at),
+                _ => top.col,
+            };
+            ctx |= (parent as u32).min(INDENT_MASK);
+        }
+        if props {
+            ctx |= CTX_PROPS;
+        }
+        if dash {
+            ctx |= CTX_DASH;
+        }
+        let _ = start;
+        ctx
+    }
+
+    fn scalar(
+        &mut self,
+        value: &str,
+        style: ScalarStyle,
+        anchor: usize,
+        tag: Option<&saphyr_parser::Tag>,
+        span: Range<usize>,
+    ) -> Result<(), ParseError> {
+        self.gap(span.start, None);
+        if self.want_extras && anchor != 0 {
+            let name = anchor_name(self.src, span.start);
+            let path = self.index_path();
+            self.extras.anchors.push((name, span.start, path));
+        }
+        let (mut extent, props) = self.scalar_extent(span.clone(), style);
+        let resolved = match tag {
+            Some(t) if t.is_yaml_core_schema() => resolve_tagged(&t.suffix, value),
+            Some(_) => Ok(Resolved::Value(Scalar::Str(value.to_string()))),
+            None if style == ScalarStyle::Plain => resolve_plain(value),
+            None => Ok(Resolved::Value(Scalar::Str(value.to_string()))),
+        }
+        .map_err(|e| self.err(span.start, e))?;
+        self.pos = self.pos.max(extent.end);
+        self.tok_end = extent.end;
+        let node = match resolved {
+            Resolved::Null => Node::Null,
+            Resolved::Value(v) => {
+                let content = extent.clone();
+                let is_value = !matches!(
+                    self.stack.last(),
+                    Some(Frame {
+                        kind: Kind::Map { key: None, .. },
+                        ..
+                    })
+                );
+                let mut dash = false;
+                if props && is_value {
+                    extent.start = span.start;
+                }
+                let in_block_seq = matches!(
+                    self.stack.last(),
+                    Some(Frame {
+                        kind: Kind::Seq(_),
+                        flow: false,
+                        ..
+                    })
+                );
+                if in_block_seq {
+                    let b = self.src.as_bytes();
+                    let mut i = extent.start;
+                    while i > 0 && (b[i - 1] == b' ' || b[i - 1] == b'\t') {
+                        i -= 1;
+                    }
+                    if i > 0 && b[i - 1] == b'-' && (i < 2 || ws(b[i - 2])) {
+                        extent.start = i - 1;
+                        dash = true;
+                    }
+                }
+                let mut ctx = self.leaf_ctx(extent.start, props && is_value, dash);
+                let text = &self.src.as_bytes()[content.start..content.end];
+                let in_flow = self.stack.iter().any(|f| f.flow);
+                if is_value && !in_flow && text.starts_with(b"\"ENC[") {
+                    // A scalar alias expanded by the writer.
+                    ctx |= CTX_ALIAS_SCALAR;
+                }
+                if is_value
+                    && looks_encrypted(text)
+                    && let Some(root) = self.stack.iter_mut().find(|f| f.flow)
+                    && root.flow_root
+                    && !root.first_leaf_marked
+                {
+                    root.first_leaf_marked = true;
+                    let d = extent.start - root.start;
+                    if d <= INDENT_MASK as usize {
+                        ctx = (ctx & !INDENT_MASK) | CTX_FLOW_ROOT | d as u32;
+                    }
+                }
+                Node::Scalar(Leaf::new(v, Some(extent), ctx))
+            }
+        };
+        self.add_node(node, span.start, anchor)
+    }
+
+    fn start_collection(
+        &mut self,
+        map: bool,
+        anchor: usize,
+        span: Range<usize>,
+    ) -> Result<(), ParseError> {
+        let b = self.src.as_bytes();
+        let (content, _) = self.skip_props(span.start, b.len().max(span.start));
+        let bracket = matches!(b.get(content), Some(b'{' | b'['));
+        let flow = bracket || self.stack.last().is_some_and(|f| f.flow);
+        let col = self.col(content.min(b.len()));
+        self.gap(span.start, if flow { None } else { Some(col) });
+        let parent_flow = self.stack.last().is_some_and(|f| f.flow);
+        if bracket {
+            self.pos = self.pos.max(content + 1);
+        } else if !flow {
+            self.pos = self
+                .pos
+                .max(self.skip_props(span.start, span.end.max(span.start)).0);
+        }
+        let flow_root = flow && !parent_flow;
+        if self.want_extras && anchor != 0 {
+            let name = anchor_name(self.src, span.start);
+            let path = self.index_path();
+            self.extras.anchors.push((name, span.start, path));
+        }
+        let mut frame = Frame {
+            kind: if map {
+                Kind::Map {
+                    entries: Vec::new(),
+                    key: None,
+                    seen: None,
+                }
+            } else {
+                Kind::Seq(Vec::new())
+            },
+            flow,
+            col,
+            after_child: Vec::new(),
+            anchor,
+            start: content,
+            flow_root,
+            first_leaf_marked: false,
+        };
+        if !flow {
+            let heads = std::mem::take(&mut self.pending_head);
+            match &mut frame.kind {
+                Kind::Map { entries, .. } => entries.extend(heads.into_iter().map(Entry::Comment)),
+                Kind::Seq(items) => items.extend(heads.into_iter().map(Node::Comment)),
+            }
+        }
+        self.stack.push(frame);
+        Ok(())
+    }
+
+    fn end_collection(&mut self, span: Range<usize>) -> Result<(), ParseError> {
+        let flow = self.stack.last().is_some_and(|f| f.flow);
+        self.gap(span.start, None);
+        if flow && span.end > span.start {
+            // saphyr's span of `]`/`}` may run over a following comment.
+            self.pos = self.pos.max(span.start + 1);
+            self.tok_end = span.start + 1;
+        }
+        let Some(mut frame) = self.stack.pop() else {
+            return Err(self.err(span.start, "unbalanced collection"));
+        };
+        let after = std::mem::take(&mut frame.after_child);
+        let node = match frame.kind {
+            Kind::Map {
+                mut entries, key, ..
+            } => {
+                if key.is_some() {
+                    return Err(self.err(span.start, "mapping key without value"));
+                }
+                entries.extend(after.into_iter().map(Entry::Comment));
+                Node::Map(entries)
+            }
+            Kind::Seq(mut items) => {
+                items.extend(after.into_iter().map(Node::Comment));
+                Node::Seq(items)
+            }
+        };
+        if self.want_extras && frame.flow_root {
+            let path = self.index_path();
+            self.extras.flows.push((frame.start..self.tok_end, path));
+        }
+        self.add_node(node, frame.start, frame.anchor)
+    }
+
+    fn alias(&mut self, id: usize, span: Range<usize>) -> Result<(), ParseError> {
+        self.gap(span.start, None);
+        self.pos = self.pos.max(span.end);
+        self.tok_end = span.end;
+        let target = self
+            .anchors
+            .get(&id)
+            .cloned()
+            .ok_or_else(|| self.err(span.start, "unknown anchor"))?;
+        let name = self.src[span.clone()].trim_start_matches('*').to_string();
+        if matches!(
+            self.stack.last(),
+            Some(Frame {
+                kind: Kind::Map { key: None, .. },
+                ..
+            })
+        ) {
+            // An alias used as a key.
+            let node = target;
+            return self.add_node(node, span.start, 0);
+        }
+        let ctx = self.leaf_ctx(span.start, false, false);
+        let node = Node::Alias(Alias {
+            name,
+            span,
+            target: Box::new(target),
+            ctx,
+        });
+        self.add_node(node, 0, 0)
+    }
+}
+
+fn looks_encrypted(text: &[u8]) -> bool {
+    let t = match text.first() {
+        Some(b'"' | b'\'') => &text[1..],
+        _ => text,
+    };
+    t.starts_with(b"ENC[")
+}
+
+/// The name of the anchor (`&name`) among the properties at `at`.
+fn anchor_name(src: &str, at: usize) -> String {
+    let b = src.as_bytes();
+    let mut i = at;
+    while i < b.len() && (b[i] == b'&' || b[i] == b'!') {
+        let s = i;
+        while i < b.len() && !ws(b[i]) {
+            i += 1;
+        }
+        if b[s] == b'&' {
+            return src[s + 1..i].to_string();
+        }
+        while i < b.len() && ws(b[i]) {
+            i += 1;
+        }
+    }
+    String::new()
+}
+
+/// A copy of a node for an alias: spans removed, nested aliases resolved.
+pub fn strip(node: &Node) -> Node {
+    match node {
+        Node::Map(entries) => Node::Map(
+            entries
+                .iter()
+                .filter_map(|e| match e {
+                    Entry::Pair(k, v) => Some(Entry::Pair(k.clone(), strip(v))),
+                    Entry::Comment(_) => None,
+                })
+                .collect(),
+        ),
+        Node::Seq(items) => Node::Seq(
+            items
+                .iter()
+                .filter(|n| !matches!(n, Node::Comment(_)))
+                .map(strip)
+                .collect(),
+        ),
+        Node::Scalar(l) => {
+            let mut l = l.clone();
+            l.span = None;
+            l.ctx = 0;
+            Node::Scalar(l)
+        }
+        Node::Alias(a) => strip(&a.target),
+        n => n.clone(),
+    }
+}
+
+fn span_bytes(off: &mut Offsets, span: &Span) -> Range<usize> {
+    let s = off.byte(span.start.index());
+    let e = off.byte(span.end.index());
+    s..e.max(s)
+}
+
+/// Parses a YAML stream into a document.
+pub fn parse(src: Vec<u8>, want_extras: bool) -> Result<(Document, Extras), ParseError> {
+    let text = match std::str::from_utf8(&src) {
+        Ok(t) => t,
+        Err(e) => {
+            return Err(ParseError::at(
+                &src,
+                e.valid_up_to(),
+                "file is not valid UTF-8",
+            ));
+        }
+    };
+    let mut b = Builder {
+        src: text,
+        off: Offsets {
+            src: text,
+            ascii: text.is_ascii(),
+            ci: 0,
+            bi: 0,
+        },
+        pos: 0,
+        tok_end: 0,
+        stack: Vec::new(),
+        pending_head: Vec::new(),
+        docs: Vec::new(),
+        anchors: HashMap::new(),
+        extras: Extras::default(),
+        want_extras,
+        doc_index: 0,
+        metadata: None,
+        metadata_spans: Vec::new(),
+        metadata_at: None,
+    };
+    let mut parser = Parser::new_from_str(text);
+    let mut doc_started_at = 0usize;
+    while let Some(ev) = parser.next_event() {
+        let (ev, span) = ev.map_err(|e| {
+            let at = b.off.byte(e.marker().index());
+            ParseError::at(text.as_bytes(), at, format!("invalid YAML: {}", e.info()))
+        })?;
+        let range = span_bytes(&mut b.off, &span);
+        match ev {
+            Event::StreamStart | Event::Nothing => {}
+            Event::StreamEnd => {
+                b.gap(text.len(), None);
+            }
+            Event::DocumentStart(explicit) => {
+                doc_started_at = b.docs.len();
+                if explicit {
+                    b.gap(range.start, None);
+                    b.pos = b.pos.max(range.end);
+                }
+                b.anchors.clear();
+            }
+            Event::DocumentEnd => {
+                if b.docs.len() == doc_started_at {
+                    let heads = b.pending_head.drain(..).map(Entry::Comment).collect();
+                    b.docs.push(Node::Map(heads));
+                }
+                if b.doc_index == 0 && b.metadata_at.is_none() {
+                    b.metadata_at = Some(if range.end > range.start {
+                        b.line_start(range.start)
+                    } else {
+                        text.len()
+                    });
+                }
+                b.pos = b.pos.max(range.end);
+                b.doc_index += 1;
+            }
+            Event::Scalar(value, style, anchor, tag) => {
+                b.scalar(&value, style, anchor, tag.as_deref(), range)?;
+            }
+            Event::Alias(id) => b.alias(id, range)?,
+            Event::SequenceStart(anchor, _) => b.start_collection(false, anchor, range)?,
+            Event::MappingStart(anchor, _) => b.start_collection(true, anchor, range)?,
+            Event::SequenceEnd | Event::MappingEnd => b.end_collection(range)?,
+        }
+    }
+    if b.docs.is_empty() {
+        b.docs.push(Node::Map(Vec::new()));
+    }
+    if let Some(Node::Map(entries)) = b.docs.last_mut() {
+        entries.extend(b.pending_head.drain(..).map(Entry::Comment));
+    }
+    let metadata_at = b.metadata_at.unwrap_or(text.len());
+    let mut doc = Document::new(Vec::new(), b.docs);
+    doc.metadata = b.metadata;
+    doc.metadata_spans = b.metadata_spans;
+    doc.metadata_at = metadata_at;
+    let extras = b.extras;
+    doc.src = src;
+    Ok((doc, extras))
+}
