@@ -101,6 +101,8 @@ RECIPIENT="$(sed -n 's/^# public key: *//p' "$KEY_FILE" | head -n1)"
 export SOPS_AGE_KEY_FILE="$KEY_FILE"
 unset SOPS_AGE_RECIPIENTS SOPS_AGE_KEY SOPS_AGE_KEY_CMD SOPS_CONFIG 2>/dev/null || true
 
+LOAD_START="$(cut -d' ' -f1-3 /proc/loadavg)"
+
 # --- data ----------------------------------------------------------------------
 rm -rf "$WORK" "$RAW"
 mkdir -p "$DATA" "$WORK" "$RAW"
@@ -228,6 +230,7 @@ export BENCH_MEM="$(free -h | awk '/^Mem:/ {print $2}')"
 export BENCH_VEIL_REV="$(git -C "$ROOT" rev-parse --short HEAD)$(git -C "$ROOT" diff --quiet HEAD -- src Cargo.toml Cargo.lock || echo '+dirty')"
 export BENCH_SOPS_VERSION="$SOPS_VERSION"
 export BENCH_TIMER="$( [ -n "$HYPERFINE" ] && "$HYPERFINE" --version || echo 'python loop')"
+export BENCH_LOAD="load average at start ${LOAD_START}, at end $(cut -d' ' -f1-3 /proc/loadavg)"
 export BENCH_DATE="$(date -u '+%Y-%m-%d %H:%M UTC')"
 export BENCH_CMD="BENCH_SIZES=$SIZES BENCH_FORMATS=$FORMATS${BENCH_SKIP_SOPS_LARGE:+ BENCH_SKIP_SOPS_LARGE=$BENCH_SKIP_SOPS_LARGE}${BENCH_SKIP_SOPS:+ BENCH_SKIP_SOPS=$BENCH_SKIP_SOPS} bash bench/run.sh"
 
@@ -249,8 +252,8 @@ def human(n):
 
 out = []
 e = os.environ
-out.append("Machine: %s CPU(s), %s, %s RAM. veil %s (release), %s, timing: %s. %s."
-           % (e["BENCH_NPROC"], e["BENCH_CPU"], e["BENCH_MEM"], e["BENCH_VEIL_REV"],
+out.append("Machine: %s CPU(s), %s, %s RAM (%s). veil %s (release), %s, timing: %s. %s."
+           % (e["BENCH_NPROC"], e["BENCH_CPU"], e["BENCH_MEM"], e["BENCH_LOAD"], e["BENCH_VEIL_REV"],
               e["BENCH_SOPS_VERSION"], e["BENCH_TIMER"], e["BENCH_DATE"]))
 out.append("")
 out.append("Command: `%s`" % e["BENCH_CMD"])
