@@ -78,7 +78,7 @@ enum Mode<'a> {
 }
 
 struct Walker<'a> {
-    key: &'a [u8; 32],
+    cipher: cipher::ValueCipher,
     rule: &'a Rule,
     mac: Mac,
     mode: Mode<'a>,
@@ -196,7 +196,7 @@ impl Walker<'_> {
     /// A scalar leaf. Returns `Some(comment)` when decryption reveals a sequence comment.
     fn scalar(&mut self, leaf: &mut Leaf) -> Result<Option<Leaf>, WalkError> {
         let selected = self.selected(false);
-        let key = self.key;
+        let vc = &self.cipher;
         match &mut self.mode {
             Mode::Encrypt { store, layout, ivs } => {
                 if matches!(&leaf.value, Scalar::Str(s) if s.is_empty()) {
@@ -210,7 +210,7 @@ impl Walker<'_> {
                         .map(|c| c.iv_for(&self.aad, type_name, &plain))
                         .unwrap_or_else(cipher::random_iv);
                     let enc =
-                        cipher::encrypt_bytes(key, &iv, &plain, type_name, self.aad.as_bytes());
+                        vc.encrypt_bytes(&iv, &plain, type_name, self.aad.as_bytes());
                     drop(plain);
                     if let Some(original) = original_text(self.doc, leaf) {
                         let default = store.render_value(self.doc, leaf, &leaf.value);
@@ -241,7 +241,7 @@ impl Walker<'_> {
                     }
                 };
                 let (plain, is_comment) =
-                    cipher::decrypt(key, &enc, self.aad.as_bytes()).map_err(|cause| {
+                    vc.decrypt(&enc, self.aad.as_bytes()).map_err(|cause| {
                         WalkError::Decrypt {
                             path: self.aad.clone(),
                             cause,
@@ -269,7 +269,7 @@ impl Walker<'_> {
 
     fn comment(&mut self, leaf: &mut Leaf) -> Result<(), WalkError> {
         let text = leaf.value.as_str().unwrap_or_default().to_string();
-        let key = self.key;
+        let vc = &self.cipher;
         // The comment itself is not part of its own decision.
         let selected = self.selected(false);
         let aad = self.container_aad();
@@ -287,7 +287,7 @@ impl Walker<'_> {
                         .map(|c| c.iv_for(&aad, "comment", text.as_bytes()))
                         .unwrap_or_else(cipher::random_iv);
                     let enc =
-                        cipher::encrypt_bytes(key, &iv, text.as_bytes(), "comment", aad.as_bytes());
+                        vc.encrypt_bytes(&iv, text.as_bytes(), "comment", aad.as_bytes());
                     if let Some(original) = original_text(doc, leaf)
                         && store.render_comment(doc, leaf, &text).as_bytes() != original
                     {
@@ -316,7 +316,7 @@ impl Walker<'_> {
                     let mut result = Err(CipherError::Auth);
                     let mut opened_with = &aad;
                     for c in &candidates {
-                        result = cipher::decrypt(key, &text, c.as_bytes());
+                        result = vc.decrypt(&text, c.as_bytes());
                         if result.is_ok() {
                             opened_with = c;
                             break;
@@ -365,7 +365,7 @@ fn walk(
     let mut docs = std::mem::take(&mut doc.docs);
     let result = {
         let mut w = Walker {
-            key,
+            cipher: cipher::ValueCipher::new(key),
             rule,
             mac: Mac::new(mac_only_encrypted),
             mode,

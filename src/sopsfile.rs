@@ -7,7 +7,7 @@ use crate::crypto::datakey::DataKey;
 use crate::crypto::mac::mac_aad;
 use crate::engine::{self, IvCache, WalkError};
 use crate::error::{Code, Failure, Result};
-use crate::format::{Document, Kind, Store, finish_lossless, lossless_edits};
+use crate::format::{Document, Kind, Store, finish_lossless, take_lossless_edits};
 use crate::keys::groups::{self, KeySource, Recipients};
 use crate::layout::Layout;
 use crate::metadata::Metadata;
@@ -129,7 +129,7 @@ pub fn seal(
     let lossless = out_kind == store.kind() && out_kind != Kind::Binary && !restructured;
     if lossless {
         // Edits first: a store may add layout records while making them (YAML aliases).
-        let edits = lossless_edits(store, doc, &mut layout);
+        let edits = take_lossless_edits(store, doc, &mut layout);
         meta.layout = layout.seal(key.as_bytes(), meta.layout.as_deref());
         let bytes = finish_lossless(store, doc, edits, Some(&meta.to_value()));
         check_yaml_flow_closers(store, &doc.src, &bytes)?;

@@ -72,30 +72,79 @@ pub fn parse_enc(s: &str) -> Result<EncParts<'_>, CipherError> {
     })
 }
 
+/// The value cipher for one data key: the AES key schedule is computed once per file, not
+/// once per value.
+pub struct ValueCipher {
+    gcm: Aes256Gcm32,
+    key: zeroize::Zeroizing<[u8; 32]>,
+}
+
+impl ValueCipher {
+    pub fn new(key: &[u8; 32]) -> ValueCipher {
+        ValueCipher { gcm: Aes256Gcm32::new(key.into()), key: zeroize::Zeroizing::new(*key) }
+    }
+
+    /// Encrypts raw plaintext bytes with a given IV and returns the `ENC[...]` text.
+    pub fn encrypt_bytes(&self, iv: &[u8; 32], plaintext: &[u8], type_name: &str, aad: &[u8]) -> String {
+        let mut buf = Zeroizing::new(plaintext.to_vec());
+        let tag = self
+            .gcm
+            .encrypt_in_place_detached(Nonce::<U32>::from_slice(iv), aad, &mut buf)
+            .expect("AES-GCM encryption of an in-memory buffer cannot fail");
+        let mut out = String::with_capacity(plaintext.len() * 4 / 3 + 120);
+        out.push_str("ENC[AES256_GCM,data:");
+        B64.encode_string(&buf[..], &mut out);
+        out.push_str(",iv:");
+        B64.encode_string(iv, &mut out);
+        out.push_str(",tag:");
+        B64.encode_string(tag, &mut out);
+        out.push_str(",type:");
+        out.push_str(type_name);
+        out.push(']');
+        out
+    }
+
+    /// Decrypts an `ENC[...]` value to its raw plaintext bytes and type name.
+    pub fn decrypt_bytes<'a>(&self, enc: &'a str, aad: &[u8]) -> Result<(Zeroizing<Vec<u8>>, &'a str), CipherError> {
+        let parts = parse_enc(enc)?;
+        let data = B64.decode(parts.data).map_err(|_| CipherError::Base64)?;
+        let iv = B64.decode(parts.iv).map_err(|_| CipherError::Base64)?;
+        let tag = B64.decode(parts.tag).map_err(|_| CipherError::Base64)?;
+        if tag.len() != 16 || iv.is_empty() {
+            return Err(CipherError::Auth);
+        }
+        let mut buf = Zeroizing::new(data);
+        if iv.len() == 32 {
+            self.gcm
+                .decrypt_in_place_detached(Nonce::<U32>::from_slice(&iv), aad, &mut buf, Tag::from_slice(&tag))
+                .map_err(|_| CipherError::Auth)?;
+        } else if iv.len() == 12 {
+            aes_gcm::Aes256Gcm::new((&*self.key).into())
+                .decrypt_in_place_detached(aes_gcm::Nonce::from_slice(&iv), aad, &mut buf, Tag::from_slice(&tag))
+                .map_err(|_| CipherError::Auth)?;
+        } else {
+            // sops accepts any IV length; only the two lengths ever written are supported here.
+            return Err(CipherError::Auth);
+        }
+        Ok((buf, parts.type_name))
+    }
+
+    /// Decrypts an `ENC[...]` value into a typed scalar. Comments (`type:comment`) come back as
+    /// `Scalar::Str`, with `true` as the second element.
+    pub fn decrypt(&self, enc: &str, aad: &[u8]) -> Result<(Scalar, bool), CipherError> {
+        let (bytes, type_name) = self.decrypt_bytes(enc, aad)?;
+        if type_name == "comment" {
+            let s = String::from_utf8(bytes.to_vec()).map_err(|_| CipherError::Type("comment is not UTF-8".into()))?;
+            return Ok((Scalar::Str(s), true));
+        }
+        let v = Scalar::from_typed(type_name, bytes.to_vec()).map_err(CipherError::Type)?;
+        Ok((v, false))
+    }
+}
+
 /// Encrypts raw plaintext bytes with a given IV and returns the `ENC[...]` text.
-pub fn encrypt_bytes(
-    key: &[u8; 32],
-    iv: &[u8; 32],
-    plaintext: &[u8],
-    type_name: &str,
-    aad: &[u8],
-) -> String {
-    let cipher = Aes256Gcm32::new(key.into());
-    let mut buf = Zeroizing::new(plaintext.to_vec());
-    let tag = cipher
-        .encrypt_in_place_detached(Nonce::<U32>::from_slice(iv), aad, &mut buf)
-        .expect("AES-GCM encryption of an in-memory buffer cannot fail");
-    let mut out = String::with_capacity(plaintext.len() * 4 / 3 + 120);
-    out.push_str("ENC[AES256_GCM,data:");
-    B64.encode_string(&buf[..], &mut out);
-    out.push_str(",iv:");
-    B64.encode_string(iv, &mut out);
-    out.push_str(",tag:");
-    B64.encode_string(tag, &mut out);
-    out.push_str(",type:");
-    out.push_str(type_name);
-    out.push(']');
-    out
+pub fn encrypt_bytes(key: &[u8; 32], iv: &[u8; 32], plaintext: &[u8], type_name: &str, aad: &[u8]) -> String {
+    ValueCipher::new(key).encrypt_bytes(iv, plaintext, type_name, aad)
 }
 
 /// A fresh random 32-byte IV.
@@ -117,55 +166,13 @@ pub fn encrypt(key: &[u8; 32], value: &Scalar, aad: &[u8]) -> String {
 }
 
 /// Decrypts an `ENC[...]` value to its raw plaintext bytes and type name.
-pub fn decrypt_bytes<'a>(
-    key: &[u8; 32],
-    enc: &'a str,
-    aad: &[u8],
-) -> Result<(Zeroizing<Vec<u8>>, &'a str), CipherError> {
-    let parts = parse_enc(enc)?;
-    let data = B64.decode(parts.data).map_err(|_| CipherError::Base64)?;
-    let iv = B64.decode(parts.iv).map_err(|_| CipherError::Base64)?;
-    let tag = B64.decode(parts.tag).map_err(|_| CipherError::Base64)?;
-    if tag.len() != 16 || iv.is_empty() {
-        return Err(CipherError::Auth);
-    }
-    let mut buf = Zeroizing::new(data);
-    if iv.len() == 32 {
-        Aes256Gcm32::new(key.into())
-            .decrypt_in_place_detached(
-                Nonce::<U32>::from_slice(&iv),
-                aad,
-                &mut buf,
-                Tag::from_slice(&tag),
-            )
-            .map_err(|_| CipherError::Auth)?;
-    } else if iv.len() == 12 {
-        aes_gcm::Aes256Gcm::new(key.into())
-            .decrypt_in_place_detached(
-                aes_gcm::Nonce::from_slice(&iv),
-                aad,
-                &mut buf,
-                Tag::from_slice(&tag),
-            )
-            .map_err(|_| CipherError::Auth)?;
-    } else {
-        // sops accepts any IV length; only the two lengths ever written are supported here.
-        return Err(CipherError::Auth);
-    }
-    Ok((buf, parts.type_name))
+pub fn decrypt_bytes<'a>(key: &[u8; 32], enc: &'a str, aad: &[u8]) -> Result<(Zeroizing<Vec<u8>>, &'a str), CipherError> {
+    ValueCipher::new(key).decrypt_bytes(enc, aad)
 }
 
-/// Decrypts an `ENC[...]` value into a typed scalar. Comments (`type:comment`) come back as
-/// `Scalar::Str`, with `true` as the second element.
+/// Decrypts an `ENC[...]` value into a typed scalar (see [`ValueCipher::decrypt`]).
 pub fn decrypt(key: &[u8; 32], enc: &str, aad: &[u8]) -> Result<(Scalar, bool), CipherError> {
-    let (bytes, type_name) = decrypt_bytes(key, enc, aad)?;
-    if type_name == "comment" {
-        let s = String::from_utf8(bytes.to_vec())
-            .map_err(|_| CipherError::Type("comment is not UTF-8".into()))?;
-        return Ok((Scalar::Str(s), true));
-    }
-    let v = Scalar::from_typed(type_name, bytes.to_vec()).map_err(CipherError::Type)?;
-    Ok((v, false))
+    ValueCipher::new(key).decrypt(enc, aad)
 }
 
 /// The 16-byte tag of an `ENC[...]` value as written (base64), which identifies one ciphertext.

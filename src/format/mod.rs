@@ -150,6 +150,12 @@ pub trait Store: Sync {
     /// The text of `value` at the position of `leaf` (a plaintext or an `ENC[...]` string).
     fn render_value(&self, doc: &Document, leaf: &Leaf, value: &Scalar) -> String;
 
+    /// [`Store::render_value`] for a value the caller no longer needs; a store may return the
+    /// value's own string when it needs no quoting (no copy).
+    fn render_value_owned(&self, doc: &Document, leaf: &Leaf, value: Scalar) -> String {
+        self.render_value(doc, leaf, &value)
+    }
+
     /// The text of a comment whose content (without the comment marker) is `text`.
     fn render_comment(&self, doc: &Document, leaf: &Leaf, text: &str) -> String;
 
@@ -224,6 +230,47 @@ pub fn lossless_edits(
         collect(store, doc, d, &mut edits);
     }
     store.extra_edits(doc, layout, &mut edits);
+    edits
+}
+
+/// Like [`lossless_edits`], but moves the new texts out of the tree instead of copying them (the
+/// leaves it wrote are left empty): an encrypted file's values are written once, not held twice.
+pub fn take_lossless_edits(store: &dyn Store, doc: &mut Document, layout: &mut crate::layout::Layout) -> Vec<Edit> {
+    let mut edits = Vec::new();
+    store.extra_edits(doc, layout, &mut edits);
+    fn take(store: &dyn Store, doc: &Document, leaf: &mut Leaf, comment: bool, edits: &mut Vec<Edit>) {
+        let (true, Some(span)) = (leaf.changed, leaf.span.clone()) else { return };
+        let text = match leaf.text.take() {
+            Some(t) => t,
+            None if comment => store.render_comment(doc, leaf, leaf.value.as_str().unwrap_or_default()),
+            None => {
+                let value = std::mem::replace(&mut leaf.value, Scalar::Str(String::new()));
+                store.render_value_owned(doc, leaf, value)
+            }
+        };
+        edits.push(Edit { range: span, text });
+    }
+    fn collect(store: &dyn Store, doc: &Document, node: &mut Node, edits: &mut Vec<Edit>) {
+        match node {
+            Node::Map(entries) => {
+                for e in entries {
+                    match e {
+                        Entry::Pair(_, v) => collect(store, doc, v, edits),
+                        Entry::Comment(c) => take(store, doc, c, true, edits),
+                    }
+                }
+            }
+            Node::Seq(items) => items.iter_mut().for_each(|n| collect(store, doc, n, edits)),
+            Node::Scalar(l) => take(store, doc, l, false, edits),
+            Node::Comment(c) => take(store, doc, c, true, edits),
+            Node::Null | Node::Alias(_) => {}
+        }
+    }
+    let mut docs = std::mem::take(&mut doc.docs);
+    for d in &mut docs {
+        collect(store, doc, d, &mut edits);
+    }
+    doc.docs = docs;
     edits
 }
 

@@ -38,6 +38,21 @@ impl Store for YamlStore {
         parse::parse(src, false).map(|(d, _)| d)
     }
 
+    fn render_value_owned(&self, doc: &Document, leaf: &Leaf, value: Scalar) -> String {
+        // The common case of an encrypted file: an ENC string alone in block context is written
+        // as it is (no copy).
+        match value {
+            Scalar::Str(s)
+                if leaf.ctx & (CTX_FLOW | CTX_DASH | CTX_PROPS) == 0
+                    && s.starts_with("ENC[")
+                    && !needs_quotes(&s, false) =>
+            {
+                s
+            }
+            v => self.render_value(doc, leaf, &v),
+        }
+    }
+
     fn render_value(&self, doc: &Document, leaf: &Leaf, value: &Scalar) -> String {
         let mut out = String::new();
         let ctx = leaf.ctx;
