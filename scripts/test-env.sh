@@ -40,6 +40,16 @@ if ! command -v git >/dev/null 2>&1; then
 fi
 command -v git >/dev/null 2>&1 || die "git is still missing after apt-get install git"
 
+# --- ssh-keygen (the key tests generate SSH keys) -----------------------------
+if ! command -v ssh-keygen >/dev/null 2>&1; then
+    if can_apt; then
+        apt_install openssh-client
+    else
+        die "ssh-keygen is required but not installed. Install it (Debian/Ubuntu: 'sudo apt-get install openssh-client') and re-run."
+    fi
+fi
+command -v ssh-keygen >/dev/null 2>&1 || die "ssh-keygen is still missing after apt-get install openssh-client"
+
 # --- python venv --------------------------------------------------------------
 command -v python3 >/dev/null 2>&1 || die "python3 is required. Install it (Debian/Ubuntu: 'sudo apt-get install python3 python3-venv') and re-run."
 

@@ -25,8 +25,19 @@ impl StringList {
     pub fn items(&self) -> Vec<String> {
         match self {
             StringList::None => Vec::new(),
-            StringList::One(s) => s.split(',').map(str::trim).filter(|s| !s.is_empty()).map(String::from).collect(),
-            StringList::Many(v) => v.iter().flat_map(|s| s.split(',')).map(str::trim).filter(|s| !s.is_empty()).map(String::from).collect(),
+            StringList::One(s) => s
+                .split(',')
+                .map(str::trim)
+                .filter(|s| !s.is_empty())
+                .map(String::from)
+                .collect(),
+            StringList::Many(v) => v
+                .iter()
+                .flat_map(|s| s.split(','))
+                .map(str::trim)
+                .filter(|s| !s.is_empty())
+                .map(String::from)
+                .collect(),
         }
     }
 }
@@ -54,7 +65,12 @@ impl GroupConfig {
     /// The age recipients of this group and of its merged groups, without duplicates.
     pub fn age_recipients(&self) -> Vec<String> {
         let mut out: Vec<String> = Vec::new();
-        for r in self.age.items().into_iter().chain(self.merge.iter().flat_map(|g| g.age_recipients())) {
+        for r in self
+            .age
+            .items()
+            .into_iter()
+            .chain(self.merge.iter().flat_map(|g| g.age_recipients()))
+        {
             if !out.contains(&r) {
                 out.push(r);
             }
@@ -118,6 +134,10 @@ pub struct CreationRule {
     pub encrypted_comment_regex: Option<String>,
     #[serde(default)]
     pub mac_only_encrypted: Option<bool>,
+    /// veil: the maximum age of a data key for files of this rule (`90d`), checked by `veil check`.
+    /// sops ignores unknown fields.
+    #[serde(default)]
+    pub max_data_key_age: Option<String>,
 }
 
 impl CreationRule {
@@ -127,12 +147,17 @@ impl CreationRule {
         if !self.key_groups.is_empty() {
             return self.key_groups.clone();
         }
-        vec![GroupConfig { age: self.age.clone(), pgp: self.pgp.clone(), ..Default::default() }]
+        vec![GroupConfig {
+            age: self.age.clone(),
+            pgp: self.pgp.clone(),
+            ..Default::default()
+        }]
     }
 
     /// Key types in the rule that veil cannot use yet.
     pub fn unsupported_key_types(&self) -> Vec<&'static str> {
-        let mut out: Vec<&'static str> = self.groups().iter().flat_map(|g| g.unsupported()).collect();
+        let mut out: Vec<&'static str> =
+            self.groups().iter().flat_map(|g| g.unsupported()).collect();
         for (name, list) in [
             ("kms", &self.kms),
             ("gcp_kms", &self.gcp_kms),
@@ -164,15 +189,43 @@ impl CreationRule {
     }
 }
 
+/// veil's own settings, under a top-level `veil:` key that sops ignores.
+#[derive(Debug, Clone, Default, Deserialize)]
+pub struct VeilSettings {
+    /// Default maximum data-key age for `veil check` (`90d`).
+    #[serde(default)]
+    pub max_data_key_age: Option<String>,
+}
+
 #[derive(Debug, Clone, Default, Deserialize)]
 pub struct ConfigFile {
     #[serde(default)]
     pub creation_rules: Vec<CreationRule>,
     #[serde(default)]
+    pub veil: VeilSettings,
+    #[serde(default)]
     pub stores: Value,
 }
 
 /// A loaded configuration and where it came from.
+/// Parses a duration such as `90d`, `2w`, `36h` or `90` (days) into seconds.
+pub fn parse_duration(s: &str) -> Option<i64> {
+    let s = s.trim();
+    let (num, unit) = match s.char_indices().last()? {
+        (i, c) if c.is_ascii_alphabetic() => (&s[..i], c),
+        _ => (s, 'd'),
+    };
+    let n: i64 = num.trim().parse().ok().filter(|n| *n >= 0)?;
+    let secs = match unit {
+        'h' => 3600,
+        'd' => 86_400,
+        'w' => 7 * 86_400,
+        'y' => 365 * 86_400,
+        _ => return None,
+    };
+    n.checked_mul(secs)
+}
+
 #[derive(Debug, Clone)]
 pub struct Config {
     pub path: PathBuf,
@@ -208,29 +261,51 @@ impl Config {
     }
 
     pub fn load(path: &Path) -> Result<Config> {
-        let bytes = std::fs::read(path)
-            .map_err(|e| Failure::new(Code::ConfigError, format!("{}: cannot read config file: {e}", path.display())))?;
+        let bytes = std::fs::read(path).map_err(|e| {
+            Failure::new(
+                Code::ConfigError,
+                format!("{}: cannot read config file: {e}", path.display()),
+            )
+        })?;
         Config::parse(path, bytes)
     }
 
     pub fn parse(path: &Path, bytes: Vec<u8>) -> Result<Config> {
-        let bad = |msg: String| Failure::new(Code::ConfigError, format!("{}: {msg}", path.display()));
-        let doc = Kind::Yaml.store().parse(bytes).map_err(|e| bad(e.to_string()))?;
+        let bad =
+            |msg: String| Failure::new(Code::ConfigError, format!("{}: {msg}", path.display()));
+        let doc = Kind::Yaml
+            .store()
+            .parse(bytes)
+            .map_err(|e| bad(e.to_string()))?;
         let value = doc.docs.first().map(node_to_value).unwrap_or(Value::Null);
-        let value = if value.is_null() { Value::Object(Default::default()) } else { value };
-        let file: ConfigFile = serde_json::from_value(value).map_err(|e| bad(format!("invalid configuration: {e}")))?;
+        let value = if value.is_null() {
+            Value::Object(Default::default())
+        } else {
+            value
+        };
+        let file: ConfigFile = serde_json::from_value(value)
+            .map_err(|e| bad(format!("invalid configuration: {e}")))?;
         for (i, r) in file.creation_rules.iter().enumerate() {
             if let Some(re) = &r.path_regex {
-                Regex::new(re).map_err(|e| bad(format!("creation rule {}: invalid path_regex: {e}", i + 1)))?;
+                Regex::new(re).map_err(|e| {
+                    bad(format!("creation rule {}: invalid path_regex: {e}", i + 1))
+                })?;
             }
             if r.rule_fields().len() > 1 {
                 return Err(Failure::new(
                     Code::ConflictingParameters,
-                    format!("{}: creation rule {} sets more than one selection rule", path.display(), i + 1),
+                    format!(
+                        "{}: creation rule {} sets more than one selection rule",
+                        path.display(),
+                        i + 1
+                    ),
                 ));
             }
         }
-        Ok(Config { path: path.to_path_buf(), file })
+        Ok(Config {
+            path: path.to_path_buf(),
+            file,
+        })
     }
 
     /// The directory the rules' paths are relative to.
@@ -249,15 +324,25 @@ impl Config {
         for (index, rule) in self.file.creation_rules.iter().enumerate() {
             let hit = match rule.path_regex.as_deref() {
                 None | Some("") => true,
-                Some(re) => Regex::new(re).map(|r| r.is_match(&matched_path)).unwrap_or(false),
+                Some(re) => Regex::new(re)
+                    .map(|r| r.is_match(&matched_path))
+                    .unwrap_or(false),
             };
             if hit {
-                return Ok(Some(RuleMatch { index, rule, matched_path }));
+                return Ok(Some(RuleMatch {
+                    index,
+                    rule,
+                    matched_path,
+                }));
             }
         }
         Err(Failure::new(
             Code::ConfigError,
-            format!("no matching creation rules found in {} for {}", self.path.display(), matched_path),
+            format!(
+                "no matching creation rules found in {} for {}",
+                self.path.display(),
+                matched_path
+            ),
         ))
     }
 

@@ -26,8 +26,15 @@ pub enum WalkError {
 
 /// IVs of the values of a decrypted file, so that re-encrypting an unchanged value gives the
 /// same ciphertext (spec §2.3) and diffs stay minimal. Keyed by a hash of (path, type, plaintext).
+///
+/// An IV is only ever reused for the same (path, plaintext) it was made for — never with other
+/// additional data — and at most once per encryption, so equal values in one list do not become
+/// visibly equal.
 #[derive(Default)]
-pub struct IvCache(HashMap<[u8; 32], [u8; 32]>);
+pub struct IvCache {
+    ivs: HashMap<[u8; 32], [u8; 32]>,
+    used: std::cell::RefCell<std::collections::HashSet<[u8; 32]>>,
+}
 
 impl IvCache {
     fn key(aad: &str, type_name: &str, plain: &[u8]) -> [u8; 32] {
@@ -42,20 +49,19 @@ impl IvCache {
 
     fn remember(&mut self, aad: &str, type_name: &str, plain: &[u8], enc: &str) {
         use base64::Engine as _;
-        if let Ok(p) = cipher::parse_enc(enc) {
-            if let Ok(iv) = base64::engine::general_purpose::STANDARD.decode(p.iv) {
-                if let Ok(iv) = <[u8; 32]>::try_from(iv.as_slice()) {
-                    self.0.insert(Self::key(aad, type_name, plain), iv);
-                }
-            }
+        if let Ok(p) = cipher::parse_enc(enc)
+            && let Ok(iv) = base64::engine::general_purpose::STANDARD.decode(p.iv)
+            && let Ok(iv) = <[u8; 32]>::try_from(iv.as_slice())
+        {
+            self.ivs.insert(Self::key(aad, type_name, plain), iv);
         }
     }
 
     fn iv_for(&self, aad: &str, type_name: &str, plain: &[u8]) -> [u8; 32] {
-        self.0
-            .get(&Self::key(aad, type_name, plain))
-            .copied()
-            .unwrap_or_else(cipher::random_iv)
+        match self.ivs.get(&Self::key(aad, type_name, plain)) {
+            Some(iv) if self.used.borrow_mut().insert(*iv) => *iv,
+            _ => cipher::random_iv(),
+        }
     }
 }
 
@@ -120,18 +126,18 @@ impl Walker<'_> {
     }
 
     fn note_comment(&mut self, text: &str) {
-        if self.rule.uses_comments() {
-            if let Some(top) = self.comments.last_mut() {
-                top.push(text.to_string());
-            }
+        if self.rule.uses_comments()
+            && let Some(top) = self.comments.last_mut()
+        {
+            top.push(text.to_string());
         }
     }
 
     fn end_entry(&mut self) {
-        if self.rule.uses_comments() {
-            if let Some(top) = self.comments.last_mut() {
-                top.clear();
-            }
+        if self.rule.uses_comments()
+            && let Some(top) = self.comments.last_mut()
+        {
+            top.clear();
         }
     }
 
@@ -206,8 +212,7 @@ impl Walker<'_> {
                     let enc =
                         cipher::encrypt_bytes(key, &iv, &plain, type_name, self.aad.as_bytes());
                     drop(plain);
-                    if let Some(span) = &leaf.span {
-                        let original = &self.doc.src[span.clone()];
+                    if let Some(original) = original_text(self.doc, leaf) {
                         let default = store.render_value(self.doc, leaf, &leaf.value);
                         if default.as_bytes() != original {
                             layout.insert(
@@ -270,33 +275,31 @@ impl Walker<'_> {
         let aad = self.container_aad();
         let doc = self.doc;
         match &mut self.mode {
-            Mode::Encrypt { store, layout, .. } => {
-                if let Rule::UnencryptedCommentRegex(r) = self.rule {
-                    if selected && r.is_match(&text) {
-                        return Err(WalkError::CommentConflict { path: aad });
-                    }
+            Mode::Encrypt { store, layout, ivs } => {
+                if let Rule::UnencryptedCommentRegex(r) = self.rule
+                    && selected
+                    && r.is_match(&text)
+                {
+                    return Err(WalkError::CommentConflict { path: aad });
                 }
                 if selected && !text.is_empty() {
-                    let enc = cipher::encrypt_bytes(
-                        key,
-                        &cipher::random_iv(),
-                        text.as_bytes(),
-                        "comment",
-                        aad.as_bytes(),
-                    );
-                    if let Some(span) = &leaf.span {
-                        let original = &doc.src[span.clone()];
-                        if store.render_comment(doc, leaf, &text).as_bytes() != original {
-                            layout.insert(
-                                cipher::tag_of(&enc).unwrap_or_default(),
-                                String::from_utf8_lossy(original).into_owned(),
-                            );
-                        }
+                    let iv = ivs
+                        .map(|c| c.iv_for(&aad, "comment", text.as_bytes()))
+                        .unwrap_or_else(cipher::random_iv);
+                    let enc =
+                        cipher::encrypt_bytes(key, &iv, text.as_bytes(), "comment", aad.as_bytes());
+                    if let Some(original) = original_text(doc, leaf)
+                        && store.render_comment(doc, leaf, &text).as_bytes() != original
+                    {
+                        layout.insert(
+                            cipher::tag_of(&enc).unwrap_or_default(),
+                            String::from_utf8_lossy(original).into_owned(),
+                        );
                     }
                     leaf.set(Scalar::Str(enc), None);
                 }
             }
-            Mode::Decrypt { layout, .. } => {
+            Mode::Decrypt { layout, ivs } => {
                 if cipher::is_encrypted(&text) {
                     // Comments are not in the MAC, and GCM authenticates the plaintext whatever path
                     // opened it, so a comment that another YAML library attached to an enclosing
@@ -311,14 +314,21 @@ impl Walker<'_> {
                         candidates.push(a);
                     }
                     let mut result = Err(CipherError::Auth);
+                    let mut opened_with = &aad;
                     for c in &candidates {
                         result = cipher::decrypt(key, &text, c.as_bytes());
                         if result.is_ok() {
+                            opened_with = c;
                             break;
                         }
                     }
-                    let (plain, _) =
-                        result.map_err(|cause| WalkError::Decrypt { path: aad, cause })?;
+                    let (plain, _) = result.map_err(|cause| WalkError::Decrypt {
+                        path: aad.clone(),
+                        cause,
+                    })?;
+                    if let (Some(ivs), Some(p)) = (ivs, plain.as_str()) {
+                        ivs.remember(opened_with, "comment", p.as_bytes(), &text);
+                    }
                     let restored = cipher::tag_of(&text).and_then(|t| layout.get(t)).cloned();
                     let s = plain.as_str().unwrap_or_default().to_string();
                     leaf.set(plain, restored);
@@ -329,6 +339,19 @@ impl Walker<'_> {
         }
         self.note_comment(&text);
         Ok(())
+    }
+}
+
+/// The text a leaf had in the user's file, when it is known: the original lexeme restored from
+/// a layout record, else (for a leaf read from a plaintext source) the source text. A leaf whose
+/// value was replaced without a recorded text is written in the store's default rendering, so
+/// it needs no record.
+fn original_text<'a>(doc: &'a Document, leaf: &'a Leaf) -> Option<&'a [u8]> {
+    match (&leaf.text, &leaf.span) {
+        (Some(t), _) => Some(t.as_bytes()),
+        (None, _) if leaf.changed => None,
+        (None, Some(span)) => Some(&doc.src[span.clone()]),
+        (None, None) => None,
     }
 }
 

@@ -6,7 +6,8 @@ use std::fmt;
 /// Exit codes. sops's numbers are kept for the classes sops has.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Code {
-    /// Generic error (bad metadata, unsupported input, …).
+    /// Generic error (bad metadata, unsupported input, …). For `check` and `scan`: violations
+    /// or findings were reported.
     Generic = 1,
     /// The input could not be read or parsed.
     CouldNotReadInput = 2,
@@ -51,9 +52,21 @@ pub struct Failure {
     pub message: String,
 }
 
+impl Code {
+    /// `check` / `scan`: findings were reported (exit 1).
+    #[allow(non_upper_case_globals)]
+    pub const Findings: Code = Code::Generic;
+    /// `check` / `scan`: the check itself failed (exit 2).
+    #[allow(non_upper_case_globals)]
+    pub const CheckError: Code = Code::CouldNotReadInput;
+}
+
 impl Failure {
     pub fn new(code: Code, message: impl Into<String>) -> Failure {
-        Failure { code, message: message.into() }
+        Failure {
+            code,
+            message: message.into(),
+        }
     }
 }
 

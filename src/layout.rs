@@ -48,12 +48,11 @@ impl Layout {
             return None;
         }
         let json = serde_json::to_string(&self.entries).expect("a map of strings serialises");
-        if let Some(prev) = previous {
-            if let Ok((bytes, _)) = cipher::decrypt_bytes(key, prev, AAD) {
-                if bytes.as_slice() == json.as_bytes() {
-                    return Some(prev.to_string());
-                }
-            }
+        if let Some(prev) = previous
+            && let Ok((bytes, _)) = cipher::decrypt_bytes(key, prev, AAD)
+            && bytes.as_slice() == json.as_bytes()
+        {
+            return Some(prev.to_string());
         }
         Some(cipher::encrypt(key, &Scalar::Str(json), AAD))
     }

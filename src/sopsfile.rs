@@ -18,6 +18,11 @@ use crate::tree::Scalar;
 /// (sops's readers check it is semver and compare it with 3.3.0).
 pub const FORMAT_VERSION: &str = "3.11.0";
 
+/// Metadata field where veil records when the data key was created (for `veil check
+/// --max-age`). sops ignores it when reading and drops it when it rewrites a file; `check` then
+/// falls back to git history.
+pub const DATA_KEY_CREATED_FIELD: &str = "veil_datakey_created";
+
 /// How a new file is encrypted.
 #[derive(Debug, Clone)]
 pub struct EncryptOptions {
@@ -50,13 +55,20 @@ fn walk_failure(e: WalkError, encrypting: bool) -> Failure {
 
 /// Now, as sops writes `lastmodified`.
 pub fn now_rfc3339() -> String {
-    let now = time::OffsetDateTime::now_utc().replace_nanosecond(0).expect("0 is a valid nanosecond");
+    let now = time::OffsetDateTime::now_utc()
+        .replace_nanosecond(0)
+        .expect("0 is a valid nanosecond");
     crate::tree::format_time(now)
 }
 
 /// Encrypts a freshly parsed plaintext document and returns the bytes of the encrypted file in
 /// `out_kind` (lossless when it is the document's own format).
-pub fn encrypt_new(store: &'static dyn Store, doc: &mut Document, opts: &EncryptOptions, out_kind: Kind) -> Result<Vec<u8>> {
+pub fn encrypt_new(
+    store: &'static dyn Store,
+    doc: &mut Document,
+    opts: &EncryptOptions,
+    out_kind: Kind,
+) -> Result<Vec<u8>> {
     let key = DataKey::generate();
     let (key_groups, threshold) = groups::wrap(&opts.recipients, key.as_bytes())?;
     let (rule_field, rule) = match &opts.rule {
@@ -66,7 +78,7 @@ pub fn encrypt_new(store: &'static dyn Store, doc: &mut Document, opts: &Encrypt
         }
         None => (None, Rule::default()),
     };
-    let meta = Metadata {
+    let mut meta = Metadata {
         key_groups,
         shamir_threshold: threshold,
         rule: rule_field,
@@ -74,7 +86,11 @@ pub fn encrypt_new(store: &'static dyn Store, doc: &mut Document, opts: &Encrypt
         version: FORMAT_VERSION.to_string(),
         ..Default::default()
     };
-    seal(store, doc, &key, meta, &rule, None, None, out_kind)
+    meta.extra.push((
+        DATA_KEY_CREATED_FIELD.to_string(),
+        serde_json::Value::String(now_rfc3339()),
+    ));
+    seal(store, doc, &key, meta, &rule, None, None, out_kind, false)
 }
 
 /// Encrypts the (plaintext) tree of `doc` with `key` and writes it with `meta`.
@@ -91,28 +107,48 @@ pub fn seal(
     ivs: Option<&IvCache>,
     previous_mac: Option<&str>,
     out_kind: Kind,
+    restructured: bool,
 ) -> Result<Vec<u8>> {
     let mut layout = Layout::default();
-    let mac = engine::encrypt(store, doc, key.as_bytes(), rule, meta.mac_only_encrypted, &mut layout, ivs)
-        .map_err(|e| walk_failure(e, true))?;
+    let mac = engine::encrypt(
+        store,
+        doc,
+        key.as_bytes(),
+        rule,
+        meta.mac_only_encrypted,
+        &mut layout,
+        ivs,
+    )
+    .map_err(|e| walk_failure(e, true))?;
     if previous_mac != Some(mac.as_str()) || meta.mac.is_empty() {
         meta.lastmodified = now_rfc3339();
         let aad = mac_aad(&meta.lastmodified).expect("a freshly formatted time parses");
         meta.mac = cipher::encrypt(key.as_bytes(), &Scalar::Str(mac), aad.as_bytes());
     }
-    let lossless = out_kind == store.kind() && out_kind != Kind::Binary;
-    meta.layout = if lossless { layout.seal(key.as_bytes(), meta.layout.as_deref()) } else { None };
+    // A tree whose structure changed (entries added or removed) is written afresh.
+    let lossless = out_kind == store.kind() && out_kind != Kind::Binary && !restructured;
+    meta.layout = if lossless {
+        layout.seal(key.as_bytes(), meta.layout.as_deref())
+    } else {
+        None
+    };
     let value = meta.to_value();
     if lossless {
         Ok(write_lossless(store, doc, Some(&value), &mut layout))
     } else {
-        out_kind.store().emit(&doc.docs, Some(&value)).map_err(|e| Failure::new(Code::Generic, e.to_string()))
+        out_kind
+            .store()
+            .emit(&doc.docs, Some(&value))
+            .map_err(|e| Failure::new(Code::Generic, e.to_string()))
     }
 }
 
 /// Reads the metadata of a parsed document (error when the file is not encrypted).
 pub fn metadata_of(doc: &Document) -> Result<Metadata> {
-    let value = doc.metadata.as_ref().ok_or_else(|| Failure::new(Code::Generic, "sops metadata not found"))?;
+    let value = doc
+        .metadata
+        .as_ref()
+        .ok_or_else(|| Failure::new(Code::Generic, "sops metadata not found"))?;
     Metadata::from_value(value).map_err(|e| Failure::new(Code::Generic, e.to_string()))
 }
 
@@ -123,44 +159,94 @@ pub fn data_key(meta: &Metadata, keys: &dyn KeySource) -> Result<DataKey> {
 
 /// Decrypts a parsed encrypted document with a known data key, verifying the MAC unless
 /// `ignore_mac`.
-pub fn open_with_key(store: &'static dyn Store, mut doc: Document, meta: Metadata, key: DataKey, ignore_mac: bool) -> Result<Opened> {
+pub fn open_with_key(
+    store: &'static dyn Store,
+    mut doc: Document,
+    meta: Metadata,
+    key: DataKey,
+    ignore_mac: bool,
+) -> Result<Opened> {
     let layout = match &meta.layout {
-        Some(sealed) => Layout::open(key.as_bytes(), sealed)
-            .map_err(|e| Failure::new(Code::DecryptingTree, format!("cannot decrypt veil's layout record: {e}")))?,
+        Some(sealed) => Layout::open(key.as_bytes(), sealed).map_err(|e| {
+            Failure::new(
+                Code::DecryptingTree,
+                format!("cannot decrypt veil's layout record: {e}"),
+            )
+        })?,
         None => Layout::default(),
     };
-    let rule = meta
-        .selection_rule()
-        .map_err(|e| Failure::new(Code::Generic, format!("invalid selection rule in metadata: {e}")))?;
+    let rule = meta.selection_rule().map_err(|e| {
+        Failure::new(
+            Code::Generic,
+            format!("invalid selection rule in metadata: {e}"),
+        )
+    })?;
     let mut ivs = IvCache::default();
-    let mac = engine::decrypt(&mut doc, key.as_bytes(), &rule, meta.mac_only_encrypted, &layout, Some(&mut ivs))
-        .map_err(|e| walk_failure(e, false))?;
+    let mac = engine::decrypt(
+        &mut doc,
+        key.as_bytes(),
+        &rule,
+        meta.mac_only_encrypted,
+        &layout,
+        Some(&mut ivs),
+    )
+    .map_err(|e| walk_failure(e, false))?;
     if !ignore_mac {
         verify_mac(&meta, &key, &mac)?;
     }
-    Ok(Opened { doc, meta, key, layout, ivs, mac, store })
+    Ok(Opened {
+        doc,
+        meta,
+        key,
+        layout,
+        ivs,
+        mac,
+        store,
+    })
 }
 
 /// Compares the recomputed MAC with the stored one (spec §6.2). Fails closed.
 pub fn verify_mac(meta: &Metadata, key: &DataKey, computed: &str) -> Result<()> {
     if meta.mac.is_empty() {
-        return Err(Failure::new(Code::MacMismatch, "MAC mismatch: the file has no MAC"));
+        return Err(Failure::new(
+            Code::MacMismatch,
+            "MAC mismatch: the file has no MAC",
+        ));
     }
-    let aad = mac_aad(&meta.lastmodified)
-        .ok_or_else(|| Failure::new(Code::MacMismatch, "MAC mismatch: lastmodified is not a valid time"))?;
-    let stored = cipher::decrypt(key.as_bytes(), &meta.mac, aad.as_bytes())
-        .map_err(|_| Failure::new(Code::MacMismatch, "MAC mismatch: cannot decrypt the MAC (was the metadata edited?)"))?;
+    let aad = mac_aad(&meta.lastmodified).ok_or_else(|| {
+        Failure::new(
+            Code::MacMismatch,
+            "MAC mismatch: lastmodified is not a valid time",
+        )
+    })?;
+    let stored = cipher::decrypt(key.as_bytes(), &meta.mac, aad.as_bytes()).map_err(|_| {
+        Failure::new(
+            Code::MacMismatch,
+            "MAC mismatch: cannot decrypt the MAC (was the metadata edited?)",
+        )
+    })?;
     if stored.0.as_str() != Some(computed) {
-        return Err(Failure::new(Code::MacMismatch, "MAC mismatch: the file has been tampered with or corrupted"));
+        return Err(Failure::new(
+            Code::MacMismatch,
+            "MAC mismatch: the file has been tampered with or corrupted",
+        ));
     }
     Ok(())
 }
 
 /// Parses and decrypts an encrypted file's bytes.
-pub fn open(store: &'static dyn Store, src: Vec<u8>, keys: &dyn KeySource, ignore_mac: bool) -> Result<Opened> {
-    let doc = store.parse(src).map_err(|e| Failure::new(Code::CouldNotReadInput, e.to_string()))?;
+pub fn open(
+    store: &'static dyn Store,
+    src: Vec<u8>,
+    keys: &dyn KeySource,
+    ignore_mac: bool,
+) -> Result<Opened> {
+    let doc = store
+        .parse(src)
+        .map_err(|e| Failure::new(Code::CouldNotReadInput, e.to_string()))?;
     let meta = metadata_of(&doc)?;
-    meta.validate_for_decryption().map_err(|e| Failure::new(Code::Generic, e.to_string()))?;
+    meta.validate_for_decryption()
+        .map_err(|e| Failure::new(Code::Generic, e.to_string()))?;
     let key = data_key(&meta, keys)?;
     open_with_key(store, doc, meta, key, ignore_mac)
 }

@@ -8,11 +8,20 @@ use common::*;
 #[test]
 fn completions_are_current() {
     let home = tempfile::tempdir().unwrap();
-    for (shell, file) in [("bash", "veil.bash"), ("zsh", "_veil"), ("fish", "veil.fish"), ("powershell", "_veil.ps1"), ("elvish", "veil.elv")] {
+    for (shell, file) in [
+        ("bash", "veil.bash"),
+        ("zsh", "_veil"),
+        ("fish", "veil.fish"),
+        ("powershell", "_veil.ps1"),
+        ("elvish", "veil.elv"),
+    ] {
         let out = run(veil(home.path()).args(["completions", shell]));
         assert!(out.status.success());
         let committed = std::fs::read(repo().join("completions").join(file)).unwrap_or_default();
-        assert!(out.stdout == committed, "completions/{file} is stale: run scripts/gen-completions.sh");
+        assert!(
+            out.stdout == committed,
+            "completions/{file} is stale: run scripts/gen-completions.sh"
+        );
     }
 }
 
@@ -23,20 +32,39 @@ fn keygen_writes_a_private_identity_that_decrypts() {
     let key = home.path().join("key.txt");
     let out = run(veil(home.path()).args(["keygen", "-o"]).arg(&key));
     assert!(out.status.success(), "{}", stderr(&out));
-    let public = stderr(&out).trim().strip_prefix("Public key: ").expect("public key on stderr").to_string();
+    let public = stderr(&out)
+        .trim()
+        .strip_prefix("Public key: ")
+        .expect("public key on stderr")
+        .to_string();
     assert!(public.starts_with("age1"));
-    assert_eq!(std::fs::metadata(&key).unwrap().permissions().mode() & 0o777, 0o600);
+    assert_eq!(
+        std::fs::metadata(&key).unwrap().permissions().mode() & 0o777,
+        0o600
+    );
     let text = std::fs::read_to_string(&key).unwrap();
     assert!(text.contains(&format!("# public key: {public}")));
     // Not overwritten.
-    assert!(!run(veil(home.path()).args(["keygen", "-o"]).arg(&key)).status.success());
+    assert!(
+        !run(veil(home.path()).args(["keygen", "-o"]).arg(&key))
+            .status
+            .success()
+    );
     // The key works end to end.
     let f = home.path().join("s.json");
     std::fs::write(&f, "{\"token\": \"abc\"}\n").unwrap();
-    let enc = run(veil(home.path()).args(["encrypt", "-i", "--age", &public]).arg(&f));
+    let enc = run(veil(home.path())
+        .args(["encrypt", "-i", "--age", &public])
+        .arg(&f));
     assert!(enc.status.success(), "{}", stderr(&enc));
-    let dec = run(veil(home.path()).env("SOPS_AGE_KEY_FILE", &key).arg("decrypt").arg(&f));
-    assert_eq!(String::from_utf8_lossy(&dec.stdout), "{\"token\": \"abc\"}\n");
+    let dec = run(veil(home.path())
+        .env("SOPS_AGE_KEY_FILE", &key)
+        .arg("decrypt")
+        .arg(&f));
+    assert_eq!(
+        String::from_utf8_lossy(&dec.stdout),
+        "{\"token\": \"abc\"}\n"
+    );
 }
 
 #[test]
@@ -45,14 +73,23 @@ fn filestatus_answers_like_sops() {
     let f = home.path().join("s.yaml");
     std::fs::write(&f, "a: b\n").unwrap();
     let out = run(veil(home.path()).arg("filestatus").arg(&f));
-    assert_eq!(String::from_utf8_lossy(&out.stdout).trim(), "{\"encrypted\":false}");
+    assert_eq!(
+        String::from_utf8_lossy(&out.stdout).trim(),
+        "{\"encrypted\":false}"
+    );
     let sops_file = shared().join("vectors/sops/gen-yaml-types-comments/secrets.yaml");
     let out = run(veil(home.path()).arg("filestatus").arg(&sops_file));
-    assert_eq!(String::from_utf8_lossy(&out.stdout).trim(), "{\"encrypted\":true}");
+    assert_eq!(
+        String::from_utf8_lossy(&out.stdout).trim(),
+        "{\"encrypted\":true}"
+    );
 }
 
 #[test]
 fn demo_key_is_marked() {
     let text = std::fs::read_to_string(testdata().join("demo/demo-age-key.txt")).unwrap();
-    assert!(text.lines().next().unwrap().contains("DEMO"), "the demo key must say it is a demo key");
+    assert!(
+        text.lines().next().unwrap().contains("DEMO"),
+        "the demo key must say it is a demo key"
+    );
 }

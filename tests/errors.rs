@@ -12,7 +12,12 @@ const SECRET: &str = "s3cr3t-value-that-must-not-leak";
 fn demo() -> (PathBuf, String) {
     let path = testdata().join("demo/demo-age-key.txt");
     let text = std::fs::read_to_string(&path).unwrap();
-    let public = text.lines().find_map(|l| l.strip_prefix("# public key: ")).unwrap().trim().to_string();
+    let public = text
+        .lines()
+        .find_map(|l| l.strip_prefix("# public key: "))
+        .unwrap()
+        .trim()
+        .to_string();
     (path, public)
 }
 
@@ -26,8 +31,15 @@ fn expect_failure(home: &Path, args: &[&str], env: &[(&str, &Path)], code: i32) 
     let err = stderr(&out);
     assert_eq!(out.status.code(), Some(code), "args {args:?}: {err}");
     assert!(!err.contains("panicked"), "panic: {err}");
-    assert_eq!(err.trim_end().lines().count(), 1, "error must be one line: {err}");
-    assert!(!String::from_utf8_lossy(&out.stdout).contains(SECRET), "plaintext on stdout");
+    assert_eq!(
+        err.trim_end().lines().count(),
+        1,
+        "error must be one line: {err}"
+    );
+    assert!(
+        !String::from_utf8_lossy(&out.stdout).contains(SECRET),
+        "plaintext on stdout"
+    );
     assert!(!err.contains(SECRET), "plaintext in the error");
     err
 }
@@ -35,8 +47,14 @@ fn expect_failure(home: &Path, args: &[&str], env: &[(&str, &Path)], code: i32) 
 fn encrypted_fixture(home: &Path) -> PathBuf {
     let (_, public) = demo();
     let plain = home.join("app.yaml");
-    std::fs::write(&plain, format!("db:\n  password: {SECRET}\n  host: db.internal\n")).unwrap();
-    let out = run(veil(home).args(["encrypt", "-i", "--age", &public]).arg(&plain));
+    std::fs::write(
+        &plain,
+        format!("db:\n  password: {SECRET}\n  host: db.internal\n"),
+    )
+    .unwrap();
+    let out = run(veil(home)
+        .args(["encrypt", "-i", "--age", &public])
+        .arg(&plain));
     assert!(out.status.success(), "{}", stderr(&out));
     plain
 }
@@ -46,7 +64,10 @@ fn malformed_input_is_exit_2_with_line() {
     let home = tempfile::tempdir().unwrap();
     let (_, public) = demo();
     for (name, text) in [
-        ("bad.yaml", format!("a: 1\nb: [unclosed\npassword: {SECRET}\n")),
+        (
+            "bad.yaml",
+            format!("a: 1\nb: [unclosed\npassword: {SECRET}\n"),
+        ),
         ("bad.json", format!("{{\"password\": \"{SECRET}\",\n")),
         ("bad.env", format!("GOOD=1\n{SECRET}\n")),
         ("bad.toml", format!("password = \"{SECRET}\"\n[[x]\n")),
@@ -56,7 +77,14 @@ fn malformed_input_is_exit_2_with_line() {
         let out_file = home.path().join(format!("{name}.enc"));
         let err = expect_failure(
             home.path(),
-            &["encrypt", "--age", &public, "--output", out_file.to_str().unwrap(), f.to_str().unwrap()],
+            &[
+                "encrypt",
+                "--age",
+                &public,
+                "--output",
+                out_file.to_str().unwrap(),
+                f.to_str().unwrap(),
+            ],
             &[],
             2,
         );
@@ -85,10 +113,20 @@ fn already_encrypted_is_203_and_empty_is_92() {
     let home = tempfile::tempdir().unwrap();
     let (_, public) = demo();
     let f = encrypted_fixture(home.path());
-    expect_failure(home.path(), &["encrypt", "--age", &public, f.to_str().unwrap()], &[], 203);
+    expect_failure(
+        home.path(),
+        &["encrypt", "--age", &public, f.to_str().unwrap()],
+        &[],
+        203,
+    );
     let empty = home.path().join("empty.yaml");
     std::fs::write(&empty, "").unwrap();
-    expect_failure(home.path(), &["encrypt", "--age", &public, empty.to_str().unwrap()], &[], 92);
+    expect_failure(
+        home.path(),
+        &["encrypt", "--age", &public, empty.to_str().unwrap()],
+        &[],
+        92,
+    );
 }
 
 #[test]
@@ -105,7 +143,12 @@ fn wrong_identity_is_128() {
     let home = tempfile::tempdir().unwrap();
     let f = encrypted_fixture(home.path());
     let other = testdata().join("demo/demo-age-key-2.txt");
-    expect_failure(home.path(), &["decrypt", f.to_str().unwrap()], &[("SOPS_AGE_KEY_FILE", &other)], 128);
+    expect_failure(
+        home.path(),
+        &["decrypt", f.to_str().unwrap()],
+        &[("SOPS_AGE_KEY_FILE", &other)],
+        128,
+    );
 }
 
 #[test]
@@ -116,32 +159,73 @@ fn tampering_is_detected() {
     let text = std::fs::read_to_string(&f).unwrap();
     // A changed clear value breaks the MAC.
     let plain_changed = home.path().join("plain.yaml");
-    std::fs::write(&plain_changed, text.replace("host: db.internal", "host: evil.example")).unwrap();
+    std::fs::write(
+        &plain_changed,
+        text.replace("host: db.internal", "host: evil.example"),
+    )
+    .unwrap();
     // A truncated ciphertext fails value decryption.
     let truncated = home.path().join("trunc.yaml");
     let start = text.find("data:").unwrap() + 5;
-    std::fs::write(&truncated, format!("{}{}", &text[..start], &text[start + 4..])).unwrap();
+    std::fs::write(
+        &truncated,
+        format!("{}{}", &text[..start], &text[start + 4..]),
+    )
+    .unwrap();
     // A removed MAC.
     let no_mac = home.path().join("nomac.yaml");
-    let mac_line = text.lines().find(|l| l.trim_start().starts_with("mac:")).unwrap();
+    let mac_line = text
+        .lines()
+        .find(|l| l.trim_start().starts_with("mac:"))
+        .unwrap();
     std::fs::write(&no_mac, text.replace(mac_line, "    mac: \"\"")).unwrap();
     // Changed lastmodified.
     let lm = home.path().join("lm.yaml");
-    let lm_line = text.lines().find(|l| l.trim_start().starts_with("lastmodified:")).unwrap();
-    std::fs::write(&lm, text.replace(lm_line, "    lastmodified: \"2001-01-01T00:00:00Z\"")).unwrap();
+    let lm_line = text
+        .lines()
+        .find(|l| l.trim_start().starts_with("lastmodified:"))
+        .unwrap();
+    std::fs::write(
+        &lm,
+        text.replace(lm_line, "    lastmodified: \"2001-01-01T00:00:00Z\""),
+    )
+    .unwrap();
     // Corrupt metadata (no version).
     let nover = home.path().join("nover.yaml");
-    let v_line = text.lines().find(|l| l.trim_start().starts_with("version:")).unwrap();
+    let v_line = text
+        .lines()
+        .find(|l| l.trim_start().starts_with("version:"))
+        .unwrap();
     std::fs::write(&nover, text.replace(v_line, "")).unwrap();
     let env = [("SOPS_AGE_KEY_FILE", key.as_path())];
-    expect_failure(home.path(), &["decrypt", plain_changed.to_str().unwrap()], &env, 51);
-    expect_failure(home.path(), &["decrypt", truncated.to_str().unwrap()], &env, 25);
-    expect_failure(home.path(), &["decrypt", no_mac.to_str().unwrap()], &env, 51);
+    expect_failure(
+        home.path(),
+        &["decrypt", plain_changed.to_str().unwrap()],
+        &env,
+        51,
+    );
+    expect_failure(
+        home.path(),
+        &["decrypt", truncated.to_str().unwrap()],
+        &env,
+        25,
+    );
+    expect_failure(
+        home.path(),
+        &["decrypt", no_mac.to_str().unwrap()],
+        &env,
+        51,
+    );
     expect_failure(home.path(), &["decrypt", lm.to_str().unwrap()], &env, 51);
     expect_failure(home.path(), &["decrypt", nover.to_str().unwrap()], &env, 1);
     // In place: a failure leaves the file untouched.
     let before = std::fs::read(&plain_changed).unwrap();
-    expect_failure(home.path(), &["decrypt", "-i", plain_changed.to_str().unwrap()], &env, 51);
+    expect_failure(
+        home.path(),
+        &["decrypt", "-i", plain_changed.to_str().unwrap()],
+        &env,
+        51,
+    );
     assert_eq!(std::fs::read(&plain_changed).unwrap(), before);
 }
 

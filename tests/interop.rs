@@ -10,10 +10,19 @@ use common::*;
 use veil::format::Kind;
 
 fn demo_key(n: usize) -> (PathBuf, String) {
-    let name = ["demo-age-key.txt", "demo-age-key-2.txt", "demo-age-key-3.txt"][n - 1];
+    let name = [
+        "demo-age-key.txt",
+        "demo-age-key-2.txt",
+        "demo-age-key-3.txt",
+    ][n - 1];
     let path = testdata().join("demo").join(name);
     let text = std::fs::read_to_string(&path).unwrap();
-    let public = text.lines().find_map(|l| l.strip_prefix("# public key: ")).expect("public key line").trim().to_string();
+    let public = text
+        .lines()
+        .find_map(|l| l.strip_prefix("# public key: "))
+        .expect("public key line")
+        .trim()
+        .to_string();
     (path, public)
 }
 
@@ -26,7 +35,12 @@ fn sops_format_files() -> Vec<PathBuf> {
     let mut files: Vec<PathBuf> = std::fs::read_dir(testdata().join("lossless"))
         .unwrap()
         .map(|e| e.unwrap().path())
-        .filter(|p| matches!(Kind::from_path(p), Kind::Yaml | Kind::Json | Kind::Dotenv | Kind::Ini))
+        .filter(|p| {
+            matches!(
+                Kind::from_path(p),
+                Kind::Yaml | Kind::Json | Kind::Dotenv | Kind::Ini
+            )
+        })
         .collect();
     files.sort();
     files.push(testdata().join("demo/binary-demo.bin"));
@@ -79,60 +93,114 @@ fn setup(groups: &[usize]) -> Setup {
     }
     let keys_file = home.path().join("keys.txt");
     std::fs::write(&keys_file, all_keys).unwrap();
-    Setup { home, recipients, keys_file }
+    Setup {
+        home,
+        recipients,
+        keys_file,
+    }
 }
 
 fn recipient_args(s: &Setup) -> Vec<String> {
-    if s.home.path().join(".sops.yaml").exists() { Vec::new() } else { vec!["--age".into(), s.recipients.join(",")] }
+    if s.home.path().join(".sops.yaml").exists() {
+        Vec::new()
+    } else {
+        vec!["--age".into(), s.recipients.join(",")]
+    }
 }
 
 fn veil_to_sops(file: &Path, s: &Setup) -> Result<(), String> {
     let kind = Kind::from_path(file);
     let name = file.file_name().unwrap().to_string_lossy().into_owned();
-    let enc = run(veil(s.home.path()).arg("encrypt").args(recipient_args(s)).arg(file));
+    let enc = run(veil(s.home.path())
+        .arg("encrypt")
+        .args(recipient_args(s))
+        .arg(file));
     if !enc.status.success() {
         return Err(format!("{name}: veil encrypt failed: {}", stderr(&enc)));
     }
     let enc_path = s.home.path().join(format!("enc-{name}"));
     std::fs::write(&enc_path, &enc.stdout).unwrap();
-    let out_type = if kind == Kind::Binary { "binary" } else { "json" };
+    let out_type = if kind == Kind::Binary {
+        "binary"
+    } else {
+        "json"
+    };
     let dec = run(sops_cmd(s.home.path())
         .env("SOPS_AGE_KEY_FILE", &s.keys_file)
-        .args(["decrypt", "--input-type", if kind == Kind::Binary { "json" } else { sops_type(kind) }, "--output-type", out_type])
+        .args([
+            "decrypt",
+            "--input-type",
+            if kind == Kind::Binary {
+                "json"
+            } else {
+                sops_type(kind)
+            },
+            "--output-type",
+            out_type,
+        ])
         .arg(&enc_path));
     if !dec.status.success() {
-        return Err(format!("{name}: sops cannot decrypt veil's output: {}", stderr(&dec)));
+        return Err(format!(
+            "{name}: sops cannot decrypt veil's output: {}",
+            stderr(&dec)
+        ));
     }
     let plain = std::fs::read(file).unwrap();
     if kind == Kind::Binary {
-        return if dec.stdout == plain { Ok(()) } else { Err(format!("{name}: sops decrypted other bytes")) };
+        return if dec.stdout == plain {
+            Ok(())
+        } else {
+            Err(format!("{name}: sops decrypted other bytes"))
+        };
     }
-    let got: serde_json::Value = serde_json::from_slice(&dec.stdout).map_err(|e| format!("{name}: sops output: {e}"))?;
+    let got: serde_json::Value =
+        serde_json::from_slice(&dec.stdout).map_err(|e| format!("{name}: sops output: {e}"))?;
     let want = meaning(kind, &plain);
-    if json_eq(&got, &want) { Ok(()) } else { Err(format!("{name}: sops decrypted\n {got}\n want {want}")) }
+    if json_eq(&got, &want) {
+        Ok(())
+    } else {
+        Err(format!("{name}: sops decrypted\n {got}\n want {want}"))
+    }
 }
 
 fn sops_to_veil(file: &Path, s: &Setup) -> Result<(), String> {
     let kind = Kind::from_path(file);
     let name = file.file_name().unwrap().to_string_lossy().into_owned();
     let t = sops_type(kind);
-    let enc = run(sops_cmd(s.home.path()).args(["encrypt", "--input-type", t, "--output-type", t]).args(recipient_args(s)).arg(file));
+    let enc = run(sops_cmd(s.home.path())
+        .args(["encrypt", "--input-type", t, "--output-type", t])
+        .args(recipient_args(s))
+        .arg(file));
     if !enc.status.success() {
         return Err(format!("{name}: sops encrypt failed: {}", stderr(&enc)));
     }
     let enc_path = s.home.path().join(format!("sops-{name}"));
     std::fs::write(&enc_path, &enc.stdout).unwrap();
-    let dec = run(veil(s.home.path()).env("SOPS_AGE_KEY_FILE", &s.keys_file).arg("decrypt").arg(&enc_path));
+    let dec = run(veil(s.home.path())
+        .env("SOPS_AGE_KEY_FILE", &s.keys_file)
+        .arg("decrypt")
+        .arg(&enc_path));
     if !dec.status.success() {
-        return Err(format!("{name}: veil cannot decrypt sops's output: {}", stderr(&dec)));
+        return Err(format!(
+            "{name}: veil cannot decrypt sops's output: {}",
+            stderr(&dec)
+        ));
     }
     let plain = std::fs::read(file).unwrap();
     if kind == Kind::Binary {
-        return if dec.stdout == plain { Ok(()) } else { Err(format!("{name}: veil decrypted other bytes")) };
+        return if dec.stdout == plain {
+            Ok(())
+        } else {
+            Err(format!("{name}: veil decrypted other bytes"))
+        };
     }
     let got = meaning(kind, &dec.stdout);
     let want = meaning(kind, &plain);
-    if json_eq(&got, &want) { Ok(()) } else { Err(format!("{name}: veil decrypted\n {got}\n want {want}")) }
+    if json_eq(&got, &want) {
+        Ok(())
+    } else {
+        Err(format!("{name}: veil decrypted\n {got}\n want {want}"))
+    }
 }
 
 fn check_all(groups: &[usize], files: &[PathBuf]) {
@@ -142,14 +210,22 @@ fn check_all(groups: &[usize], files: &[PathBuf]) {
         failures.extend(veil_to_sops(f, &s).err());
         failures.extend(sops_to_veil(f, &s).err());
     }
-    assert!(failures.is_empty(), "{} failures with key groups {groups:?}:\n{}", failures.len(), failures.join("\n"));
+    assert!(
+        failures.is_empty(),
+        "{} failures with key groups {groups:?}:\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
 }
 
 /// One file of each format, for the multi-recipient and key-group cases.
 fn one_per_format() -> Vec<PathBuf> {
     let mut out: Vec<PathBuf> = Vec::new();
     for f in sops_format_files() {
-        if !out.iter().any(|o| Kind::from_path(o) == Kind::from_path(&f)) {
+        if !out
+            .iter()
+            .any(|o| Kind::from_path(o) == Kind::from_path(&f))
+        {
             out.push(f);
         }
     }

@@ -19,7 +19,12 @@ pub fn demo_key(n: usize) -> (PathBuf, String) {
     };
     let path = testdata().join("demo").join(name);
     let text = std::fs::read_to_string(&path).unwrap();
-    let public = text.lines().find_map(|l| l.strip_prefix("# public key: ")).expect("public key line").trim().to_string();
+    let public = text
+        .lines()
+        .find_map(|l| l.strip_prefix("# public key: "))
+        .expect("public key line")
+        .trim()
+        .to_string();
     (path, public)
 }
 
@@ -27,7 +32,11 @@ fn lossless_files() -> Vec<PathBuf> {
     let mut files: Vec<PathBuf> = std::fs::read_dir(testdata().join("lossless"))
         .unwrap()
         .map(|e| e.unwrap().path())
-        .filter(|p| p.extension().and_then(|e| e.to_str()).is_some_and(|e| e != "md"))
+        .filter(|p| {
+            p.extension()
+                .and_then(|e| e.to_str())
+                .is_some_and(|e| e != "md")
+        })
         .collect();
     files.sort();
     files
@@ -66,12 +75,17 @@ fn roundtrip(file: &Path, recipient: &str, key_file: &Path) -> Result<(), String
     let home = tempfile::tempdir().unwrap();
     let original = std::fs::read(file).unwrap();
     let name = file.file_name().unwrap().to_string_lossy().into_owned();
-    let enc = run(veil(home.path()).args(["encrypt", "--age", recipient]).arg(file));
+    let enc = run(veil(home.path())
+        .args(["encrypt", "--age", recipient])
+        .arg(file));
     if !enc.status.success() {
         return Err(format!("{name}: encrypt failed: {}", stderr(&enc)));
     }
     let kind = Kind::from_path(file);
-    let parsed = kind.store().parse(enc.stdout.clone()).map_err(|e| format!("{name}: encrypted output does not parse: {e}"))?;
+    let parsed = kind
+        .store()
+        .parse(enc.stdout.clone())
+        .map_err(|e| format!("{name}: encrypted output does not parse: {e}"))?;
     if parsed.metadata.is_none() {
         return Err(format!("{name}: no metadata in encrypted output"));
     }
@@ -84,27 +98,47 @@ fn roundtrip(file: &Path, recipient: &str, key_file: &Path) -> Result<(), String
     }
     let enc_path = home.path().join(&name);
     std::fs::write(&enc_path, &enc.stdout).unwrap();
-    let dec = run(veil(home.path()).env("SOPS_AGE_KEY_FILE", key_file).arg("decrypt").arg(&enc_path));
+    let dec = run(veil(home.path())
+        .env("SOPS_AGE_KEY_FILE", key_file)
+        .arg("decrypt")
+        .arg(&enc_path));
     if !dec.status.success() {
         return Err(format!("{name}: decrypt failed: {}", stderr(&dec)));
     }
     if dec.stdout != original {
         let a = String::from_utf8_lossy(&original);
         let b = String::from_utf8_lossy(&dec.stdout);
-        let line = a.lines().zip(b.lines()).position(|(x, y)| x != y).map(|i| i + 1);
-        return Err(format!("{name}: decrypt(encrypt(f)) differs from f (first differing line {line:?})"));
+        let line = a
+            .lines()
+            .zip(b.lines())
+            .position(|(x, y)| x != y)
+            .map(|i| i + 1);
+        return Err(format!(
+            "{name}: decrypt(encrypt(f)) differs from f (first differing line {line:?})"
+        ));
     }
     Ok(())
 }
 
 #[test]
 fn testdata_has_enough_real_world_files() {
-    assert!(lossless_files().len() >= 40, "testdata/lossless must hold at least 40 files");
+    assert!(
+        lossless_files().len() >= 40,
+        "testdata/lossless must hold at least 40 files"
+    );
 }
 
 #[test]
 fn every_testdata_file_roundtrips_byte_for_byte() {
     let (key_file, recipient) = demo_key(1);
-    let failures: Vec<String> = lossless_files().iter().filter_map(|f| roundtrip(f, &recipient, &key_file).err()).collect();
-    assert!(failures.is_empty(), "{} files failed:\n{}", failures.len(), failures.join("\n"));
+    let failures: Vec<String> = lossless_files()
+        .iter()
+        .filter_map(|f| roundtrip(f, &recipient, &key_file).err())
+        .collect();
+    assert!(
+        failures.is_empty(),
+        "{} files failed:\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
 }

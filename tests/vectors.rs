@@ -21,7 +21,8 @@ fn kind_of(name: &str) -> Kind {
 }
 
 fn check_vector(dir: &Path) -> Result<(), String> {
-    let v: serde_json::Value = serde_json::from_slice(&std::fs::read(dir.join("vector.json")).unwrap()).unwrap();
+    let v: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(dir.join("vector.json")).unwrap()).unwrap();
     let name = v["name"].as_str().unwrap();
     let input_type = v["input_type"].as_str().unwrap();
     let file = dir.join(v["file"].as_str().unwrap());
@@ -48,8 +49,19 @@ fn check_vector(dir: &Path) -> Result<(), String> {
         std::fs::write(&keys, age_files.join("\n")).unwrap();
         cmd.env("SOPS_AGE_KEY_FILE", &keys);
     }
-    let out_type = if input_type == "binary" { "binary" } else { input_type };
-    cmd.args(["decrypt", "--input-type", input_type, "--output-type", out_type]).arg(&file);
+    let out_type = if input_type == "binary" {
+        "binary"
+    } else {
+        input_type
+    };
+    cmd.args([
+        "decrypt",
+        "--input-type",
+        input_type,
+        "--output-type",
+        out_type,
+    ])
+    .arg(&file);
     let out = run(&mut cmd);
     let err = stderr(&out);
     if err.contains("panicked") {
@@ -63,7 +75,10 @@ fn check_vector(dir: &Path) -> Result<(), String> {
             other => panic!("unknown error kind {other}"),
         };
         if out.status.code() != Some(want) {
-            return Err(format!("{name}: expected exit {want}, got {:?}: {err}", out.status.code()));
+            return Err(format!(
+                "{name}: expected exit {want}, got {:?}: {err}",
+                out.status.code()
+            ));
         }
         if !out.stdout.is_empty() {
             return Err(format!("{name}: printed output on failure"));
@@ -74,8 +89,14 @@ fn check_vector(dir: &Path) -> Result<(), String> {
         return Ok(());
     }
     if pgp_only {
-        if out.status.code() != Some(128) || !err.to_lowercase().contains("pgp") || !out.stdout.is_empty() {
-            return Err(format!("{name}: PGP-only vector should fail with exit 128 naming pgp, got {:?}: {err}", out.status.code()));
+        if out.status.code() != Some(128)
+            || !err.to_lowercase().contains("pgp")
+            || !out.stdout.is_empty()
+        {
+            return Err(format!(
+                "{name}: PGP-only vector should fail with exit 128 naming pgp, got {:?}: {err}",
+                out.status.code()
+            ));
         }
         return Ok(());
     }
@@ -84,12 +105,19 @@ fn check_vector(dir: &Path) -> Result<(), String> {
     }
     if input_type == "binary" {
         let want = std::fs::read(dir.join("expected.bin")).unwrap();
-        return if out.stdout == want { Ok(()) } else { Err(format!("{name}: binary output differs")) };
+        return if out.stdout == want {
+            Ok(())
+        } else {
+            Err(format!("{name}: binary output differs"))
+        };
     }
     let got = parse_docs(kind_of(input_type), out.stdout);
-    let want: serde_json::Value = serde_json::from_slice(&std::fs::read(dir.join("expected.json")).unwrap()).unwrap();
+    let want: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(dir.join("expected.json")).unwrap()).unwrap();
     if !json_eq(&got, &want) {
-        return Err(format!("{name}: decrypted document differs:\n got  {got}\n want {want}"));
+        return Err(format!(
+            "{name}: decrypted document differs:\n got  {got}\n want {want}"
+        ));
     }
     Ok(())
 }
@@ -97,9 +125,23 @@ fn check_vector(dir: &Path) -> Result<(), String> {
 #[test]
 fn every_vector_behaves() {
     let root = shared().join("vectors/sops");
-    let mut dirs: Vec<_> = std::fs::read_dir(&root).unwrap().map(|e| e.unwrap().path()).filter(|p| p.join("vector.json").is_file()).collect();
+    let mut dirs: Vec<_> = std::fs::read_dir(&root)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.join("vector.json").is_file())
+        .collect();
     dirs.sort();
-    assert!(dirs.len() >= 40, "expected the shared vectors, found {}", dirs.len());
+    assert!(
+        dirs.len() >= 40,
+        "expected the shared vectors, found {}",
+        dirs.len()
+    );
     let failures: Vec<String> = dirs.iter().filter_map(|d| check_vector(d).err()).collect();
-    assert!(failures.is_empty(), "{} of {} vectors failed:\n{}", failures.len(), dirs.len(), failures.join("\n"));
+    assert!(
+        failures.is_empty(),
+        "{} of {} vectors failed:\n{}",
+        failures.len(),
+        dirs.len(),
+        failures.join("\n")
+    );
 }

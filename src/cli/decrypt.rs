@@ -26,7 +26,11 @@ pub struct DecryptArgs {
 
 /// The store that reads an encrypted file of a given kind: encrypted binary files are JSON.
 pub fn reading_store(kind: Kind) -> &'static dyn crate::format::Store {
-    if kind == Kind::Binary { Kind::Json.store() } else { kind.store() }
+    if kind == Kind::Binary {
+        Kind::Json.store()
+    } else {
+        kind.store()
+    }
 }
 
 pub fn run(args: DecryptArgs) -> Result<()> {
@@ -35,18 +39,25 @@ pub fn run(args: DecryptArgs) -> Result<()> {
     let name = io.filename_override.as_deref().or(input.path());
     let in_kind = kind_for(io.input_type, name);
     // Like sops, the output format follows the file name unless given.
-    let out_kind = io.output_type.unwrap_or_else(|| name.map(Kind::from_path).unwrap_or(in_kind));
+    let out_kind = io
+        .output_type
+        .unwrap_or_else(|| name.map(Kind::from_path).unwrap_or(in_kind));
     let what = input.display();
     let src = input.read()?;
     let keys = super::keys::identities();
     let store = reading_store(in_kind);
-    let mut opened = sopsfile::open(store, src, &keys, args.ignore_mac).map_err(|f| Failure::new(f.code, format!("{what}: {}", f.message)))?;
+    let mut opened = sopsfile::open(store, src, &keys, args.ignore_mac)
+        .map_err(|f| Failure::new(f.code, format!("{what}: {}", f.message)))?;
     let bytes = if let Some(path) = &args.extract {
-        extract(&opened.doc.docs, path, out_kind).map_err(|f| Failure::new(f.code, format!("{what}: {}", f.message)))?
+        extract(&opened.doc.docs, path, out_kind)
+            .map_err(|f| Failure::new(f.code, format!("{what}: {}", f.message)))?
     } else if out_kind == store.kind() {
         write_lossless(store, &opened.doc, None, &mut opened.layout)
     } else {
-        out_kind.store().emit(&opened.doc.docs, None).map_err(|e| Failure::new(Code::Generic, format!("{what}: {e}")))?
+        out_kind
+            .store()
+            .emit(&opened.doc.docs, None)
+            .map_err(|e| Failure::new(Code::Generic, format!("{what}: {e}")))?
     };
     emit(&bytes, io.in_place, io.output.as_deref(), &input)
 }
@@ -54,22 +65,37 @@ pub fn run(args: DecryptArgs) -> Result<()> {
 /// `--extract`: a mapping is printed as a document of the output format, a string raw, other
 /// values as the output format renders them.
 fn extract(docs: &[Node], path: &str, out_kind: Kind) -> Result<Vec<u8>> {
-    let steps = treepath::parse(path).map_err(|e| Failure::new(Code::InvalidTreePath, e.to_string()))?;
-    let root = docs.first().ok_or_else(|| Failure::new(Code::InvalidTreePath, "the file has no document"))?;
-    let node = treepath::get(root, &steps).map_err(|e| Failure::new(Code::InvalidTreePath, e.to_string()))?;
-    let emit = |n: &Node| out_kind.store().emit(std::slice::from_ref(n), None).map_err(|e| Failure::new(Code::Generic, e.to_string()));
+    let steps =
+        treepath::parse(path).map_err(|e| Failure::new(Code::InvalidTreePath, e.to_string()))?;
+    let root = docs
+        .first()
+        .ok_or_else(|| Failure::new(Code::InvalidTreePath, "the file has no document"))?;
+    let node = treepath::get(root, &steps)
+        .map_err(|e| Failure::new(Code::InvalidTreePath, e.to_string()))?;
+    let emit = |n: &Node| {
+        out_kind
+            .store()
+            .emit(std::slice::from_ref(n), None)
+            .map_err(|e| Failure::new(Code::Generic, e.to_string()))
+    };
     match node {
         Node::Scalar(l) => match &l.value {
             crate::tree::Scalar::Str(s) => Ok(s.clone().into_bytes()),
             crate::tree::Scalar::Bytes(b) => Ok(b.clone()),
-            other => Ok(serde_json::to_string(&crate::format::scalar_to_value(other)).unwrap_or_default().into_bytes()),
+            other => Ok(
+                serde_json::to_string(&crate::format::scalar_to_value(other))
+                    .unwrap_or_default()
+                    .into_bytes(),
+            ),
         },
         Node::Map(_) => emit(node),
         Node::Null => Ok(b"null".to_vec()),
         other => {
             // Sequences: wrapped in a one-key document would change them; print as JSON.
             let v = crate::format::node_to_value(other);
-            Ok(serde_json::to_string_pretty(&v).unwrap_or_default().into_bytes())
+            Ok(serde_json::to_string_pretty(&v)
+                .unwrap_or_default()
+                .into_bytes())
         }
     }
 }

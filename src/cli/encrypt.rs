@@ -17,7 +17,12 @@ pub struct EncryptArgs {
     pub io: FileIo,
 
     /// age recipients (age1…, age1pq1…, ssh-ed25519 …, ssh-rsa …), comma-separated
-    #[arg(short = 'a', long, env = "SOPS_AGE_RECIPIENTS", value_name = "RECIPIENTS")]
+    #[arg(
+        short = 'a',
+        long,
+        env = "SOPS_AGE_RECIPIENTS",
+        value_name = "RECIPIENTS"
+    )]
     pub age: Option<String>,
 
     /// Number of key groups needed to recover the data key (with several key groups)
@@ -44,29 +49,54 @@ pub fn run(args: EncryptArgs, config: Option<&Path>) -> Result<()> {
     let src = input.read()?;
     let what = input.display();
     if src.is_empty() {
-        return Err(Failure::new(Code::NoDocument, format!("{what}: the file is empty, there is nothing to encrypt")));
+        return Err(Failure::new(
+            Code::NoDocument,
+            format!("{what}: the file is empty, there is nothing to encrypt"),
+        ));
     }
     // An encrypted binary file is JSON: detect it so it is not encrypted twice.
-    if in_kind == Kind::Binary {
-        if let Ok(doc) = Kind::Json.store().parse(src.clone()) {
-            if doc.metadata.is_some() {
-                return Err(Failure::new(Code::AlreadyEncrypted, format!("{what}: the file is already encrypted")));
-            }
-        }
+    if in_kind == Kind::Binary
+        && let Ok(doc) = Kind::Json.store().parse(src.clone())
+        && doc.metadata.is_some()
+    {
+        return Err(Failure::new(
+            Code::AlreadyEncrypted,
+            format!("{what}: the file is already encrypted"),
+        ));
     }
     let store = in_kind.store();
-    let mut doc = store.parse(src).map_err(|e| Failure::new(Code::CouldNotReadInput, format!("{what}: {e}")))?;
+    let mut doc = store
+        .parse(src)
+        .map_err(|e| Failure::new(Code::CouldNotReadInput, format!("{what}: {e}")))?;
     if doc.metadata.is_some() {
-        return Err(Failure::new(Code::AlreadyEncrypted, format!("{what}: the file is already encrypted")));
+        return Err(Failure::new(
+            Code::AlreadyEncrypted,
+            format!("{what}: the file is already encrypted"),
+        ));
     }
-    let resolved = resolve_recipients(config, name, args.age.as_deref(), args.shamir_secret_sharing_threshold)?;
+    let resolved = resolve_recipients(
+        config,
+        name,
+        args.age.as_deref(),
+        args.shamir_secret_sharing_threshold,
+    )?;
     let rule = if in_kind == Kind::Binary {
         None
     } else {
         Some(args.selection.rule(resolved.rule.as_ref())?)
     };
-    let mac_only_encrypted = args.selection.mac_only_encrypted || resolved.rule.as_ref().and_then(|r| r.mac_only_encrypted).unwrap_or(false);
-    let opts = EncryptOptions { recipients: resolved.recipients, rule, mac_only_encrypted };
-    let bytes = sopsfile::encrypt_new(store, &mut doc, &opts, out_kind).map_err(|f| Failure::new(f.code, format!("{what}: {}", f.message)))?;
+    let mac_only_encrypted = args.selection.mac_only_encrypted
+        || resolved
+            .rule
+            .as_ref()
+            .and_then(|r| r.mac_only_encrypted)
+            .unwrap_or(false);
+    let opts = EncryptOptions {
+        recipients: resolved.recipients,
+        rule,
+        mac_only_encrypted,
+    };
+    let bytes = sopsfile::encrypt_new(store, &mut doc, &opts, out_kind)
+        .map_err(|f| Failure::new(f.code, format!("{what}: {}", f.message)))?;
     emit(&bytes, io.in_place, io.output.as_deref(), &input)
 }

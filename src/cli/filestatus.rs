@@ -23,7 +23,9 @@ pub struct FilestatusArgs {
 /// Whether `src` (of `kind`) is an encrypted file.
 pub fn is_encrypted(kind: Kind, src: Vec<u8>) -> bool {
     let store = super::decrypt::reading_store(kind);
-    let Ok(doc) = store.parse(src) else { return false };
+    let Ok(doc) = store.parse(src) else {
+        return false;
+    };
     match crate::sopsfile::metadata_of(&doc) {
         Ok(m) => !m.version.is_empty() && !m.mac.is_empty(),
         Err(_) => false,

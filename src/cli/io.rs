@@ -41,14 +41,25 @@ impl Input {
         match self {
             Input::Stdin => {
                 let mut buf = Vec::new();
-                std::io::stdin()
-                    .read_to_end(&mut buf)
-                    .map_err(|e| Failure::new(Code::CouldNotReadInput, format!("<stdin>: cannot read: {e}")))?;
+                std::io::stdin().read_to_end(&mut buf).map_err(|e| {
+                    Failure::new(
+                        Code::CouldNotReadInput,
+                        format!("<stdin>: cannot read: {e}"),
+                    )
+                })?;
                 Ok(buf)
             }
             Input::File(p) => std::fs::read(p).map_err(|e| {
-                let code = if e.kind() == std::io::ErrorKind::NotFound { Code::NoFile } else { Code::CouldNotReadInput };
-                let what = if e.kind() == std::io::ErrorKind::NotFound { "no such file".to_string() } else { format!("cannot read: {e}") };
+                let code = if e.kind() == std::io::ErrorKind::NotFound {
+                    Code::NoFile
+                } else {
+                    Code::CouldNotReadInput
+                };
+                let what = if e.kind() == std::io::ErrorKind::NotFound {
+                    "no such file".to_string()
+                } else {
+                    format!("cannot read: {e}")
+                };
                 Failure::new(code, format!("{}: {what}", self.display()))
             }),
         }
@@ -63,18 +74,33 @@ pub fn kind_for(explicit: Option<Kind>, name: Option<&Path>) -> Kind {
 /// Writes `bytes` to `path` atomically: a temporary file in the same directory, fsync, rename.
 /// An existing file keeps its permissions; a new one is created 0600.
 pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
-    let fail = |e: std::io::Error| Failure::new(Code::CouldNotWriteOutput, format!("{}: cannot write: {e}", sanitize(&path.display().to_string())));
+    let fail = |e: std::io::Error| {
+        Failure::new(
+            Code::CouldNotWriteOutput,
+            format!(
+                "{}: cannot write: {e}",
+                sanitize(&path.display().to_string())
+            ),
+        )
+    };
     let dir = match path.parent() {
         Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),
         _ => PathBuf::from("."),
     };
-    let mut tmp = tempfile::Builder::new().prefix(".veil-").suffix(".tmp").tempfile_in(&dir).map_err(fail)?;
+    let mut tmp = tempfile::Builder::new()
+        .prefix(".veil-")
+        .suffix(".tmp")
+        .tempfile_in(&dir)
+        .map_err(fail)?;
     tmp.write_all(bytes).map_err(fail)?;
     #[cfg(unix)]
     {
         use std::os::unix::fs::PermissionsExt;
-        let mode = std::fs::metadata(path).map(|m| m.permissions().mode()).unwrap_or(0o600);
-        std::fs::set_permissions(tmp.path(), std::fs::Permissions::from_mode(mode)).map_err(fail)?;
+        let mode = std::fs::metadata(path)
+            .map(|m| m.permissions().mode())
+            .unwrap_or(0o600);
+        std::fs::set_permissions(tmp.path(), std::fs::Permissions::from_mode(mode))
+            .map_err(fail)?;
     }
     tmp.as_file().sync_all().map_err(fail)?;
     tmp.persist(path).map_err(|e| fail(e.error))?;
@@ -93,7 +119,10 @@ pub fn emit(bytes: &[u8], in_place: bool, output: Option<&Path>, input: &Input) 
     if in_place {
         return match input.path() {
             Some(p) => write_atomic(p, bytes),
-            None => Err(Failure::new(Code::ConflictingParameters, "--in-place needs a file, not standard input")),
+            None => Err(Failure::new(
+                Code::ConflictingParameters,
+                "--in-place needs a file, not standard input",
+            )),
         };
     }
     let mut out = std::io::stdout().lock();
@@ -101,7 +130,10 @@ pub fn emit(bytes: &[u8], in_place: bool, output: Option<&Path>, input: &Input) 
         Ok(()) => Ok(()),
         // A closed pipe (`veil decrypt f | head`) is not an error.
         Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
-        Err(e) => Err(Failure::new(Code::CouldNotWriteOutput, format!("<stdout>: cannot write: {e}"))),
+        Err(e) => Err(Failure::new(
+            Code::CouldNotWriteOutput,
+            format!("<stdout>: cannot write: {e}"),
+        )),
     }
 }
 
@@ -131,7 +163,10 @@ mod tests {
         std::fs::set_permissions(&p, std::fs::Permissions::from_mode(0o640)).unwrap();
         write_atomic(&p, b"b").unwrap();
         assert_eq!(std::fs::read(&p).unwrap(), b"b");
-        assert_eq!(std::fs::metadata(&p).unwrap().permissions().mode() & 0o777, 0o640);
+        assert_eq!(
+            std::fs::metadata(&p).unwrap().permissions().mode() & 0o777,
+            0o640
+        );
         assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 1);
     }
 

@@ -18,12 +18,18 @@ pub struct KeygenArgs {
 pub fn run(args: KeygenArgs) -> Result<()> {
     let (secret, public) = crate::keys::age::keygen();
     let created = crate::sopsfile::now_rfc3339();
-    let mut text = zeroize::Zeroizing::new(format!("# created: {created}\n# public key: {public}\n"));
+    let mut text =
+        zeroize::Zeroizing::new(format!("# created: {created}\n# public key: {public}\n"));
     text.push_str(&secret);
     text.push('\n');
     match &args.output {
         Some(path) => {
-            let fail = |e: std::io::Error| Failure::new(Code::CouldNotWriteOutput, format!("{}: {e}", path.display()));
+            let fail = |e: std::io::Error| {
+                Failure::new(
+                    Code::CouldNotWriteOutput,
+                    format!("{}: {e}", path.display()),
+                )
+            };
             let mut opts = std::fs::OpenOptions::new();
             opts.write(true).create_new(true);
             #[cfg(unix)]
@@ -33,12 +39,20 @@ pub fn run(args: KeygenArgs) -> Result<()> {
             }
             let mut f = opts.open(path).map_err(|e| {
                 if e.kind() == std::io::ErrorKind::AlreadyExists {
-                    Failure::new(Code::CouldNotWriteOutput, format!("{}: file exists; not overwriting an identity", path.display()))
+                    Failure::new(
+                        Code::CouldNotWriteOutput,
+                        format!(
+                            "{}: file exists; not overwriting an identity",
+                            path.display()
+                        ),
+                    )
                 } else {
                     fail(e)
                 }
             })?;
-            f.write_all(text.as_bytes()).and_then(|_| f.sync_all()).map_err(fail)?;
+            f.write_all(text.as_bytes())
+                .and_then(|_| f.sync_all())
+                .map_err(fail)?;
         }
         None => {
             let _ = std::io::stdout().write_all(text.as_bytes());

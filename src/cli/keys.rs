@@ -64,10 +64,21 @@ impl SelectionFlags {
         }
         match fields.as_slice() {
             [] => Ok(Rule::default()),
-            [(f, v)] => Rule::from_field(f, v).map_err(|e| Failure::new(Code::ConflictingParameters, format!("invalid --{}: {e}", f.replace('_', "-")))),
+            [(f, v)] => Rule::from_field(f, v).map_err(|e| {
+                Failure::new(
+                    Code::ConflictingParameters,
+                    format!("invalid --{}: {e}", f.replace('_', "-")),
+                )
+            }),
             many => {
                 let names: Vec<String> = many.iter().map(|(f, _)| f.to_string()).collect();
-                Err(Failure::new(Code::ConflictingParameters, format!("only one selection rule can be used, got {}", names.join(", "))))
+                Err(Failure::new(
+                    Code::ConflictingParameters,
+                    format!(
+                        "only one selection rule can be used, got {}",
+                        names.join(", ")
+                    ),
+                ))
             }
         }
     }
@@ -82,13 +93,23 @@ pub struct Resolved {
 /// Loads the configuration that applies (explicit path, else `.sops.yaml` found from the
 /// current directory upwards).
 pub fn load_config(config: Option<&Path>) -> Result<Option<Config>> {
-    let cwd = std::env::current_dir().map_err(|e| Failure::new(Code::ConfigError, format!("cannot read the current directory: {e}")))?;
+    let cwd = std::env::current_dir().map_err(|e| {
+        Failure::new(
+            Code::ConfigError,
+            format!("cannot read the current directory: {e}"),
+        )
+    })?;
     Config::find(config, &cwd)
 }
 
 /// Recipients from `--age` / `SOPS_AGE_RECIPIENTS` (one group), else from the first matching
 /// creation rule of the configuration.
-pub fn resolve_recipients(config: Option<&Path>, file: Option<&Path>, age: Option<&str>, threshold: Option<u32>) -> Result<Resolved> {
+pub fn resolve_recipients(
+    config: Option<&Path>,
+    file: Option<&Path>,
+    age: Option<&str>,
+    threshold: Option<u32>,
+) -> Result<Resolved> {
     let cfg = load_config(config)?;
     let rule = match (&cfg, file) {
         (Some(c), Some(f)) => c.rule_for(f)?.map(|m| m.rule.clone()),
@@ -96,8 +117,19 @@ pub fn resolve_recipients(config: Option<&Path>, file: Option<&Path>, age: Optio
         _ => None,
     };
     if let Some(list) = age.filter(|s| !s.trim().is_empty()) {
-        let group: Vec<String> = list.split(',').map(str::trim).filter(|s| !s.is_empty()).map(String::from).collect();
-        return Ok(Resolved { recipients: Recipients { groups: vec![group], threshold }, rule });
+        let group: Vec<String> = list
+            .split(',')
+            .map(str::trim)
+            .filter(|s| !s.is_empty())
+            .map(String::from)
+            .collect();
+        return Ok(Resolved {
+            recipients: Recipients {
+                groups: vec![group],
+                threshold,
+            },
+            rule,
+        });
     }
     let Some(r) = &rule else {
         return Err(Failure::new(
@@ -110,10 +142,19 @@ pub fn resolve_recipients(config: Option<&Path>, file: Option<&Path>, age: Optio
     if groups.iter().any(Vec::is_empty) && !unsupported.is_empty() {
         return Err(Failure::new(
             Code::NoEncryptionKey,
-            format!("the creation rule uses key types veil does not support yet ({}); use age recipients", unsupported.join(", ")),
+            format!(
+                "the creation rule uses key types veil does not support yet ({}); use age recipients",
+                unsupported.join(", ")
+            ),
         ));
     }
-    Ok(Resolved { recipients: Recipients { groups, threshold: threshold.or(r.shamir_threshold) }, rule })
+    Ok(Resolved {
+        recipients: Recipients {
+            groups,
+            threshold: threshold.or(r.shamir_threshold),
+        },
+        rule,
+    })
 }
 
 /// The identities found in the environment (spec §8.2), or why discovery failed — reported
@@ -123,7 +164,11 @@ pub struct DiscoveredKeys {
 }
 
 impl crate::keys::groups::KeySource for DiscoveredKeys {
-    fn open_age(&self, recipient: &str, enc: &str) -> std::result::Result<Option<zeroize::Zeroizing<Vec<u8>>>, String> {
+    fn open_age(
+        &self,
+        recipient: &str,
+        enc: &str,
+    ) -> std::result::Result<Option<zeroize::Zeroizing<Vec<u8>>>, String> {
         match &self.found {
             Ok(ids) => ids.unwrap(recipient, enc).map_err(|e| e.to_string()),
             Err(e) => Err(e.clone()),
@@ -141,5 +186,7 @@ impl crate::keys::groups::KeySource for DiscoveredKeys {
 /// Discovers the identities of the process environment.
 pub fn identities() -> DiscoveredKeys {
     let env = crate::keys::identities::Env::from_process();
-    DiscoveredKeys { found: crate::keys::identities::Identities::discover(&env).map_err(|e| e.to_string()) }
+    DiscoveredKeys {
+        found: crate::keys::identities::Identities::discover(&env).map_err(|e| e.to_string()),
+    }
 }

@@ -8,15 +8,22 @@ use clap::{Args, Parser, Subcommand};
 use crate::error::Failure;
 use crate::format::Kind;
 
+pub mod check;
 pub mod completions;
+pub mod configcmd;
 pub mod decrypt;
+pub mod edit;
 pub mod encrypt;
+pub mod exec;
 pub mod filestatus;
 pub mod hook;
 pub mod io;
 pub mod keygen;
 pub mod keys;
 pub mod scan;
+pub mod open;
+pub mod rotate;
+pub mod set;
 
 /// Keep secrets in git safely: encrypt the values of YAML, JSON, TOML, dotenv and INI files
 /// (and whole binary files), SOPS-compatible and lossless.
@@ -37,6 +44,24 @@ pub enum Command {
     Encrypt(encrypt::EncryptArgs),
     /// Decrypt a file (stdout unless -i or --output)
     Decrypt(decrypt::DecryptArgs),
+    /// Edit an encrypted file in $EDITOR (decrypted in a private temporary file)
+    Edit(edit::EditArgs),
+    /// Set one value of an encrypted file: veil set FILE '["key"]' --value-stdin
+    Set(set::SetArgs),
+    /// Remove one entry of an encrypted file
+    Unset(set::UnsetArgs),
+    /// New data key, every value re-encrypted; add or remove recipients
+    Rotate(rotate::RotateArgs),
+    /// Make the recipients of encrypted files match .sops.yaml
+    Updatekeys(rotate::UpdatekeysArgs),
+    /// Policy gate: unencrypted files, plaintext values, drifted recipients, old data keys
+    Check(check::CheckArgs),
+    /// Explain the configuration
+    Config(configcmd::ConfigArgs),
+    /// Run a command with the file's top-level values in its environment
+    ExecEnv(exec::ExecEnvArgs),
+    /// Run a command with the decrypted file at a private path ({} in the command)
+    ExecFile(exec::ExecFileArgs),
     /// Generate an age identity (X25519); the public key goes to stderr
     Keygen(keygen::KeygenArgs),
     /// Tell whether a file is encrypted, as JSON: {"encrypted":true}
@@ -83,6 +108,15 @@ pub fn run(cli: Cli) -> Result<(), Failure> {
     match cli.command {
         Command::Encrypt(a) => encrypt::run(a, config),
         Command::Decrypt(a) => decrypt::run(a),
+        Command::Edit(a) => edit::run(a, config),
+        Command::Set(a) => set::run_set(a),
+        Command::Unset(a) => set::run_unset(a),
+        Command::Rotate(a) => rotate::run_rotate(a),
+        Command::Updatekeys(a) => rotate::run_updatekeys(a, config),
+        Command::Check(a) => check::run(a, config),
+        Command::Config(a) => configcmd::run(a, config),
+        Command::ExecEnv(a) => exec::run_env(a),
+        Command::ExecFile(a) => exec::run_file(a),
         Command::Keygen(a) => keygen::run(a),
         Command::Filestatus(a) => filestatus::run(a),
         Command::Completions(a) => completions::run(a),

@@ -169,8 +169,8 @@ pub trait Store: Sync {
     fn emit(&self, docs: &[Node], meta: Option<&Value>) -> Result<Vec<u8>, ParseError>;
 }
 
-/// Writes `doc` back: its input with every changed leaf re-rendered, plus (when `meta` is given)
-/// the metadata inserted, or (when it is not) the original metadata removed.
+/// Writes `doc` back: its input with every changed leaf re-rendered, the metadata it was read
+/// with removed and (when `meta` is given) new metadata inserted at `Document::metadata_at`.
 pub fn write_lossless(
     store: &dyn Store,
     doc: &Document,
@@ -213,15 +213,17 @@ pub fn write_lossless(
         collect(store, doc, d, &mut edits);
     }
     store.extra_edits(doc, layout, &mut edits);
-    match meta {
-        Some(m) => edits.push(Edit {
+    // The old metadata (of a file being re-encrypted or decrypted) goes; new metadata is
+    // inserted where the store says.
+    edits.extend(doc.metadata_spans.iter().map(|r| Edit {
+        range: r.clone(),
+        text: String::new(),
+    }));
+    if let Some(m) = meta {
+        edits.push(Edit {
             range: doc.metadata_at..doc.metadata_at,
             text: store.render_metadata(doc, m),
-        }),
-        None => edits.extend(doc.metadata_spans.iter().map(|r| Edit {
-            range: r.clone(),
-            text: String::new(),
-        })),
+        });
     }
     apply_edits(&doc.src, edits)
 }

@@ -2,11 +2,21 @@
 //! single-recipient armored age file, and unwrapping it with the discovered identities.
 
 use std::fmt;
-use std::io::{Read, Write};
+use std::io::Read;
 use std::str::FromStr;
 
-use age::armor::{ArmoredReader, ArmoredWriter, Format};
+use age::armor::ArmoredReader;
 use age::secrecy::ExposeSecret;
+use age_core::format::FileKey;
+use age_core::primitives::hkdf;
+use base64::Engine as _;
+use base64::engine::general_purpose::{STANDARD, STANDARD_NO_PAD};
+use chacha20poly1305::ChaCha20Poly1305;
+use chacha20poly1305::aead::{Aead, KeyInit};
+use hmac::{Hmac, Mac};
+use rand::RngCore;
+use rand::rngs::OsRng;
+use sha2::Sha256;
 use zeroize::Zeroizing;
 
 use super::pq::{PqIdentity, PqRecipient};
@@ -63,14 +73,14 @@ impl AgeRecipient {
             let key = PqRecipient::parse(s).map_err(|e| invalid(&e.to_string()))?;
             return Ok(AgeRecipient::MlKem768X25519(s.to_string(), key));
         }
-        if lower.starts_with("age1") {
+        if let Some(data) = lower.strip_prefix("age1") {
             // The Bech32 data alphabet has no '1': a second one means an `age1NAME1…` plugin.
-            if lower[4..].contains('1') {
+            if data.contains('1') {
                 return Err(invalid(
                     "age plugin recipients are not supported (only X25519, post-quantum and SSH recipients)",
                 ));
             }
-            let key = age::x25519::Recipient::from_str(s).map_err(|e| invalid(e))?;
+            let key = age::x25519::Recipient::from_str(s).map_err(&invalid)?;
             return Ok(AgeRecipient::X25519(s.to_string(), key));
         }
         if s.starts_with("ssh-ed25519 ") || s.starts_with("ssh-rsa ") {
@@ -173,27 +183,85 @@ impl PartialEq for AgeRecipient {
 }
 impl Eq for AgeRecipient {}
 
+/// Largest payload [`wrap`] accepts: one age STREAM chunk.
+const MAX_WRAP_LEN: usize = 64 * 1024;
+
 /// Encrypts `secret` (the 32-byte data key or a 33-byte Shamir share) to one recipient as an
 /// armored age v1 file, as sops writes it (`-----BEGIN AGE ENCRYPTED FILE-----\n`, 64-column
 /// base64, `-----END AGE ENCRYPTED FILE-----\n`).
+///
+/// The file has exactly one recipient stanza (the `age` crate's encryptor would add a random
+/// "grease" stanza, so the header and the single-chunk payload are assembled here; the
+/// stanza itself comes from the recipient implementation).
 pub fn wrap(recipient: &AgeRecipient, secret: &[u8]) -> Result<String, KeyError> {
-    let enc_err = |e: &dyn fmt::Display| KeyError::Encrypt(e.to_string());
-    let encryptor = age::Encryptor::with_recipients(std::iter::once(recipient.as_age()))
-        .map_err(|e| enc_err(&e))?;
-    let mut out = Vec::with_capacity(512);
-    let armored =
-        ArmoredWriter::wrap_output(&mut out, Format::AsciiArmor).map_err(|e| enc_err(&e))?;
-    let mut writer = encryptor.wrap_output(armored).map_err(|e| enc_err(&e))?;
-    writer.write_all(secret).map_err(|e| enc_err(&e))?;
-    writer
-        .finish()
-        .and_then(|armored| armored.finish())
-        .map_err(|e| enc_err(&e))?;
-    let mut text = String::from_utf8(out).map_err(|e| enc_err(&e))?;
-    if !text.ends_with('\n') {
-        text.push('\n');
+    if secret.len() > MAX_WRAP_LEN {
+        return Err(KeyError::Encrypt(format!(
+            "payload of {} bytes is larger than one age chunk",
+            secret.len()
+        )));
     }
-    Ok(text)
+    let file_key = FileKey::init_with_mut(|k| OsRng.fill_bytes(k));
+    let (stanzas, _labels) = recipient
+        .as_age()
+        .wrap_file_key(&file_key)
+        .map_err(|e| KeyError::Encrypt(e.to_string()))?;
+    let [stanza] = stanzas.as_slice() else {
+        return Err(KeyError::Encrypt(format!(
+            "recipient produced {} stanzas instead of one",
+            stanzas.len()
+        )));
+    };
+
+    // Header: version line, the stanza, then the MAC over everything up to "---".
+    let mut file = b"age-encryption.org/v1\n".to_vec();
+    file.extend_from_slice(b"-> ");
+    file.extend_from_slice(stanza.tag.as_bytes());
+    for arg in &stanza.args {
+        file.push(b' ');
+        file.extend_from_slice(arg.as_bytes());
+    }
+    file.push(b'\n');
+    let body = STANDARD_NO_PAD.encode(&stanza.body);
+    for line in body.as_bytes().chunks(64) {
+        file.extend_from_slice(line);
+        file.push(b'\n');
+    }
+    if body.len() % 64 == 0 {
+        file.push(b'\n'); // the final body line is always shorter than 64 columns
+    }
+    file.extend_from_slice(b"---");
+    let mac_key = Zeroizing::new(hkdf(b"", b"header", file_key.expose_secret()));
+    let mac = <Hmac<Sha256> as Mac>::new_from_slice(mac_key.as_ref())
+        .expect("HMAC takes any key length")
+        .chain_update(&file)
+        .finalize()
+        .into_bytes();
+    file.push(b' ');
+    file.extend_from_slice(STANDARD_NO_PAD.encode(mac).as_bytes());
+    file.push(b'\n');
+
+    // Payload: nonce, then STREAM with a single (last) chunk.
+    let mut nonce = [0u8; 16];
+    OsRng.fill_bytes(&mut nonce);
+    let payload_key = Zeroizing::new(hkdf(&nonce, b"payload", file_key.expose_secret()));
+    let mut chunk_nonce = [0u8; 12];
+    chunk_nonce[11] = 1; // counter 0, last-chunk flag
+    let chunk = ChaCha20Poly1305::new(chacha20poly1305::Key::from_slice(payload_key.as_ref()))
+        .encrypt(chacha20poly1305::Nonce::from_slice(&chunk_nonce), secret)
+        .map_err(|_| KeyError::Encrypt("payload encryption failed".to_string()))?;
+    file.extend_from_slice(&nonce);
+    file.extend_from_slice(&chunk);
+
+    // ASCII armor: padded base64 in 64-column lines.
+    let b64 = STANDARD.encode(&file);
+    let mut out = String::with_capacity(b64.len() + b64.len() / 64 + 80);
+    out.push_str("-----BEGIN AGE ENCRYPTED FILE-----\n");
+    for line in b64.as_bytes().chunks(64) {
+        out.push_str(std::str::from_utf8(line).expect("base64 is ASCII"));
+        out.push('\n');
+    }
+    out.push_str("-----END AGE ENCRYPTED FILE-----\n");
+    Ok(out)
 }
 
 /// Decrypts an (armored or binary) age file with the given identities.
@@ -241,3 +309,7 @@ pub fn keygen_pq() -> (Zeroizing<String>, String) {
         identity.to_public().to_string(),
     )
 }
+
+#[cfg(test)]
+#[path = "age_tests.rs"]
+pub(crate) mod tests;

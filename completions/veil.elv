@@ -1,0 +1,266 @@
+
+use builtin;
+use str;
+
+set edit:completion:arg-completer[veil] = {|@words|
+    fn spaces {|n|
+        builtin:repeat $n ' ' | str:join ''
+    }
+    fn cand {|text desc|
+        edit:complex-candidate $text &display=$text' '(spaces (- 14 (wcswidth $text)))$desc
+    }
+    var command = 'veil'
+    for word $words[1..-1] {
+        if (str:has-prefix $word '-') {
+            break
+        }
+        set command = $command';'$word
+    }
+    var completions = [
+        &'veil'= {
+            cand --config 'Path of the configuration file (default: `.sops.yaml` in the current directory or a parent)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+            cand encrypt 'Encrypt a file''s values (stdout unless -i or --output)'
+            cand decrypt 'Decrypt a file (stdout unless -i or --output)'
+            cand edit 'Edit an encrypted file in $EDITOR (decrypted in a private temporary file)'
+            cand set 'Set one value of an encrypted file: veil set FILE ''["key"]'' --value-stdin'
+            cand unset 'Remove one entry of an encrypted file'
+            cand rotate 'New data key, every value re-encrypted; add or remove recipients'
+            cand updatekeys 'Make the recipients of encrypted files match .sops.yaml'
+            cand check 'Policy gate: unencrypted files, plaintext values, drifted recipients, old data keys'
+            cand config 'Explain the configuration'
+            cand exec-env 'Run a command with the file''s top-level values in its environment'
+            cand exec-file 'Run a command with the decrypted file at a private path ({} in the command)'
+            cand keygen 'Generate an age identity (X25519); the public key goes to stderr'
+            cand filestatus 'Tell whether a file is encrypted, as JSON: {"encrypted":true}'
+            cand completions 'Print a shell completion script'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'veil;encrypt'= {
+            cand --output 'Write the result to this file (atomically) instead of standard output'
+            cand --input-type 'Format of the input (default: from the file extension; unknown extensions are binary)'
+            cand --output-type 'Format of the output (default: from the file extension)'
+            cand --filename-override 'File name used to detect the format and to match creation rules when reading stdin'
+            cand -a 'age recipients (age1…, age1pq1…, ssh-ed25519 …, ssh-rsa …), comma-separated'
+            cand --age 'age recipients (age1…, age1pq1…, ssh-ed25519 …, ssh-rsa …), comma-separated'
+            cand --shamir-secret-sharing-threshold 'Number of key groups needed to recover the data key (with several key groups)'
+            cand --unencrypted-suffix 'Leave values clear when a key on their path ends with this suffix (default `_unencrypted`)'
+            cand --encrypted-suffix 'Encrypt only values with a key on their path ending with this suffix'
+            cand --unencrypted-regex 'Leave values clear when a key on their path matches this regex'
+            cand --encrypted-regex 'Encrypt only values with a key on their path matching this regex'
+            cand --unencrypted-comment-regex 'Leave values clear after a comment matching this regex'
+            cand --encrypted-comment-regex 'Encrypt only values after a comment matching this regex'
+            cand --config 'Path of the configuration file (default: `.sops.yaml` in the current directory or a parent)'
+            cand -i 'Write the result back to FILE (atomically)'
+            cand --in-place 'Write the result back to FILE (atomically)'
+            cand --mac-only-encrypted 'Compute the MAC over encrypted values only'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'veil;decrypt'= {
+            cand --output 'Write the result to this file (atomically) instead of standard output'
+            cand --input-type 'Format of the input (default: from the file extension; unknown extensions are binary)'
+            cand --output-type 'Format of the output (default: from the file extension)'
+            cand --filename-override 'File name used to detect the format and to match creation rules when reading stdin'
+            cand --extract 'Print only the value at this tree path, e.g. ''["database"]["password"]'''
+            cand --config 'Path of the configuration file (default: `.sops.yaml` in the current directory or a parent)'
+            cand -i 'Write the result back to FILE (atomically)'
+            cand --in-place 'Write the result back to FILE (atomically)'
+            cand --ignore-mac 'Do not verify the MAC (values are still authenticated one by one)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'veil;edit'= {
+            cand --input-type 'Format of the file (default: from the extension)'
+            cand -a 'age recipients for a new file (default: from .sops.yaml)'
+            cand --age 'age recipients for a new file (default: from .sops.yaml)'
+            cand --config 'Path of the configuration file (default: `.sops.yaml` in the current directory or a parent)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'veil;set'= {
+            cand --input-type 'Format of the file (default: from the extension)'
+            cand --config 'Path of the configuration file (default: `.sops.yaml` in the current directory or a parent)'
+            cand --value-stdin 'Read the JSON value from standard input'
+            cand --value-file 'Treat VALUE as the name of a file holding the JSON value'
+            cand --idempotent 'Do nothing (and succeed) when the value is already set'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'veil;unset'= {
+            cand --input-type 'Format of the file (default: from the extension)'
+            cand --config 'Path of the configuration file (default: `.sops.yaml` in the current directory or a parent)'
+            cand --idempotent 'Succeed when the path does not exist'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'veil;rotate'= {
+            cand --add-age 'age recipients to add (to the first key group), comma-separated'
+            cand --rm-age 'age recipients to remove (from every key group), comma-separated'
+            cand --config 'Path of the configuration file (default: `.sops.yaml` in the current directory or a parent)'
+            cand --all 'Rotate every encrypted file of the repository (git''s tracked files, or a directory walk outside git)'
+            cand --dry-run 'Show what would change without writing'
+            cand -i 'Accepted for sops compatibility: rotation always writes in place'
+            cand --in-place 'Accepted for sops compatibility: rotation always writes in place'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'veil;updatekeys'= {
+            cand --input-type 'Format of the files (default: from the extension)'
+            cand --config 'Path of the configuration file (default: `.sops.yaml` in the current directory or a parent)'
+            cand --all 'Every encrypted file of the repository'
+            cand -y 'Do not ask for confirmation'
+            cand --yes 'Do not ask for confirmation'
+            cand --dry-run 'Show the planned changes without writing'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'veil;check'= {
+            cand --max-age 'Maximum age of a data key, e.g. 90d, 12w (default: max_data_key_age in .sops.yaml)'
+            cand --format 'Output format'
+            cand --config 'Path of the configuration file (default: `.sops.yaml` in the current directory or a parent)'
+            cand --staged 'Check what is staged in git''s index (the pre-commit case)'
+            cand --verify 'Also decrypt every encrypted file and verify its MAC (needs identities)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'veil;config'= {
+            cand --config 'Path of the configuration file (default: `.sops.yaml` in the current directory or a parent)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+            cand explain 'Show which creation rule of .sops.yaml matches a path, why, and its recipients'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'veil;config;explain'= {
+            cand --config 'Path of the configuration file (default: `.sops.yaml` in the current directory or a parent)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'veil;config;help'= {
+            cand explain 'Show which creation rule of .sops.yaml matches a path, why, and its recipients'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'veil;config;help;explain'= {
+        }
+        &'veil;config;help;help'= {
+        }
+        &'veil;exec-env'= {
+            cand --input-type 'Format of the file (default: from the extension)'
+            cand --config 'Path of the configuration file (default: `.sops.yaml` in the current directory or a parent)'
+            cand --pristine 'Do not inherit the environment of veil'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'veil;exec-file'= {
+            cand --filename 'Name of the decrypted file inside its private directory'
+            cand --input-type 'Format of the file (default: from the extension)'
+            cand --output-type 'Format of the decrypted file (default: the input''s)'
+            cand --config 'Path of the configuration file (default: `.sops.yaml` in the current directory or a parent)'
+            cand --no-fifo 'Write a regular file (0600, removed afterwards) instead of a FIFO'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'veil;keygen'= {
+            cand -o 'Write the identity to this file (created 0600; an existing file is not overwritten)'
+            cand --output 'Write the identity to this file (created 0600; an existing file is not overwritten)'
+            cand --config 'Path of the configuration file (default: `.sops.yaml` in the current directory or a parent)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'veil;filestatus'= {
+            cand --input-type 'Format of the file (default: from the extension)'
+            cand --config 'Path of the configuration file (default: `.sops.yaml` in the current directory or a parent)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'veil;completions'= {
+            cand --config 'Path of the configuration file (default: `.sops.yaml` in the current directory or a parent)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'veil;help'= {
+            cand encrypt 'Encrypt a file''s values (stdout unless -i or --output)'
+            cand decrypt 'Decrypt a file (stdout unless -i or --output)'
+            cand edit 'Edit an encrypted file in $EDITOR (decrypted in a private temporary file)'
+            cand set 'Set one value of an encrypted file: veil set FILE ''["key"]'' --value-stdin'
+            cand unset 'Remove one entry of an encrypted file'
+            cand rotate 'New data key, every value re-encrypted; add or remove recipients'
+            cand updatekeys 'Make the recipients of encrypted files match .sops.yaml'
+            cand check 'Policy gate: unencrypted files, plaintext values, drifted recipients, old data keys'
+            cand config 'Explain the configuration'
+            cand exec-env 'Run a command with the file''s top-level values in its environment'
+            cand exec-file 'Run a command with the decrypted file at a private path ({} in the command)'
+            cand keygen 'Generate an age identity (X25519); the public key goes to stderr'
+            cand filestatus 'Tell whether a file is encrypted, as JSON: {"encrypted":true}'
+            cand completions 'Print a shell completion script'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'veil;help;encrypt'= {
+        }
+        &'veil;help;decrypt'= {
+        }
+        &'veil;help;edit'= {
+        }
+        &'veil;help;set'= {
+        }
+        &'veil;help;unset'= {
+        }
+        &'veil;help;rotate'= {
+        }
+        &'veil;help;updatekeys'= {
+        }
+        &'veil;help;check'= {
+        }
+        &'veil;help;config'= {
+            cand explain 'Show which creation rule of .sops.yaml matches a path, why, and its recipients'
+        }
+        &'veil;help;config;explain'= {
+        }
+        &'veil;help;exec-env'= {
+        }
+        &'veil;help;exec-file'= {
+        }
+        &'veil;help;keygen'= {
+        }
+        &'veil;help;filestatus'= {
+        }
+        &'veil;help;completions'= {
+        }
+        &'veil;help;help'= {
+        }
+    ]
+    $completions[$command]
+}

@@ -1,0 +1,451 @@
+//! `veil check`: the policy gate for CI and pre-commit. Keyless by default, it reports
+//! (a) files a creation rule covers that are not encrypted, or hold a plaintext value their
+//! selector should have encrypted; (b) encrypted files whose recipients drifted from their rule;
+//! (c) data keys older than a maximum age; (d) with `--verify`, files that do not decrypt or
+//! whose MAC does not match. Exit 0 clean, 1 violations, 2 errors.
+
+use std::path::{Path, PathBuf};
+
+use clap::{Args, ValueEnum};
+use serde::Serialize;
+
+use crate::config::{Config, parse_duration};
+use crate::error::{Code, Failure, Result};
+use crate::format::Kind;
+use crate::keys::groups::Recipients;
+use crate::sopsfile::{self, DATA_KEY_CREATED_FIELD};
+use crate::tree::{Entry, Node};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum OutputFormat {
+    Text,
+    Json,
+}
+
+#[derive(Debug, Args)]
+pub struct CheckArgs {
+    /// Files or directories to check (default: every file git tracks, or the current directory)
+    #[arg(value_name = "PATH")]
+    pub paths: Vec<PathBuf>,
+    /// Check what is staged in git's index (the pre-commit case)
+    #[arg(long, conflicts_with = "paths")]
+    pub staged: bool,
+    /// Maximum age of a data key, e.g. 90d, 12w (default: max_data_key_age in .sops.yaml)
+    #[arg(long, value_name = "AGE")]
+    pub max_age: Option<String>,
+    /// Also decrypt every encrypted file and verify its MAC (needs identities)
+    #[arg(long)]
+    pub verify: bool,
+    /// Output format
+    #[arg(long, value_enum, default_value = "text")]
+    pub format: OutputFormat,
+}
+
+#[derive(Debug, Serialize, Clone)]
+pub struct Violation {
+    pub path: String,
+    pub kind: &'static str,
+    pub message: String,
+}
+
+#[derive(Debug, Serialize, Default)]
+struct Report {
+    checked: usize,
+    violations: Vec<Violation>,
+    errors: Vec<Violation>,
+}
+
+/// A file to check: its path (relative to the repository or current directory) and content.
+struct Candidate {
+    path: PathBuf,
+    bytes: Vec<u8>,
+}
+
+fn git(args: &[&str], dir: &Path) -> Option<Vec<u8>> {
+    let out = std::process::Command::new("git")
+        .args(args)
+        .current_dir(dir)
+        .output()
+        .ok()?;
+    out.status.success().then_some(out.stdout)
+}
+
+fn nul_list(bytes: &[u8]) -> Vec<String> {
+    bytes
+        .split(|&b| b == 0)
+        .filter(|p| !p.is_empty())
+        .map(|p| String::from_utf8_lossy(p).into_owned())
+        .collect()
+}
+
+fn walk_dir(dir: &Path, out: &mut Vec<PathBuf>) {
+    let Ok(rd) = std::fs::read_dir(dir) else {
+        return;
+    };
+    for e in rd.flatten() {
+        let p = e.path();
+        let hidden = e.file_name().to_string_lossy().starts_with('.');
+        match e.file_type() {
+            Ok(t) if t.is_dir() && !hidden && e.file_name() != "target" => walk_dir(&p, out),
+            Ok(t) if t.is_file() => out.push(p),
+            _ => {}
+        }
+    }
+}
+
+fn candidates(args: &CheckArgs, cwd: &Path, report: &mut Report) -> Vec<Candidate> {
+    let mut paths: Vec<PathBuf> = Vec::new();
+    if args.staged {
+        let names = git(
+            &[
+                "diff",
+                "--cached",
+                "--name-only",
+                "-z",
+                "--diff-filter=ACMR",
+            ],
+            cwd,
+        )
+        .unwrap_or_default();
+        let mut out = Vec::new();
+        for name in nul_list(&names) {
+            match git(&["show", &format!(":{name}")], cwd) {
+                Some(bytes) => out.push(Candidate {
+                    path: PathBuf::from(&name),
+                    bytes,
+                }),
+                None => report.errors.push(Violation {
+                    path: name,
+                    kind: "error",
+                    message: "cannot read the staged content".into(),
+                }),
+            }
+        }
+        return out;
+    }
+    if args.paths.is_empty() {
+        match git(&["ls-files", "-z"], cwd) {
+            Some(list) => paths.extend(nul_list(&list).into_iter().map(PathBuf::from)),
+            None => walk_dir(cwd, &mut paths),
+        }
+    } else {
+        for p in &args.paths {
+            if p.is_dir() {
+                walk_dir(p, &mut paths);
+            } else {
+                paths.push(p.clone());
+            }
+        }
+    }
+    let mut out = Vec::new();
+    for p in paths {
+        match std::fs::read(&p) {
+            Ok(bytes) => out.push(Candidate { path: p, bytes }),
+            Err(e) => report.errors.push(Violation {
+                path: p.display().to_string(),
+                kind: "error",
+                message: format!("cannot read: {e}"),
+            }),
+        }
+    }
+    out
+}
+
+/// Leaves that `rule` selects but that are not encrypted.
+fn plaintext_leaves(
+    node: &Node,
+    rule: &crate::selector::Rule,
+    path: &mut Vec<String>,
+    out: &mut Vec<String>,
+) {
+    match node {
+        Node::Map(entries) => {
+            for e in entries {
+                if let Entry::Pair(k, v) = e {
+                    path.push(k.clone());
+                    plaintext_leaves(v, rule, path, out);
+                    path.pop();
+                }
+            }
+        }
+        Node::Seq(items) => items
+            .iter()
+            .for_each(|n| plaintext_leaves(n, rule, path, out)),
+        Node::Scalar(l) => {
+            let enc_or_empty = l
+                .value
+                .as_str()
+                .is_some_and(|s| s.is_empty() || crate::crypto::cipher::is_encrypted(s));
+            if !enc_or_empty && rule.encrypts(path, Vec::new) {
+                out.push(path.iter().map(|k| format!("[{k:?}]")).collect());
+            }
+        }
+        Node::Alias(a) => plaintext_leaves(&a.target, rule, path, out),
+        Node::Null | Node::Comment(_) => {}
+    }
+}
+
+/// When the data key of the file at `rel` was created: veil's record, else the oldest commit in
+/// git history that already had one of the file's current master keys, else `lastmodified`.
+fn data_key_created(
+    meta: &crate::metadata::Metadata,
+    rel: &Path,
+    cwd: &Path,
+) -> Option<(i64, &'static str)> {
+    use time::format_description::well_known::Rfc3339;
+    let parse = |s: &str| {
+        time::OffsetDateTime::parse(s, &Rfc3339)
+            .ok()
+            .map(|t| t.unix_timestamp())
+    };
+    if let Some((_, v)) = meta.extra.iter().find(|(k, _)| k == DATA_KEY_CREATED_FIELD)
+        && let Some(t) = v.as_str().and_then(parse)
+    {
+        return Some((t, "recorded"));
+    }
+    let encs: Vec<&str> = meta
+        .key_groups
+        .iter()
+        .flat_map(|g| g.age.iter().map(|k| k.enc.as_str()))
+        .collect();
+    let log = git(
+        &["log", "--format=%H %ct", "--", &rel.to_string_lossy()],
+        cwd,
+    )
+    .unwrap_or_default();
+    let mut created = None;
+    for line in String::from_utf8_lossy(&log).lines() {
+        let Some((commit, ts)) = line.split_once(' ') else {
+            continue;
+        };
+        let Some(bytes) = git(
+            &["show", &format!("{commit}:{}", rel.to_string_lossy())],
+            cwd,
+        ) else {
+            break;
+        };
+        let kind = Kind::from_path(rel);
+        let Ok(doc) = crate::cli::decrypt::reading_store(kind).parse(bytes) else {
+            break;
+        };
+        let Ok(old) = sopsfile::metadata_of(&doc) else {
+            break;
+        };
+        let shares_key = old
+            .key_groups
+            .iter()
+            .flat_map(|g| g.age.iter())
+            .any(|k| encs.contains(&k.enc.as_str()));
+        if !shares_key {
+            break;
+        }
+        created = ts.parse().ok().map(|t| (t, "git history"));
+    }
+    created.or_else(|| parse(&meta.lastmodified).map(|t| (t, "lastmodified")))
+}
+
+fn check_one(
+    c: &Candidate,
+    cfg: Option<&Config>,
+    args: &CheckArgs,
+    cwd: &Path,
+    report: &mut Report,
+) {
+    let display = c.path.display().to_string();
+    if c.path.file_name().is_some_and(|n| n == ".sops.yaml") {
+        return;
+    }
+    let kind = Kind::from_path(&c.path);
+    let rule = cfg.and_then(|cfg| cfg.rule_for(&c.path).ok().flatten());
+    // Only rules with a path_regex say "files here must be encrypted"; a catch-all rule just
+    // names the keys to use.
+    let required = rule
+        .as_ref()
+        .is_some_and(|m| m.rule.path_regex.as_deref().is_some_and(|r| !r.is_empty()));
+    let store = crate::cli::decrypt::reading_store(kind);
+    let doc = match store.parse(c.bytes.clone()) {
+        Ok(d) => d,
+        Err(e) => {
+            if required {
+                report.violations.push(Violation {
+                    path: display,
+                    kind: "not-encrypted",
+                    message: format!(
+                        "matches a creation rule but is not a valid encrypted file ({e})"
+                    ),
+                });
+            }
+            return;
+        }
+    };
+    let Some(_) = doc.metadata else {
+        if required {
+            report.violations.push(Violation {
+                path: display,
+                kind: "not-encrypted",
+                message: "matches a creation rule but is not encrypted".into(),
+            });
+        }
+        return;
+    };
+    report.checked += 1;
+    let meta = match sopsfile::metadata_of(&doc) {
+        Ok(m) => m,
+        Err(f) => {
+            report.violations.push(Violation {
+                path: display,
+                kind: "bad-metadata",
+                message: f.message,
+            });
+            return;
+        }
+    };
+    // (a) plaintext values the file's own selector should have encrypted.
+    if let Ok(sel) = meta.selection_rule() {
+        let mut clear = Vec::new();
+        for d in &doc.docs {
+            plaintext_leaves(d, &sel, &mut Vec::new(), &mut clear);
+        }
+        if kind != Kind::Binary && !clear.is_empty() {
+            report.violations.push(Violation {
+                path: display.clone(),
+                kind: "plaintext-value",
+                message: format!(
+                    "values that should be encrypted are in clear text: {}",
+                    clear.join(", ")
+                ),
+            });
+        }
+    }
+    // (b) recipients drift.
+    if let (Some(cfg), Some(_)) = (cfg, &rule)
+        && let Ok(Some(want)) = crate::cli::rotate::desired_recipients(cfg, &c.path)
+    {
+        let have = Recipients::from_metadata(&meta);
+        let norm = |r: &Recipients| {
+            let mut g: Vec<Vec<String>> = r
+                .groups
+                .iter()
+                .map(|g| {
+                    let mut g = g.clone();
+                    g.sort();
+                    g
+                })
+                .collect();
+            g.retain(|g| !g.is_empty());
+            let t = if g.len() > 1 {
+                Some(r.threshold.unwrap_or(g.len() as u32))
+            } else {
+                None
+            };
+            (g, t)
+        };
+        if norm(&have) != norm(&want) {
+            let flat = |r: &Recipients| r.groups.iter().flatten().cloned().collect::<Vec<_>>();
+            let (h, w) = (flat(&have), flat(&want));
+            let extra: Vec<_> = h.iter().filter(|r| !w.contains(r)).cloned().collect();
+            let missing: Vec<_> = w.iter().filter(|r| !h.contains(r)).cloned().collect();
+            let mut msg = String::from("recipients differ from .sops.yaml");
+            if !extra.is_empty() {
+                msg.push_str(&format!("; can still be read by {}", extra.join(", ")));
+            }
+            if !missing.is_empty() {
+                msg.push_str(&format!("; missing {}", missing.join(", ")));
+            }
+            if extra.is_empty() && missing.is_empty() {
+                msg.push_str("; key groups or threshold differ");
+            }
+            msg.push_str(" (run veil updatekeys)");
+            report.violations.push(Violation {
+                path: display.clone(),
+                kind: "recipient-drift",
+                message: msg,
+            });
+        }
+    }
+    // (c) data key age.
+    let limit = args
+        .max_age
+        .clone()
+        .or_else(|| rule.as_ref().and_then(|m| m.rule.max_data_key_age.clone()))
+        .or_else(|| cfg.and_then(|c| c.file.veil.max_data_key_age.clone()));
+    if let Some(limit) = limit {
+        match parse_duration(&limit) {
+            None => report.errors.push(Violation {
+                path: display.clone(),
+                kind: "error",
+                message: format!("invalid maximum age {limit:?} (use e.g. 90d)"),
+            }),
+            Some(max) => {
+                if let Some((created, source)) = data_key_created(&meta, &c.path, cwd) {
+                    let age = time::OffsetDateTime::now_utc().unix_timestamp() - created;
+                    if age > max {
+                        report.violations.push(Violation {
+                            path: display.clone(),
+                            kind: "stale-data-key",
+                            message: format!("the data key is {} days old ({source}), more than {limit} (run veil rotate)", age / 86_400),
+                        });
+                    }
+                }
+            }
+        }
+    }
+    // (d) decryption and MAC.
+    if args.verify {
+        let keys = crate::cli::keys::identities();
+        if let Err(f) = sopsfile::open(store, c.bytes.clone(), &keys, false) {
+            report.violations.push(Violation {
+                path: display,
+                kind: "verify-failed",
+                message: f.message,
+            });
+        }
+    }
+}
+
+pub fn run(args: CheckArgs, config: Option<&Path>) -> Result<()> {
+    let cwd = std::env::current_dir().map_err(|e| Failure::new(Code::Generic, e.to_string()))?;
+    let mut report = Report::default();
+    let cfg = match super::keys::load_config(config) {
+        Ok(c) => c,
+        Err(f) => return Err(Failure::new(Code::CheckError, f.message)),
+    };
+    for c in candidates(&args, &cwd, &mut report) {
+        check_one(&c, cfg.as_ref(), &args, &cwd, &mut report);
+    }
+    match args.format {
+        OutputFormat::Json => println!(
+            "{}",
+            serde_json::to_string_pretty(&report).unwrap_or_default()
+        ),
+        OutputFormat::Text => {
+            for v in report.violations.iter().chain(report.errors.iter()) {
+                println!(
+                    "{}: [{}] {}",
+                    super::io::sanitize(&v.path),
+                    v.kind,
+                    super::io::sanitize(&v.message)
+                );
+            }
+            if report.violations.is_empty() && report.errors.is_empty() {
+                eprintln!(
+                    "veil check: {} encrypted file(s) checked, no violation",
+                    report.checked
+                );
+            }
+        }
+    }
+    if !report.errors.is_empty() {
+        return Err(Failure::new(
+            Code::CheckError,
+            format!("{} error(s) while checking", report.errors.len()),
+        ));
+    }
+    if !report.violations.is_empty() {
+        return Err(Failure::new(
+            Code::Findings,
+            format!("{} violation(s)", report.violations.len()),
+        ));
+    }
+    Ok(())
+}

@@ -1,0 +1,98 @@
+//! Opening an encrypted file for a change and writing it back: shared by `set`, `unset`, `edit`,
+//! `rotate` and `updatekeys`. Writes are atomic and a change that changes nothing leaves the file
+//! byte-identical.
+
+use std::path::{Path, PathBuf};
+
+use super::io::{Input, kind_for, write_atomic};
+use crate::error::{Code, Failure, Result};
+use crate::format::Kind;
+use crate::sopsfile::{self, Opened};
+
+/// An encrypted file, decrypted in memory.
+pub struct OpenFile {
+    pub path: PathBuf,
+    pub kind: Kind,
+    /// The bytes as read (to tell whether a write changes anything).
+    pub original: Vec<u8>,
+    pub opened: Opened,
+}
+
+impl OpenFile {
+    pub fn name(&self) -> String {
+        super::io::sanitize(&self.path.display().to_string())
+    }
+
+    /// Prefixes a failure with the file name.
+    pub fn fail(&self, f: Failure) -> Failure {
+        Failure::new(f.code, format!("{}: {}", self.name(), f.message))
+    }
+}
+
+/// Reads and decrypts `path` with the identities of the environment.
+pub fn open_file(
+    path: &Path,
+    input_type: Option<Kind>,
+    keys: &dyn crate::keys::groups::KeySource,
+) -> Result<OpenFile> {
+    let input = Input::File(path.to_path_buf());
+    let original = input.read()?;
+    let kind = kind_for(input_type, Some(path));
+    let store = super::decrypt::reading_store(kind);
+    let opened = sopsfile::open(store, original.clone(), keys, false)
+        .map_err(|f| Failure::new(f.code, format!("{}: {}", input.display(), f.message)))?;
+    Ok(OpenFile {
+        path: path.to_path_buf(),
+        kind,
+        original,
+        opened,
+    })
+}
+
+/// Re-encrypts an opened file with its data key (unchanged values keep their ciphertext) and
+/// returns the new bytes.
+pub fn reseal(file: &mut OpenFile, restructured: bool) -> Result<Vec<u8>> {
+    let o = &mut file.opened;
+    let rule = o
+        .meta
+        .selection_rule()
+        .map_err(|e| Failure::new(Code::Generic, e.to_string()))?;
+    // An encrypted binary file is JSON: it is rewritten losslessly as JSON.
+    let out_kind = o.store.kind();
+    let bytes = sopsfile::seal(
+        o.store,
+        &mut o.doc,
+        &o.key,
+        o.meta.clone(),
+        &rule,
+        Some(&o.ivs),
+        Some(&o.mac),
+        out_kind,
+        restructured,
+    );
+    bytes.map_err(|f| file.fail(f))
+}
+
+/// Writes `bytes` over the file unless they are what it already holds. Returns whether it wrote.
+pub fn write_back(file: &OpenFile, bytes: &[u8]) -> Result<bool> {
+    if bytes == file.original.as_slice() {
+        return Ok(false);
+    }
+    write_atomic(&file.path, bytes)?;
+    Ok(true)
+}
+
+/// The file must exist (for commands that change keys of an existing file).
+pub fn require_existing(path: &Path) -> Result<()> {
+    if path.exists() {
+        Ok(())
+    } else {
+        Err(Failure::new(
+            Code::NoFile,
+            format!(
+                "{}: no such file",
+                super::io::sanitize(&path.display().to_string())
+            ),
+        ))
+    }
+}

@@ -1,0 +1,145 @@
+//! `veil set` and `veil unset`: change one value of an encrypted file in place. Only the lines of
+//! that value, the MAC and `lastmodified` change.
+
+use std::io::{IsTerminal, Read};
+use std::path::PathBuf;
+
+use clap::Args;
+
+use super::open::{open_file, reseal, write_back};
+use crate::error::{Code, Failure, Result};
+use crate::format::{Kind, value_to_node};
+use crate::treepath::{self, SetOutcome};
+
+#[derive(Debug, Args)]
+pub struct SetArgs {
+    /// The encrypted file
+    pub file: PathBuf,
+    /// Tree path, e.g. '["database"]["password"]'
+    pub path: String,
+    /// The value as JSON ('"text"', 42, {"k": 1}). Prefer --value-stdin or the prompt: command
+    /// lines end up in shell history and process lists
+    pub value: Option<String>,
+    /// Read the JSON value from standard input
+    #[arg(long, conflicts_with = "value_file")]
+    pub value_stdin: bool,
+    /// Treat VALUE as the name of a file holding the JSON value
+    #[arg(long)]
+    pub value_file: bool,
+    /// Do nothing (and succeed) when the value is already set
+    #[arg(long)]
+    pub idempotent: bool,
+    /// Format of the file (default: from the extension)
+    #[arg(long, value_enum, value_name = "TYPE")]
+    pub input_type: Option<Kind>,
+}
+
+#[derive(Debug, Args)]
+pub struct UnsetArgs {
+    /// The encrypted file
+    pub file: PathBuf,
+    /// Tree path, e.g. '["database"]["password"]'
+    pub path: String,
+    /// Succeed when the path does not exist
+    #[arg(long)]
+    pub idempotent: bool,
+    /// Format of the file (default: from the extension)
+    #[arg(long, value_enum, value_name = "TYPE")]
+    pub input_type: Option<Kind>,
+}
+
+/// The value to set, as a JSON value: from the argument, a file, stdin, or a hidden prompt
+/// (whose answer is taken as a plain string, not JSON).
+fn read_value(args: &SetArgs) -> Result<serde_json::Value> {
+    let parse = |text: &str| {
+        serde_json::from_str(text.trim_end_matches(['\n', '\r'])).map_err(|e| {
+            Failure::new(
+                Code::InvalidSetFormat,
+                format!("the value is not valid JSON ({e}); strings need quotes: '\"text\"'"),
+            )
+        })
+    };
+    if args.value_stdin {
+        let mut s = String::new();
+        std::io::stdin()
+            .read_to_string(&mut s)
+            .map_err(|e| Failure::new(Code::CouldNotReadInput, format!("<stdin>: {e}")))?;
+        return parse(&s);
+    }
+    match (&args.value, args.value_file) {
+        (Some(name), true) => {
+            let s = std::fs::read_to_string(name)
+                .map_err(|e| Failure::new(Code::CouldNotReadInput, format!("{name}: {e}")))?;
+            parse(&s)
+        }
+        (Some(v), false) => parse(v),
+        (None, true) => Err(Failure::new(
+            Code::InvalidSetFormat,
+            "--value-file needs a file name as VALUE",
+        )),
+        (None, false) if std::io::stdin().is_terminal() => {
+            let v = rpassword::prompt_password(format!("Value for {} (hidden): ", args.path))
+                .map_err(|e| {
+                    Failure::new(
+                        Code::CouldNotReadInput,
+                        format!("cannot read the value: {e}"),
+                    )
+                })?;
+            Ok(serde_json::Value::String(v))
+        }
+        (None, false) => Err(Failure::new(
+            Code::InvalidSetFormat,
+            "no value: give VALUE, --value-stdin or --value-file",
+        )),
+    }
+}
+
+pub fn run_set(args: SetArgs) -> Result<()> {
+    let steps = treepath::parse(&args.path)
+        .map_err(|e| Failure::new(Code::InvalidTreePath, e.to_string()))?;
+    let value = read_value(&args)?;
+    let keys = super::keys::identities();
+    let mut file = open_file(&args.file, args.input_type, &keys)?;
+    let root = file
+        .opened
+        .doc
+        .docs
+        .first_mut()
+        .ok_or_else(|| Failure::new(Code::InvalidTreePath, "the file has no document"))?;
+    let outcome = treepath::set(root, &steps, value_to_node(&value))
+        .map_err(|e| file_fail(&args.file, Code::InvalidTreePath, e))?;
+    if outcome == SetOutcome::Unchanged {
+        return Ok(());
+    }
+    let bytes = reseal(&mut file, outcome == SetOutcome::Restructured)?;
+    write_back(&file, &bytes)?;
+    Ok(())
+}
+
+pub fn run_unset(args: UnsetArgs) -> Result<()> {
+    let steps = treepath::parse(&args.path)
+        .map_err(|e| Failure::new(Code::InvalidTreePath, e.to_string()))?;
+    let keys = super::keys::identities();
+    let mut file = open_file(&args.file, args.input_type, &keys)?;
+    let root = file
+        .opened
+        .doc
+        .docs
+        .first_mut()
+        .ok_or_else(|| Failure::new(Code::InvalidTreePath, "the file has no document"))?;
+    match treepath::unset(root, &steps) {
+        Ok(()) => {}
+        Err(treepath::EditError::Missing(_)) if args.idempotent => return Ok(()),
+        Err(e) => return Err(file_fail(&args.file, Code::Generic, e)),
+    }
+    let bytes = reseal(&mut file, true)?;
+    write_back(&file, &bytes)?;
+    Ok(())
+}
+
+fn file_fail(path: &std::path::Path, code: Code, e: impl std::fmt::Display) -> Failure {
+    Failure::new(
+        code,
+        format!("{}: {e}", super::io::sanitize(&path.display().to_string())),
+    )
+}
