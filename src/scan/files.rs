@@ -4,7 +4,6 @@
 use std::path::Path;
 use std::sync::Arc;
 
-use crate::config::Config;
 use crate::scan::veilaware::VeilAware;
 use crate::scan::{Finding, Job, Origin, Outcome, Progress, ScanError, ScanOptions, Shared, Source, fingerprint, run_pool};
 
@@ -18,7 +17,7 @@ pub fn scan_files(opts: &ScanOptions) -> Result<Outcome, ScanError> {
         return Err(ScanError(format!("{}: no such file or directory", opts.path.display())));
     }
     let mut warnings = Vec::new();
-    let config = match Config::find(opts.config.as_deref(), &std::path::absolute(&root).unwrap_or(root.clone())) {
+    let config = match crate::scan::veilaware::find_config(opts.config.as_deref(), &std::path::absolute(&root).unwrap_or(root.clone())) {
         Ok(c) => c,
         Err(e) => {
             warnings.push(format!(".sops.yaml: {}", e.message));

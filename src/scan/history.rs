@@ -69,14 +69,14 @@ fn configs(opts: &ScanOptions, repo: &Repository, root: &Path, blobs: &HashSet<O
         Err(e) => warnings.push(format!("{what}: {}", e.message)),
     };
     if let Some(c) = &opts.config {
-        push(Config::load(c), "--config");
+        push(crate::scan::veilaware::find_config(Some(c), root).map(|c| c.expect("explicit")), "--config");
     }
     if at.is_file() {
-        push(Config::load(&at), ".sops.yaml");
+        push(crate::scan::veilaware::find_config(None, root).map(|c| c.expect("exists")), ".sops.yaml");
     }
     for oid in blobs {
         if let Ok(b) = repo.find_blob(*oid) {
-            push(Config::parse(&at, b.content().to_vec()), &format!(".sops.yaml (blob {})", short(*oid)));
+            push(crate::scan::veilaware::parse_config(&at, b.content().to_vec()), &format!(".sops.yaml (blob {})", short(*oid)));
         }
     }
     (out, warnings)
@@ -199,12 +199,13 @@ fn place(repo: &Repository, commits: &[Oid], pool: PoolOut, count: bool) -> Resu
             }
         }
         if !wanted.is_empty() {
+            // Which wanted blobs each tree holds (at any path), memoized per tree: every unique
+            // tree is read once, as in the scan itself.
+            let mut memo: HashMap<Oid, Vec<Oid>> = HashMap::new();
             for oid in commits {
-                let tree = repo.find_commit(*oid)?.tree()?;
-                for (blob, paths) in &wanted {
-                    if paths.iter().any(|p| tree.get_path(Path::new(p)).is_ok_and(|e| e.id() == *blob)) {
-                        *carried.entry(*blob).or_default() += 1;
-                    }
+                let tree = repo.find_commit(*oid)?.tree_id();
+                for b in holds(repo, tree, &wanted, &mut memo)? {
+                    *carried.entry(b).or_default() += 1;
                 }
             }
         }
@@ -247,6 +248,26 @@ fn place(repo: &Repository, commits: &[Oid], pool: PoolOut, count: bool) -> Resu
     }
     let warnings = pool.errors.into_iter().map(|e| format!("cannot read {e}")).collect();
     Ok(Outcome { findings, stats: pool.stats, warnings, root: PathBuf::new() })
+}
+
+/// The wanted blobs that `tree` holds anywhere below it.
+fn holds(repo: &Repository, tree: Oid, wanted: &HashMap<Oid, HashSet<String>>, memo: &mut HashMap<Oid, Vec<Oid>>) -> Result<Vec<Oid>, ScanError> {
+    if let Some(v) = memo.get(&tree) {
+        return Ok(v.clone());
+    }
+    let t = repo.find_tree(tree)?;
+    let mut out = Vec::new();
+    for e in t.iter() {
+        match e.kind() {
+            Some(ObjectType::Blob) if wanted.contains_key(&e.id()) => out.push(e.id()),
+            Some(ObjectType::Tree) => out.extend(holds(repo, e.id(), wanted, memo)?),
+            _ => {}
+        }
+    }
+    out.sort();
+    out.dedup();
+    memo.insert(tree, out.clone());
+    Ok(out)
 }
 
 fn git_time(t: git2::Time) -> String {

@@ -47,6 +47,39 @@ pub fn rules() -> [&'static RuleInfo; 3] {
     [&UNENCRYPTED_FILE, &PLAINTEXT_VALUE, &KNOWN_PLAINTEXT]
 }
 
+/// Parses a `.sops.yaml`. While the YAML store cannot read it, a configuration written in
+/// JSON syntax (which is also YAML) is still understood.
+pub fn parse_config(path: &Path, bytes: Vec<u8>) -> crate::error::Result<Config> {
+    match Config::parse(path, bytes.clone()) {
+        Ok(c) => Ok(c),
+        Err(e) => match serde_json::from_slice::<crate::config::ConfigFile>(&bytes) {
+            Ok(file) => Ok(Config { path: path.to_path_buf(), file }),
+            Err(_) => Err(e),
+        },
+    }
+}
+
+/// Finds and reads the `.sops.yaml` of a directory or of its parents (or the explicit one).
+pub fn find_config(explicit: Option<&Path>, start: &Path) -> crate::error::Result<Option<Config>> {
+    let read = |p: &Path| {
+        std::fs::read(p)
+            .map_err(|e| crate::error::Failure::new(crate::error::Code::ConfigError, format!("{}: {e}", p.display())))
+            .and_then(|b| parse_config(p, b))
+    };
+    if let Some(p) = explicit {
+        return read(p).map(Some);
+    }
+    let mut dir = Some(start);
+    while let Some(d) = dir {
+        let c = d.join(".sops.yaml");
+        if c.is_file() {
+            return read(&c).map(Some);
+        }
+        dir = d.parent();
+    }
+    Ok(None)
+}
+
 /// One creation rule that covers paths: its compiled `path_regex` and selection rule.
 struct Coverage {
     path_regex: Regex,
