@@ -307,7 +307,7 @@ pub fn looks_encrypted(data: &[u8]) -> bool {
 }
 
 fn memfind(hay: &[u8], needle: &[u8]) -> bool {
-    hay.windows(needle.len()).any(|w| w == needle)
+    memchr::memmem::find(hay, needle).is_some()
 }
 
 /// Byte ranges that are never secrets: sops/veil ciphertext, age-armored data keys (also with
