@@ -37,6 +37,8 @@ set edit:completion:arg-completer[veil] = {|@words|
             cand keygen 'Generate an age identity (X25519); the public key goes to stderr'
             cand filestatus 'Tell whether a file is encrypted, as JSON: {"encrypted":true}'
             cand completions 'Print a shell completion script'
+            cand scan 'Find secrets in a repository''s history, staged changes, a commit range or plain files'
+            cand hook 'Manage the git pre-commit hook that runs `veil scan --staged`'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'veil;encrypt'= {
@@ -211,6 +213,52 @@ set edit:completion:arg-completer[veil] = {|@words|
             cand -V 'Print version'
             cand --version 'Print version'
         }
+        &'veil;scan'= {
+            cand --range 'Scan what the commits of a range add, e.g. `origin/main..HEAD` (for CI)'
+            cand --max-blob-size 'Skip blobs larger than this (bytes, or with a K/M/G suffix); they are counted'
+            cand --format 'Output format'
+            cand -o 'Write the report to this file instead of standard output'
+            cand --output 'Write the report to this file instead of standard output'
+            cand --baseline 'Report only the findings that are not in this baseline file'
+            cand --write-baseline 'Write the findings as a baseline file (sorted, one a line) and exit 0'
+            cand --ignore-file 'The ignore file (default: .veilignore at the root of the repository or directory)'
+            cand --threads 'Worker threads (default: one per core)'
+            cand --config 'Path of the configuration file (default: `.sops.yaml` in the current directory or a parent)'
+            cand --staged 'Scan what the index adds or changes compared with HEAD (for a pre-commit hook)'
+            cand --worktree 'Scan the files of the working tree (respecting .gitignore) instead of the history'
+            cand --decrypt 'Decrypt the repository''s encrypted files (with the identities found as for `decrypt`) and report files holding copies of their values'
+            cand --show-secrets 'Print secrets in full (they are redacted by default)'
+            cand -q 'No progress bar and no summary on stderr'
+            cand --quiet 'No progress bar and no summary on stderr'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'veil;hook'= {
+            cand --config 'Path of the configuration file (default: `.sops.yaml` in the current directory or a parent)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+            cand install 'Install the pre-commit hook in the repository of the current directory (or PATH)'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'veil;hook;install'= {
+            cand --config 'Path of the configuration file (default: `.sops.yaml` in the current directory or a parent)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'veil;hook;help'= {
+            cand install 'Install the pre-commit hook in the repository of the current directory (or PATH)'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'veil;hook;help;install'= {
+        }
+        &'veil;hook;help;help'= {
+        }
         &'veil;help'= {
             cand encrypt 'Encrypt a file''s values (stdout unless -i or --output)'
             cand decrypt 'Decrypt a file (stdout unless -i or --output)'
@@ -226,6 +274,8 @@ set edit:completion:arg-completer[veil] = {|@words|
             cand keygen 'Generate an age identity (X25519); the public key goes to stderr'
             cand filestatus 'Tell whether a file is encrypted, as JSON: {"encrypted":true}'
             cand completions 'Print a shell completion script'
+            cand scan 'Find secrets in a repository''s history, staged changes, a commit range or plain files'
+            cand hook 'Manage the git pre-commit hook that runs `veil scan --staged`'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'veil;help;encrypt'= {
@@ -258,6 +308,13 @@ set edit:completion:arg-completer[veil] = {|@words|
         &'veil;help;filestatus'= {
         }
         &'veil;help;completions'= {
+        }
+        &'veil;help;scan'= {
+        }
+        &'veil;help;hook'= {
+            cand install 'Install the pre-commit hook in the repository of the current directory (or PATH)'
+        }
+        &'veil;help;hook;install'= {
         }
         &'veil;help;help'= {
         }

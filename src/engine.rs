@@ -209,8 +209,7 @@ impl Walker<'_> {
                     let iv = ivs
                         .map(|c| c.iv_for(&self.aad, type_name, &plain))
                         .unwrap_or_else(cipher::random_iv);
-                    let enc =
-                        vc.encrypt_bytes(&iv, &plain, type_name, self.aad.as_bytes());
+                    let enc = vc.encrypt_bytes(&iv, &plain, type_name, self.aad.as_bytes());
                     drop(plain);
                     if let Some(original) = original_text(self.doc, leaf) {
                         let default = store.render_value(self.doc, leaf, &leaf.value);
@@ -241,12 +240,11 @@ impl Walker<'_> {
                     }
                 };
                 let (plain, is_comment) =
-                    vc.decrypt(&enc, self.aad.as_bytes()).map_err(|cause| {
-                        WalkError::Decrypt {
+                    vc.decrypt(&enc, self.aad.as_bytes())
+                        .map_err(|cause| WalkError::Decrypt {
                             path: self.aad.clone(),
                             cause,
-                        }
-                    })?;
+                        })?;
                 let text = cipher::tag_of(&enc).and_then(|t| layout.get(t)).cloned();
                 if is_comment {
                     let s = plain.as_str().unwrap_or_default().to_string();
@@ -286,8 +284,7 @@ impl Walker<'_> {
                     let iv = ivs
                         .map(|c| c.iv_for(&aad, "comment", text.as_bytes()))
                         .unwrap_or_else(cipher::random_iv);
-                    let enc =
-                        vc.encrypt_bytes(&iv, text.as_bytes(), "comment", aad.as_bytes());
+                    let enc = vc.encrypt_bytes(&iv, text.as_bytes(), "comment", aad.as_bytes());
                     if let Some(original) = original_text(doc, leaf)
                         && store.render_comment(doc, leaf, &text).as_bytes() != original
                     {

@@ -16,11 +16,13 @@ pub mod edit;
 pub mod encrypt;
 pub mod exec;
 pub mod filestatus;
+pub mod hook;
 pub mod io;
 pub mod keygen;
 pub mod keys;
 pub mod open;
 pub mod rotate;
+pub mod scan;
 pub mod set;
 
 /// Keep secrets in git safely: encrypt the values of YAML, JSON, TOML, dotenv and INI files
@@ -66,6 +68,10 @@ pub enum Command {
     Filestatus(filestatus::FilestatusArgs),
     /// Print a shell completion script
     Completions(completions::CompletionsArgs),
+    /// Find secrets in a repository's history, staged changes, a commit range or plain files
+    Scan(scan::ScanArgs),
+    /// Manage the git pre-commit hook that runs `veil scan --staged`
+    Hook(hook::HookArgs),
 }
 
 /// Options shared by the commands that read one file and write one.
@@ -114,6 +120,8 @@ pub fn run(cli: Cli) -> Result<(), Failure> {
         Command::Keygen(a) => keygen::run(a),
         Command::Filestatus(a) => filestatus::run(a),
         Command::Completions(a) => completions::run(a),
+        Command::Scan(a) => scan::run(a, config),
+        Command::Hook(a) => hook::run(a),
     }
 }
 
@@ -123,7 +131,10 @@ pub fn main() -> i32 {
     match run(cli) {
         Ok(()) => 0,
         Err(f) => {
-            eprintln!("veil: {}", crate::cli::io::sanitize(&f.message));
+            // An empty message is an outcome already reported (e.g. `scan` found secrets).
+            if !f.message.is_empty() {
+                eprintln!("veil: {}", crate::cli::io::sanitize(&f.message));
+            }
             f.code as i32
         }
     }

@@ -81,11 +81,20 @@ pub struct ValueCipher {
 
 impl ValueCipher {
     pub fn new(key: &[u8; 32]) -> ValueCipher {
-        ValueCipher { gcm: Aes256Gcm32::new(key.into()), key: zeroize::Zeroizing::new(*key) }
+        ValueCipher {
+            gcm: Aes256Gcm32::new(key.into()),
+            key: zeroize::Zeroizing::new(*key),
+        }
     }
 
     /// Encrypts raw plaintext bytes with a given IV and returns the `ENC[...]` text.
-    pub fn encrypt_bytes(&self, iv: &[u8; 32], plaintext: &[u8], type_name: &str, aad: &[u8]) -> String {
+    pub fn encrypt_bytes(
+        &self,
+        iv: &[u8; 32],
+        plaintext: &[u8],
+        type_name: &str,
+        aad: &[u8],
+    ) -> String {
         let mut buf = Zeroizing::new(plaintext.to_vec());
         let tag = self
             .gcm
@@ -105,7 +114,11 @@ impl ValueCipher {
     }
 
     /// Decrypts an `ENC[...]` value to its raw plaintext bytes and type name.
-    pub fn decrypt_bytes<'a>(&self, enc: &'a str, aad: &[u8]) -> Result<(Zeroizing<Vec<u8>>, &'a str), CipherError> {
+    pub fn decrypt_bytes<'a>(
+        &self,
+        enc: &'a str,
+        aad: &[u8],
+    ) -> Result<(Zeroizing<Vec<u8>>, &'a str), CipherError> {
         let parts = parse_enc(enc)?;
         let data = B64.decode(parts.data).map_err(|_| CipherError::Base64)?;
         let iv = B64.decode(parts.iv).map_err(|_| CipherError::Base64)?;
@@ -116,11 +129,21 @@ impl ValueCipher {
         let mut buf = Zeroizing::new(data);
         if iv.len() == 32 {
             self.gcm
-                .decrypt_in_place_detached(Nonce::<U32>::from_slice(&iv), aad, &mut buf, Tag::from_slice(&tag))
+                .decrypt_in_place_detached(
+                    Nonce::<U32>::from_slice(&iv),
+                    aad,
+                    &mut buf,
+                    Tag::from_slice(&tag),
+                )
                 .map_err(|_| CipherError::Auth)?;
         } else if iv.len() == 12 {
             aes_gcm::Aes256Gcm::new((&*self.key).into())
-                .decrypt_in_place_detached(aes_gcm::Nonce::from_slice(&iv), aad, &mut buf, Tag::from_slice(&tag))
+                .decrypt_in_place_detached(
+                    aes_gcm::Nonce::from_slice(&iv),
+                    aad,
+                    &mut buf,
+                    Tag::from_slice(&tag),
+                )
                 .map_err(|_| CipherError::Auth)?;
         } else {
             // sops accepts any IV length; only the two lengths ever written are supported here.
@@ -134,7 +157,8 @@ impl ValueCipher {
     pub fn decrypt(&self, enc: &str, aad: &[u8]) -> Result<(Scalar, bool), CipherError> {
         let (bytes, type_name) = self.decrypt_bytes(enc, aad)?;
         if type_name == "comment" {
-            let s = String::from_utf8(bytes.to_vec()).map_err(|_| CipherError::Type("comment is not UTF-8".into()))?;
+            let s = String::from_utf8(bytes.to_vec())
+                .map_err(|_| CipherError::Type("comment is not UTF-8".into()))?;
             return Ok((Scalar::Str(s), true));
         }
         let v = Scalar::from_typed(type_name, bytes.to_vec()).map_err(CipherError::Type)?;
@@ -143,7 +167,13 @@ impl ValueCipher {
 }
 
 /// Encrypts raw plaintext bytes with a given IV and returns the `ENC[...]` text.
-pub fn encrypt_bytes(key: &[u8; 32], iv: &[u8; 32], plaintext: &[u8], type_name: &str, aad: &[u8]) -> String {
+pub fn encrypt_bytes(
+    key: &[u8; 32],
+    iv: &[u8; 32],
+    plaintext: &[u8],
+    type_name: &str,
+    aad: &[u8],
+) -> String {
     ValueCipher::new(key).encrypt_bytes(iv, plaintext, type_name, aad)
 }
 
@@ -166,7 +196,11 @@ pub fn encrypt(key: &[u8; 32], value: &Scalar, aad: &[u8]) -> String {
 }
 
 /// Decrypts an `ENC[...]` value to its raw plaintext bytes and type name.
-pub fn decrypt_bytes<'a>(key: &[u8; 32], enc: &'a str, aad: &[u8]) -> Result<(Zeroizing<Vec<u8>>, &'a str), CipherError> {
+pub fn decrypt_bytes<'a>(
+    key: &[u8; 32],
+    enc: &'a str,
+    aad: &[u8],
+) -> Result<(Zeroizing<Vec<u8>>, &'a str), CipherError> {
     ValueCipher::new(key).decrypt_bytes(enc, aad)
 }
 

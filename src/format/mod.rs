@@ -235,14 +235,28 @@ pub fn lossless_edits(
 
 /// Like [`lossless_edits`], but moves the new texts out of the tree instead of copying them (the
 /// leaves it wrote are left empty): an encrypted file's values are written once, not held twice.
-pub fn take_lossless_edits(store: &dyn Store, doc: &mut Document, layout: &mut crate::layout::Layout) -> Vec<Edit> {
+pub fn take_lossless_edits(
+    store: &dyn Store,
+    doc: &mut Document,
+    layout: &mut crate::layout::Layout,
+) -> Vec<Edit> {
     let mut edits = Vec::new();
     store.extra_edits(doc, layout, &mut edits);
-    fn take(store: &dyn Store, doc: &Document, leaf: &mut Leaf, comment: bool, edits: &mut Vec<Edit>) {
-        let (true, Some(span)) = (leaf.changed, leaf.span.clone()) else { return };
+    fn take(
+        store: &dyn Store,
+        doc: &Document,
+        leaf: &mut Leaf,
+        comment: bool,
+        edits: &mut Vec<Edit>,
+    ) {
+        let (true, Some(span)) = (leaf.changed, leaf.span.clone()) else {
+            return;
+        };
         let text = match leaf.text.take() {
             Some(t) => t,
-            None if comment => store.render_comment(doc, leaf, leaf.value.as_str().unwrap_or_default()),
+            None if comment => {
+                store.render_comment(doc, leaf, leaf.value.as_str().unwrap_or_default())
+            }
             None => {
                 let value = std::mem::replace(&mut leaf.value, Scalar::Str(String::new()));
                 store.render_value_owned(doc, leaf, value)

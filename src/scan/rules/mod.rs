@@ -37,6 +37,8 @@ pub enum Severity {
     Low,
     Medium,
     High,
+    /// A file that `.sops.yaml` says must be encrypted, in clear text.
+    Critical,
 }
 
 impl Severity {
@@ -45,6 +47,7 @@ impl Severity {
             Severity::Low => "low",
             Severity::Medium => "medium",
             Severity::High => "high",
+            Severity::Critical => "critical",
         }
     }
 }

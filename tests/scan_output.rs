@@ -1,0 +1,129 @@
+//! `veil scan` output: SARIF 2.1.0 valid against the OASIS schema (testdata/sarif), stable
+//! fingerprints, and no raw secret in any format without `--show-secrets`.
+
+mod scan_common;
+
+use scan_common::*;
+use serde_json::Value;
+
+const SECRETS: &[&str] = &[
+    "AKIAADDEDTHENDELETE1",
+    "AKIARENAMEDFILE00001",
+    "AKIACOMMITMESSAGE001",
+    "AKIAKUBERNETESBASE64",
+    "AKIASIDEBRANCHONLY01",
+    "AKIATAGGEDCOMMIT0001",
+    "tok-Zq81mXv0Lw3pRtY7",
+    "Pl4intextLeak-9f3kQz",
+    "MIIEowIBAAKCAQEAplanted",
+];
+
+fn output(fx: &Fixture, args: &[&str]) -> String {
+    let o = run(veil(&fx.dir, &fx.home, true)
+        .arg("scan")
+        .arg("--decrypt")
+        .args(args));
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    stdout(&o) + &stderr(&o)
+}
+
+#[test]
+fn sarif_validates_against_the_schema() {
+    let fx = fixture();
+    let text = output(&fx, &["--format", "sarif", "--quiet"]);
+    let sarif: Value = serde_json::from_str(&text).unwrap();
+    let schema: Value = serde_json::from_slice(
+        &std::fs::read(repo_root().join("testdata/sarif/sarif-schema-2.1.0.json")).unwrap(),
+    )
+    .unwrap();
+    let validator = jsonschema::validator_for(&schema).expect("the SARIF schema compiles");
+    assert!(
+        !validator.is_valid(&serde_json::json!({"version": "2.1.0"})),
+        "the validator rejects a log without runs"
+    );
+    let errors: Vec<String> = validator
+        .iter_errors(&sarif)
+        .map(|e| format!("{} at {}", e, e.instance_path()))
+        .collect();
+    assert!(errors.is_empty(), "SARIF output is not valid: {errors:#?}");
+
+    let run = &sarif["runs"][0];
+    let rules = run["tool"]["driver"]["rules"].as_array().unwrap();
+    for r in rules {
+        for k in ["id", "name", "shortDescription", "fullDescription", "help"] {
+            assert!(!r[k].is_null(), "rule without {k}: {r}");
+        }
+    }
+    let results = run["results"].as_array().unwrap();
+    assert!(results.len() >= 9);
+    for r in results {
+        let id = r["ruleId"].as_str().unwrap();
+        assert!(rules.iter().any(|x| x["id"] == id));
+        assert!(["error", "warning", "note"].contains(&r["level"].as_str().unwrap()));
+        let loc = &r["locations"][0]["physicalLocation"];
+        assert!(loc["artifactLocation"]["uri"].is_string());
+        assert!(loc["region"]["startLine"].as_u64().unwrap() >= 1);
+        let fp = r["partialFingerprints"]["veilSecretHash/v1"]
+            .as_str()
+            .unwrap();
+        assert_eq!(fp.len(), 64);
+        assert!(
+            r["message"]["text"].as_str().unwrap().contains("commit "),
+            "history results name their commit"
+        );
+    }
+    // Fingerprints do not depend on the run.
+    let again: Value =
+        serde_json::from_str(&output(&fx, &["--format", "sarif", "--quiet"])).unwrap();
+    let fps = |v: &Value| {
+        let mut f: Vec<String> = v["runs"][0]["results"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|r| {
+                r["partialFingerprints"]["veilSecretHash/v1"]
+                    .as_str()
+                    .unwrap()
+                    .to_string()
+            })
+            .collect();
+        f.sort();
+        f
+    };
+    assert_eq!(fps(&sarif), fps(&again));
+}
+
+#[test]
+fn no_format_prints_a_raw_secret_without_show_secrets() {
+    let fx = fixture();
+    for format in ["text", "json", "sarif"] {
+        let text = output(&fx, &["--format", format]);
+        for s in SECRETS {
+            assert!(
+                !text.contains(s),
+                "{format} output contains the secret {s}:\n{text}"
+            );
+        }
+    }
+    let text = output(&fx, &["--format", "json", "--show-secrets"]);
+    for s in &SECRETS[..7] {
+        assert!(text.contains(s), "--show-secrets does not show {s}");
+    }
+}
+
+#[test]
+fn text_lines_are_path_line_rule_commit_secret() {
+    let fx = fixture();
+    let o = run(veil(&fx.dir, &fx.home, false).args(["scan", "--quiet"]));
+    let out = stdout(&o);
+    let p = fx.planted("added-then-deleted");
+    let line = out
+        .lines()
+        .find(|l| l.starts_with("config/app.py:1 "))
+        .unwrap_or_else(|| panic!("{out}"));
+    let f: Vec<&str> = line.split(' ').collect();
+    assert_eq!(f[1], "aws-access-key-id");
+    assert!(p.commit.starts_with(f[2]));
+    assert_eq!(f[3], "AKIA…");
+    assert!(stderr(&o).is_empty(), "--quiet: {}", stderr(&o));
+}
