@@ -79,7 +79,7 @@ fn hook_install_blocks_secrets_and_chains_the_old_hook() {
             .contains("veil")
     );
 
-    std::fs::write(dir.join("leak.txt"), "AKIAHOOKBLOCKSTHIS01\n").unwrap();
+    std::fs::write(dir.join("leak.txt"), "AKIAHOOKBLOCKSTHISQZ\n").unwrap();
     git(&dir, &home, &["add", "leak.txt"]);
     let o = commit(&dir, &home, None);
     assert!(
@@ -157,7 +157,7 @@ fn pre_commit_tool_blocks_a_staged_secret() {
     // pre-commit's hook finds the tool through the venv path recorded in it; keep its directory
     // on PATH too.
     let pc_dir = Path::new(&pc).parent().map(Path::to_path_buf);
-    std::fs::write(dir.join("leak.env"), "AWS=AKIAPRECOMMITTOOL001\n").unwrap();
+    std::fs::write(dir.join("leak.env"), "AWS=AKIAPRECOMMITTOOLQQZ\n").unwrap();
     git(&dir, &home, &["add", "leak.env"]);
     let o = commit(&dir, &home, pc_dir.as_deref());
     let out = String::from_utf8_lossy(&o.stdout).into_owned() + &String::from_utf8_lossy(&o.stderr);

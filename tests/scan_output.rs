@@ -7,15 +7,15 @@ use scan_common::*;
 use serde_json::Value;
 
 const SECRETS: &[&str] = &[
-    "AKIAADDEDTHENDELETE1",
-    "AKIARENAMEDFILE00001",
-    "AKIACOMMITMESSAGE001",
+    "AKIAADDEDTHENDELETEZ",
+    "AKIARENAMEDFILEQQQQZ",
+    "AKIACOMMITMESSAGEQQZ",
     "AKIAKUBERNETESBASE64",
-    "AKIASIDEBRANCHONLY01",
-    "AKIATAGGEDCOMMIT0001",
+    "AKIASIDEBRANCHONLYQZ",
+    "AKIATAGGEDCOMMITQQQZ",
     "tok-Zq81mXv0Lw3pRtY7",
     "Pl4intextLeak-9f3kQz",
-    "MIIEowIBAAKCAQEAplanted",
+    "MIIEowIBAAKCAQEAOQyMfXJHNCzYEA8v",
 ];
 
 fn output(fx: &Fixture, args: &[&str]) -> String {
