@@ -192,6 +192,7 @@ pub fn open_with_key(
     meta: Metadata,
     key: DataKey,
     ignore_mac: bool,
+    keep_ivs: bool,
 ) -> Result<Opened> {
     let layout = match &meta.layout {
         Some(sealed) => Layout::open(key.as_bytes(), sealed).map_err(|e| {
@@ -215,7 +216,7 @@ pub fn open_with_key(
         &rule,
         meta.mac_only_encrypted,
         &layout,
-        Some(&mut ivs),
+        keep_ivs.then_some(&mut ivs),
     )
     .map_err(|e| walk_failure(e, false))?;
     if !ignore_mac {
@@ -261,12 +262,33 @@ pub fn verify_mac(meta: &Metadata, key: &DataKey, computed: &str) -> Result<()> 
     Ok(())
 }
 
-/// Parses and decrypts an encrypted file's bytes.
+/// Parses and decrypts an encrypted file's bytes (to read it).
 pub fn open(
     store: &'static dyn Store,
     src: Vec<u8>,
     keys: &dyn KeySource,
     ignore_mac: bool,
+) -> Result<Opened> {
+    open_file_bytes(store, src, keys, ignore_mac, false)
+}
+
+/// Parses and decrypts an encrypted file's bytes to change it: the IVs of its values are kept
+/// so that unchanged values keep their ciphertext when it is sealed again.
+pub fn open_for_rewrite(
+    store: &'static dyn Store,
+    src: Vec<u8>,
+    keys: &dyn KeySource,
+) -> Result<Opened> {
+    open_file_bytes(store, src, keys, false, true)
+}
+
+/// Parses and decrypts an encrypted file's bytes.
+pub fn open_file_bytes(
+    store: &'static dyn Store,
+    src: Vec<u8>,
+    keys: &dyn KeySource,
+    ignore_mac: bool,
+    keep_ivs: bool,
 ) -> Result<Opened> {
     let doc = store
         .parse(src)
@@ -275,5 +297,5 @@ pub fn open(
     meta.validate_for_decryption()
         .map_err(|e| Failure::new(Code::Generic, e.to_string()))?;
     let key = data_key(&meta, keys)?;
-    open_with_key(store, doc, meta, key, ignore_mac)
+    open_with_key(store, doc, meta, key, ignore_mac, keep_ivs)
 }
