@@ -123,16 +123,12 @@ fn walk_new(
             format!("{prefix}/{name}")
         };
         match e.kind() {
-            Some(ObjectType::Tree) => {
-                if seen_trees.insert(e.id()) {
-                    let sub = repo.find_tree(e.id())?;
-                    walk_new(repo, &sub, &path, seen_trees, seen_blobs, f)?;
-                }
+            Some(ObjectType::Tree) if seen_trees.insert(e.id()) => {
+                let sub = repo.find_tree(e.id())?;
+                walk_new(repo, &sub, &path, seen_trees, seen_blobs, f)?;
             }
-            Some(ObjectType::Blob) => {
-                if seen_blobs.insert(e.id()) {
-                    f(path, e.id())?;
-                }
+            Some(ObjectType::Blob) if seen_blobs.insert(e.id()) => {
+                f(path, e.id())?;
             }
             _ => {}
         }
@@ -190,22 +186,16 @@ fn history(
                 &mut seen_t,
                 &mut seen_b,
                 &mut |path, blob| {
-                    if veil.covered(&path).is_some()
+                    if (veil.covered(&path).is_some()
                         || crate::format::Kind::from_path(Path::new(&path))
-                            != crate::format::Kind::Binary
+                            != crate::format::Kind::Binary)
+                        && let Ok(b) = repo.find_blob(blob)
+                        && b.size() as u64 <= opts.max_blob_size
+                        && let Some(v) =
+                            crate::scan::veilaware::decrypt_values(&path, b.content(), &keys)
                     {
-                        if let Ok(b) = repo.find_blob(blob) {
-                            if b.size() as u64 <= opts.max_blob_size {
-                                if let Some(v) = crate::scan::veilaware::decrypt_values(
-                                    &path,
-                                    b.content(),
-                                    &keys,
-                                ) {
-                                    opened += 1;
-                                    values.extend(v);
-                                }
-                            }
-                        }
+                        opened += 1;
+                        values.extend(v);
                     }
                     Ok(())
                 },
@@ -489,18 +479,13 @@ fn decrypt_tree(repo: &Repository, tree: Option<&Tree>, veil: &VeilAware, max: u
         &mut HashSet::new(),
         &mut HashSet::new(),
         &mut |path, blob| {
-            if veil.covered(&path).is_some()
-                || crate::format::Kind::from_path(Path::new(&path)) != crate::format::Kind::Binary
+            if (veil.covered(&path).is_some()
+                || crate::format::Kind::from_path(Path::new(&path)) != crate::format::Kind::Binary)
+                && let Ok(b) = repo.find_blob(blob)
+                && b.size() as u64 <= max
+                && let Some(v) = crate::scan::veilaware::decrypt_values(&path, b.content(), &keys)
             {
-                if let Ok(b) = repo.find_blob(blob) {
-                    if b.size() as u64 <= max {
-                        if let Some(v) =
-                            crate::scan::veilaware::decrypt_values(&path, b.content(), &keys)
-                        {
-                            values.extend(v);
-                        }
-                    }
-                }
+                values.extend(v);
             }
             Ok(())
         },
