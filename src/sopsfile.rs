@@ -143,17 +143,20 @@ pub fn seal(
     }
 }
 
-/// YAML only: a multi-line flow collection whose closing bracket starts a line at its key's
-/// indentation is accepted by yaml.v3 (and sops) but is not valid YAML 1.2; once its items are
-/// quoted `ENC[...]` strings, veil's parser rejects it. Rather than write a file veil cannot
-/// read back, refuse and say how to fix the input. Checked only when such a line exists.
+/// YAML only: two layouts that yaml.v3 (and so sops) accepts cannot be written back losslessly
+/// by veil: a multi-line flow collection whose closing bracket starts a line at its key's
+/// indentation (not valid YAML 1.2; once its items are quoted `ENC[...]` strings veil's parser
+/// rejects it), and a document whose top-level mapping is itself in flow style (`{a: 1}`), after
+/// which block metadata cannot be appended. Rather than write a file veil cannot read back,
+/// veil refuses and says how to fix the input. The check re-parses the output only when a line
+/// of the input starts with a flow bracket.
 fn check_yaml_flow_closers(store: &dyn Store, src: &[u8], out: &[u8]) -> Result<()> {
     if store.kind() != Kind::Yaml {
         return Ok(());
     }
     let suspicious = src.split(|&b| b == b'\n').position(|l| {
         let t = l.trim_ascii_start();
-        t.first().is_some_and(|c| *c == b']' || *c == b'}')
+        t.first().is_some_and(|c| matches!(c, b']' | b'}' | b'{'))
     });
     let Some(line) = suspicious else {
         return Ok(());
@@ -163,7 +166,7 @@ fn check_yaml_flow_closers(store: &dyn Store, src: &[u8], out: &[u8]) -> Result<
         Err(_) => Err(Failure::new(
             Code::EncryptingTree,
             format!(
-                "line {}: a multi-line flow collection closes at the indentation of its key, which YAML 1.2 does not allow; indent the closing bracket further than the key",
+                "line {}: veil cannot write this layout back losslessly: a multi-line flow collection closes at the indentation of its key (not valid YAML 1.2), or the top-level mapping is in flow style; indent the closing bracket further than the key, or write the top level in block style",
                 line + 1
             ),
         )),
