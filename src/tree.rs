@@ -233,6 +233,38 @@ impl Node {
         }
     }
 
+    /// The node reached by following entry/item indexes (comment entries count as positions).
+    pub fn at_index_path(&self, path: &[usize]) -> Option<&Node> {
+        let mut node = self;
+        for &i in path {
+            node = match node {
+                Node::Map(entries) => match entries.get(i)? {
+                    Entry::Pair(_, v) => v,
+                    Entry::Comment(_) => return None,
+                },
+                Node::Seq(items) => items.get(i)?,
+                _ => return None,
+            };
+        }
+        Some(node)
+    }
+
+    /// [`Node::at_index_path`], mutably.
+    pub fn at_index_path_mut(&mut self, path: &[usize]) -> Option<&mut Node> {
+        let mut node = self;
+        for &i in path {
+            node = match node {
+                Node::Map(entries) => match entries.get_mut(i)? {
+                    Entry::Pair(_, v) => v,
+                    Entry::Comment(_) => return None,
+                },
+                Node::Seq(items) => items.get_mut(i)?,
+                _ => return None,
+            };
+        }
+        Some(node)
+    }
+
     /// Follows aliases to the node that carries the data.
     pub fn resolved(&self) -> &Node {
         match self {

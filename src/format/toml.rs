@@ -425,7 +425,7 @@ impl Builder<'_> {
         for id in order {
             let comments = std::mem::take(&mut per_container[id]);
             let c = &self.containers[id];
-            if let Some(node) = node_at(&mut root, &c.index_path) {
+            if let Some(node) = root.at_index_path_mut(&c.index_path) {
                 merge_comments(node, &c.offsets, comments, self.src);
             }
         }
@@ -433,20 +433,6 @@ impl Builder<'_> {
     }
 }
 
-/// The node at an index path.
-fn node_at<'n>(mut node: &'n mut Node, path: &[usize]) -> Option<&'n mut Node> {
-    for &i in path {
-        node = match node {
-            Node::Map(entries) => match entries.get_mut(i)? {
-                Entry::Pair(_, v) => v,
-                Entry::Comment(_) => return None,
-            },
-            Node::Seq(items) => items.get_mut(i)?,
-            _ => return None,
-        };
-    }
-    Some(node)
-}
 
 /// Inserts comments (sorted by offset) among the entries of a container.
 fn merge_comments(node: &mut Node, offsets: &[usize], comments: Vec<Range<usize>>, src: &[u8]) {

@@ -551,20 +551,10 @@ fn for_each_node<'a>(node: &'a Node, f: &mut impl FnMut(&'a Node)) {
     }
 }
 
+/// The node at an index path whose first index is the document.
 fn node_at<'a>(docs: &'a [Node], path: &[usize]) -> Option<&'a Node> {
     let (first, rest) = path.split_first()?;
-    let mut n = docs.get(*first)?;
-    for &i in rest {
-        n = match n {
-            Node::Map(e) => match e.get(i)? {
-                Entry::Pair(_, v) => v,
-                Entry::Comment(_) => return None,
-            },
-            Node::Seq(items) => items.get(i)?,
-            _ => return None,
-        };
-    }
-    Some(n)
+    docs.get(*first)?.at_index_path(rest)
 }
 
 /// Aliases (spec §10.1): sops expands them, so an encrypted file must not keep them.
