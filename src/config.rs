@@ -175,17 +175,14 @@ impl CreationRule {
 
     /// The selection rule fields that are set, as `(field, value)`.
     pub fn rule_fields(&self) -> Vec<(&'static str, String)> {
-        [
-            ("unencrypted_suffix", &self.unencrypted_suffix),
-            ("encrypted_suffix", &self.encrypted_suffix),
-            ("unencrypted_regex", &self.unencrypted_regex),
-            ("encrypted_regex", &self.encrypted_regex),
-            ("unencrypted_comment_regex", &self.unencrypted_comment_regex),
-            ("encrypted_comment_regex", &self.encrypted_comment_regex),
-        ]
-        .into_iter()
-        .filter_map(|(f, v)| v.as_ref().filter(|s| !s.is_empty()).map(|v| (f, v.clone())))
-        .collect()
+        crate::selector::set_fields([
+            &self.unencrypted_suffix,
+            &self.encrypted_suffix,
+            &self.unencrypted_regex,
+            &self.encrypted_regex,
+            &self.unencrypted_comment_regex,
+            &self.encrypted_comment_regex,
+        ])
     }
 }
 

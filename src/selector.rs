@@ -13,6 +13,20 @@ pub enum Rule {
     EncryptedCommentRegex(Regex),
 }
 
+/// The selection-rule fields that are set, as `(field name, value)`, given the values in the
+/// order of [`crate::metadata::RULE_FIELDS`].
+pub fn set_fields(values: [&Option<String>; 6]) -> Vec<(&'static str, String)> {
+    crate::metadata::RULE_FIELDS
+        .iter()
+        .zip(values)
+        .filter_map(|(f, v)| {
+            v.as_ref()
+                .filter(|s| !s.is_empty())
+                .map(|v| (*f, v.clone()))
+        })
+        .collect()
+}
+
 /// sops' default: `unencrypted_suffix: _unencrypted`.
 pub const DEFAULT_UNENCRYPTED_SUFFIX: &str = "_unencrypted";
 

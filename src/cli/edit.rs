@@ -16,7 +16,7 @@ use super::io::{kind_for, write_atomic};
 use super::open::{OpenFile, open_file};
 use crate::error::{Code, Failure, Result};
 use crate::format::{Kind, write_lossless};
-use crate::sopsfile::{self, EncryptOptions};
+use crate::sopsfile;
 
 #[derive(Debug, Args)]
 pub struct EditArgs {
@@ -266,21 +266,7 @@ fn save(
                 args.age.as_deref(),
                 None,
             )?;
-            let rule = if kind == Kind::Binary {
-                None
-            } else {
-                Some(super::keys::SelectionFlags::default().rule(resolved.rule.as_ref())?)
-            };
-            let mac_only_encrypted = resolved
-                .rule
-                .as_ref()
-                .and_then(|r| r.mac_only_encrypted)
-                .unwrap_or(false);
-            let opts = EncryptOptions {
-                recipients: resolved.recipients,
-                rule,
-                mac_only_encrypted,
-            };
+            let opts = resolved.encrypt_options(&super::keys::SelectionFlags::default(), kind)?;
             sopsfile::encrypt_new(store, &mut doc, &opts, kind)?
         }
     };

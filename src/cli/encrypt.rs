@@ -9,7 +9,7 @@ use super::io::{Input, emit, kind_for};
 use super::keys::{SelectionFlags, resolve_recipients};
 use crate::error::{Code, Failure, Result};
 use crate::format::Kind;
-use crate::sopsfile::{self, EncryptOptions};
+use crate::sopsfile;
 
 #[derive(Debug, Args)]
 pub struct EncryptArgs {
@@ -80,22 +80,7 @@ pub fn run(args: EncryptArgs, config: Option<&Path>) -> Result<()> {
         args.age.as_deref(),
         args.shamir_secret_sharing_threshold,
     )?;
-    let rule = if in_kind == Kind::Binary {
-        None
-    } else {
-        Some(args.selection.rule(resolved.rule.as_ref())?)
-    };
-    let mac_only_encrypted = args.selection.mac_only_encrypted
-        || resolved
-            .rule
-            .as_ref()
-            .and_then(|r| r.mac_only_encrypted)
-            .unwrap_or(false);
-    let opts = EncryptOptions {
-        recipients: resolved.recipients,
-        rule,
-        mac_only_encrypted,
-    };
+    let opts = resolved.encrypt_options(&args.selection, in_kind)?;
     let bytes = sopsfile::encrypt_new(store, &mut doc, &opts, out_kind)
         .map_err(|f| Failure::new(f.code, format!("{what}: {}", f.message)))?;
     emit(&bytes, io.in_place, io.output.as_deref(), &input)

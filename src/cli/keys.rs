@@ -38,17 +38,14 @@ pub struct SelectionFlags {
 
 impl SelectionFlags {
     fn fields(&self) -> Vec<(&'static str, String)> {
-        [
-            ("unencrypted_suffix", &self.unencrypted_suffix),
-            ("encrypted_suffix", &self.encrypted_suffix),
-            ("unencrypted_regex", &self.unencrypted_regex),
-            ("encrypted_regex", &self.encrypted_regex),
-            ("unencrypted_comment_regex", &self.unencrypted_comment_regex),
-            ("encrypted_comment_regex", &self.encrypted_comment_regex),
-        ]
-        .into_iter()
-        .filter_map(|(f, v)| v.clone().map(|v| (f, v)))
-        .collect()
+        crate::selector::set_fields([
+            &self.unencrypted_suffix,
+            &self.encrypted_suffix,
+            &self.unencrypted_regex,
+            &self.encrypted_regex,
+            &self.unencrypted_comment_regex,
+            &self.encrypted_comment_regex,
+        ])
     }
 
     /// The rule to encrypt with: each field from its flag when given, else from the creation
@@ -88,6 +85,33 @@ impl SelectionFlags {
 pub struct Resolved {
     pub recipients: Recipients,
     pub rule: Option<CreationRule>,
+}
+
+impl Resolved {
+    /// The options to encrypt a new file of `kind` with: recipients from here, the selection rule
+    /// and `mac_only_encrypted` from the flags and the creation rule (binary files have no rule).
+    pub fn encrypt_options(
+        self,
+        flags: &SelectionFlags,
+        kind: crate::format::Kind,
+    ) -> Result<crate::sopsfile::EncryptOptions> {
+        let rule = if kind == crate::format::Kind::Binary {
+            None
+        } else {
+            Some(flags.rule(self.rule.as_ref())?)
+        };
+        let mac_only_encrypted = flags.mac_only_encrypted
+            || self
+                .rule
+                .as_ref()
+                .and_then(|r| r.mac_only_encrypted)
+                .unwrap_or(false);
+        Ok(crate::sopsfile::EncryptOptions {
+            recipients: self.recipients,
+            rule,
+            mac_only_encrypted,
+        })
+    }
 }
 
 /// Loads the configuration that applies (explicit path, else `.sops.yaml` found from the

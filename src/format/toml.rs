@@ -433,7 +433,6 @@ impl Builder<'_> {
     }
 }
 
-
 /// Inserts comments (sorted by offset) among the entries of a container.
 fn merge_comments(node: &mut Node, offsets: &[usize], comments: Vec<Range<usize>>, src: &[u8]) {
     let leaf = |r: Range<usize>| {
