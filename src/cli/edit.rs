@@ -188,8 +188,14 @@ pub fn run(args: EditArgs, config: Option<&Path>) -> Result<()> {
         let edited = std::fs::read(&tmp)
             .map_err(|e| Failure::new(Code::CouldNotReadInput, format!("temporary file: {e}")))?;
         if edited == last {
-            return Err(pending_error
-                .unwrap_or_else(|| Failure::new(Code::NotModified, "file has not been modified")));
+            // After a parse error (already shown), an unchanged file means the user gave up.
+            return Err(match pending_error {
+                Some(f) => Failure::new(
+                    f.code,
+                    "the edited file still does not parse; the encrypted file was not changed",
+                ),
+                None => Failure::new(Code::NotModified, "file has not been modified"),
+            });
         }
         last = edited.clone();
         match save(&args, config, kind, existing.as_ref(), edited) {
