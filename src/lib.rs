@@ -13,5 +13,6 @@ pub mod metadata;
 pub mod scan;
 pub mod selector;
 pub mod sopsfile;
+pub mod structural;
 pub mod tree;
 pub mod treepath;

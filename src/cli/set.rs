@@ -9,6 +9,7 @@ use clap::Args;
 use super::open::{open_file, reseal, write_back};
 use crate::error::{Code, Failure, Result};
 use crate::format::{Kind, value_to_node};
+use crate::structural;
 use crate::treepath::{self, SetOutcome};
 
 #[derive(Debug, Args)]
@@ -100,13 +101,20 @@ pub fn run_set(args: SetArgs) -> Result<()> {
     let value = read_value(&args)?;
     let keys = super::keys::identities();
     let mut file = open_file(&args.file, args.input_type, &keys)?;
+    let node = value_to_node(&value);
+    // A new scalar key next to scalar siblings: one new line, written losslessly.
+    if structural::try_insert(file.opened.store, &mut file.opened.doc, &steps, &node) {
+        let bytes = reseal(&mut file, false)?;
+        write_back(&file, &bytes)?;
+        return Ok(());
+    }
     let root = file
         .opened
         .doc
         .docs
         .first_mut()
         .ok_or_else(|| Failure::new(Code::InvalidTreePath, "the file has no document"))?;
-    let outcome = treepath::set(root, &steps, value_to_node(&value))
+    let outcome = treepath::set(root, &steps, node)
         .map_err(|e| file_fail(&args.file, Code::InvalidTreePath, e))?;
     if outcome == SetOutcome::Unchanged {
         return Ok(());
@@ -121,6 +129,12 @@ pub fn run_unset(args: UnsetArgs) -> Result<()> {
         .map_err(|e| Failure::new(Code::InvalidTreePath, e.to_string()))?;
     let keys = super::keys::identities();
     let mut file = open_file(&args.file, args.input_type, &keys)?;
+    // A scalar entry on its own line(s): only those lines go.
+    if structural::try_unset(file.opened.store, &mut file.opened.doc, &steps) {
+        let bytes = reseal(&mut file, false)?;
+        write_back(&file, &bytes)?;
+        return Ok(());
+    }
     let root = file
         .opened
         .doc

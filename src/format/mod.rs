@@ -130,6 +130,95 @@ impl Document {
     pub fn text(&self, span: &Range<usize>) -> &[u8] {
         &self.src[span.clone()]
     }
+
+    /// Replaces `range` of the source by `text` and moves every position after it (leaf and
+    /// alias spans of all documents, metadata spans, the metadata insertion point) so that the
+    /// document stays consistent. Refuses (returns false, nothing changed) when a span other
+    /// than the metadata insertion point lies partly or wholly inside `range`, or an insertion
+    /// would split one: the caller takes the parts it removes out of the tree first.
+    pub fn splice(&mut self, range: Range<usize>, text: &str) -> bool {
+        if range.start > range.end || range.end > self.src.len() {
+            return false;
+        }
+        let hit = |s: &Range<usize>| {
+            (s.start < range.end && s.end > range.start)
+                || (s.start == s.end && range.start <= s.start && s.start < range.end)
+        };
+        let mut clash = self.metadata_spans.iter().any(hit);
+        for d in &self.docs {
+            visit_spans(d, &mut |s| clash |= hit(s));
+        }
+        if clash {
+            return false;
+        }
+        let shift = |p: usize| {
+            if p >= range.end {
+                p - range.end + range.start + text.len()
+            } else {
+                p
+            }
+        };
+        let move_span = |s: &mut Range<usize>| {
+            if s.start >= range.end {
+                *s = shift(s.start)..shift(s.end);
+            }
+        };
+        let mut docs = std::mem::take(&mut self.docs);
+        for d in &mut docs {
+            visit_spans_mut(d, &mut |s| move_span(s));
+        }
+        self.docs = docs;
+        self.metadata_spans.iter_mut().for_each(move_span);
+        self.metadata_at = if self.metadata_at > range.start && self.metadata_at < range.end {
+            range.start
+        } else {
+            shift(self.metadata_at)
+        };
+        self.src.splice(range, text.bytes());
+        true
+    }
+}
+
+/// Calls `f` on every source span of a tree (leaves, comments, aliases and their targets).
+fn visit_spans(node: &Node, f: &mut dyn FnMut(&Range<usize>)) {
+    match node {
+        Node::Map(entries) => {
+            for e in entries {
+                match e {
+                    Entry::Pair(_, v) => visit_spans(v, f),
+                    Entry::Comment(l) => l.span.iter().for_each(&mut *f),
+                }
+            }
+        }
+        Node::Seq(items) => items.iter().for_each(|n| visit_spans(n, f)),
+        Node::Scalar(l) | Node::Comment(l) => l.span.iter().for_each(f),
+        Node::Null => {}
+        Node::Alias(a) => {
+            f(&a.span);
+            visit_spans(&a.target, f);
+        }
+    }
+}
+
+/// [`visit_spans`], mutably.
+fn visit_spans_mut(node: &mut Node, f: &mut dyn FnMut(&mut Range<usize>)) {
+    match node {
+        Node::Map(entries) => {
+            for e in entries {
+                match e {
+                    Entry::Pair(_, v) => visit_spans_mut(v, f),
+                    Entry::Comment(l) => l.span.iter_mut().for_each(&mut *f),
+                }
+            }
+        }
+        Node::Seq(items) => items.iter_mut().for_each(|n| visit_spans_mut(n, f)),
+        Node::Scalar(l) | Node::Comment(l) => l.span.iter_mut().for_each(f),
+        Node::Null => {}
+        Node::Alias(a) => {
+            f(&mut a.span);
+            visit_spans_mut(&mut a.target, f);
+        }
+    }
 }
 
 /// A replacement of `range` of the input by `text`.
@@ -430,5 +519,40 @@ mod tests {
             ],
         );
         assert_eq!(out, b"0abc4X6789");
+    }
+
+    #[test]
+    fn splice_moves_later_spans_and_refuses_clashes() {
+        let leaf = |r: Range<usize>| Node::Scalar(Leaf::new(Scalar::Str("v".into()), Some(r), 0));
+        let span = |n: &Node| match n {
+            Node::Scalar(l) => l.span.clone().unwrap(),
+            _ => unreachable!(),
+        };
+        let src = b"a: 1\nb: 2\nc: 3\nsops: x\n".to_vec();
+        let mut doc = Document::new(
+            src,
+            vec![Node::Map(vec![
+                Entry::Pair("a".into(), leaf(3..4)),
+                Entry::Pair("c".into(), leaf(13..14)),
+            ])],
+        );
+        doc.metadata_spans = vec![15..23];
+        doc.metadata_at = 15;
+        // Removing the line of `b`.
+        assert!(doc.splice(5..10, ""));
+        assert_eq!(doc.src, b"a: 1\nc: 3\nsops: x\n");
+        let Node::Map(e) = &doc.docs[0] else { panic!() };
+        let Entry::Pair(_, c) = &e[1] else { panic!() };
+        assert_eq!(span(c), 8..9);
+        assert_eq!(doc.metadata_spans, vec![10..18]);
+        assert_eq!(doc.metadata_at, 10);
+        // An insertion at the metadata point goes before the metadata.
+        assert!(doc.splice(10..10, "d: 4\n"));
+        assert_eq!(doc.src, b"a: 1\nc: 3\nd: 4\nsops: x\n");
+        assert_eq!(doc.metadata_at, 15);
+        // A range that holds a span is refused and changes nothing.
+        assert!(!doc.splice(0..5, ""));
+        assert!(!doc.splice(7..9, "x"));
+        assert_eq!(doc.src, b"a: 1\nc: 3\nd: 4\nsops: x\n");
     }
 }

@@ -1,0 +1,325 @@
+//! Structural edits written as line edits: `unset` of a scalar entry that stands on its own
+//! line(s), and `set` of a new scalar key next to scalar siblings on their own lines. The
+//! document's source is changed directly (spans moved with [`Document::splice`]) and the tree
+//! with it, so that the file can then be sealed losslessly: only the lines of that entry, the
+//! MAC and `lastmodified` change. Anything these functions do not recognise is left untouched
+//! (they return false) and the caller falls back to re-emitting the whole document.
+
+use std::ops::Range;
+
+use crate::format::{Document, Kind, Store};
+use crate::tree::{Entry, Leaf, Node};
+use crate::treepath::Step;
+
+/// Raw index path (comment entries and items counted) of the mapping at `steps`; None through
+/// aliases or when a step is missing.
+fn map_path(root: &Node, steps: &[Step]) -> Option<Vec<usize>> {
+    let mut node = root;
+    let mut path = Vec::new();
+    for step in steps {
+        let (i, next) = match (node, step) {
+            (Node::Map(entries), Step::Key(k)) => {
+                entries.iter().enumerate().find_map(|(i, e)| match e {
+                    Entry::Pair(key, v) if key == k => Some((i, v)),
+                    _ => None,
+                })?
+            }
+            (Node::Seq(items), Step::Index(n)) => items
+                .iter()
+                .enumerate()
+                .filter(|(_, n)| !matches!(n, Node::Comment(_)))
+                .nth(*n)?,
+            _ => return None,
+        };
+        path.push(i);
+        node = next;
+    }
+    matches!(node, Node::Map(_)).then_some(path)
+}
+
+/// How a key is written at the start of its line, when veil can write it plainly.
+fn key_text(kind: Kind, key: &str) -> Option<String> {
+    let plain = |extra: &str| {
+        !key.is_empty()
+            && key
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || c == '_' || extra.contains(c))
+    };
+    match kind {
+        Kind::Yaml => {
+            let special = [
+                "true", "false", "null", "yes", "no", "on", "off", "y", "n", "~",
+            ];
+            (plain(".-")
+                && key.starts_with(|c: char| c.is_ascii_alphabetic() || c == '_')
+                && !special.contains(&key.to_ascii_lowercase().as_str())
+                && key != "sops")
+                .then(|| key.to_string())
+        }
+        Kind::Json => (key != "sops").then(|| serde_json::to_string(key).ok())?,
+        Kind::Dotenv => (plain(".-") && !key.starts_with("sops_")).then(|| key.to_string()),
+        Kind::Ini => plain(".-").then(|| key.to_string()),
+        Kind::Toml => (plain("-") && key != "sops").then(|| key.to_string()),
+        Kind::Binary => None,
+    }
+}
+
+/// Whether `sep` (the text between the key and its value) is the store's separator.
+fn sep_ok(kind: Kind, sep: &str) -> bool {
+    let ws = |s: &str| s.chars().all(|c| c == ' ' || c == '\t');
+    match kind {
+        Kind::Yaml => sep.strip_prefix(':').is_some_and(|r| !r.is_empty() && ws(r)),
+        Kind::Dotenv => sep == "=",
+        Kind::Ini => {
+            let t = sep.trim_matches([' ', '\t']);
+            (t == "=" || t == ":") && ws(&sep.replace(['=', ':'], ""))
+        }
+        Kind::Toml => sep.trim_matches([' ', '\t']) == "=" && ws(&sep.replace('=', "")),
+        Kind::Json => sep.trim_matches([' ', '\t']) == ":" && ws(&sep.replace(':', "")),
+        Kind::Binary => false,
+    }
+}
+
+/// An entry `key<sep>value` that starts its line.
+struct EntryLine {
+    /// Start of the line.
+    start: usize,
+    /// The indentation.
+    indent: String,
+    /// The separator text between the key and the value.
+    sep: String,
+    /// End of the value's last line (after its line break), when it has one.
+    end: Option<usize>,
+    /// The line break the line ends with.
+    nl: &'static str,
+}
+
+/// Checks that the value at `span` stands on a line that starts with `key` and the separator.
+fn entry_line(doc: &Document, kind: Kind, key: &str, leaf: &Leaf) -> Option<EntryLine> {
+    let span = leaf.span.clone()?;
+    if kind == Kind::Yaml {
+        use crate::format::yaml::{CTX_DASH, CTX_FLOW, CTX_PROPS};
+        if leaf.ctx & (CTX_FLOW | CTX_DASH | CTX_PROPS) != 0 {
+            return None;
+        }
+    }
+    let src = &doc.src;
+    let start = src[..span.start]
+        .iter()
+        .rposition(|&b| b == b'\n')
+        .map_or(0, |i| i + 1);
+    let prefix = std::str::from_utf8(&src[start..span.start]).ok()?;
+    let rest = prefix.trim_start_matches([' ', '\t']);
+    let indent = &prefix[..prefix.len() - rest.len()];
+    if kind == Kind::Dotenv && !indent.is_empty() {
+        return None;
+    }
+    let sep = rest.strip_prefix(key_text(kind, key)?.as_str())?;
+    if !sep_ok(kind, sep) {
+        return None;
+    }
+    let last = if span.end > span.start {
+        span.end - 1
+    } else {
+        span.start
+    };
+    let end = if src.get(last) == Some(&b'\n') {
+        Some(last + 1)
+    } else {
+        src[span.end..]
+            .iter()
+            .position(|&b| b == b'\n')
+            .map(|i| span.end + i + 1)
+    };
+    let nl = match end {
+        Some(e) if e >= 2 && src[e - 2] == b'\r' => "\r\n",
+        _ => "\n",
+    };
+    Some(EntryLine {
+        start,
+        indent: indent.to_string(),
+        sep: sep.to_string(),
+        end,
+        nl,
+    })
+}
+
+fn is_ws(b: u8) -> bool {
+    matches!(b, b' ' | b'\t' | b'\r' | b'\n')
+}
+
+/// The bytes to remove for the entry at `p` of `entries` (a scalar on its own line(s)).
+fn removal_range(
+    doc: &Document,
+    kind: Kind,
+    entries: &[Entry],
+    p: usize,
+) -> Option<Range<usize>> {
+    let Entry::Pair(key, Node::Scalar(leaf)) = &entries[p] else {
+        return None;
+    };
+    let pairs = entries
+        .iter()
+        .filter(|e| matches!(e, Entry::Pair(..)))
+        .count();
+    if pairs < 2 && matches!(kind, Kind::Yaml | Kind::Json) {
+        // An emptied YAML mapping would read as null; an empty JSON object needs other commas.
+        return None;
+    }
+    let line = entry_line(doc, kind, key, leaf)?;
+    let span = leaf.span.clone()?;
+    let src = &doc.src;
+    if kind == Kind::Json {
+        let last = !entries[p + 1..]
+            .iter()
+            .any(|e| matches!(e, Entry::Pair(..)));
+        if last {
+            // `,<ws>"key": value`: from the comma that ends the previous member.
+            let mut i = line.start;
+            while i > 0 && is_ws(src[i - 1]) {
+                i -= 1;
+            }
+            return (i > 0 && src[i - 1] == b',').then(|| i - 1..span.end);
+        }
+        // `"key": value,` alone on its line(s).
+        let mut i = span.end;
+        while i < src.len() && matches!(src[i], b' ' | b'\t') {
+            i += 1;
+        }
+        if src.get(i) != Some(&b',') {
+            return None;
+        }
+        i += 1;
+        while i < src.len() && matches!(src[i], b' ' | b'\t' | b'\r') {
+            i += 1;
+        }
+        return (src.get(i) == Some(&b'\n')).then(|| line.start..i + 1);
+    }
+    // Nothing but blanks after the value on its last line.
+    let end = line.end.unwrap_or(src.len());
+    if !src[span.end.min(end)..end].iter().all(|&b| is_ws(b)) {
+        return None;
+    }
+    match line.end {
+        Some(e) => Some(line.start..e),
+        // The file's last line without a line break: take the break before it.
+        None if line.start > 0 => Some(line.start - 1..src.len()),
+        None => Some(0..src.len()),
+    }
+}
+
+/// Removes the scalar entry at `steps` from the tree and its line(s) from the source. False
+/// (nothing changed) when the entry is not a scalar on its own line(s), or is missing.
+pub fn try_unset(store: &dyn Store, doc: &mut Document, steps: &[Step]) -> bool {
+    let kind = store.kind();
+    let Some((Step::Key(k), parents)) = steps.split_last() else {
+        return false;
+    };
+    let Some(root) = doc.docs.first() else {
+        return false;
+    };
+    let Some(path) = map_path(root, parents) else {
+        return false;
+    };
+    let Some(Node::Map(entries)) = root.at_index_path(&path) else {
+        return false;
+    };
+    let Some(p) = entries
+        .iter()
+        .position(|e| matches!(e, Entry::Pair(key, _) if key == k))
+    else {
+        return false;
+    };
+    let Some(range) = removal_range(doc, kind, entries, p) else {
+        return false;
+    };
+    let take = |doc: &mut Document| match doc.docs[0].at_index_path_mut(&path) {
+        Some(Node::Map(entries)) => entries.remove(p),
+        _ => unreachable!("the mapping was found above"),
+    };
+    let entry = take(doc);
+    if doc.splice(range, "") {
+        return true;
+    }
+    // Another span (a comment, say) lies in the range: put the entry back.
+    if let Some(Node::Map(entries)) = doc.docs[0].at_index_path_mut(&path) {
+        entries.insert(p, entry);
+    }
+    false
+}
+
+/// Adds `key` (the last step) with a scalar `value` to an existing mapping whose last entry is a
+/// scalar on its own line(s): one new line after it, indented like it. False (nothing changed)
+/// otherwise, or when the key exists.
+pub fn try_insert(store: &dyn Store, doc: &mut Document, steps: &[Step], value: &Node) -> bool {
+    let kind = store.kind();
+    let Node::Scalar(new) = value else {
+        return false;
+    };
+    let Some((Step::Key(k), parents)) = steps.split_last() else {
+        return false;
+    };
+    let Some(root) = doc.docs.first() else {
+        return false;
+    };
+    let Some(path) = map_path(root, parents) else {
+        return false;
+    };
+    let Some(Node::Map(entries)) = root.at_index_path(&path) else {
+        return false;
+    };
+    if entries
+        .iter()
+        .any(|e| matches!(e, Entry::Pair(key, _) if key == k))
+    {
+        return false;
+    }
+    let Some(last) = entries.iter().rposition(|e| matches!(e, Entry::Pair(..))) else {
+        return false;
+    };
+    let Entry::Pair(sibling_key, Node::Scalar(sibling)) = &entries[last] else {
+        return false;
+    };
+    let Some(line) = entry_line(doc, kind, sibling_key, sibling) else {
+        return false;
+    };
+    let Some(key) = key_text(kind, k) else {
+        return false;
+    };
+    let Some(sibling_span) = sibling.span.clone() else {
+        return false;
+    };
+    let mut leaf = Leaf::new(new.value.clone(), None, sibling.ctx);
+    let rendered = store.render_value(doc, &leaf, &new.value);
+    if kind != Kind::Yaml && rendered.contains('\n') {
+        return false;
+    }
+    let (at, before) = if kind == Kind::Json {
+        // After the sibling's value: `,<nl><indent>"key": value`.
+        (sibling_span.end, format!(",{}{}{key}{}", line.nl, line.indent, line.sep))
+    } else {
+        let Some(end) = line.end else {
+            return false;
+        };
+        let rest = &doc.src[sibling_span.end.min(end)..end];
+        if kind != Kind::Dotenv && !rest.iter().all(|&b| is_ws(b)) {
+            return false;
+        }
+        (end, format!("{}{key}{}", line.indent, line.sep))
+    };
+    let after = if kind == Kind::Json { "" } else { line.nl };
+    let text = format!("{before}{rendered}{after}");
+    if !doc.splice(at..at, &text) {
+        return false;
+    }
+    let start = at + before.len();
+    leaf.span = Some(start..start + rendered.len());
+    leaf.changed = true;
+    match doc.docs[0].at_index_path_mut(&path) {
+        Some(Node::Map(entries)) => {
+            entries.insert(last + 1, Entry::Pair(k.clone(), Node::Scalar(leaf)));
+        }
+        _ => unreachable!("the mapping was found above"),
+    }
+    true
+}

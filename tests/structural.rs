@@ -1,0 +1,185 @@
+//! `veil unset` of a scalar entry and `veil set` of a new scalar key write minimal diffs: the
+//! entry's line(s), `mac` and `lastmodified`; the reference sops still reads the file.
+
+mod common;
+mod edithelp;
+
+use edithelp::*;
+use serde_json::{Value, json};
+
+/// A file of `n` string values, one per line, in the format of `ext`.
+fn many_values(ext: &str, n: usize) -> String {
+    let mut s = String::new();
+    match ext {
+        "yaml" => {
+            s.push_str("# generated\n");
+            for i in 1..=n {
+                s.push_str(&format!("key{i}: value-{i}\n"));
+            }
+        }
+        "json" => {
+            s.push_str("{\n");
+            for i in 1..=n {
+                let comma = if i < n { "," } else { "" };
+                s.push_str(&format!("  \"key{i}\": \"value-{i}\"{comma}\n"));
+            }
+            s.push_str("}\n");
+        }
+        "env" => {
+            for i in 1..=n {
+                s.push_str(&format!("key{i}=value-{i}\n"));
+            }
+        }
+        "ini" => {
+            s.push_str("[main]\n");
+            for i in 1..=n {
+                s.push_str(&format!("key{i} = value-{i}\n"));
+            }
+        }
+        "toml" => {
+            for i in 1..=n {
+                s.push_str(&format!("key{i} = \"value-{i}\"\n"));
+            }
+        }
+        _ => unreachable!(),
+    }
+    s
+}
+
+/// What the file decrypts to: all values but `removed`, plus `added`.
+fn expected(ext: &str, n: usize, removed: &[usize], added: &[(&str, &str)]) -> Value {
+    let mut m = serde_json::Map::new();
+    for i in (1..=n).filter(|i| !removed.contains(i)) {
+        m.insert(format!("key{i}"), json!(format!("value-{i}")));
+    }
+    for (k, v) in added {
+        m.insert(k.to_string(), json!(v));
+    }
+    if ext == "ini" {
+        json!({ "main": Value::Object(m) })
+    } else {
+        Value::Object(m)
+    }
+}
+
+fn path(ext: &str, key: &str) -> String {
+    if ext == "ini" {
+        format!(r#"["main"]["{key}"]"#)
+    } else {
+        format!(r#"["{key}"]"#)
+    }
+}
+
+fn assert_small_diff(dir: &std::path::Path, name: &str, what: &str) {
+    let (a, r) = numstat(dir, name);
+    assert!(
+        a + r >= 1 && a <= 3 && r <= 3,
+        "{what} changed +{a} -{r} lines: {:#?}",
+        changed_lines(dir, name)
+    );
+}
+
+fn structural_diffs(ext: &str) {
+    let n = 50;
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path();
+    git_init(dir);
+    let name = format!("values.{ext}");
+    let file = dir.join(&name);
+    std::fs::write(&file, many_values(ext, n)).unwrap();
+    encrypt(dir, &file, &[1]);
+    assert_sops_reads(dir, &file, 1, &expected(ext, n, &[], &[]));
+    git_commit_all(dir, "encrypted");
+
+    // unset of a middle value: its line, mac and lastmodified.
+    std::thread::sleep(std::time::Duration::from_millis(1100));
+    ok(veil_k(dir, Some(1)).args(["unset", &name, &path(ext, "key7")]));
+    assert_small_diff(dir, &name, "unset key7");
+    let lines = changed_lines(dir, &name);
+    assert!(
+        lines.iter().any(|l| l.starts_with('-') && l.contains("key7")),
+        "{lines:#?}"
+    );
+    assert_sops_reads(dir, &file, 1, &expected(ext, n, &[7], &[]));
+    git_commit_all(dir, "unset key7");
+
+    // unset of the last value (JSON: the comma before it goes).
+    std::thread::sleep(std::time::Duration::from_millis(1100));
+    ok(veil_k(dir, Some(1)).args(["unset", &name, &path(ext, "key50")]));
+    assert_small_diff(dir, &name, "unset key50");
+    assert_sops_reads(dir, &file, 1, &expected(ext, n, &[7, 50], &[]));
+    git_commit_all(dir, "unset key50");
+
+    // unset of the first value.
+    std::thread::sleep(std::time::Duration::from_millis(1100));
+    ok(veil_k(dir, Some(1)).args(["unset", &name, &path(ext, "key1")]));
+    assert_small_diff(dir, &name, "unset key1");
+    assert_sops_reads(dir, &file, 1, &expected(ext, n, &[1, 7, 50], &[]));
+    git_commit_all(dir, "unset key1");
+
+    // set of a new key: one added line, mac and lastmodified.
+    std::thread::sleep(std::time::Duration::from_millis(1100));
+    ok(veil_k(dir, Some(1)).args(["set", &name, &path(ext, "added"), r#""new value""#]));
+    assert_small_diff(dir, &name, "set added");
+    let exp = expected(ext, n, &[1, 7, 50], &[("added", "new value")]);
+    assert_sops_reads(dir, &file, 1, &exp);
+    assert_eq!(veil_json(dir, &file, 1), exp);
+    git_commit_all(dir, "set added");
+
+    // and unset of it again.
+    std::thread::sleep(std::time::Duration::from_millis(1100));
+    ok(veil_k(dir, Some(1)).args(["unset", &name, &path(ext, "added")]));
+    assert_small_diff(dir, &name, "unset added");
+    assert_sops_reads(dir, &file, 1, &expected(ext, n, &[1, 7, 50], &[]));
+}
+
+#[test]
+fn structural_diffs_yaml() {
+    structural_diffs("yaml");
+}
+
+#[test]
+fn structural_diffs_json() {
+    structural_diffs("json");
+}
+
+#[test]
+fn structural_diffs_dotenv() {
+    structural_diffs("env");
+}
+
+#[test]
+fn structural_diffs_ini() {
+    structural_diffs("ini");
+}
+
+#[test]
+fn structural_diffs_toml() {
+    structural_diffs("toml");
+}
+
+/// Cases that still re-emit the document must still give a correct file.
+#[test]
+fn fallbacks_stay_correct() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path();
+    let file = dir.join("f.yaml");
+    std::fs::write(
+        &file,
+        "a: 1\nnested:\n  x: |\n    line one\n    line two\n  y: two\nlist:\n  - p\n  - q\nonly:\n  z: 1\n",
+    )
+    .unwrap();
+    encrypt(dir, &file, &[1]);
+    let name = "f.yaml";
+    // a sequence item, a nested mapping, the only entry of a mapping, a new nested mapping.
+    ok(veil_k(dir, Some(1)).args(["unset", name, r#"["list"][0]"#]));
+    ok(veil_k(dir, Some(1)).args(["unset", name, r#"["only"]["z"]"#]));
+    ok(veil_k(dir, Some(1)).args(["set", name, r#"["new"]["deep"]"#, r#""v""#]));
+    // a block scalar, then a new nested key (lossless paths).
+    ok(veil_k(dir, Some(1)).args(["unset", name, r#"["nested"]["x"]"#]));
+    ok(veil_k(dir, Some(1)).args(["set", name, r#"["nested"]["w"]"#, "42"]));
+    let exp = json!({"a": 1, "nested": {"y": "two", "w": 42}, "list": ["q"], "only": {},
+        "new": {"deep": "v"}});
+    assert_sops_reads(dir, &file, 1, &exp);
+    assert_eq!(veil_json(dir, &file, 1), exp);
+}
