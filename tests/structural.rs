@@ -201,3 +201,27 @@ fn fallbacks_stay_correct() {
     assert_sops_reads(dir, &file, 1, &exp);
     assert_eq!(veil_json(dir, &file, 1), exp);
 }
+
+/// JSON: the last member of a nested object takes the comma before it; a new member goes after
+/// the last one with a comma; the top-level last member (followed by `sops`) too.
+#[test]
+fn json_nested_commas() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path();
+    let file = dir.join("f.json");
+    std::fs::write(
+        &file,
+        "{\n  \"a\": 1,\n  \"n\": {\n    \"x\": \"1\",\n    \"y\": \"2\"\n  },\n  \"z\": true\n}\n",
+    )
+    .unwrap();
+    encrypt(dir, &file, &[1]);
+    let before = std::fs::read_to_string(&file).unwrap();
+    ok(veil_k(dir, Some(1)).args(["unset", "f.json", r#"["n"]["y"]"#]));
+    ok(veil_k(dir, Some(1)).args(["set", "f.json", r#"["n"]["w"]"#, r#""new""#]));
+    ok(veil_k(dir, Some(1)).args(["unset", "f.json", r#"["z"]"#]));
+    let after = std::fs::read_to_string(&file).unwrap();
+    assert_eq!(before.lines().count() - 1, after.lines().count(), "{after}");
+    assert!(after.contains("\n  \"n\": {\n    \"x\""), "{after}");
+    let exp = json!({"a": 1, "n": {"x": "1", "w": "new"}});
+    assert_sops_reads(dir, &file, 1, &exp);
+}
