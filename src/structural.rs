@@ -68,7 +68,9 @@ fn key_text(kind: Kind, key: &str) -> Option<String> {
 fn sep_ok(kind: Kind, sep: &str) -> bool {
     let ws = |s: &str| s.chars().all(|c| c == ' ' || c == '\t');
     match kind {
-        Kind::Yaml => sep.strip_prefix(':').is_some_and(|r| !r.is_empty() && ws(r)),
+        Kind::Yaml => sep
+            .strip_prefix(':')
+            .is_some_and(|r| !r.is_empty() && ws(r)),
         Kind::Dotenv => sep == "=",
         Kind::Ini => {
             let t = sep.trim_matches([' ', '\t']);
@@ -149,12 +151,7 @@ fn is_ws(b: u8) -> bool {
 }
 
 /// The bytes to remove for the entry at `p` of `entries` (a scalar on its own line(s)).
-fn removal_range(
-    doc: &Document,
-    kind: Kind,
-    entries: &[Entry],
-    p: usize,
-) -> Option<Range<usize>> {
+fn removal_range(doc: &Document, kind: Kind, entries: &[Entry], p: usize) -> Option<Range<usize>> {
     let Entry::Pair(key, Node::Scalar(leaf)) = &entries[p] else {
         return None;
     };
@@ -296,7 +293,10 @@ pub fn try_insert(store: &dyn Store, doc: &mut Document, steps: &[Step], value: 
     }
     let (at, before) = if kind == Kind::Json {
         // After the sibling's value: `,<nl><indent>"key": value`.
-        (sibling_span.end, format!(",{}{}{key}{}", line.nl, line.indent, line.sep))
+        (
+            sibling_span.end,
+            format!(",{}{}{key}{}", line.nl, line.indent, line.sep),
+        )
     } else {
         let Some(end) = line.end else {
             return false;

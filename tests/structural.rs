@@ -78,7 +78,10 @@ fn check(dir: &std::path::Path, file: &std::path::Path, ext: &str, exp: &Value) 
     } else if ext != "toml" {
         assert_sops_reads(dir, file, 1, exp);
     }
-    assert!(json_eq_unordered(&veil, exp), "veil reads {veil:#}\nexpected {exp:#}");
+    assert!(
+        json_eq_unordered(&veil, exp),
+        "veil reads {veil:#}\nexpected {exp:#}"
+    );
 }
 
 fn path(ext: &str, key: &str) -> String {
@@ -116,7 +119,9 @@ fn structural_diffs(ext: &str) {
     assert_small_diff(dir, &name, "unset key7");
     let lines = changed_lines(dir, &name);
     assert!(
-        lines.iter().any(|l| l.starts_with('-') && l.contains("key7")),
+        lines
+            .iter()
+            .any(|l| l.starts_with('-') && l.contains("key7")),
         "{lines:#?}"
     );
     check(dir, &file, ext, &expected(ext, n, &[7], &[]));

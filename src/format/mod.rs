@@ -536,7 +536,7 @@ mod tests {
                 Entry::Pair("c".into(), leaf(13..14)),
             ])],
         );
-        doc.metadata_spans = vec![15..23];
+        doc.metadata_spans = std::iter::once(15..23).collect();
         doc.metadata_at = 15;
         // Removing the line of `b`.
         assert!(doc.splice(5..10, ""));
