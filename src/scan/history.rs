@@ -8,6 +8,7 @@
 //! counted afterwards, only for the blobs that have findings.
 
 use std::collections::{HashMap, HashSet};
+use std::hash::{BuildHasherDefault, Hash, Hasher};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
@@ -102,40 +103,97 @@ fn configs(
     (out, warnings)
 }
 
+/// An object id as a hash key. `git2::Oid`'s own `Eq` is a call into libgit2 and its `Hash`
+/// runs SipHash over 20 bytes; ids are uniformly random already, so the first 8 bytes are the
+/// hash and equality is a plain byte compare (this is the hot path of the history walk).
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub(crate) struct OidKey([u8; 20]);
+
+impl OidKey {
+    pub(crate) fn new(oid: Oid) -> OidKey {
+        let mut k = [0u8; 20];
+        k.copy_from_slice(oid.as_bytes());
+        OidKey(k)
+    }
+}
+
+impl Hash for OidKey {
+    fn hash<H: Hasher>(&self, state: &mut H) {
+        let mut h = [0u8; 8];
+        h.copy_from_slice(&self.0[..8]);
+        state.write_u64(u64::from_le_bytes(h));
+    }
+}
+
+/// The hasher of [`OidKey`] maps: the key's first 8 bytes as they are.
+#[derive(Default)]
+pub(crate) struct OidHasher(u64);
+
+impl Hasher for OidHasher {
+    fn write(&mut self, bytes: &[u8]) {
+        // Not reached for `OidKey`; a plain FNV-1a for anything else.
+        for &b in bytes {
+            self.0 = (self.0 ^ u64::from(b)).wrapping_mul(0x100_0000_01b3);
+        }
+    }
+    fn write_u64(&mut self, v: u64) {
+        self.0 = v;
+    }
+    fn finish(&self) -> u64 {
+        self.0
+    }
+}
+
+pub(crate) type OidSet = HashSet<OidKey, BuildHasherDefault<OidHasher>>;
+pub(crate) type OidMap<V> = HashMap<OidKey, V, BuildHasherDefault<OidHasher>>;
+
 fn short(oid: Oid) -> String {
     oid.to_string()[..12].to_string()
 }
 
 /// Calls `f(path, blob)` for every blob of `tree` not seen before, skipping known subtrees.
+/// `path` is the tree's own path (a buffer reused down the walk, left as it was found); paths
+/// are built only for what is new.
 fn walk_new(
     repo: &Repository,
     tree: &Tree,
-    prefix: &str,
-    seen_trees: &mut HashSet<Oid>,
-    seen_blobs: &mut HashSet<Oid>,
-    f: &mut dyn FnMut(String, Oid) -> Result<(), ScanError>,
+    path: &mut String,
+    seen_trees: &mut OidSet,
+    seen_blobs: &mut OidSet,
+    f: &mut dyn FnMut(&str, Oid) -> Result<(), ScanError>,
 ) -> Result<(), ScanError> {
     for e in tree.iter() {
-        let Ok(name) = e.name() else { continue };
-        let path = if prefix.is_empty() {
-            name.to_string()
-        } else {
-            format!("{prefix}/{name}")
-        };
-        match e.kind() {
-            Some(ObjectType::Tree) => {
-                if seen_trees.insert(e.id()) {
-                    let sub = repo.find_tree(e.id())?;
-                    walk_new(repo, &sub, &path, seen_trees, seen_blobs, f)?;
-                }
-            }
-            Some(ObjectType::Blob) => {
-                if seen_blobs.insert(e.id()) {
-                    f(path, e.id())?;
-                }
-            }
-            _ => {}
+        let kind = e.kind();
+        if !matches!(kind, Some(ObjectType::Tree | ObjectType::Blob)) {
+            continue;
         }
+        let id = e.id();
+        let key = OidKey::new(id);
+        let seen = if kind == Some(ObjectType::Tree) {
+            &mut *seen_trees
+        } else {
+            &mut *seen_blobs
+        };
+        if seen.contains(&key) {
+            continue;
+        }
+        // Entries whose name is not UTF-8 are skipped (and not marked seen).
+        let Ok(name) = e.name() else { continue };
+        seen.insert(key);
+        let len = path.len();
+        if len > 0 {
+            path.push('/');
+        }
+        path.push_str(name);
+        let r = if kind == Some(ObjectType::Tree) {
+            repo.find_tree(id)
+                .map_err(ScanError::from)
+                .and_then(|sub| walk_new(repo, &sub, path, seen_trees, seen_blobs, f))
+        } else {
+            f(path, id)
+        };
+        path.truncate(len);
+        r?;
     }
     Ok(())
 }
@@ -179,25 +237,26 @@ fn history(
         progress.stage("decrypting the repository's encrypted files");
         let keys = crate::cli::keys::identities();
         let mut values = Vec::new();
-        let (mut seen_t, mut seen_b) = (HashSet::new(), HashSet::new());
+        let (mut seen_t, mut seen_b) = (OidSet::default(), OidSet::default());
         let mut opened = 0;
+        let mut buf = String::new();
         for oid in &commits {
             let tree = repo.find_commit(*oid)?.tree()?;
             walk_new(
                 repo,
                 &tree,
-                "",
+                &mut buf,
                 &mut seen_t,
                 &mut seen_b,
                 &mut |path, blob| {
-                    if veil.covered(&path).is_some()
-                        || crate::format::Kind::from_path(Path::new(&path))
+                    if veil.covered(path).is_some()
+                        || crate::format::Kind::from_path(Path::new(path))
                             != crate::format::Kind::Binary
                     {
                         if let Ok(b) = repo.find_blob(blob) {
                             if b.size() as u64 <= opts.max_blob_size {
                                 if let Some(v) = crate::scan::veilaware::decrypt_values(
-                                    &path,
+                                    path,
                                     b.content(),
                                     &keys,
                                 ) {
@@ -225,7 +284,8 @@ fn history(
     });
     progress.stage("scanning");
     let pool = run_pool(shared, opts.threads, progress, |tx| {
-        let (mut seen_t, mut seen_b) = (HashSet::new(), HashSet::new());
+        let (mut seen_t, mut seen_b) = (OidSet::default(), OidSet::default());
+        let mut buf = String::new();
         for (i, oid) in commits.iter().enumerate() {
             let commit = repo.find_commit(*oid)?;
             let msg = commit.message_bytes().to_vec();
@@ -242,7 +302,7 @@ fn history(
             walk_new(
                 repo,
                 &tree,
-                "",
+                &mut buf,
                 &mut seen_t,
                 &mut seen_b,
                 &mut |path, blob| {
@@ -250,7 +310,7 @@ fn history(
                         tx,
                         Job {
                             source: Source::Blob(blob),
-                            path,
+                            path: path.to_string(),
                             tag: i as u32,
                             origin: Origin::File,
                         },
@@ -262,7 +322,7 @@ fn history(
     })?;
     lap("scanning");
     progress.stage("counting commits");
-    let mut out = place(repo, &commits, pool, true)?;
+    let mut out = place(repo, &commits, pool, Some(opts.threads))?;
     lap("counting carrying commits");
     out.stats.commits = commits.len() as u64;
     out.stats.known_plaintext_values = known;
@@ -276,28 +336,23 @@ fn place(
     repo: &Repository,
     commits: &[Oid],
     pool: PoolOut,
-    count: bool,
+    count: Option<usize>,
 ) -> Result<Outcome, ScanError> {
     let mut infos: HashMap<u32, CommitInfo> = HashMap::new();
-    let mut carried: HashMap<Oid, usize> = HashMap::new();
-    if count {
-        // Paths where each blob with a file finding was introduced.
-        let mut wanted: HashMap<Oid, HashSet<String>> = HashMap::new();
+    let mut carried: OidMap<usize> = OidMap::default();
+    if let Some(threads) = count {
+        // The blobs with a file finding.
+        let mut wanted: Vec<Oid> = Vec::new();
+        let mut seen = OidSet::default();
         for h in &pool.hits {
             if let (Some(b), Origin::File) = (h.blob, h.origin) {
-                wanted.entry(b).or_default().insert(h.path.clone());
+                if seen.insert(OidKey::new(b)) {
+                    wanted.push(b);
+                }
             }
         }
         if !wanted.is_empty() {
-            // Which wanted blobs each tree holds (at any path), memoized per tree: every unique
-            // tree is read once, as in the scan itself.
-            let mut memo: HashMap<Oid, Vec<Oid>> = HashMap::new();
-            for oid in commits {
-                let tree = repo.find_commit(*oid)?.tree_id();
-                for b in holds(repo, tree, &wanted, &mut memo)? {
-                    *carried.entry(b).or_default() += 1;
-                }
-            }
+            carried = carrying(repo, commits, &wanted, threads)?;
         }
     }
     let mut findings = Vec::new();
@@ -320,7 +375,9 @@ fn place(
         };
         let commits_n = match (h.origin, h.blob) {
             (Origin::CommitMessage, _) => 1,
-            (_, Some(b)) if count => carried.get(&b).copied().unwrap_or(1),
+            (_, Some(b)) if count.is_some() => {
+                carried.get(&OidKey::new(b)).copied().unwrap_or(1)
+            }
             _ => 0,
         };
         findings.push(Finding {
@@ -349,29 +406,167 @@ fn place(
     })
 }
 
-/// The wanted blobs that `tree` holds anywhere below it.
-fn holds(
+/// How many of `commits` carry each of the `wanted` blobs (at any path; a commit that holds a
+/// blob twice counts once).
+///
+/// The commits are split into one contiguous run per thread; each thread reads the trees of its
+/// run once, remembering for every subtree the (sorted, unique) indices of the wanted blobs below
+/// it, and stamps each wanted blob of a commit's root tree with the commit's number so that it is
+/// counted once per commit.
+fn carrying(
     repo: &Repository,
-    tree: Oid,
-    wanted: &HashMap<Oid, HashSet<String>>,
-    memo: &mut HashMap<Oid, Vec<Oid>>,
-) -> Result<Vec<Oid>, ScanError> {
-    if let Some(v) = memo.get(&tree) {
-        return Ok(v.clone());
-    }
-    let t = repo.find_tree(tree)?;
-    let mut out = Vec::new();
-    for e in t.iter() {
-        match e.kind() {
-            Some(ObjectType::Blob) if wanted.contains_key(&e.id()) => out.push(e.id()),
-            Some(ObjectType::Tree) => out.extend(holds(repo, e.id(), wanted, memo)?),
-            _ => {}
+    commits: &[Oid],
+    wanted: &[Oid],
+    threads: usize,
+) -> Result<OidMap<usize>, ScanError> {
+    let index: OidMap<u32> = wanted
+        .iter()
+        .enumerate()
+        .map(|(i, b)| (OidKey::new(*b), i as u32))
+        .collect();
+    let roots: Vec<Oid> = commits
+        .iter()
+        .map(|c| repo.find_commit(*c).map(|c| c.tree_id()))
+        .collect::<Result<_, _>>()?;
+    let threads = if threads == 0 {
+        std::thread::available_parallelism().map_or(2, |n| n.get())
+    } else {
+        threads
+    };
+    // Below a few hundred commits a second thread is not worth opening the repository again.
+    let threads = threads.clamp(1, roots.len().div_ceil(256).max(1));
+    let mut counts = vec![0usize; wanted.len()];
+    if threads == 1 {
+        for (i, c) in count_run(repo, &roots, &index)?.into_iter().enumerate() {
+            counts[i] += c as usize;
+        }
+    } else {
+        let chunk = roots.len().div_ceil(threads);
+        let path = repo.path().to_path_buf();
+        let parts: Vec<Result<Vec<u32>, ScanError>> = std::thread::scope(|s| {
+            let handles: Vec<_> = roots
+                .chunks(chunk)
+                .map(|run| {
+                    let (path, index) = (&path, &index);
+                    s.spawn(move || count_run(&Repository::open(path)?, run, index))
+                })
+                .collect();
+            handles
+                .into_iter()
+                .map(|h| {
+                    h.join()
+                        .unwrap_or_else(|_| Err(ScanError("a counting thread panicked".into())))
+                })
+                .collect()
+        });
+        for part in parts {
+            for (i, c) in part?.into_iter().enumerate() {
+                counts[i] += c as usize;
+            }
         }
     }
-    out.sort();
-    out.dedup();
-    memo.insert(tree, out.clone());
-    Ok(out)
+    Ok(wanted
+        .iter()
+        .zip(counts)
+        .map(|(b, n)| (OidKey::new(*b), n))
+        .collect())
+}
+
+/// For each wanted blob (by index), how many of the `roots` trees hold it.
+fn count_run(
+    repo: &Repository,
+    roots: &[Oid],
+    index: &OidMap<u32>,
+) -> Result<Vec<u32>, ScanError> {
+    let mut counts = vec![0u32; index.len()];
+    let mut stamp = vec![u32::MAX; index.len()];
+    let mut memo = Memo {
+        sets: OidMap::default(),
+        empty: Arc::from(Vec::new()),
+    };
+    for (n, root) in roots.iter().enumerate() {
+        let n = n as u32;
+        let mut mark = |b: u32| {
+            let b = b as usize;
+            if stamp[b] != n {
+                stamp[b] = n;
+                counts[b] += 1;
+            }
+        };
+        let tree = repo.find_tree(*root)?;
+        for e in tree.iter() {
+            match e.kind() {
+                Some(ObjectType::Blob) => {
+                    if let Some(&b) = index.get(&OidKey::new(e.id())) {
+                        mark(b);
+                    }
+                }
+                Some(ObjectType::Tree) => {
+                    for &b in memo.holds(repo, e.id(), index)?.iter() {
+                        mark(b);
+                    }
+                }
+                _ => {}
+            }
+        }
+    }
+    Ok(counts)
+}
+
+/// The wanted blobs below each subtree read so far.
+struct Memo {
+    sets: OidMap<Arc<[u32]>>,
+    empty: Arc<[u32]>,
+}
+
+impl Memo {
+    /// The indices of the wanted blobs that `tree` holds anywhere below it (sorted, unique).
+    fn holds(
+        &mut self,
+        repo: &Repository,
+        tree: Oid,
+        index: &OidMap<u32>,
+    ) -> Result<Arc<[u32]>, ScanError> {
+        let key = OidKey::new(tree);
+        if let Some(v) = self.sets.get(&key) {
+            return Ok(v.clone());
+        }
+        let t = repo.find_tree(tree)?;
+        let mut out: Vec<u32> = Vec::new();
+        let mut only: Option<Arc<[u32]>> = None;
+        let mut parts = 0;
+        for e in t.iter() {
+            match e.kind() {
+                Some(ObjectType::Blob) => {
+                    if let Some(&b) = index.get(&OidKey::new(e.id())) {
+                        out.push(b);
+                        parts += 1;
+                    }
+                }
+                Some(ObjectType::Tree) => {
+                    let sub = self.holds(repo, e.id(), index)?;
+                    if !sub.is_empty() {
+                        out.extend_from_slice(&sub);
+                        parts += 1;
+                        only = Some(sub);
+                    }
+                }
+                _ => {}
+            }
+        }
+        let v = match (parts, only) {
+            (0, _) => self.empty.clone(),
+            // A tree whose wanted blobs all sit in one subtree shares that subtree's set.
+            (1, Some(sub)) => sub,
+            _ => {
+                out.sort_unstable();
+                out.dedup();
+                Arc::from(out)
+            }
+        };
+        self.sets.insert(key, v.clone());
+        Ok(v)
+    }
 }
 
 fn git_time(t: git2::Time) -> String {
@@ -443,7 +638,7 @@ fn staged(
         }
         Ok(())
     })?;
-    let mut out = place(repo, &[], pool, false)?;
+    let mut out = place(repo, &[], pool, None)?;
     out.warnings.splice(0..0, warnings);
     Ok(out)
 }
@@ -485,17 +680,17 @@ fn decrypt_tree(repo: &Repository, tree: Option<&Tree>, veil: &VeilAware, max: u
     let _ = walk_new(
         repo,
         tree,
-        "",
-        &mut HashSet::new(),
-        &mut HashSet::new(),
+        &mut String::new(),
+        &mut OidSet::default(),
+        &mut OidSet::default(),
         &mut |path, blob| {
-            if veil.covered(&path).is_some()
-                || crate::format::Kind::from_path(Path::new(&path)) != crate::format::Kind::Binary
+            if veil.covered(path).is_some()
+                || crate::format::Kind::from_path(Path::new(path)) != crate::format::Kind::Binary
             {
                 if let Ok(b) = repo.find_blob(blob) {
                     if b.size() as u64 <= max {
                         if let Some(v) =
-                            crate::scan::veilaware::decrypt_values(&path, b.content(), &keys)
+                            crate::scan::veilaware::decrypt_values(path, b.content(), &keys)
                         {
                             values.extend(v);
                         }
@@ -575,7 +770,7 @@ fn range(
         }
         Ok(())
     })?;
-    let mut out = place(repo, &commits, pool, false)?;
+    let mut out = place(repo, &commits, pool, None)?;
     out.stats.commits = commits.len() as u64;
     out.warnings.splice(0..0, warnings);
     Ok(out)

@@ -435,15 +435,8 @@ impl Detector {
     ) {
         let mut i = 0;
         let n = text.len();
-        while i < n {
-            if !is_b64(text[i]) {
-                i += 1;
-                continue;
-            }
-            let s = i;
-            while i < n && is_b64(text[i]) {
-                i += 1;
-            }
+        while let Some((s, run_end)) = next_b64_run(text, i) {
+            i = run_end;
             let mut e = i;
             while e < n && e - i < 2 && text[e] == b'=' {
                 e += 1;
@@ -688,7 +681,51 @@ fn looks_binary(blob: &[u8]) -> bool {
 }
 
 fn is_b64(b: u8) -> bool {
-    b.is_ascii_alphanumeric() || b == b'+' || b == b'/'
+    B64[b as usize]
+}
+
+/// The base64 alphabet (`A-Za-z0-9+/`), as a table.
+static B64: [bool; 256] = {
+    let mut t = [false; 256];
+    let mut b = 0;
+    while b < 256 {
+        let c = b as u8;
+        t[b] = c.is_ascii_alphanumeric() || c == b'+' || c == b'/';
+        b += 1;
+    }
+    t
+};
+
+/// The next maximal run of base64 characters at least [`MIN_B64`] long that starts at or after
+/// `from` (`from` is the start of the text or just after a non-base64 byte), as `(start, end)`.
+///
+/// Most text has no such run: it is looked for 8 bytes at a time (a run of 20 or more holds an
+/// aligned block of 8 base64 bytes), and only a block made entirely of base64 bytes is widened
+/// to its run.
+fn next_b64_run(text: &[u8], from: usize) -> Option<(usize, usize)> {
+    const _: () = assert!(MIN_B64 >= 15, "the run search steps 8 bytes at a time");
+    let n = text.len();
+    let mut pos = from;
+    while pos + 8 <= n {
+        let block = &text[pos..pos + 8];
+        if !block.iter().fold(true, |all, &b| all & B64[b as usize]) {
+            pos += 8;
+            continue;
+        }
+        let mut s = pos;
+        while s > from && B64[text[s - 1] as usize] {
+            s -= 1;
+        }
+        let mut e = pos + 8;
+        while e < n && B64[text[e] as usize] {
+            e += 1;
+        }
+        if e - s >= MIN_B64 {
+            return Some((s, e));
+        }
+        pos = e;
+    }
+    None
 }
 
 /// Decoded bytes that are worth scanning: UTF-8 text without control characters.
