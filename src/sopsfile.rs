@@ -143,17 +143,20 @@ pub fn seal(
     }
 }
 
-/// YAML only: a multi-line flow collection whose closing bracket starts a line at its key's
-/// indentation is accepted by yaml.v3 (and sops) but is not valid YAML 1.2; once its items are
-/// quoted `ENC[...]` strings, veil's parser rejects it. Rather than write a file veil cannot
-/// read back, refuse and say how to fix the input. Checked only when such a line exists.
+/// YAML only: two layouts that yaml.v3 (and so sops) accepts cannot be written back losslessly
+/// by veil: a multi-line flow collection whose closing bracket starts a line at its key's
+/// indentation (not valid YAML 1.2; once its items are quoted `ENC[...]` strings veil's parser
+/// rejects it), and a document whose top-level mapping is itself in flow style (`{a: 1}`), after
+/// which block metadata cannot be appended. Rather than write a file veil cannot read back,
+/// veil refuses and says how to fix the input. The check re-parses the output only when a line
+/// of the input starts with a flow bracket.
 fn check_yaml_flow_closers(store: &dyn Store, src: &[u8], out: &[u8]) -> Result<()> {
     if store.kind() != Kind::Yaml {
         return Ok(());
     }
     let suspicious = src.split(|&b| b == b'\n').position(|l| {
         let t = l.trim_ascii_start();
-        t.first().is_some_and(|c| *c == b']' || *c == b'}')
+        t.first().is_some_and(|c| matches!(c, b']' | b'}' | b'{'))
     });
     let Some(line) = suspicious else {
         return Ok(());
@@ -163,7 +166,7 @@ fn check_yaml_flow_closers(store: &dyn Store, src: &[u8], out: &[u8]) -> Result<
         Err(_) => Err(Failure::new(
             Code::EncryptingTree,
             format!(
-                "line {}: a multi-line flow collection closes at the indentation of its key, which YAML 1.2 does not allow; indent the closing bracket further than the key",
+                "line {}: veil cannot write this layout back losslessly: a multi-line flow collection closes at the indentation of its key (not valid YAML 1.2), or the top-level mapping is in flow style; indent the closing bracket further than the key, or write the top level in block style",
                 line + 1
             ),
         )),
@@ -192,6 +195,7 @@ pub fn open_with_key(
     meta: Metadata,
     key: DataKey,
     ignore_mac: bool,
+    keep_ivs: bool,
 ) -> Result<Opened> {
     let layout = match &meta.layout {
         Some(sealed) => Layout::open(key.as_bytes(), sealed).map_err(|e| {
@@ -215,7 +219,7 @@ pub fn open_with_key(
         &rule,
         meta.mac_only_encrypted,
         &layout,
-        Some(&mut ivs),
+        keep_ivs.then_some(&mut ivs),
     )
     .map_err(|e| walk_failure(e, false))?;
     if !ignore_mac {
@@ -261,12 +265,33 @@ pub fn verify_mac(meta: &Metadata, key: &DataKey, computed: &str) -> Result<()> 
     Ok(())
 }
 
-/// Parses and decrypts an encrypted file's bytes.
+/// Parses and decrypts an encrypted file's bytes (to read it).
 pub fn open(
     store: &'static dyn Store,
     src: Vec<u8>,
     keys: &dyn KeySource,
     ignore_mac: bool,
+) -> Result<Opened> {
+    open_file_bytes(store, src, keys, ignore_mac, false)
+}
+
+/// Parses and decrypts an encrypted file's bytes to change it: the IVs of its values are kept
+/// so that unchanged values keep their ciphertext when it is sealed again.
+pub fn open_for_rewrite(
+    store: &'static dyn Store,
+    src: Vec<u8>,
+    keys: &dyn KeySource,
+) -> Result<Opened> {
+    open_file_bytes(store, src, keys, false, true)
+}
+
+/// Parses and decrypts an encrypted file's bytes.
+pub fn open_file_bytes(
+    store: &'static dyn Store,
+    src: Vec<u8>,
+    keys: &dyn KeySource,
+    ignore_mac: bool,
+    keep_ivs: bool,
 ) -> Result<Opened> {
     let doc = store
         .parse(src)
@@ -275,5 +300,5 @@ pub fn open(
     meta.validate_for_decryption()
         .map_err(|e| Failure::new(Code::Generic, e.to_string()))?;
     let key = data_key(&meta, keys)?;
-    open_with_key(store, doc, meta, key, ignore_mac)
+    open_with_key(store, doc, meta, key, ignore_mac, keep_ivs)
 }

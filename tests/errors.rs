@@ -248,3 +248,30 @@ fn not_encrypted_file_fails_to_decrypt() {
     let err = expect_failure(home.path(), &["decrypt", f.to_str().unwrap()], &[], 1);
     assert!(err.contains("metadata not found"), "{err}");
 }
+
+/// Regression: a document whose top-level mapping is in flow style got block metadata appended
+/// after it, and veil could not read its own output. It is now refused (exit 23) and nothing is
+/// written.
+#[test]
+fn flow_style_root_mapping_is_refused_not_corrupted() {
+    let home = tempfile::tempdir().unwrap();
+    let (_, public) = demo();
+    let f = home.path().join("flow.yaml");
+    std::fs::write(&f, format!("{{password: {SECRET}, port: 1}}\n")).unwrap();
+    let out = home.path().join("out.yaml");
+    let err = expect_failure(
+        home.path(),
+        &[
+            "encrypt",
+            "--age",
+            &public,
+            "--output",
+            out.to_str().unwrap(),
+            f.to_str().unwrap(),
+        ],
+        &[],
+        23,
+    );
+    assert!(err.contains("flow style"), "{err}");
+    assert!(!out.exists());
+}

@@ -12,6 +12,14 @@ fn own_history_has_no_unexplained_finding() {
     if !repo().join(".git").exists() {
         panic!("this test scans veil's own git history: run it from a git clone");
     }
-    let out = run(veil(home.path()).current_dir(repo()).args(["scan", "--format", "json", "."]));
-    assert_eq!(out.status.code(), Some(0), "findings in veil's own history:\n{}\n{}", String::from_utf8_lossy(&out.stdout), stderr(&out));
+    let out = run(veil(home.path())
+        .current_dir(repo())
+        .args(["scan", "--format", "json", "."]));
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "findings in veil's own history:\n{}\n{}",
+        String::from_utf8_lossy(&out.stdout),
+        stderr(&out)
+    );
 }

@@ -88,21 +88,20 @@ fn install(path: &Path) -> Result<()> {
         } else {
             Err(e)
         }
-    }) {
-        if !old.contains(MARKER) {
-            if local.exists() {
-                return Err(fail(format!(
-                    "{} exists and so does {}: merge them by hand, then run `veil hook install` again",
-                    hook.display(),
-                    local.display()
-                )));
-            }
-            std::fs::rename(&hook, &local).map_err(|e| fail(format!("{}: {e}", hook.display())))?;
-            eprintln!(
-                "veil hook: kept the existing hook as {} (the new hook runs it first)",
+    }) && !old.contains(MARKER)
+    {
+        if local.exists() {
+            return Err(fail(format!(
+                "{} exists and so does {}: merge them by hand, then run `veil hook install` again",
+                hook.display(),
                 local.display()
-            );
+            )));
         }
+        std::fs::rename(&hook, &local).map_err(|e| fail(format!("{}: {e}", hook.display())))?;
+        eprintln!(
+            "veil hook: kept the existing hook as {} (the new hook runs it first)",
+            local.display()
+        );
     }
     let exe = std::env::current_exe().unwrap_or_else(|_| PathBuf::from("veil"));
     std::fs::write(&hook, script(&exe)).map_err(|e| fail(format!("{}: {e}", hook.display())))?;

@@ -39,7 +39,7 @@ pub fn open_file(
     let original = input.read()?;
     let kind = kind_for(input_type, Some(path));
     let store = super::decrypt::reading_store(kind);
-    let opened = sopsfile::open(store, original.clone(), keys, false)
+    let opened = sopsfile::open_for_rewrite(store, original.clone(), keys)
         .map_err(|f| Failure::new(f.code, format!("{}: {}", input.display(), f.message)))?;
     Ok(OpenFile {
         path: path.to_path_buf(),

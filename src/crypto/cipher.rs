@@ -44,21 +44,23 @@ pub fn is_encrypted(s: &str) -> bool {
 /// Splits `ENC[AES256_GCM,data:D,iv:I,tag:T,type:Y]` like sops' greedy regex
 /// `^ENC\[AES256_GCM,data:(.+),iv:(.+),tag:(.+),type:(.+)\]` does (no newlines inside).
 pub fn parse_enc(s: &str) -> Result<EncParts<'_>, CipherError> {
+    use memchr::memmem::rfind;
     let rest = s
         .strip_prefix("ENC[AES256_GCM,data:")
         .ok_or(CipherError::Format)?;
     // `.` does not match a newline: the match ends at the first line end.
-    let line = rest.split('\n').next().unwrap_or("");
+    let line = &rest[..memchr::memchr(b'\n', rest.as_bytes()).unwrap_or(rest.len())];
     // Greedy groups: the last `]` on the line closes, the last `,type:` before it, etc.
-    let close = line.rfind(']').ok_or(CipherError::Format)?;
+    // (All separators are ASCII, so the byte offsets are char boundaries.)
+    let close = memchr::memrchr(b']', line.as_bytes()).ok_or(CipherError::Format)?;
     let body = &line[..close];
-    let t = body.rfind(",type:").ok_or(CipherError::Format)?;
+    let t = rfind(body.as_bytes(), b",type:").ok_or(CipherError::Format)?;
     let type_name = &body[t + 6..];
     let body = &body[..t];
-    let g = body.rfind(",tag:").ok_or(CipherError::Format)?;
+    let g = rfind(body.as_bytes(), b",tag:").ok_or(CipherError::Format)?;
     let tag = &body[g + 5..];
     let body = &body[..g];
-    let i = body.rfind(",iv:").ok_or(CipherError::Format)?;
+    let i = rfind(body.as_bytes(), b",iv:").ok_or(CipherError::Format)?;
     let iv = &body[i + 4..];
     let data = &body[..i];
     if data.is_empty() || iv.is_empty() || tag.is_empty() || type_name.is_empty() {

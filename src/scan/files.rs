@@ -74,20 +74,18 @@ pub fn scan_files(opts: &ScanOptions) -> Result<Outcome, ScanError> {
         let mut values = Vec::new();
         for e in walk() {
             let p = e.path();
-            if let Ok(m) = p.metadata() {
-                if m.len() > opts.max_blob_size {
-                    continue;
-                }
+            if let Ok(m) = p.metadata()
+                && m.len() > opts.max_blob_size
+            {
+                continue;
             }
             let cp = cfg_rel(p);
-            if veil.covered(&cp).is_some()
-                || crate::format::Kind::from_path(p) != crate::format::Kind::Binary
+            if (veil.covered(&cp).is_some()
+                || crate::format::Kind::from_path(p) != crate::format::Kind::Binary)
+                && let Ok(data) = std::fs::read(p)
+                && let Some(v) = crate::scan::veilaware::decrypt_values(&cp, &data, &keys)
             {
-                if let Ok(data) = std::fs::read(p) {
-                    if let Some(v) = crate::scan::veilaware::decrypt_values(&cp, &data, &keys) {
-                        values.extend(v);
-                    }
-                }
+                values.extend(v);
             }
         }
         veil.set_known(values);

@@ -249,22 +249,16 @@ fn history(
                 &mut seen_t,
                 &mut seen_b,
                 &mut |path, blob| {
-                    if veil.covered(path).is_some()
+                    if (veil.covered(path).is_some()
                         || crate::format::Kind::from_path(Path::new(path))
-                            != crate::format::Kind::Binary
+                            != crate::format::Kind::Binary)
+                        && let Ok(b) = repo.find_blob(blob)
+                        && b.size() as u64 <= opts.max_blob_size
+                        && let Some(v) =
+                            crate::scan::veilaware::decrypt_values(path, b.content(), &keys)
                     {
-                        if let Ok(b) = repo.find_blob(blob) {
-                            if b.size() as u64 <= opts.max_blob_size {
-                                if let Some(v) = crate::scan::veilaware::decrypt_values(
-                                    path,
-                                    b.content(),
-                                    &keys,
-                                ) {
-                                    opened += 1;
-                                    values.extend(v);
-                                }
-                            }
-                        }
+                        opened += 1;
+                        values.extend(v);
                     }
                     Ok(())
                 },
@@ -345,10 +339,10 @@ fn place(
         let mut wanted: Vec<Oid> = Vec::new();
         let mut seen = OidSet::default();
         for h in &pool.hits {
-            if let (Some(b), Origin::File) = (h.blob, h.origin) {
-                if seen.insert(OidKey::new(b)) {
-                    wanted.push(b);
-                }
+            if let (Some(b), Origin::File) = (h.blob, h.origin)
+                && seen.insert(OidKey::new(b))
+            {
+                wanted.push(b);
             }
         }
         if !wanted.is_empty() {
@@ -684,18 +678,13 @@ fn decrypt_tree(repo: &Repository, tree: Option<&Tree>, veil: &VeilAware, max: u
         &mut OidSet::default(),
         &mut OidSet::default(),
         &mut |path, blob| {
-            if veil.covered(path).is_some()
-                || crate::format::Kind::from_path(Path::new(path)) != crate::format::Kind::Binary
+            if (veil.covered(path).is_some()
+                || crate::format::Kind::from_path(Path::new(path)) != crate::format::Kind::Binary)
+                && let Ok(b) = repo.find_blob(blob)
+                && b.size() as u64 <= max
+                && let Some(v) = crate::scan::veilaware::decrypt_values(path, b.content(), &keys)
             {
-                if let Ok(b) = repo.find_blob(blob) {
-                    if b.size() as u64 <= max {
-                        if let Some(v) =
-                            crate::scan::veilaware::decrypt_values(path, b.content(), &keys)
-                        {
-                            values.extend(v);
-                        }
-                    }
-                }
+                values.extend(v);
             }
             Ok(())
         },

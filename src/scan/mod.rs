@@ -219,7 +219,7 @@ impl Progress {
     fn add(&self, bytes: u64) {
         let b = self.bytes.fetch_add(bytes, Ordering::Relaxed) + bytes;
         let n = self.items.fetch_add(1, Ordering::Relaxed) + 1;
-        if n % 256 == 0 && !self.bar.is_hidden() {
+        if n.is_multiple_of(256) && !self.bar.is_hidden() {
             self.bar
                 .set_message(format!("scanned {n} blobs, {:.1} MB", b as f64 / 1e6));
         }

@@ -180,19 +180,19 @@ impl VeilAware {
         if let Some(rule) = covered {
             check_covered(path, data, rule, encrypted, out);
         }
-        if let Some((ac, values)) = &self.known {
-            if !encrypted {
-                let mut seen = std::collections::HashSet::new();
-                for m in ac.find_iter(data) {
-                    let v = &values[m.pattern().as_usize()];
-                    if seen.insert(m.pattern()) {
-                        out.push(Hit {
-                            rule: &KNOWN_PLAINTEXT,
-                            line: crate::format::line_of(data, m.start()),
-                            secret: v.clone(),
-                            decoded: false,
-                        });
-                    }
+        if let Some((ac, values)) = &self.known
+            && !encrypted
+        {
+            let mut seen = std::collections::HashSet::new();
+            for m in ac.find_iter(data) {
+                let v = &values[m.pattern().as_usize()];
+                if seen.insert(m.pattern()) {
+                    out.push(Hit {
+                        rule: &KNOWN_PLAINTEXT,
+                        line: crate::format::line_of(data, m.start()),
+                        secret: v.clone(),
+                        decoded: false,
+                    });
                 }
             }
         }

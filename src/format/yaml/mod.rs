@@ -190,18 +190,28 @@ fn detect_layout(src: &[u8]) -> (usize, usize) {
 }
 
 /// Whether a string must be quoted to be read back as this string.
+/// The bytes an `ENC[...]` value is made of.
+const ENC_BYTES: [bool; 256] = {
+    let mut t = [false; 256];
+    let mut c = 0;
+    while c < 256 {
+        let b = c as u8;
+        t[c] = b.is_ascii_alphanumeric()
+            || matches!(b, b'+' | b'/' | b'=' | b',' | b':' | b'[' | b']' | b'_');
+        c += 1;
+    }
+    t
+};
+
 fn needs_quotes(s: &str, flow: bool) -> bool {
     let b = s.as_bytes();
     let Some(&first) = b.first() else {
         return true;
     };
-    if !flow
-        && s.starts_with("ENC[AES256_GCM,")
-        && !s.contains([' ', '\t', '#'])
-        && s.ends_with(']')
-    {
-        // The common case: an encrypted value is a safe plain scalar in block context.
-        return s.chars().any(|c| c.is_control());
+    if !flow && b.starts_with(b"ENC[AES256_GCM,") && b.iter().all(|&c| ENC_BYTES[c as usize]) {
+        // The common case: an encrypted value (base64 and `ENC[…,…:…]` punctuation only) is a
+        // safe plain scalar in block context.
+        return false;
     }
     if !resolve::plain_is_string(s) {
         return true;
