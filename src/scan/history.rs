@@ -213,9 +213,19 @@ fn history(
     let t0 = std::time::Instant::now();
     let lap = |what: &str| {
         if timing {
+            // Peak and current resident memory, where /proc tells them.
+            let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
+            let field = |k: &str| {
+                status
+                    .lines()
+                    .find(|l| l.starts_with(k))
+                    .map_or("?".to_string(), |l| l[k.len()..].trim().to_string())
+            };
             eprintln!(
-                "veil scan: {what} done at {:.2} s",
-                t0.elapsed().as_secs_f64()
+                "veil scan: {what} done at {:.2} s (rss {}, peak {})",
+                t0.elapsed().as_secs_f64(),
+                field("VmRSS:"),
+                field("VmHWM:")
             );
         }
     };
@@ -369,9 +379,7 @@ fn place(
         };
         let commits_n = match (h.origin, h.blob) {
             (Origin::CommitMessage, _) => 1,
-            (_, Some(b)) if count.is_some() => {
-                carried.get(&OidKey::new(b)).copied().unwrap_or(1)
-            }
+            (_, Some(b)) if count.is_some() => carried.get(&OidKey::new(b)).copied().unwrap_or(1),
             _ => 0,
         };
         findings.push(Finding {
@@ -467,11 +475,7 @@ fn carrying(
 }
 
 /// For each wanted blob (by index), how many of the `roots` trees hold it.
-fn count_run(
-    repo: &Repository,
-    roots: &[Oid],
-    index: &OidMap<u32>,
-) -> Result<Vec<u32>, ScanError> {
+fn count_run(repo: &Repository, roots: &[Oid], index: &OidMap<u32>) -> Result<Vec<u32>, ScanError> {
     let mut counts = vec![0u32; index.len()];
     let mut stamp = vec![u32::MAX; index.len()];
     let mut memo = Memo {
