@@ -287,9 +287,9 @@ fn history(
         repo: Some(repo.path().to_path_buf()),
     });
     progress.stage("scanning");
+    let odb = repo.odb()?;
+    let mut walk = HistoryWalk::new(&odb);
     let pool = run_pool(shared, opts.threads, progress, |tx| {
-        let (mut seen_t, mut seen_b) = (OidSet::default(), OidSet::default());
-        let mut buf = String::new();
         for (i, oid) in commits.iter().enumerate() {
             let commit = repo.find_commit(*oid)?;
             let msg = commit.message_bytes().to_vec();
@@ -302,36 +302,308 @@ fn history(
                     origin: Origin::CommitMessage,
                 },
             )?;
-            let tree = commit.tree()?;
-            walk_new(
-                repo,
-                &tree,
-                &mut buf,
-                &mut seen_t,
-                &mut seen_b,
-                &mut |path, blob| {
-                    send(
-                        tx,
-                        Job {
-                            source: Source::Blob(blob),
-                            path: path.to_string(),
-                            tag: i as u32,
-                            origin: Origin::File,
-                        },
-                    )
-                },
-            )?;
+            walk.commit(commit.tree_id(), &mut |path, blob| {
+                send(
+                    tx,
+                    Job {
+                        source: Source::Blob(blob),
+                        path: path.to_string(),
+                        tag: i as u32,
+                        origin: Origin::File,
+                    },
+                )
+            })?;
         }
         Ok(())
     })?;
     lap("scanning");
     progress.stage("counting commits");
-    let mut out = place(repo, &commits, pool, Some(opts.threads))?;
+    let counting = match walk.graph.take() {
+        Some(graph) => Counting::Graph {
+            graph,
+            roots: std::mem::take(&mut walk.roots),
+            blobs: std::mem::take(&mut walk.blobs),
+        },
+        None => Counting::Reread(opts.threads),
+    };
+    drop(walk);
+    let mut out = place(repo, &commits, pool, counting)?;
     lap("counting carrying commits");
     out.stats.commits = commits.len() as u64;
     out.stats.known_plaintext_values = known;
     out.warnings.splice(0..0, warnings);
     Ok(out)
+}
+
+/// How [`place`] counts the commits that carry each blob with findings.
+enum Counting {
+    /// Not at all (staged and range scans).
+    None,
+    /// From the trees the history walk recorded.
+    Graph {
+        graph: TreeGraph,
+        roots: Vec<u32>,
+        blobs: OidMap<u32>,
+    },
+    /// By reading every commit's tree again, on this many threads (0: one per core).
+    Reread(usize),
+}
+
+/// At most this many tree entries are kept by the history walk for counting carrying commits
+/// (4 bytes each); past it the walk forgets them and the counting reads the trees again.
+const MAX_GRAPH_ENTRIES: usize = 48 << 20;
+
+/// Every tree of the history, as the history walk met it: for tree `t`,
+/// `entries[ranges[t].0..ranges[t].1]` are its blob entries (blob index) and subtree entries
+/// (tree index | [`SUBTREE`]).
+#[derive(Default)]
+struct TreeGraph {
+    ranges: Vec<(u32, u32)>,
+    entries: Vec<u32>,
+}
+
+const SUBTREE: u32 = 1 << 31;
+
+/// The kind of a raw tree entry, from its mode.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum EntryKind {
+    Tree,
+    Blob,
+    /// A submodule's commit.
+    Other,
+}
+
+/// The entries of a raw (canonical) git tree: `<octal mode> <name>\0<20-byte id>`, in order.
+/// Parsing stops at the first malformed entry.
+fn raw_entries(data: &[u8]) -> impl Iterator<Item = (EntryKind, &[u8], &[u8; 20])> {
+    let mut rest = data;
+    std::iter::from_fn(move || {
+        let sp = memchr::memchr(b' ', rest)?;
+        let nul = sp + 1 + memchr::memchr(0, &rest[sp + 1..])?;
+        let id: &[u8; 20] = rest.get(nul + 1..nul + 21)?.try_into().ok()?;
+        let kind = match &rest[..sp] {
+            b"40000" | b"040000" => EntryKind::Tree,
+            b"160000" => EntryKind::Other,
+            _ => EntryKind::Blob,
+        };
+        let name = &rest[sp + 1..nul];
+        rest = &rest[nul + 21..];
+        Some((kind, name, id))
+    })
+}
+
+/// The history walk of a full scan: every commit's tree, read once per unique tree straight from
+/// the object database (no libgit2 tree objects), each blob handed out once with the path where
+/// it first appears. It records the tree structure ([`TreeGraph`]) so that counting the commits
+/// that carry a finding needs no second pass over the trees.
+struct HistoryWalk<'o> {
+    odb: &'o git2::Odb<'o>,
+    /// Every blob met (whatever its name), numbered.
+    blobs: OidMap<u32>,
+    /// Whether blob `i` was handed out (only under a UTF-8 path).
+    sent: Vec<bool>,
+    /// Every tree walked, numbered.
+    trees: OidMap<u32>,
+    /// The root tree (index) of each commit walked.
+    roots: Vec<u32>,
+    /// `None` once given up (too large, or a tree reached only under a non-UTF-8 name).
+    graph: Option<TreeGraph>,
+    path: String,
+}
+
+impl<'o> HistoryWalk<'o> {
+    fn new(odb: &'o git2::Odb<'o>) -> HistoryWalk<'o> {
+        HistoryWalk {
+            odb,
+            blobs: OidMap::default(),
+            sent: Vec::new(),
+            trees: OidMap::default(),
+            roots: Vec::new(),
+            graph: Some(TreeGraph::default()),
+            path: String::new(),
+        }
+    }
+
+    /// Walks the root tree of one commit.
+    fn commit(
+        &mut self,
+        tree: Oid,
+        f: &mut dyn FnMut(&str, Oid) -> Result<(), ScanError>,
+    ) -> Result<(), ScanError> {
+        let key = OidKey::new(tree);
+        let t = match self.trees.get(&key) {
+            Some(&t) => t,
+            None => {
+                self.path.clear();
+                self.tree(key, f)?
+            }
+        };
+        self.roots.push(t);
+        Ok(())
+    }
+
+    /// Walks a tree not walked before; returns its index.
+    fn tree(
+        &mut self,
+        key: OidKey,
+        f: &mut dyn FnMut(&str, Oid) -> Result<(), ScanError>,
+    ) -> Result<u32, ScanError> {
+        let t = self.trees.len() as u32;
+        self.trees.insert(key, t);
+        if let Some(g) = &mut self.graph {
+            g.ranges.push((0, 0));
+        }
+        let oid = Oid::from_bytes(&key.0)?;
+        let obj = self.odb.read(oid)?;
+        if obj.kind() != ObjectType::Tree {
+            return Err(ScanError(format!("git: object {oid} is not a tree")));
+        }
+        let mut entries: Vec<u32> = Vec::new();
+        for (kind, name, id) in raw_entries(obj.data()) {
+            let key = OidKey(*id);
+            match kind {
+                EntryKind::Blob => {
+                    let n = self.blobs.len() as u32;
+                    let b = *self.blobs.entry(key).or_insert(n);
+                    if b == n {
+                        self.sent.push(false);
+                    }
+                    entries.push(b);
+                    if self.sent[b as usize] {
+                        continue;
+                    }
+                    // Blobs under a non-UTF-8 name are not scanned there (nor marked seen).
+                    let Ok(name) = std::str::from_utf8(name) else {
+                        continue;
+                    };
+                    self.sent[b as usize] = true;
+                    let len = self.push(name);
+                    let r = f(&self.path, Oid::from_bytes(id)?);
+                    self.path.truncate(len);
+                    r?;
+                }
+                EntryKind::Tree => {
+                    if let Some(&sub) = self.trees.get(&key) {
+                        entries.push(sub | SUBTREE);
+                        continue;
+                    }
+                    let Ok(name) = std::str::from_utf8(name) else {
+                        // Not walked here (as before): its blobs are unknown to the graph.
+                        self.graph = None;
+                        continue;
+                    };
+                    let len = self.push(name);
+                    let r = self.tree(key, f);
+                    self.path.truncate(len);
+                    entries.push(r? | SUBTREE);
+                }
+                EntryKind::Other => {}
+            }
+        }
+        if let Some(g) = &mut self.graph {
+            let start = g.entries.len();
+            if start + entries.len() > MAX_GRAPH_ENTRIES || t >= SUBTREE {
+                self.graph = None;
+            } else {
+                g.entries.extend_from_slice(&entries);
+                g.ranges[t as usize] = (start as u32, g.entries.len() as u32);
+            }
+        }
+        Ok(t)
+    }
+
+    /// Appends `/name` (or `name` at the root) to the path; returns the length to truncate to.
+    fn push(&mut self, name: &str) -> usize {
+        let len = self.path.len();
+        if len > 0 {
+            self.path.push('/');
+        }
+        self.path.push_str(name);
+        len
+    }
+}
+
+impl TreeGraph {
+    /// How many of the commits (their root trees, `roots`) carry each `wanted` blob, at any path
+    /// (a commit holding a blob twice counts once).
+    fn carrying(&self, roots: &[u32], blobs: &OidMap<u32>, wanted: &[Oid]) -> OidMap<usize> {
+        // Blob index -> wanted index.
+        let mut want = vec![u32::MAX; blobs.len()];
+        for (w, b) in wanted.iter().enumerate() {
+            if let Some(&i) = blobs.get(&OidKey::new(*b)) {
+                want[i as usize] = w as u32;
+            }
+        }
+        let mut memo: Vec<Option<Arc<[u32]>>> = vec![None; self.ranges.len()];
+        let empty: Arc<[u32]> = Arc::from(Vec::new());
+        let mut counts = vec![0usize; wanted.len()];
+        let mut stamp = vec![u32::MAX; wanted.len()];
+        for (n, &root) in roots.iter().enumerate() {
+            let n = n as u32;
+            let mut mark = |w: u32| {
+                if stamp[w as usize] != n {
+                    stamp[w as usize] = n;
+                    counts[w as usize] += 1;
+                }
+            };
+            let (a, b) = self.ranges[root as usize];
+            for &e in &self.entries[a as usize..b as usize] {
+                if e & SUBTREE != 0 {
+                    for &w in self.holds(e & !SUBTREE, &want, &mut memo, &empty).iter() {
+                        mark(w);
+                    }
+                } else if want[e as usize] != u32::MAX {
+                    mark(want[e as usize]);
+                }
+            }
+        }
+        wanted
+            .iter()
+            .zip(counts)
+            .map(|(b, n)| (OidKey::new(*b), n))
+            .collect()
+    }
+
+    /// The wanted indices of the blobs below tree `t` (sorted, unique), memoized.
+    fn holds(
+        &self,
+        t: u32,
+        want: &[u32],
+        memo: &mut [Option<Arc<[u32]>>],
+        empty: &Arc<[u32]>,
+    ) -> Arc<[u32]> {
+        if let Some(v) = &memo[t as usize] {
+            return v.clone();
+        }
+        let (a, b) = self.ranges[t as usize];
+        let mut out: Vec<u32> = Vec::new();
+        let mut only: Option<Arc<[u32]>> = None;
+        let mut parts = 0;
+        for &e in &self.entries[a as usize..b as usize] {
+            if e & SUBTREE != 0 {
+                let sub = self.holds(e & !SUBTREE, want, memo, empty);
+                if !sub.is_empty() {
+                    out.extend_from_slice(&sub);
+                    parts += 1;
+                    only = Some(sub);
+                }
+            } else if want[e as usize] != u32::MAX {
+                out.push(want[e as usize]);
+                parts += 1;
+            }
+        }
+        let v = match (parts, only) {
+            (0, _) => empty.clone(),
+            (1, Some(sub)) => sub,
+            _ => {
+                out.sort_unstable();
+                out.dedup();
+                Arc::from(out)
+            }
+        };
+        memo[t as usize] = Some(v.clone());
+        v
+    }
 }
 
 /// Turns the workers' hits into findings: commit information, and (for history scans) how many
@@ -340,11 +612,12 @@ fn place(
     repo: &Repository,
     commits: &[Oid],
     pool: PoolOut,
-    count: Option<usize>,
+    counting: Counting,
 ) -> Result<Outcome, ScanError> {
     let mut infos: HashMap<u32, CommitInfo> = HashMap::new();
     let mut carried: OidMap<usize> = OidMap::default();
-    if let Some(threads) = count {
+    let count = !matches!(counting, Counting::None);
+    if count {
         // The blobs with a file finding.
         let mut wanted: Vec<Oid> = Vec::new();
         let mut seen = OidSet::default();
@@ -356,7 +629,15 @@ fn place(
             }
         }
         if !wanted.is_empty() {
-            carried = carrying(repo, commits, &wanted, threads)?;
+            carried = match counting {
+                Counting::Graph {
+                    graph,
+                    roots,
+                    blobs,
+                } => graph.carrying(&roots, &blobs, &wanted),
+                Counting::Reread(threads) => carrying(repo, commits, &wanted, threads)?,
+                Counting::None => unreachable!("count is set"),
+            };
         }
     }
     let mut findings = Vec::new();
@@ -379,7 +660,7 @@ fn place(
         };
         let commits_n = match (h.origin, h.blob) {
             (Origin::CommitMessage, _) => 1,
-            (_, Some(b)) if count.is_some() => carried.get(&OidKey::new(b)).copied().unwrap_or(1),
+            (_, Some(b)) if count => carried.get(&OidKey::new(b)).copied().unwrap_or(1),
             _ => 0,
         };
         findings.push(Finding {
@@ -636,7 +917,7 @@ fn staged(
         }
         Ok(())
     })?;
-    let mut out = place(repo, &[], pool, None)?;
+    let mut out = place(repo, &[], pool, Counting::None)?;
     out.warnings.splice(0..0, warnings);
     Ok(out)
 }
@@ -763,7 +1044,7 @@ fn range(
         }
         Ok(())
     })?;
-    let mut out = place(repo, &commits, pool, None)?;
+    let mut out = place(repo, &commits, pool, Counting::None)?;
     out.stats.commits = commits.len() as u64;
     out.warnings.splice(0..0, warnings);
     Ok(out)
