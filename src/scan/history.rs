@@ -323,6 +323,7 @@ fn history(
             graph,
             roots: std::mem::take(&mut walk.roots),
             blobs: std::mem::take(&mut walk.blobs),
+            threads: pool_threads(opts.threads),
         },
         None => Counting::Reread(opts.threads),
     };
@@ -335,6 +336,15 @@ fn history(
     Ok(out)
 }
 
+/// Threads for `--threads N` (0: one per core).
+fn pool_threads(threads: usize) -> usize {
+    if threads == 0 {
+        std::thread::available_parallelism().map_or(2, |n| n.get())
+    } else {
+        threads
+    }
+}
+
 /// How [`place`] counts the commits that carry each blob with findings.
 enum Counting {
     /// Not at all (staged and range scans).
@@ -344,6 +354,7 @@ enum Counting {
         graph: TreeGraph,
         roots: Vec<u32>,
         blobs: OidMap<u32>,
+        threads: usize,
     },
     /// By reading every commit's tree again, on this many threads (0: one per core).
     Reread(usize),
@@ -526,7 +537,13 @@ impl<'o> HistoryWalk<'o> {
 impl TreeGraph {
     /// How many of the commits (their root trees, `roots`) carry each `wanted` blob, at any path
     /// (a commit holding a blob twice counts once).
-    fn carrying(&self, roots: &[u32], blobs: &OidMap<u32>, wanted: &[Oid]) -> OidMap<usize> {
+    fn carrying(
+        &self,
+        roots: &[u32],
+        blobs: &OidMap<u32>,
+        wanted: &[Oid],
+        threads: usize,
+    ) -> OidMap<usize> {
         // Blob index -> wanted index.
         let mut want = vec![u32::MAX; blobs.len()];
         for (w, b) in wanted.iter().enumerate() {
@@ -534,10 +551,39 @@ impl TreeGraph {
                 want[i as usize] = w as u32;
             }
         }
+        // One run of commits per thread, each with its own memo.
+        let threads = threads.clamp(1, roots.len().div_ceil(1024).max(1));
+        let chunk = roots.len().div_ceil(threads).max(1);
+        let want = &want;
+        let parts: Vec<Vec<u32>> = std::thread::scope(|s| {
+            let handles: Vec<_> = roots
+                .chunks(chunk)
+                .map(|run| s.spawn(move || self.count_run(run, want, wanted.len())))
+                .collect();
+            handles
+                .into_iter()
+                .map(|h| h.join().expect("counting thread"))
+                .collect()
+        });
+        let mut counts = vec![0usize; wanted.len()];
+        for part in parts {
+            for (c, n) in counts.iter_mut().zip(part) {
+                *c += n as usize;
+            }
+        }
+        wanted
+            .iter()
+            .zip(counts)
+            .map(|(b, n)| (OidKey::new(*b), n))
+            .collect()
+    }
+
+    /// For each wanted blob, how many of the `roots` trees hold it.
+    fn count_run(&self, roots: &[u32], want: &[u32], n_wanted: usize) -> Vec<u32> {
         let mut memo: Vec<Option<Arc<[u32]>>> = vec![None; self.ranges.len()];
         let empty: Arc<[u32]> = Arc::from(Vec::new());
-        let mut counts = vec![0usize; wanted.len()];
-        let mut stamp = vec![u32::MAX; wanted.len()];
+        let mut counts = vec![0u32; n_wanted];
+        let mut stamp = vec![u32::MAX; n_wanted];
         for (n, &root) in roots.iter().enumerate() {
             let n = n as u32;
             let mut mark = |w: u32| {
@@ -549,7 +595,7 @@ impl TreeGraph {
             let (a, b) = self.ranges[root as usize];
             for &e in &self.entries[a as usize..b as usize] {
                 if e & SUBTREE != 0 {
-                    for &w in self.holds(e & !SUBTREE, &want, &mut memo, &empty).iter() {
+                    for &w in self.holds(e & !SUBTREE, want, &mut memo, &empty).iter() {
                         mark(w);
                     }
                 } else if want[e as usize] != u32::MAX {
@@ -557,11 +603,7 @@ impl TreeGraph {
                 }
             }
         }
-        wanted
-            .iter()
-            .zip(counts)
-            .map(|(b, n)| (OidKey::new(*b), n))
-            .collect()
+        counts
     }
 
     /// The wanted indices of the blobs below tree `t` (sorted, unique), memoized.
@@ -634,7 +676,8 @@ fn place(
                     graph,
                     roots,
                     blobs,
-                } => graph.carrying(&roots, &blobs, &wanted),
+                    threads,
+                } => graph.carrying(&roots, &blobs, &wanted, threads),
                 Counting::Reread(threads) => carrying(repo, commits, &wanted, threads)?,
                 Counting::None => unreachable!("count is set"),
             };
@@ -711,11 +754,7 @@ fn carrying(
         .iter()
         .map(|c| repo.find_commit(*c).map(|c| c.tree_id()))
         .collect::<Result<_, _>>()?;
-    let threads = if threads == 0 {
-        std::thread::available_parallelism().map_or(2, |n| n.get())
-    } else {
-        threads
-    };
+    let threads = pool_threads(threads);
     // Below a few hundred commits a second thread is not worth opening the repository again.
     let threads = threads.clamp(1, roots.len().div_ceil(256).max(1));
     let mut counts = vec![0usize; wanted.len()];

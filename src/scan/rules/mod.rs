@@ -699,33 +699,38 @@ static B64: [bool; 256] = {
 /// The next maximal run of base64 characters at least [`MIN_B64`] long that starts at or after
 /// `from` (`from` is the start of the text or just after a non-base64 byte), as `(start, end)`.
 ///
-/// Most text has no such run: it is looked for 8 bytes at a time (a run of 20 or more holds an
-/// aligned block of 8 base64 bytes), and only a block made entirely of base64 bytes is widened
-/// to its run.
+/// Most text has no such run, and is skipped rather than walked: the search probes the last
+/// byte `p` of the earliest run it could still find (`lo + MIN_B64 - 1`). A non-base64 byte
+/// there rules out every run starting at or before `p`; a base64 byte is walked back to the
+/// start of its run, which either is long enough already or is where the next probe counts from.
 fn next_b64_run(text: &[u8], from: usize) -> Option<(usize, usize)> {
-    const _: () = assert!(MIN_B64 >= 15, "the run search steps 8 bytes at a time");
     let n = text.len();
-    let mut pos = from;
-    while pos + 8 <= n {
-        let block = &text[pos..pos + 8];
-        if !block.iter().fold(true, |all, &b| all & B64[b as usize]) {
-            pos += 8;
+    // The earliest start of a qualifying run: `from`, or just after a non-base64 byte.
+    let mut lo = from;
+    loop {
+        let p = lo + MIN_B64 - 1;
+        if p >= n {
+            return None;
+        }
+        if !B64[text[p] as usize] {
+            lo = p + 1;
             continue;
         }
-        let mut s = pos;
-        while s > from && B64[text[s - 1] as usize] {
+        let mut s = p;
+        while s > lo && B64[text[s - 1] as usize] {
             s -= 1;
         }
-        let mut e = pos + 8;
+        if s > lo {
+            // The run holding `p` starts at `s` (after a non-base64 byte): too short so far.
+            lo = s;
+            continue;
+        }
+        let mut e = p + 1;
         while e < n && B64[text[e] as usize] {
             e += 1;
         }
-        if e - s >= MIN_B64 {
-            return Some((s, e));
-        }
-        pos = e;
+        return Some((lo, e));
     }
-    None
 }
 
 /// Decoded bytes that are worth scanning: UTF-8 text without control characters.
