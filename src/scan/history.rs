@@ -1088,3 +1088,135 @@ fn range(
     out.warnings.splice(0..0, warnings);
     Ok(out)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::os::unix::ffi::OsStrExt;
+
+    /// A tree from `(path, blob)` pairs (paths with `/` make subtrees; names are raw bytes).
+    fn tree(repo: &Repository, files: &[(&[u8], Oid)]) -> Oid {
+        let mut here = repo.treebuilder(None).unwrap();
+        let mut dirs: Vec<(&[u8], Vec<(&[u8], Oid)>)> = Vec::new();
+        for (p, b) in files {
+            match p.iter().position(|&c| c == b'/') {
+                Some(i) => match dirs.iter_mut().find(|d| d.0 == &p[..i]) {
+                    Some(d) => d.1.push((&p[i + 1..], *b)),
+                    None => dirs.push((&p[..i], vec![(&p[i + 1..], *b)])),
+                },
+                None => {
+                    let name = std::ffi::OsStr::from_bytes(p);
+                    here.insert(Path::new(name), *b, 0o100644).unwrap();
+                }
+            }
+        }
+        for (d, sub) in dirs {
+            let t = tree(repo, &sub);
+            here.insert(Path::new(std::ffi::OsStr::from_bytes(d)), t, 0o040000)
+                .unwrap();
+        }
+        here.write().unwrap()
+    }
+
+    fn commit(repo: &Repository, t: Oid, parents: &[Oid], refname: Option<&str>) -> Oid {
+        let sig = git2::Signature::new("T", "t@example.org", &git2::Time::new(1, 0)).unwrap();
+        let t = repo.find_tree(t).unwrap();
+        let ps: Vec<_> = parents
+            .iter()
+            .map(|p| repo.find_commit(*p).unwrap())
+            .collect();
+        let refs: Vec<&git2::Commit> = ps.iter().collect();
+        repo.commit(refname, &sig, &sig, "m", &t, &refs).unwrap()
+    }
+
+    /// Every blob of a commit's tree, at any depth, once.
+    fn blobs_of(repo: &Repository, t: Oid, out: &mut HashSet<Oid>) {
+        for e in repo.find_tree(t).unwrap().iter() {
+            match e.kind() {
+                Some(ObjectType::Tree) => blobs_of(repo, e.id(), out),
+                Some(ObjectType::Blob) => {
+                    out.insert(e.id());
+                }
+                _ => {}
+            }
+        }
+    }
+
+    /// The counts from the walk's tree graph, from reading the trees again (1 and 2 threads)
+    /// and from a brute-force walk of every commit agree, with a blob held twice by one tree, in
+    /// two subtrees, on two branches and a merge.
+    #[test]
+    fn carrying_counts_agree() {
+        let dir = tempfile::tempdir().unwrap();
+        let repo = Repository::init(dir.path()).unwrap();
+        let x = repo.blob(b"x").unwrap();
+        let y = repo.blob(b"y").unwrap();
+        let z = repo.blob(b"z").unwrap();
+        let t0 = tree(&repo, &[(b"a", x), (b"d/b", y)]);
+        let c0 = commit(&repo, t0, &[], None);
+        let t1 = tree(&repo, &[(b"a", x), (b"d/b", y), (b"d/c", x), (b"e/f", x)]);
+        let mut tip = c0;
+        for _ in 0..1100 {
+            tip = commit(&repo, t1, &[tip], None);
+        }
+        let t2 = tree(&repo, &[(b"a", z), (b"g/h", y)]);
+        let side = commit(&repo, t2, &[c0], Some("refs/heads/side"));
+        let t3 = tree(&repo, &[(b"a", x), (b"g/h", z)]);
+        let merged = commit(&repo, t3, &[tip, side], Some("refs/heads/main"));
+        let _ = merged;
+        let commits = all_commits(&repo).unwrap();
+        let odb = repo.odb().unwrap();
+        let mut walk = HistoryWalk::new(&odb);
+        let mut sent = Vec::new();
+        for c in &commits {
+            let t = repo.find_commit(*c).unwrap().tree_id();
+            walk.commit(t, &mut |p, b| {
+                sent.push((p.to_string(), b));
+                Ok(())
+            })
+            .unwrap();
+        }
+        assert_eq!(sent.len(), 3, "each blob once: {sent:?}");
+        let wanted = vec![x, y, z];
+        let mut expected: OidMap<usize> = OidMap::default();
+        for c in &commits {
+            let mut held = HashSet::new();
+            blobs_of(&repo, repo.find_commit(*c).unwrap().tree_id(), &mut held);
+            for b in held {
+                *expected.entry(OidKey::new(b)).or_default() += 1;
+            }
+        }
+        let graph = walk.graph.take().expect("a graph");
+        for threads in [1, 2] {
+            let g = graph.carrying(&walk.roots, &walk.blobs, &wanted, threads);
+            let r = carrying(&repo, &commits, &wanted, threads).unwrap();
+            for b in &wanted {
+                let k = OidKey::new(*b);
+                assert_eq!(g.get(&k), expected.get(&k), "graph, {threads} thread(s)");
+                assert_eq!(r.get(&k), expected.get(&k), "reread, {threads} thread(s)");
+            }
+        }
+    }
+
+    /// A subtree reachable only under a name that is not UTF-8 is not walked (as before), and the
+    /// walk then gives its graph up so that counting reads the trees again.
+    #[test]
+    fn non_utf8_tree_name_gives_the_graph_up() {
+        let dir = tempfile::tempdir().unwrap();
+        let repo = Repository::init(dir.path()).unwrap();
+        let x = repo.blob(b"x").unwrap();
+        let y = repo.blob(b"y").unwrap();
+        let t = tree(&repo, &[(b"a", x), (b"\xff/b", y), (b"\xfe", y)]);
+        let c = commit(&repo, t, &[], Some("refs/heads/main"));
+        let odb = repo.odb().unwrap();
+        let mut walk = HistoryWalk::new(&odb);
+        let mut sent = Vec::new();
+        walk.commit(repo.find_commit(c).unwrap().tree_id(), &mut |p, b| {
+            sent.push((p.to_string(), b));
+            Ok(())
+        })
+        .unwrap();
+        assert_eq!(sent, vec![("a".to_string(), x)]);
+        assert!(walk.graph.is_none());
+    }
+}
