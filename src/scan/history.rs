@@ -1094,10 +1094,13 @@ mod tests {
     use super::*;
     use std::os::unix::ffi::OsStrExt;
 
+    /// A file of a test tree: raw path bytes and blob.
+    type File<'a> = (&'a [u8], Oid);
+
     /// A tree from `(path, blob)` pairs (paths with `/` make subtrees; names are raw bytes).
-    fn tree(repo: &Repository, files: &[(&[u8], Oid)]) -> Oid {
+    fn tree(repo: &Repository, files: &[File]) -> Oid {
         let mut here = repo.treebuilder(None).unwrap();
-        let mut dirs: Vec<(&[u8], Vec<(&[u8], Oid)>)> = Vec::new();
+        let mut dirs: Vec<(&[u8], Vec<File>)> = Vec::new();
         for (p, b) in files {
             match p.iter().position(|&c| c == b'/') {
                 Some(i) => match dirs.iter_mut().find(|d| d.0 == &p[..i]) {
