@@ -362,7 +362,7 @@ enum Counting {
 
 /// At most this many tree entries are kept by the history walk for counting carrying commits
 /// (4 bytes each); past it the walk forgets them and the counting reads the trees again.
-const MAX_GRAPH_ENTRIES: usize = 48 << 20;
+const MAX_GRAPH_ENTRIES: usize = 32 << 20;
 
 /// Every tree of the history, as the history walk met it: for tree `t`,
 /// `entries[ranges[t].0..ranges[t].1]` are its blob entries (blob index) and subtree entries

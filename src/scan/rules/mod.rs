@@ -705,24 +705,22 @@ static B64: [bool; 256] = {
 /// start of its run, which either is long enough already or is where the next probe counts from.
 fn next_b64_run(text: &[u8], from: usize) -> Option<(usize, usize)> {
     let n = text.len();
-    // The earliest start of a qualifying run: `from`, or just after a non-base64 byte.
-    let mut lo = from;
+    // The earliest start of a qualifying run: `from`, or just after a non-base64 byte; and
+    // `[lo, known)` is known to be base64 already, so no byte is looked at twice.
+    let (mut lo, mut known) = (from, from);
     loop {
         let p = lo + MIN_B64 - 1;
         if p >= n {
             return None;
         }
-        if !B64[text[p] as usize] {
-            lo = p + 1;
-            continue;
-        }
-        let mut s = p;
-        while s > lo && B64[text[s - 1] as usize] {
+        let mut s = p + 1;
+        while s > known && B64[text[s - 1] as usize] {
             s -= 1;
         }
-        if s > lo {
-            // The run holding `p` starts at `s` (after a non-base64 byte): too short so far.
+        if s > known {
+            // `text[s - 1]` is not base64: a run can only start at `s`, and `[s, p]` is base64.
             lo = s;
+            known = p + 1;
             continue;
         }
         let mut e = p + 1;
