@@ -8,6 +8,7 @@
 //! counted afterwards, only for the blobs that have findings.
 
 use std::collections::{HashMap, HashSet};
+use std::hash::{BuildHasherDefault, Hash, Hasher};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
@@ -102,36 +103,97 @@ fn configs(
     (out, warnings)
 }
 
+/// An object id as a hash key. `git2::Oid`'s own `Eq` is a call into libgit2 and its `Hash`
+/// runs SipHash over 20 bytes; ids are uniformly random already, so the first 8 bytes are the
+/// hash and equality is a plain byte compare (this is the hot path of the history walk).
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub(crate) struct OidKey([u8; 20]);
+
+impl OidKey {
+    pub(crate) fn new(oid: Oid) -> OidKey {
+        let mut k = [0u8; 20];
+        k.copy_from_slice(oid.as_bytes());
+        OidKey(k)
+    }
+}
+
+impl Hash for OidKey {
+    fn hash<H: Hasher>(&self, state: &mut H) {
+        let mut h = [0u8; 8];
+        h.copy_from_slice(&self.0[..8]);
+        state.write_u64(u64::from_le_bytes(h));
+    }
+}
+
+/// The hasher of [`OidKey`] maps: the key's first 8 bytes as they are.
+#[derive(Default)]
+pub(crate) struct OidHasher(u64);
+
+impl Hasher for OidHasher {
+    fn write(&mut self, bytes: &[u8]) {
+        // Not reached for `OidKey`; a plain FNV-1a for anything else.
+        for &b in bytes {
+            self.0 = (self.0 ^ u64::from(b)).wrapping_mul(0x100_0000_01b3);
+        }
+    }
+    fn write_u64(&mut self, v: u64) {
+        self.0 = v;
+    }
+    fn finish(&self) -> u64 {
+        self.0
+    }
+}
+
+pub(crate) type OidSet = HashSet<OidKey, BuildHasherDefault<OidHasher>>;
+pub(crate) type OidMap<V> = HashMap<OidKey, V, BuildHasherDefault<OidHasher>>;
+
 fn short(oid: Oid) -> String {
     oid.to_string()[..12].to_string()
 }
 
 /// Calls `f(path, blob)` for every blob of `tree` not seen before, skipping known subtrees.
+/// `path` is the tree's own path (a buffer reused down the walk, left as it was found); paths
+/// are built only for what is new.
 fn walk_new(
     repo: &Repository,
     tree: &Tree,
-    prefix: &str,
-    seen_trees: &mut HashSet<Oid>,
-    seen_blobs: &mut HashSet<Oid>,
-    f: &mut dyn FnMut(String, Oid) -> Result<(), ScanError>,
+    path: &mut String,
+    seen_trees: &mut OidSet,
+    seen_blobs: &mut OidSet,
+    f: &mut dyn FnMut(&str, Oid) -> Result<(), ScanError>,
 ) -> Result<(), ScanError> {
     for e in tree.iter() {
-        let Ok(name) = e.name() else { continue };
-        let path = if prefix.is_empty() {
-            name.to_string()
-        } else {
-            format!("{prefix}/{name}")
-        };
-        match e.kind() {
-            Some(ObjectType::Tree) if seen_trees.insert(e.id()) => {
-                let sub = repo.find_tree(e.id())?;
-                walk_new(repo, &sub, &path, seen_trees, seen_blobs, f)?;
-            }
-            Some(ObjectType::Blob) if seen_blobs.insert(e.id()) => {
-                f(path, e.id())?;
-            }
-            _ => {}
+        let kind = e.kind();
+        if !matches!(kind, Some(ObjectType::Tree | ObjectType::Blob)) {
+            continue;
         }
+        let id = e.id();
+        let key = OidKey::new(id);
+        let seen = if kind == Some(ObjectType::Tree) {
+            &mut *seen_trees
+        } else {
+            &mut *seen_blobs
+        };
+        if seen.contains(&key) {
+            continue;
+        }
+        // Entries whose name is not UTF-8 are skipped (and not marked seen).
+        let Ok(name) = e.name() else { continue };
+        seen.insert(key);
+        let len = path.len();
+        if len > 0 {
+            path.push('/');
+        }
+        path.push_str(name);
+        let r = if kind == Some(ObjectType::Tree) {
+            repo.find_tree(id)
+                .map_err(ScanError::from)
+                .and_then(|sub| walk_new(repo, &sub, path, seen_trees, seen_blobs, f))
+        } else {
+            f(path, id)
+        };
+        path.truncate(len);
+        r?;
     }
     Ok(())
 }
@@ -151,9 +213,19 @@ fn history(
     let t0 = std::time::Instant::now();
     let lap = |what: &str| {
         if timing {
+            // Peak and current resident memory, where /proc tells them.
+            let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
+            let field = |k: &str| {
+                status
+                    .lines()
+                    .find(|l| l.starts_with(k))
+                    .map_or("?".to_string(), |l| l[k.len()..].trim().to_string())
+            };
             eprintln!(
-                "veil scan: {what} done at {:.2} s",
-                t0.elapsed().as_secs_f64()
+                "veil scan: {what} done at {:.2} s (rss {}, peak {})",
+                t0.elapsed().as_secs_f64(),
+                field("VmRSS:"),
+                field("VmHWM:")
             );
         }
     };
@@ -175,24 +247,25 @@ fn history(
         progress.stage("decrypting the repository's encrypted files");
         let keys = crate::cli::keys::identities();
         let mut values = Vec::new();
-        let (mut seen_t, mut seen_b) = (HashSet::new(), HashSet::new());
+        let (mut seen_t, mut seen_b) = (OidSet::default(), OidSet::default());
         let mut opened = 0;
+        let mut buf = String::new();
         for oid in &commits {
             let tree = repo.find_commit(*oid)?.tree()?;
             walk_new(
                 repo,
                 &tree,
-                "",
+                &mut buf,
                 &mut seen_t,
                 &mut seen_b,
                 &mut |path, blob| {
-                    if (veil.covered(&path).is_some()
-                        || crate::format::Kind::from_path(Path::new(&path))
+                    if (veil.covered(path).is_some()
+                        || crate::format::Kind::from_path(Path::new(path))
                             != crate::format::Kind::Binary)
                         && let Ok(b) = repo.find_blob(blob)
                         && b.size() as u64 <= opts.max_blob_size
                         && let Some(v) =
-                            crate::scan::veilaware::decrypt_values(&path, b.content(), &keys)
+                            crate::scan::veilaware::decrypt_values(path, b.content(), &keys)
                     {
                         opened += 1;
                         values.extend(v);
@@ -214,8 +287,9 @@ fn history(
         repo: Some(repo.path().to_path_buf()),
     });
     progress.stage("scanning");
+    let odb = repo.odb()?;
+    let mut walk = HistoryWalk::new(&odb);
     let pool = run_pool(shared, opts.threads, progress, |tx| {
-        let (mut seen_t, mut seen_b) = (HashSet::new(), HashSet::new());
         for (i, oid) in commits.iter().enumerate() {
             let commit = repo.find_commit(*oid)?;
             let msg = commit.message_bytes().to_vec();
@@ -228,36 +302,350 @@ fn history(
                     origin: Origin::CommitMessage,
                 },
             )?;
-            let tree = commit.tree()?;
-            walk_new(
-                repo,
-                &tree,
-                "",
-                &mut seen_t,
-                &mut seen_b,
-                &mut |path, blob| {
-                    send(
-                        tx,
-                        Job {
-                            source: Source::Blob(blob),
-                            path,
-                            tag: i as u32,
-                            origin: Origin::File,
-                        },
-                    )
-                },
-            )?;
+            walk.commit(commit.tree_id(), &mut |path, blob| {
+                send(
+                    tx,
+                    Job {
+                        source: Source::Blob(blob),
+                        path: path.to_string(),
+                        tag: i as u32,
+                        origin: Origin::File,
+                    },
+                )
+            })?;
         }
         Ok(())
     })?;
     lap("scanning");
     progress.stage("counting commits");
-    let mut out = place(repo, &commits, pool, true)?;
+    let counting = match walk.graph.take() {
+        Some(graph) => Counting::Graph {
+            graph,
+            roots: std::mem::take(&mut walk.roots),
+            blobs: std::mem::take(&mut walk.blobs),
+            threads: pool_threads(opts.threads),
+        },
+        None => Counting::Reread(opts.threads),
+    };
+    drop(walk);
+    let mut out = place(repo, &commits, pool, counting)?;
     lap("counting carrying commits");
     out.stats.commits = commits.len() as u64;
     out.stats.known_plaintext_values = known;
     out.warnings.splice(0..0, warnings);
     Ok(out)
+}
+
+/// Threads for `--threads N` (0: one per core).
+fn pool_threads(threads: usize) -> usize {
+    if threads == 0 {
+        std::thread::available_parallelism().map_or(2, |n| n.get())
+    } else {
+        threads
+    }
+}
+
+/// How [`place`] counts the commits that carry each blob with findings.
+enum Counting {
+    /// Not at all (staged and range scans).
+    None,
+    /// From the trees the history walk recorded.
+    Graph {
+        graph: TreeGraph,
+        roots: Vec<u32>,
+        blobs: OidMap<u32>,
+        threads: usize,
+    },
+    /// By reading every commit's tree again, on this many threads (0: one per core).
+    Reread(usize),
+}
+
+/// At most this many tree entries are kept by the history walk for counting carrying commits
+/// (4 bytes each); past it the walk forgets them and the counting reads the trees again.
+const MAX_GRAPH_ENTRIES: usize = 32 << 20;
+
+/// Every tree of the history, as the history walk met it: for tree `t`,
+/// `entries[ranges[t].0..ranges[t].1]` are its blob entries (blob index) and subtree entries
+/// (tree index | [`SUBTREE`]).
+#[derive(Default)]
+struct TreeGraph {
+    ranges: Vec<(u32, u32)>,
+    entries: Vec<u32>,
+}
+
+const SUBTREE: u32 = 1 << 31;
+
+/// The kind of a raw tree entry, from its mode.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum EntryKind {
+    Tree,
+    Blob,
+    /// A submodule's commit.
+    Other,
+}
+
+/// The entries of a raw (canonical) git tree: `<octal mode> <name>\0<20-byte id>`, in order.
+/// Parsing stops at the first malformed entry.
+fn raw_entries(data: &[u8]) -> impl Iterator<Item = (EntryKind, &[u8], &[u8; 20])> {
+    let mut rest = data;
+    std::iter::from_fn(move || {
+        let sp = memchr::memchr(b' ', rest)?;
+        let nul = sp + 1 + memchr::memchr(0, &rest[sp + 1..])?;
+        let id: &[u8; 20] = rest.get(nul + 1..nul + 21)?.try_into().ok()?;
+        let kind = match &rest[..sp] {
+            b"40000" | b"040000" => EntryKind::Tree,
+            b"160000" => EntryKind::Other,
+            _ => EntryKind::Blob,
+        };
+        let name = &rest[sp + 1..nul];
+        rest = &rest[nul + 21..];
+        Some((kind, name, id))
+    })
+}
+
+/// The history walk of a full scan: every commit's tree, read once per unique tree straight from
+/// the object database (no libgit2 tree objects), each blob handed out once with the path where
+/// it first appears. It records the tree structure ([`TreeGraph`]) so that counting the commits
+/// that carry a finding needs no second pass over the trees.
+struct HistoryWalk<'o> {
+    odb: &'o git2::Odb<'o>,
+    /// Every blob met (whatever its name), numbered.
+    blobs: OidMap<u32>,
+    /// Whether blob `i` was handed out (only under a UTF-8 path).
+    sent: Vec<bool>,
+    /// Every tree walked, numbered.
+    trees: OidMap<u32>,
+    /// The root tree (index) of each commit walked.
+    roots: Vec<u32>,
+    /// `None` once given up (too large, or a tree reached only under a non-UTF-8 name).
+    graph: Option<TreeGraph>,
+    path: String,
+}
+
+impl<'o> HistoryWalk<'o> {
+    fn new(odb: &'o git2::Odb<'o>) -> HistoryWalk<'o> {
+        HistoryWalk {
+            odb,
+            blobs: OidMap::default(),
+            sent: Vec::new(),
+            trees: OidMap::default(),
+            roots: Vec::new(),
+            graph: Some(TreeGraph::default()),
+            path: String::new(),
+        }
+    }
+
+    /// Walks the root tree of one commit.
+    fn commit(
+        &mut self,
+        tree: Oid,
+        f: &mut dyn FnMut(&str, Oid) -> Result<(), ScanError>,
+    ) -> Result<(), ScanError> {
+        let key = OidKey::new(tree);
+        let t = match self.trees.get(&key) {
+            Some(&t) => t,
+            None => {
+                self.path.clear();
+                self.tree(key, f)?
+            }
+        };
+        self.roots.push(t);
+        Ok(())
+    }
+
+    /// Walks a tree not walked before; returns its index.
+    fn tree(
+        &mut self,
+        key: OidKey,
+        f: &mut dyn FnMut(&str, Oid) -> Result<(), ScanError>,
+    ) -> Result<u32, ScanError> {
+        let t = self.trees.len() as u32;
+        self.trees.insert(key, t);
+        if let Some(g) = &mut self.graph {
+            g.ranges.push((0, 0));
+        }
+        let oid = Oid::from_bytes(&key.0)?;
+        let obj = self.odb.read(oid)?;
+        if obj.kind() != ObjectType::Tree {
+            return Err(ScanError(format!("git: object {oid} is not a tree")));
+        }
+        let mut entries: Vec<u32> = Vec::new();
+        for (kind, name, id) in raw_entries(obj.data()) {
+            let key = OidKey(*id);
+            match kind {
+                EntryKind::Blob => {
+                    let n = self.blobs.len() as u32;
+                    let b = *self.blobs.entry(key).or_insert(n);
+                    if b == n {
+                        self.sent.push(false);
+                    }
+                    entries.push(b);
+                    if self.sent[b as usize] {
+                        continue;
+                    }
+                    // Blobs under a non-UTF-8 name are not scanned there (nor marked seen).
+                    let Ok(name) = std::str::from_utf8(name) else {
+                        continue;
+                    };
+                    self.sent[b as usize] = true;
+                    let len = self.push(name);
+                    let r = f(&self.path, Oid::from_bytes(id)?);
+                    self.path.truncate(len);
+                    r?;
+                }
+                EntryKind::Tree => {
+                    if let Some(&sub) = self.trees.get(&key) {
+                        entries.push(sub | SUBTREE);
+                        continue;
+                    }
+                    let Ok(name) = std::str::from_utf8(name) else {
+                        // Not walked here (as before): its blobs are unknown to the graph.
+                        self.graph = None;
+                        continue;
+                    };
+                    let len = self.push(name);
+                    let r = self.tree(key, f);
+                    self.path.truncate(len);
+                    entries.push(r? | SUBTREE);
+                }
+                EntryKind::Other => {}
+            }
+        }
+        if let Some(g) = &mut self.graph {
+            let start = g.entries.len();
+            if start + entries.len() > MAX_GRAPH_ENTRIES || t >= SUBTREE {
+                self.graph = None;
+            } else {
+                g.entries.extend_from_slice(&entries);
+                g.ranges[t as usize] = (start as u32, g.entries.len() as u32);
+            }
+        }
+        Ok(t)
+    }
+
+    /// Appends `/name` (or `name` at the root) to the path; returns the length to truncate to.
+    fn push(&mut self, name: &str) -> usize {
+        let len = self.path.len();
+        if len > 0 {
+            self.path.push('/');
+        }
+        self.path.push_str(name);
+        len
+    }
+}
+
+impl TreeGraph {
+    /// How many of the commits (their root trees, `roots`) carry each `wanted` blob, at any path
+    /// (a commit holding a blob twice counts once).
+    fn carrying(
+        &self,
+        roots: &[u32],
+        blobs: &OidMap<u32>,
+        wanted: &[Oid],
+        threads: usize,
+    ) -> OidMap<usize> {
+        // Blob index -> wanted index.
+        let mut want = vec![u32::MAX; blobs.len()];
+        for (w, b) in wanted.iter().enumerate() {
+            if let Some(&i) = blobs.get(&OidKey::new(*b)) {
+                want[i as usize] = w as u32;
+            }
+        }
+        // One run of commits per thread, each with its own memo.
+        let threads = threads.clamp(1, roots.len().div_ceil(1024).max(1));
+        let chunk = roots.len().div_ceil(threads).max(1);
+        let want = &want;
+        let parts: Vec<Vec<u32>> = std::thread::scope(|s| {
+            let handles: Vec<_> = roots
+                .chunks(chunk)
+                .map(|run| s.spawn(move || self.count_run(run, want, wanted.len())))
+                .collect();
+            handles
+                .into_iter()
+                .map(|h| h.join().expect("counting thread"))
+                .collect()
+        });
+        let mut counts = vec![0usize; wanted.len()];
+        for part in parts {
+            for (c, n) in counts.iter_mut().zip(part) {
+                *c += n as usize;
+            }
+        }
+        wanted
+            .iter()
+            .zip(counts)
+            .map(|(b, n)| (OidKey::new(*b), n))
+            .collect()
+    }
+
+    /// For each wanted blob, how many of the `roots` trees hold it.
+    fn count_run(&self, roots: &[u32], want: &[u32], n_wanted: usize) -> Vec<u32> {
+        let mut memo: Vec<Option<Arc<[u32]>>> = vec![None; self.ranges.len()];
+        let empty: Arc<[u32]> = Arc::from(Vec::new());
+        let mut counts = vec![0u32; n_wanted];
+        let mut stamp = vec![u32::MAX; n_wanted];
+        for (n, &root) in roots.iter().enumerate() {
+            let n = n as u32;
+            let mut mark = |w: u32| {
+                if stamp[w as usize] != n {
+                    stamp[w as usize] = n;
+                    counts[w as usize] += 1;
+                }
+            };
+            let (a, b) = self.ranges[root as usize];
+            for &e in &self.entries[a as usize..b as usize] {
+                if e & SUBTREE != 0 {
+                    for &w in self.holds(e & !SUBTREE, want, &mut memo, &empty).iter() {
+                        mark(w);
+                    }
+                } else if want[e as usize] != u32::MAX {
+                    mark(want[e as usize]);
+                }
+            }
+        }
+        counts
+    }
+
+    /// The wanted indices of the blobs below tree `t` (sorted, unique), memoized.
+    fn holds(
+        &self,
+        t: u32,
+        want: &[u32],
+        memo: &mut [Option<Arc<[u32]>>],
+        empty: &Arc<[u32]>,
+    ) -> Arc<[u32]> {
+        if let Some(v) = &memo[t as usize] {
+            return v.clone();
+        }
+        let (a, b) = self.ranges[t as usize];
+        let mut out: Vec<u32> = Vec::new();
+        let mut only: Option<Arc<[u32]>> = None;
+        let mut parts = 0;
+        for &e in &self.entries[a as usize..b as usize] {
+            if e & SUBTREE != 0 {
+                let sub = self.holds(e & !SUBTREE, want, memo, empty);
+                if !sub.is_empty() {
+                    out.extend_from_slice(&sub);
+                    parts += 1;
+                    only = Some(sub);
+                }
+            } else if want[e as usize] != u32::MAX {
+                out.push(want[e as usize]);
+                parts += 1;
+            }
+        }
+        let v = match (parts, only) {
+            (0, _) => empty.clone(),
+            (1, Some(sub)) => sub,
+            _ => {
+                out.sort_unstable();
+                out.dedup();
+                Arc::from(out)
+            }
+        };
+        memo[t as usize] = Some(v.clone());
+        v
+    }
 }
 
 /// Turns the workers' hits into findings: commit information, and (for history scans) how many
@@ -266,28 +654,33 @@ fn place(
     repo: &Repository,
     commits: &[Oid],
     pool: PoolOut,
-    count: bool,
+    counting: Counting,
 ) -> Result<Outcome, ScanError> {
     let mut infos: HashMap<u32, CommitInfo> = HashMap::new();
-    let mut carried: HashMap<Oid, usize> = HashMap::new();
+    let mut carried: OidMap<usize> = OidMap::default();
+    let count = !matches!(counting, Counting::None);
     if count {
-        // Paths where each blob with a file finding was introduced.
-        let mut wanted: HashMap<Oid, HashSet<String>> = HashMap::new();
+        // The blobs with a file finding.
+        let mut wanted: Vec<Oid> = Vec::new();
+        let mut seen = OidSet::default();
         for h in &pool.hits {
-            if let (Some(b), Origin::File) = (h.blob, h.origin) {
-                wanted.entry(b).or_default().insert(h.path.clone());
+            if let (Some(b), Origin::File) = (h.blob, h.origin)
+                && seen.insert(OidKey::new(b))
+            {
+                wanted.push(b);
             }
         }
         if !wanted.is_empty() {
-            // Which wanted blobs each tree holds (at any path), memoized per tree: every unique
-            // tree is read once, as in the scan itself.
-            let mut memo: HashMap<Oid, Vec<Oid>> = HashMap::new();
-            for oid in commits {
-                let tree = repo.find_commit(*oid)?.tree_id();
-                for b in holds(repo, tree, &wanted, &mut memo)? {
-                    *carried.entry(b).or_default() += 1;
-                }
-            }
+            carried = match counting {
+                Counting::Graph {
+                    graph,
+                    roots,
+                    blobs,
+                    threads,
+                } => graph.carrying(&roots, &blobs, &wanted, threads),
+                Counting::Reread(threads) => carrying(repo, commits, &wanted, threads)?,
+                Counting::None => unreachable!("count is set"),
+            };
         }
     }
     let mut findings = Vec::new();
@@ -310,7 +703,7 @@ fn place(
         };
         let commits_n = match (h.origin, h.blob) {
             (Origin::CommitMessage, _) => 1,
-            (_, Some(b)) if count => carried.get(&b).copied().unwrap_or(1),
+            (_, Some(b)) if count => carried.get(&OidKey::new(b)).copied().unwrap_or(1),
             _ => 0,
         };
         findings.push(Finding {
@@ -339,29 +732,159 @@ fn place(
     })
 }
 
-/// The wanted blobs that `tree` holds anywhere below it.
-fn holds(
+/// How many of `commits` carry each of the `wanted` blobs (at any path; a commit that holds a
+/// blob twice counts once).
+///
+/// The commits are split into one contiguous run per thread; each thread reads the trees of its
+/// run once, remembering for every subtree the (sorted, unique) indices of the wanted blobs below
+/// it, and stamps each wanted blob of a commit's root tree with the commit's number so that it is
+/// counted once per commit.
+fn carrying(
     repo: &Repository,
-    tree: Oid,
-    wanted: &HashMap<Oid, HashSet<String>>,
-    memo: &mut HashMap<Oid, Vec<Oid>>,
-) -> Result<Vec<Oid>, ScanError> {
-    if let Some(v) = memo.get(&tree) {
-        return Ok(v.clone());
-    }
-    let t = repo.find_tree(tree)?;
-    let mut out = Vec::new();
-    for e in t.iter() {
-        match e.kind() {
-            Some(ObjectType::Blob) if wanted.contains_key(&e.id()) => out.push(e.id()),
-            Some(ObjectType::Tree) => out.extend(holds(repo, e.id(), wanted, memo)?),
-            _ => {}
+    commits: &[Oid],
+    wanted: &[Oid],
+    threads: usize,
+) -> Result<OidMap<usize>, ScanError> {
+    let index: OidMap<u32> = wanted
+        .iter()
+        .enumerate()
+        .map(|(i, b)| (OidKey::new(*b), i as u32))
+        .collect();
+    let roots: Vec<Oid> = commits
+        .iter()
+        .map(|c| repo.find_commit(*c).map(|c| c.tree_id()))
+        .collect::<Result<_, _>>()?;
+    let threads = pool_threads(threads);
+    // Below a few hundred commits a second thread is not worth opening the repository again.
+    let threads = threads.clamp(1, roots.len().div_ceil(256).max(1));
+    let mut counts = vec![0usize; wanted.len()];
+    if threads == 1 {
+        for (i, c) in count_run(repo, &roots, &index)?.into_iter().enumerate() {
+            counts[i] += c as usize;
+        }
+    } else {
+        let chunk = roots.len().div_ceil(threads);
+        let path = repo.path().to_path_buf();
+        let parts: Vec<Result<Vec<u32>, ScanError>> = std::thread::scope(|s| {
+            let handles: Vec<_> = roots
+                .chunks(chunk)
+                .map(|run| {
+                    let (path, index) = (&path, &index);
+                    s.spawn(move || count_run(&Repository::open(path)?, run, index))
+                })
+                .collect();
+            handles
+                .into_iter()
+                .map(|h| {
+                    h.join()
+                        .unwrap_or_else(|_| Err(ScanError("a counting thread panicked".into())))
+                })
+                .collect()
+        });
+        for part in parts {
+            for (i, c) in part?.into_iter().enumerate() {
+                counts[i] += c as usize;
+            }
         }
     }
-    out.sort();
-    out.dedup();
-    memo.insert(tree, out.clone());
-    Ok(out)
+    Ok(wanted
+        .iter()
+        .zip(counts)
+        .map(|(b, n)| (OidKey::new(*b), n))
+        .collect())
+}
+
+/// For each wanted blob (by index), how many of the `roots` trees hold it.
+fn count_run(repo: &Repository, roots: &[Oid], index: &OidMap<u32>) -> Result<Vec<u32>, ScanError> {
+    let mut counts = vec![0u32; index.len()];
+    let mut stamp = vec![u32::MAX; index.len()];
+    let mut memo = Memo {
+        sets: OidMap::default(),
+        empty: Arc::from(Vec::new()),
+    };
+    for (n, root) in roots.iter().enumerate() {
+        let n = n as u32;
+        let mut mark = |b: u32| {
+            let b = b as usize;
+            if stamp[b] != n {
+                stamp[b] = n;
+                counts[b] += 1;
+            }
+        };
+        let tree = repo.find_tree(*root)?;
+        for e in tree.iter() {
+            match e.kind() {
+                Some(ObjectType::Blob) => {
+                    if let Some(&b) = index.get(&OidKey::new(e.id())) {
+                        mark(b);
+                    }
+                }
+                Some(ObjectType::Tree) => {
+                    for &b in memo.holds(repo, e.id(), index)?.iter() {
+                        mark(b);
+                    }
+                }
+                _ => {}
+            }
+        }
+    }
+    Ok(counts)
+}
+
+/// The wanted blobs below each subtree read so far.
+struct Memo {
+    sets: OidMap<Arc<[u32]>>,
+    empty: Arc<[u32]>,
+}
+
+impl Memo {
+    /// The indices of the wanted blobs that `tree` holds anywhere below it (sorted, unique).
+    fn holds(
+        &mut self,
+        repo: &Repository,
+        tree: Oid,
+        index: &OidMap<u32>,
+    ) -> Result<Arc<[u32]>, ScanError> {
+        let key = OidKey::new(tree);
+        if let Some(v) = self.sets.get(&key) {
+            return Ok(v.clone());
+        }
+        let t = repo.find_tree(tree)?;
+        let mut out: Vec<u32> = Vec::new();
+        let mut only: Option<Arc<[u32]>> = None;
+        let mut parts = 0;
+        for e in t.iter() {
+            match e.kind() {
+                Some(ObjectType::Blob) => {
+                    if let Some(&b) = index.get(&OidKey::new(e.id())) {
+                        out.push(b);
+                        parts += 1;
+                    }
+                }
+                Some(ObjectType::Tree) => {
+                    let sub = self.holds(repo, e.id(), index)?;
+                    if !sub.is_empty() {
+                        out.extend_from_slice(&sub);
+                        parts += 1;
+                        only = Some(sub);
+                    }
+                }
+                _ => {}
+            }
+        }
+        let v = match (parts, only) {
+            (0, _) => self.empty.clone(),
+            // A tree whose wanted blobs all sit in one subtree shares that subtree's set.
+            (1, Some(sub)) => sub,
+            _ => {
+                out.sort_unstable();
+                out.dedup();
+                Arc::from(out)
+            }
+        };
+        self.sets.insert(key, v.clone());
+        Ok(v)
+    }
 }
 
 fn git_time(t: git2::Time) -> String {
@@ -433,7 +956,7 @@ fn staged(
         }
         Ok(())
     })?;
-    let mut out = place(repo, &[], pool, false)?;
+    let mut out = place(repo, &[], pool, Counting::None)?;
     out.warnings.splice(0..0, warnings);
     Ok(out)
 }
@@ -475,15 +998,15 @@ fn decrypt_tree(repo: &Repository, tree: Option<&Tree>, veil: &VeilAware, max: u
     let _ = walk_new(
         repo,
         tree,
-        "",
-        &mut HashSet::new(),
-        &mut HashSet::new(),
+        &mut String::new(),
+        &mut OidSet::default(),
+        &mut OidSet::default(),
         &mut |path, blob| {
-            if (veil.covered(&path).is_some()
-                || crate::format::Kind::from_path(Path::new(&path)) != crate::format::Kind::Binary)
+            if (veil.covered(path).is_some()
+                || crate::format::Kind::from_path(Path::new(path)) != crate::format::Kind::Binary)
                 && let Ok(b) = repo.find_blob(blob)
                 && b.size() as u64 <= max
-                && let Some(v) = crate::scan::veilaware::decrypt_values(&path, b.content(), &keys)
+                && let Some(v) = crate::scan::veilaware::decrypt_values(path, b.content(), &keys)
             {
                 values.extend(v);
             }
@@ -560,8 +1083,143 @@ fn range(
         }
         Ok(())
     })?;
-    let mut out = place(repo, &commits, pool, false)?;
+    let mut out = place(repo, &commits, pool, Counting::None)?;
     out.stats.commits = commits.len() as u64;
     out.warnings.splice(0..0, warnings);
     Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::os::unix::ffi::OsStrExt;
+
+    /// A file of a test tree: raw path bytes and blob.
+    type File<'a> = (&'a [u8], Oid);
+
+    /// A tree from `(path, blob)` pairs (paths with `/` make subtrees; names are raw bytes).
+    fn tree(repo: &Repository, files: &[File]) -> Oid {
+        let mut here = repo.treebuilder(None).unwrap();
+        let mut dirs: Vec<(&[u8], Vec<File>)> = Vec::new();
+        for (p, b) in files {
+            match p.iter().position(|&c| c == b'/') {
+                Some(i) => match dirs.iter_mut().find(|d| d.0 == &p[..i]) {
+                    Some(d) => d.1.push((&p[i + 1..], *b)),
+                    None => dirs.push((&p[..i], vec![(&p[i + 1..], *b)])),
+                },
+                None => {
+                    let name = std::ffi::OsStr::from_bytes(p);
+                    here.insert(Path::new(name), *b, 0o100644).unwrap();
+                }
+            }
+        }
+        for (d, sub) in dirs {
+            let t = tree(repo, &sub);
+            here.insert(Path::new(std::ffi::OsStr::from_bytes(d)), t, 0o040000)
+                .unwrap();
+        }
+        here.write().unwrap()
+    }
+
+    fn commit(repo: &Repository, t: Oid, parents: &[Oid], refname: Option<&str>) -> Oid {
+        let sig = git2::Signature::new("T", "t@example.org", &git2::Time::new(1, 0)).unwrap();
+        let t = repo.find_tree(t).unwrap();
+        let ps: Vec<_> = parents
+            .iter()
+            .map(|p| repo.find_commit(*p).unwrap())
+            .collect();
+        let refs: Vec<&git2::Commit> = ps.iter().collect();
+        repo.commit(refname, &sig, &sig, "m", &t, &refs).unwrap()
+    }
+
+    /// Every blob of a commit's tree, at any depth, once.
+    fn blobs_of(repo: &Repository, t: Oid, out: &mut HashSet<Oid>) {
+        for e in repo.find_tree(t).unwrap().iter() {
+            match e.kind() {
+                Some(ObjectType::Tree) => blobs_of(repo, e.id(), out),
+                Some(ObjectType::Blob) => {
+                    out.insert(e.id());
+                }
+                _ => {}
+            }
+        }
+    }
+
+    /// The counts from the walk's tree graph, from reading the trees again (1 and 2 threads)
+    /// and from a brute-force walk of every commit agree, with a blob held twice by one tree, in
+    /// two subtrees, on two branches and a merge.
+    #[test]
+    fn carrying_counts_agree() {
+        let dir = tempfile::tempdir().unwrap();
+        let repo = Repository::init(dir.path()).unwrap();
+        let x = repo.blob(b"x").unwrap();
+        let y = repo.blob(b"y").unwrap();
+        let z = repo.blob(b"z").unwrap();
+        let t0 = tree(&repo, &[(b"a", x), (b"d/b", y)]);
+        let c0 = commit(&repo, t0, &[], None);
+        let t1 = tree(&repo, &[(b"a", x), (b"d/b", y), (b"d/c", x), (b"e/f", x)]);
+        let mut tip = c0;
+        for _ in 0..1100 {
+            tip = commit(&repo, t1, &[tip], None);
+        }
+        let t2 = tree(&repo, &[(b"a", z), (b"g/h", y)]);
+        let side = commit(&repo, t2, &[c0], Some("refs/heads/side"));
+        let t3 = tree(&repo, &[(b"a", x), (b"g/h", z)]);
+        let merged = commit(&repo, t3, &[tip, side], Some("refs/heads/main"));
+        let _ = merged;
+        let commits = all_commits(&repo).unwrap();
+        let odb = repo.odb().unwrap();
+        let mut walk = HistoryWalk::new(&odb);
+        let mut sent = Vec::new();
+        for c in &commits {
+            let t = repo.find_commit(*c).unwrap().tree_id();
+            walk.commit(t, &mut |p, b| {
+                sent.push((p.to_string(), b));
+                Ok(())
+            })
+            .unwrap();
+        }
+        assert_eq!(sent.len(), 3, "each blob once: {sent:?}");
+        let wanted = vec![x, y, z];
+        let mut expected: OidMap<usize> = OidMap::default();
+        for c in &commits {
+            let mut held = HashSet::new();
+            blobs_of(&repo, repo.find_commit(*c).unwrap().tree_id(), &mut held);
+            for b in held {
+                *expected.entry(OidKey::new(b)).or_default() += 1;
+            }
+        }
+        let graph = walk.graph.take().expect("a graph");
+        for threads in [1, 2] {
+            let g = graph.carrying(&walk.roots, &walk.blobs, &wanted, threads);
+            let r = carrying(&repo, &commits, &wanted, threads).unwrap();
+            for b in &wanted {
+                let k = OidKey::new(*b);
+                assert_eq!(g.get(&k), expected.get(&k), "graph, {threads} thread(s)");
+                assert_eq!(r.get(&k), expected.get(&k), "reread, {threads} thread(s)");
+            }
+        }
+    }
+
+    /// A subtree reachable only under a name that is not UTF-8 is not walked (as before), and the
+    /// walk then gives its graph up so that counting reads the trees again.
+    #[test]
+    fn non_utf8_tree_name_gives_the_graph_up() {
+        let dir = tempfile::tempdir().unwrap();
+        let repo = Repository::init(dir.path()).unwrap();
+        let x = repo.blob(b"x").unwrap();
+        let y = repo.blob(b"y").unwrap();
+        let t = tree(&repo, &[(b"a", x), (b"\xff/b", y), (b"\xfe", y)]);
+        let c = commit(&repo, t, &[], Some("refs/heads/main"));
+        let odb = repo.odb().unwrap();
+        let mut walk = HistoryWalk::new(&odb);
+        let mut sent = Vec::new();
+        walk.commit(repo.find_commit(c).unwrap().tree_id(), &mut |p, b| {
+            sent.push((p.to_string(), b));
+            Ok(())
+        })
+        .unwrap();
+        assert_eq!(sent, vec![("a".to_string(), x)]);
+        assert!(walk.graph.is_none());
+    }
 }

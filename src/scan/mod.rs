@@ -293,8 +293,14 @@ fn worker(rx: Receiver<Job>, shared: &Shared, progress: &Progress) -> Result<Poo
     let mut out = PoolOut::default();
     for job in rx {
         let mut blob = None;
-        let data: Vec<u8> = match job.source {
-            Source::Bytes(b) => b,
+        // The content is scanned where it lies: in libgit2's buffer for a blob, not copied.
+        let object: git2::OdbObject;
+        let owned: Vec<u8>;
+        let data: &[u8] = match job.source {
+            Source::Bytes(b) => {
+                owned = b;
+                &owned
+            }
             Source::Blob(oid) => {
                 let odb = odb.as_ref().expect("blob jobs come with a repository");
                 blob = Some(oid);
@@ -311,7 +317,10 @@ fn worker(rx: Receiver<Job>, shared: &Shared, progress: &Progress) -> Result<Poo
                     _ => {}
                 }
                 match odb.read(oid) {
-                    Ok(o) => o.data().to_vec(),
+                    Ok(o) => {
+                        object = o;
+                        object.data()
+                    }
                     Err(e) => {
                         out.errors
                             .push(format!("blob {oid} ({}): {}", job.path, e.message()));
@@ -332,7 +341,10 @@ fn worker(rx: Receiver<Job>, shared: &Shared, progress: &Progress) -> Result<Poo
                     _ => {}
                 }
                 match std::fs::read(&p) {
-                    Ok(d) => d,
+                    Ok(d) => {
+                        owned = d;
+                        &owned
+                    }
                     Err(e) => {
                         out.errors.push(format!("{}: {e}", p.display()));
                         continue;
@@ -349,7 +361,7 @@ fn worker(rx: Receiver<Job>, shared: &Shared, progress: &Progress) -> Result<Poo
             &detector,
             &shared.veil,
             &job.path,
-            &data,
+            data,
             job.origin,
             &mut out.stats,
         ) {
@@ -383,8 +395,14 @@ pub(crate) fn scan_content(
     if is_binary(data) {
         stats.skipped_binary += 1;
     } else {
-        let spans = veilaware::never_secret_spans(data);
-        for m in detector.scan(data) {
+        let found = detector.scan(data);
+        // Ciphertext spans are looked for only when there is something to filter.
+        let spans = if found.is_empty() {
+            Vec::new()
+        } else {
+            veilaware::never_secret_spans(data)
+        };
+        for m in found {
             if spans.iter().any(|s| m.start < s.end && s.start < m.end) {
                 continue;
             }

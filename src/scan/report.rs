@@ -100,11 +100,122 @@ pub fn finding_json(f: &Finding, show: bool) -> Value {
     })
 }
 
+/// One finding as [`json`] writes it (the same keys, in the same order, as [`finding_json`]).
+#[derive(serde::Serialize)]
+struct FindingOut<'a> {
+    rule: &'a str,
+    description: &'a str,
+    severity: &'a str,
+    origin: Origin,
+    path: &'a str,
+    line: usize,
+    secret: String,
+    decoded: bool,
+    fingerprint: &'a str,
+    commit: &'a Option<crate::scan::CommitInfo>,
+    commits: usize,
+    blob: &'a Option<String>,
+}
+
+/// The findings, serialized one by one as they are iterated (no intermediate JSON tree).
+struct FindingsOut<'a> {
+    findings: &'a [Finding],
+    show: bool,
+}
+
+impl serde::Serialize for FindingsOut<'_> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_seq(self.findings.iter().map(|f| FindingOut {
+            rule: f.rule.id,
+            description: f.rule.description,
+            severity: f.rule.severity.as_str(),
+            origin: f.origin,
+            path: &f.path,
+            line: f.line,
+            secret: redact(f, self.show),
+            decoded: f.decoded,
+            fingerprint: &f.fingerprint,
+            commit: &f.commit,
+            commits: f.commits,
+            blob: &f.blob,
+        }))
+    }
+}
+
+#[derive(serde::Serialize)]
+struct ReportOut<'a> {
+    findings: FindingsOut<'a>,
+    stats: &'a Stats,
+    warnings: &'a [String],
+}
+
 pub fn json(findings: &[Finding], stats: &Stats, warnings: &[String], show: bool) -> String {
-    let v = json!({
-        "findings": findings.iter().map(|f| finding_json(f, show)).collect::<Vec<_>>(),
-        "stats": stats,
-        "warnings": warnings,
-    });
+    let v = ReportOut {
+        findings: FindingsOut { findings, show },
+        stats,
+        warnings,
+    };
     serde_json::to_string_pretty(&v).expect("JSON values serialize") + "\n"
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::scan::{CommitInfo, rules};
+
+    /// The streamed report is byte for byte what the `serde_json::Value` form gives.
+    #[test]
+    fn json_streamed_as_value() {
+        let rule = &rules::rules()[0];
+        let mk = |commit: Option<CommitInfo>, blob: Option<String>, origin, secret: &str| Finding {
+            rule,
+            path: "a/b.txt".into(),
+            line: 3,
+            secret: secret.into(),
+            decoded: true,
+            origin,
+            commit,
+            commits: 2,
+            blob,
+            fingerprint: "f00d".into(),
+        };
+        let c = CommitInfo {
+            id: "0123456789abcdef".into(),
+            author: "A \"q\" <x>".into(),
+            email: "a@example.org".into(),
+            date: "2024-01-01T00:00:00Z".into(),
+        };
+        let findings = vec![
+            mk(
+                Some(c),
+                Some("beef".into()),
+                Origin::File,
+                "s3cr3t-value-long",
+            ),
+            mk(None, None, Origin::CommitMessage, "short"),
+        ];
+        let stats = Stats {
+            commits: 5,
+            blobs: 7,
+            bytes: 11,
+            ..Stats::default()
+        };
+        let warnings = vec!["w1".to_string()];
+        for show in [false, true] {
+            let expected = serde_json::to_string_pretty(&json!({
+                "findings": findings.iter().map(|f| finding_json(f, show)).collect::<Vec<_>>(),
+                "stats": &stats,
+                "warnings": &warnings,
+            }))
+            .unwrap()
+                + "\n";
+            assert_eq!(json(&findings, &stats, &warnings, show), expected);
+        }
+        assert_eq!(
+            json(&[], &stats, &[], false),
+            serde_json::to_string_pretty(&json!({"findings": [], "stats": &stats, "warnings": []}))
+                .unwrap()
+                + "\n"
+        );
+    }
 }

@@ -172,8 +172,12 @@ impl VeilAware {
 
     /// Runs the veil-specific checks on one file's content.
     pub fn check(&self, path: &str, data: &[u8], out: &mut Vec<Hit>) {
+        let covered = self.covered(path);
+        if covered.is_none() && self.known.is_none() {
+            return;
+        }
         let encrypted = looks_encrypted(data);
-        if let Some(rule) = self.covered(path) {
+        if let Some(rule) = covered {
             check_covered(path, data, rule, encrypted, out);
         }
         if let Some((ac, values)) = &self.known

@@ -435,15 +435,8 @@ impl Detector {
     ) {
         let mut i = 0;
         let n = text.len();
-        while i < n {
-            if !is_b64(text[i]) {
-                i += 1;
-                continue;
-            }
-            let s = i;
-            while i < n && is_b64(text[i]) {
-                i += 1;
-            }
+        while let Some((s, run_end)) = next_b64_run(text, i) {
+            i = run_end;
             let mut e = i;
             while e < n && e - i < 2 && text[e] == b'=' {
                 e += 1;
@@ -688,7 +681,54 @@ fn looks_binary(blob: &[u8]) -> bool {
 }
 
 fn is_b64(b: u8) -> bool {
-    b.is_ascii_alphanumeric() || b == b'+' || b == b'/'
+    B64[b as usize]
+}
+
+/// The base64 alphabet (`A-Za-z0-9+/`), as a table.
+static B64: [bool; 256] = {
+    let mut t = [false; 256];
+    let mut b = 0;
+    while b < 256 {
+        let c = b as u8;
+        t[b] = c.is_ascii_alphanumeric() || c == b'+' || c == b'/';
+        b += 1;
+    }
+    t
+};
+
+/// The next maximal run of base64 characters at least [`MIN_B64`] long that starts at or after
+/// `from` (`from` is the start of the text or just after a non-base64 byte), as `(start, end)`.
+///
+/// Most text has no such run, and is skipped rather than walked: the search probes the last
+/// byte `p` of the earliest run it could still find (`lo + MIN_B64 - 1`). A non-base64 byte
+/// there rules out every run starting at or before `p`; a base64 byte is walked back to the
+/// start of its run, which either is long enough already or is where the next probe counts from.
+fn next_b64_run(text: &[u8], from: usize) -> Option<(usize, usize)> {
+    let n = text.len();
+    // The earliest start of a qualifying run: `from`, or just after a non-base64 byte; and
+    // `[lo, known)` is known to be base64 already, so no byte is looked at twice.
+    let (mut lo, mut known) = (from, from);
+    loop {
+        let p = lo + MIN_B64 - 1;
+        if p >= n {
+            return None;
+        }
+        let mut s = p + 1;
+        while s > known && B64[text[s - 1] as usize] {
+            s -= 1;
+        }
+        if s > known {
+            // `text[s - 1]` is not base64: a run can only start at `s`, and `[s, p]` is base64.
+            lo = s;
+            known = p + 1;
+            continue;
+        }
+        let mut e = p + 1;
+        while e < n && B64[text[e] as usize] {
+            e += 1;
+        }
+        return Some((lo, e));
+    }
 }
 
 /// Decoded bytes that are worth scanning: UTF-8 text without control characters.

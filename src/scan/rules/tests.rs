@@ -878,3 +878,67 @@ fn many_findings_in_one_blob() {
     assert!(found.iter().all(|m| m.rule.id == "github-pat"));
     assert_eq!(found.last().unwrap().line, 3001);
 }
+
+/// The 8-bytes-at-a-time base64 run search finds exactly the runs (≥ `MIN_B64` long) that a
+/// byte-by-byte walk finds, `=` padding included, on texts mixing base64 and other bytes.
+#[test]
+fn base64_run_search_matches_bytewise_walk() {
+    fn bytewise(text: &[u8]) -> Vec<(usize, usize)> {
+        let (mut out, mut i, n) = (Vec::new(), 0, text.len());
+        while i < n {
+            if !is_b64(text[i]) {
+                i += 1;
+                continue;
+            }
+            let s = i;
+            while i < n && is_b64(text[i]) {
+                i += 1;
+            }
+            let run_end = i;
+            while i < n && i - run_end < 2 && text[i] == b'=' {
+                i += 1;
+            }
+            if run_end - s >= MIN_B64 {
+                out.push((s, run_end));
+            }
+        }
+        out
+    }
+    fn fast(text: &[u8]) -> Vec<(usize, usize)> {
+        let (mut out, mut i, n) = (Vec::new(), 0, text.len());
+        while let Some((s, run_end)) = next_b64_run(text, i) {
+            i = run_end;
+            while i < n && i - run_end < 2 && text[i] == b'=' {
+                i += 1;
+            }
+            out.push((s, run_end));
+        }
+        out
+    }
+    let mut rng = Rng::new(99);
+    for round in 0..4000 {
+        let len = (rng.next() % 300) as usize;
+        let mut text = Vec::with_capacity(len);
+        while text.len() < len {
+            // Runs of base64 of every length around the threshold, separated by other bytes.
+            let run = (rng.next() % 40) as usize;
+            text.extend(rng.pick(B64C, run).bytes());
+            let sep = match rng.next() % 6 {
+                0 => b"=".as_slice(),
+                1 => b"==",
+                2 => b"===",
+                3 => b"-",
+                4 => b" \n",
+                _ => b"_",
+            };
+            text.extend_from_slice(sep);
+        }
+        text.truncate(len);
+        assert_eq!(
+            fast(&text),
+            bytewise(&text),
+            "round {round}: {:?}",
+            String::from_utf8_lossy(&text)
+        );
+    }
+}
