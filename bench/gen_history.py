@@ -43,7 +43,7 @@ exts = ["py", "go", "yaml", "json", "md", "rs", "ts", "toml"]
 dirs = ["src", "src/api", "src/core", "lib", "config", "deploy", "docs", "internal/db", "web/app", "tools"]
 files = [f"{rng.choice(dirs)}/{ident()}_{i}.{rng.choice(exts)}" for i in range(3000)]
 per_commit = target / commits
-secret_at = {commits // 7: "AKIABENCHSECRET00001", commits // 2: "AKIABENCHSECRET00002", commits - 3: "AKIABENCHSECRET00003"}
+secret_at = {commits // 7: "AKIABENCHSECRETQQQQB", commits // 2: "AKIABENCHSECRETQQQQC", commits - 3: "AKIABENCHSECRETQQQQD"}
 
 mark = 0
 t0 = 1_600_000_000

@@ -942,3 +942,22 @@ fn base64_run_search_matches_bytewise_walk() {
         );
     }
 }
+
+/// Regression: the benchmark history's `*_TOKEN = "word_word/word/12345"` constants (routes, not
+/// secrets) were reported by the generic token rule 43,457 times.
+#[test]
+fn path_like_values_are_not_generic_secrets() {
+    let d = Detector::new();
+    for line in [
+        "BILLING_TOKEN = \"billing_api/orders/12345\"\n",
+        "session_token: user_account/session/987\n",
+        "export QUEUE_TOKEN=/var/run/worker_queue/42\n",
+    ] {
+        let found = d.scan(line.as_bytes());
+        assert!(
+            found.is_empty(),
+            "{line:?} gave {:?}",
+            found.iter().map(|m| m.rule.id).collect::<Vec<_>>()
+        );
+    }
+}

@@ -337,6 +337,16 @@ fn generic_ok(cx: &Cx) -> bool {
     if is_dotted_identifier(v) {
         return false;
     }
+    // Paths and routes (`billing_api/orders/12345`): every segment is words or digits only.
+    if v.contains(&b'/')
+        && v.split(|&b| b == b'/').all(|seg| {
+            seg.iter()
+                .all(|b| b.is_ascii_alphabetic() || matches!(b, b'_' | b'-' | b'.'))
+                || seg.iter().all(u8::is_ascii_digit)
+        })
+    {
+        return false;
+    }
     let digits = v.iter().filter(|b| b.is_ascii_digit()).count();
     let alpha = v.iter().filter(|b| b.is_ascii_alphabetic()).count();
     if digits == v.len() {
