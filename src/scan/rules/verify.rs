@@ -352,9 +352,10 @@ fn generic_ok(cx: &Cx) -> bool {
     if digits == v.len() {
         return false;
     }
-    // Names made of words (`db-credentials`, `storefront-basic-auth`) are references.
+    // Names made of words (`db-credentials`, `storefront-basic-auth`), possibly numbered
+    // (`worker-48562`, `service_order-2581`), are references.
     if v.split(|&b| matches!(b, b'-' | b'_' | b'.'))
-        .all(|seg| seg.iter().all(u8::is_ascii_alphabetic))
+        .all(|seg| seg.iter().all(u8::is_ascii_alphabetic) || seg.iter().all(u8::is_ascii_digit))
     {
         return false;
     }
