@@ -623,10 +623,13 @@ impl<'a> Builder<'a> {
                     return Err(self.err(span.start, "mapping key without value"));
                 }
                 entries.extend(after.into_iter().map(Entry::Comment));
+                // Capacity left over from growing is a large part of a big file's tree.
+                entries.shrink_to_fit();
                 Node::Map(entries)
             }
             Kind::Seq(mut items) => {
                 items.extend(after.into_iter().map(Node::Comment));
+                items.shrink_to_fit();
                 Node::Seq(items)
             }
         };
