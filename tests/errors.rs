@@ -10,15 +10,7 @@ use common::*;
 const SECRET: &str = "s3cr3t-value-that-must-not-leak";
 
 fn demo() -> (PathBuf, String) {
-    let path = testdata().join("demo/demo-age-key.txt");
-    let text = std::fs::read_to_string(&path).unwrap();
-    let public = text
-        .lines()
-        .find_map(|l| l.strip_prefix("# public key: "))
-        .unwrap()
-        .trim()
-        .to_string();
-    (path, public)
+    demo_key(1)
 }
 
 /// Runs veil and checks the failure class.

@@ -9,23 +9,6 @@ use std::path::{Path, PathBuf};
 use common::*;
 use veil::format::Kind;
 
-fn demo_key(n: usize) -> (PathBuf, String) {
-    let name = [
-        "demo-age-key.txt",
-        "demo-age-key-2.txt",
-        "demo-age-key-3.txt",
-    ][n - 1];
-    let path = testdata().join("demo").join(name);
-    let text = std::fs::read_to_string(&path).unwrap();
-    let public = text
-        .lines()
-        .find_map(|l| l.strip_prefix("# public key: "))
-        .expect("public key line")
-        .trim()
-        .to_string();
-    (path, public)
-}
-
 fn sops_type(kind: Kind) -> &'static str {
     kind.name()
 }

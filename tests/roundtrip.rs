@@ -10,24 +10,6 @@ use common::*;
 use veil::format::Kind;
 use veil::tree::{Entry, Node};
 
-/// The demo identity file and its public key.
-pub fn demo_key(n: usize) -> (PathBuf, String) {
-    let name = match n {
-        1 => "demo-age-key.txt",
-        2 => "demo-age-key-2.txt",
-        _ => "demo-age-key-3.txt",
-    };
-    let path = testdata().join("demo").join(name);
-    let text = std::fs::read_to_string(&path).unwrap();
-    let public = text
-        .lines()
-        .find_map(|l| l.strip_prefix("# public key: "))
-        .expect("public key line")
-        .trim()
-        .to_string();
-    (path, public)
-}
-
 fn lossless_files() -> Vec<PathBuf> {
     let mut files: Vec<PathBuf> = std::fs::read_dir(testdata().join("lossless"))
         .unwrap()

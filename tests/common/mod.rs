@@ -100,3 +100,21 @@ pub fn parse_docs(kind: veil::format::Kind, bytes: Vec<u8>) -> serde_json::Value
         serde_json::Value::Array(docs)
     }
 }
+
+/// Demo identity `n` (1–3) of `testdata/demo` and its public key (the `# public key:` line).
+pub fn demo_key(n: usize) -> (PathBuf, String) {
+    let name = [
+        "demo-age-key.txt",
+        "demo-age-key-2.txt",
+        "demo-age-key-3.txt",
+    ][n - 1];
+    let path = testdata().join("demo").join(name);
+    let text = std::fs::read_to_string(&path).unwrap();
+    let public = text
+        .lines()
+        .find_map(|l| l.strip_prefix("# public key: "))
+        .expect("public key line")
+        .trim()
+        .to_string();
+    (path, public)
+}
