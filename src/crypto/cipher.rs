@@ -44,7 +44,11 @@ pub fn is_encrypted(s: &str) -> bool {
 /// Splits `ENC[AES256_GCM,data:D,iv:I,tag:T,type:Y]` like sops' greedy regex
 /// `^ENC\[AES256_GCM,data:(.+),iv:(.+),tag:(.+),type:(.+)\]` does (no newlines inside).
 pub fn parse_enc(s: &str) -> Result<EncParts<'_>, CipherError> {
-    use memchr::memmem::rfind;
+    // The separators sit near the end of short strings: a plain backwards scan beats building
+    // a substring searcher per call.
+    fn rfind(hay: &[u8], needle: &[u8]) -> Option<usize> {
+        hay.windows(needle.len()).rposition(|w| w == needle)
+    }
     let rest = s
         .strip_prefix("ENC[AES256_GCM,data:")
         .ok_or(CipherError::Format)?;
