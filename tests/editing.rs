@@ -159,34 +159,6 @@ fn every_command_dotenv() {
     every_command("env");
 }
 
-/// A file of `n` values, one per line, in the format of `ext`.
-fn many_values(ext: &str, n: usize) -> String {
-    let mut s = String::new();
-    match ext {
-        "yaml" => {
-            s.push_str("# generated\n");
-            for i in 1..=n {
-                s.push_str(&format!("key{i}: value-{i}\n"));
-            }
-        }
-        "json" => {
-            s.push_str("{\n");
-            for i in 1..=n {
-                let comma = if i < n { "," } else { "" };
-                s.push_str(&format!("  \"key{i}\": \"value-{i}\"{comma}\n"));
-            }
-            s.push_str("}\n");
-        }
-        "env" => {
-            for i in 1..=n {
-                s.push_str(&format!("key{i}=value-{i}\n"));
-            }
-        }
-        _ => unreachable!(),
-    }
-    s
-}
-
 fn expected_values(n: usize, changes: &[(usize, &str)]) -> Value {
     let mut m = serde_json::Map::new();
     for i in 1..=n {

@@ -186,3 +186,42 @@ pub fn enc_values(text: &str) -> Vec<String> {
     }
     out
 }
+
+/// A file of `n` string values, one per line, in the format of `ext`.
+pub fn many_values(ext: &str, n: usize) -> String {
+    let mut s = String::new();
+    match ext {
+        "yaml" => {
+            s.push_str("# generated\n");
+            for i in 1..=n {
+                s.push_str(&format!("key{i}: value-{i}\n"));
+            }
+        }
+        "json" => {
+            s.push_str("{\n");
+            for i in 1..=n {
+                let comma = if i < n { "," } else { "" };
+                s.push_str(&format!("  \"key{i}\": \"value-{i}\"{comma}\n"));
+            }
+            s.push_str("}\n");
+        }
+        "env" => {
+            for i in 1..=n {
+                s.push_str(&format!("key{i}=value-{i}\n"));
+            }
+        }
+        "ini" => {
+            s.push_str("[main]\n");
+            for i in 1..=n {
+                s.push_str(&format!("key{i} = value-{i}\n"));
+            }
+        }
+        "toml" => {
+            for i in 1..=n {
+                s.push_str(&format!("key{i} = \"value-{i}\"\n"));
+            }
+        }
+        _ => unreachable!(),
+    }
+    s
+}
