@@ -143,13 +143,10 @@ pub fn seal(
     }
 }
 
-/// YAML only: two layouts that yaml.v3 (and so sops) accepts cannot be written back losslessly
-/// by veil: a multi-line flow collection whose closing bracket starts a line at its key's
-/// indentation (not valid YAML 1.2; once its items are quoted `ENC[...]` strings veil's parser
-/// rejects it), and a document whose top-level mapping is itself in flow style (`{a: 1}`), after
-/// which block metadata cannot be appended. Rather than write a file veil cannot read back,
-/// veil refuses and says how to fix the input. The check re-parses the output only when a line
-/// of the input starts with a flow bracket.
+/// YAML only: a document whose top-level mapping is itself in flow style (`{a: 1}`) — accepted
+/// by yaml.v3, so by sops — cannot take block metadata after it. Rather than write a file veil
+/// cannot read back, veil refuses and says how to fix the input. The check re-parses the output
+/// only when a line of the input starts with a flow bracket.
 fn check_yaml_flow_closers(store: &dyn Store, src: &[u8], out: &[u8]) -> Result<()> {
     if store.kind() != Kind::Yaml {
         return Ok(());
@@ -166,7 +163,7 @@ fn check_yaml_flow_closers(store: &dyn Store, src: &[u8], out: &[u8]) -> Result<
         Err(_) => Err(Failure::new(
             Code::EncryptingTree,
             format!(
-                "line {}: veil cannot write this layout back losslessly: a multi-line flow collection closes at the indentation of its key (not valid YAML 1.2), or the top-level mapping is in flow style; indent the closing bracket further than the key, or write the top level in block style",
+                "line {}: veil cannot append its metadata to this layout: the top-level mapping is in flow style ({{…}}); write the top level in block style",
                 line + 1
             ),
         )),

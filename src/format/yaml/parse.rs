@@ -736,7 +736,93 @@ fn span_bytes(off: &mut Offsets, span: &Span) -> Range<usize> {
 }
 
 /// Parses a YAML stream into a document.
+///
+/// yaml.v3 (and so sops) accepts a multi-line flow collection whose closing bracket starts a
+/// line at (or left of) its key's indentation; saphyr rejects it when the last item is quoted —
+/// as every item of an encrypted flow collection is. When the first parse fails, it is retried
+/// on a same-length copy where each such bracket is moved up behind the previous line's last
+/// character (`…,\n]` → `…,]\n`): every offset outside those few bytes is unchanged, and the
+/// retry is only accepted when no value or comment touches a moved byte.
 pub fn parse(src: Vec<u8>, want_extras: bool) -> Result<(Document, Extras), ParseError> {
+    match parse_exact(src.clone(), want_extras) {
+        Ok(r) => Ok(r),
+        Err(first) => {
+            let Some((lifted, moved)) = lift_flow_closers(&src) else {
+                return Err(first);
+            };
+            match parse_exact(lifted, want_extras) {
+                Ok((mut doc, extras)) if !touches(&doc.docs, &moved) => {
+                    doc.src = src;
+                    Ok((doc, extras))
+                }
+                _ => Err(first),
+            }
+        }
+    }
+}
+
+/// A copy of `src` where every line that starts (after blanks) with `]` or `}` has that bracket
+/// moved in front of the preceding line break, and the byte ranges that changed. None when there
+/// is no such line, or when a preceding line could end in a comment.
+fn lift_flow_closers(src: &[u8]) -> Option<(Vec<u8>, Vec<Range<usize>>)> {
+    let mut out = src.to_vec();
+    let mut moved = Vec::new();
+    let mut line_start = 0;
+    for (i, &c) in src.iter().enumerate() {
+        if c != b'\n' {
+            continue;
+        }
+        let next = i + 1;
+        let indent = src[next..]
+            .iter()
+            .take_while(|&&b| b == b' ' || b == b'\t')
+            .count();
+        let bracket = next + indent;
+        if matches!(src.get(bracket), Some(b']' | b'}')) {
+            let prev = &src[line_start..i];
+            if prev.contains(&b'#') {
+                return None;
+            }
+            // Start at the line break (`\r\n` included).
+            let from = if i > 0 && src[i - 1] == b'\r' {
+                i - 1
+            } else {
+                i
+            };
+            out[from] = src[bracket];
+            out[from + 1..=bracket].copy_from_slice(&src[from..bracket]);
+            moved.push(from..bracket + 1);
+        }
+        line_start = next;
+    }
+    (!moved.is_empty()).then_some((out, moved))
+}
+
+/// Whether a leaf (value or comment) span overlaps one of `ranges`.
+fn touches(docs: &[Node], ranges: &[Range<usize>]) -> bool {
+    fn leaf(l: &crate::tree::Leaf, ranges: &[Range<usize>]) -> bool {
+        l.span
+            .as_ref()
+            .is_some_and(|s| ranges.iter().any(|r| s.start < r.end && r.start < s.end))
+    }
+    fn node(n: &Node, ranges: &[Range<usize>]) -> bool {
+        match n {
+            Node::Map(entries) => entries.iter().any(|e| match e {
+                Entry::Pair(_, v) => node(v, ranges),
+                Entry::Comment(c) => leaf(c, ranges),
+            }),
+            Node::Seq(items) => items.iter().any(|i| node(i, ranges)),
+            Node::Scalar(l) | Node::Comment(l) => leaf(l, ranges),
+            Node::Alias(a) => ranges
+                .iter()
+                .any(|r| a.span.start < r.end && r.start < a.span.end),
+            Node::Null => false,
+        }
+    }
+    docs.iter().any(|d| node(d, ranges))
+}
+
+fn parse_exact(src: Vec<u8>, want_extras: bool) -> Result<(Document, Extras), ParseError> {
     let text = match std::str::from_utf8(&src) {
         Ok(t) => t,
         Err(e) => {
