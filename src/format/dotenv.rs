@@ -486,6 +486,30 @@ pub(crate) mod testkit {
     }
 
     /// Decrypts a file that sops wrote with veil, using the age identity in `keyfile`.
+    /// Encrypts every testdata file with extension `ext` for the age key of `vector` and checks
+    /// that the real sops decrypts it to what the store parsed from the plaintext.
+    pub fn assert_sops_decrypts_lossless_files(
+        store: &dyn Store,
+        vector: &str,
+        input_type: &str,
+        ext: &str,
+    ) {
+        let (age, keyfile) = vector_age(vector);
+        let key = data_key(vector);
+        for f in lossless_files(ext) {
+            let src = std::fs::read(&f).unwrap();
+            let enc = encrypt(store, &src, &key, Some(age.clone()));
+            let got = sops_decrypt(input_type, ext, &enc, &keyfile);
+            let doc = store.parse(src).unwrap();
+            assert_eq!(
+                got,
+                crate::format::node_to_value(&doc.docs[0]),
+                "{}",
+                f.display()
+            );
+        }
+    }
+
     pub fn open_with_identity(store: &dyn Store, enc: &[u8], keyfile: &Path) -> Value {
         let text = std::fs::read_to_string(keyfile).unwrap();
         let line = text
@@ -646,20 +670,7 @@ mod tests {
 
     #[test]
     fn sops_decrypts_veil_output_of_lossless_files() {
-        let (age, keyfile) = vector_age("gen-dotenv");
-        let key = data_key("gen-dotenv");
-        for f in lossless_files("env") {
-            let src = std::fs::read(&f).unwrap();
-            let enc = encrypt(STORE, &src, &key, Some(age.clone()));
-            let got = sops_decrypt("dotenv", "env", &enc, &keyfile);
-            let doc = STORE.parse(src).unwrap();
-            assert_eq!(
-                got,
-                crate::format::node_to_value(&doc.docs[0]),
-                "{}",
-                f.display()
-            );
-        }
+        assert_sops_decrypts_lossless_files(STORE, "gen-dotenv", "dotenv", "env");
     }
 
     #[test]

@@ -855,20 +855,7 @@ mod tests {
 
     #[test]
     fn sops_decrypts_veil_output_of_lossless_files() {
-        let (age, keyfile) = vector_age("gen-ini");
-        let key = data_key("gen-ini");
-        for f in lossless_files("ini") {
-            let src = std::fs::read(&f).unwrap();
-            let enc = encrypt(STORE, &src, &key, Some(age.clone()));
-            let got = sops_decrypt("ini", "ini", &enc, &keyfile);
-            let doc = STORE.parse(src).unwrap();
-            assert_eq!(
-                got,
-                crate::format::node_to_value(&doc.docs[0]),
-                "{}",
-                f.display()
-            );
-        }
+        assert_sops_decrypts_lossless_files(STORE, "gen-ini", "ini", "ini");
     }
 
     #[test]
