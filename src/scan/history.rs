@@ -203,6 +203,17 @@ fn send(tx: &Sender<Job>, job: Job) -> Result<(), ScanError> {
         .map_err(|_| ScanError("the scan workers stopped".into()))
 }
 
+/// Queues a commit's message for scanning; `tag` is the commit's index in the walk.
+fn send_message(tx: &Sender<Job>, commit: &git2::Commit, tag: u32) -> Result<(), ScanError> {
+    let job = Job {
+        source: Source::Bytes(commit.message_bytes().to_vec()),
+        path: String::new(),
+        tag,
+        origin: Origin::CommitMessage,
+    };
+    send(tx, job)
+}
+
 fn history(
     opts: &ScanOptions,
     repo: &Repository,
@@ -292,16 +303,7 @@ fn history(
     let pool = run_pool(shared, opts.threads, progress, |tx| {
         for (i, oid) in commits.iter().enumerate() {
             let commit = repo.find_commit(*oid)?;
-            let msg = commit.message_bytes().to_vec();
-            send(
-                tx,
-                Job {
-                    source: Source::Bytes(msg),
-                    path: String::new(),
-                    tag: i as u32,
-                    origin: Origin::CommitMessage,
-                },
-            )?;
+            send_message(tx, &commit, i as u32)?;
             walk.commit(commit.tree_id(), &mut |path, blob| {
                 send(
                     tx,
@@ -1053,16 +1055,7 @@ fn range(
         let mut seen = HashSet::new();
         for (i, oid) in commits.iter().enumerate() {
             let commit = repo.find_commit(*oid)?;
-            let msg = commit.message_bytes().to_vec();
-            send(
-                tx,
-                Job {
-                    source: Source::Bytes(msg),
-                    path: String::new(),
-                    tag: i as u32,
-                    origin: Origin::CommitMessage,
-                },
-            )?;
+            send_message(tx, &commit, i as u32)?;
             let tree = commit.tree()?;
             let parent = match commit.parent(0) {
                 Ok(p) => Some(p.tree()?),
