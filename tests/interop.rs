@@ -126,21 +126,7 @@ fn veil_to_sops(file: &Path, s: &Setup) -> Result<(), String> {
             stderr(&dec)
         ));
     }
-    let plain = std::fs::read(file).unwrap();
-    if kind == Kind::Binary {
-        return if dec.stdout == plain {
-            Ok(())
-        } else {
-            Err(format!("{name}: sops decrypted other bytes"))
-        };
-    }
-    let got = meaning(kind, &dec.stdout);
-    let want = meaning(kind, &plain);
-    if json_eq(&got, &want) {
-        Ok(())
-    } else {
-        Err(format!("{name}: sops decrypted\n {got}\n want {want}"))
-    }
+    same_plaintext(file, &dec.stdout, "sops")
 }
 
 fn sops_to_veil(file: &Path, s: &Setup) -> Result<(), String> {
@@ -166,20 +152,27 @@ fn sops_to_veil(file: &Path, s: &Setup) -> Result<(), String> {
             stderr(&dec)
         ));
     }
+    same_plaintext(file, &dec.stdout, "veil")
+}
+
+/// Whether `decrypted` (by `who`) means what `file` means: the same bytes for binary files, the
+/// same first document otherwise.
+fn same_plaintext(file: &Path, decrypted: &[u8], who: &str) -> Result<(), String> {
+    let kind = Kind::from_path(file);
+    let name = file.file_name().unwrap().to_string_lossy();
     let plain = std::fs::read(file).unwrap();
     if kind == Kind::Binary {
-        return if dec.stdout == plain {
+        return if decrypted == plain {
             Ok(())
         } else {
-            Err(format!("{name}: veil decrypted other bytes"))
+            Err(format!("{name}: {who} decrypted other bytes"))
         };
     }
-    let got = meaning(kind, &dec.stdout);
-    let want = meaning(kind, &plain);
+    let (got, want) = (meaning(kind, decrypted), meaning(kind, &plain));
     if json_eq(&got, &want) {
         Ok(())
     } else {
-        Err(format!("{name}: veil decrypted\n {got}\n want {want}"))
+        Err(format!("{name}: {who} decrypted\n {got}\n want {want}"))
     }
 }
 
