@@ -379,6 +379,54 @@ fn walk(
     result
 }
 
+/// Encrypts a document that arrives in parts ([`Store::parse_parts`]): one walk, continued
+/// over each part in document order, so the MAC covers them all. Only for rules that do not
+/// look at comments (a comment and the value it decides on may be in different parts).
+pub struct PartEncryptor<'a> {
+    walker: Walker<'a>,
+}
+
+impl<'a> PartEncryptor<'a> {
+    /// None when `rule` looks at comments.
+    pub fn new(
+        store: &'a dyn Store,
+        doc: &'a Document,
+        key: &[u8; 32],
+        rule: &'a Rule,
+        mac_only_encrypted: bool,
+        layout: &'a mut Layout,
+    ) -> Option<PartEncryptor<'a>> {
+        if rule.uses_comments() {
+            return None;
+        }
+        let walker = Walker {
+            cipher: cipher::ValueCipher::new(key),
+            rule,
+            mac: Mac::new(mac_only_encrypted),
+            mode: Mode::Encrypt {
+                store,
+                layout,
+                ivs: None,
+            },
+            path: Vec::new(),
+            aad: String::new(),
+            comments: Vec::new(),
+            doc,
+        };
+        Some(PartEncryptor { walker })
+    }
+
+    /// Encrypts the selected leaves of one part.
+    pub fn part(&mut self, node: &mut Node) -> Result<(), WalkError> {
+        self.walker.node(node)
+    }
+
+    /// The plaintext MAC over all parts.
+    pub fn finish(self) -> String {
+        self.walker.mac.finish()
+    }
+}
+
 /// Encrypts every selected leaf of `doc` and returns the plaintext MAC. Original texts that the
 /// store would not render back identically are recorded in `layout`.
 pub fn encrypt(

@@ -7,7 +7,7 @@ use crate::crypto::datakey::DataKey;
 use crate::crypto::mac::mac_aad;
 use crate::engine::{self, IvCache, WalkError};
 use crate::error::{Code, Failure, Result};
-use crate::format::{Document, Kind, Store, finish_lossless, take_lossless_edits};
+use crate::format::{Document, Kind, PartsError, Store, finish_lossless, take_lossless_edits};
 use crate::keys::groups::{self, KeySource, Recipients};
 use crate::layout::Layout;
 use crate::metadata::Metadata;
@@ -61,14 +61,8 @@ pub fn now_rfc3339() -> String {
     crate::tree::format_time(now)
 }
 
-/// Encrypts a freshly parsed plaintext document and returns the bytes of the encrypted file in
-/// `out_kind` (lossless when it is the document's own format).
-pub fn encrypt_new(
-    store: &'static dyn Store,
-    doc: &mut Document,
-    opts: &EncryptOptions,
-    out_kind: Kind,
-) -> Result<Vec<u8>> {
+/// A new data key, wrapped for the recipients of `opts`, and the metadata of a new file.
+fn new_file(opts: &EncryptOptions) -> Result<(DataKey, Metadata, Rule)> {
     let key = DataKey::generate();
     let (key_groups, threshold) = groups::wrap(&opts.recipients, key.as_bytes())?;
     let (rule_field, rule) = match &opts.rule {
@@ -90,7 +84,139 @@ pub fn encrypt_new(
         DATA_KEY_CREATED_FIELD.to_string(),
         serde_json::Value::String(now_rfc3339()),
     ));
+    Ok((key, meta, rule))
+}
+
+/// Encrypts a freshly parsed plaintext document and returns the bytes of the encrypted file in
+/// `out_kind` (lossless when it is the document's own format).
+pub fn encrypt_new(
+    store: &'static dyn Store,
+    doc: &mut Document,
+    opts: &EncryptOptions,
+    out_kind: Kind,
+) -> Result<Vec<u8>> {
+    let (key, meta, rule) = new_file(opts)?;
     seal(store, doc, &key, meta, &rule, None, None, out_kind, false)
+}
+
+/// How [`encrypt_stream`] ended.
+#[derive(Debug)]
+pub enum Streamed {
+    /// The encrypted file was written.
+    Written,
+    /// Nothing usable was written: this input needs the whole tree (the reason says why), so
+    /// it goes through [`encrypt_new`].
+    Unsupported(String),
+}
+
+/// Encrypts a plaintext file in its own format in one pass, writing the encrypted file to `out`
+/// as the input is read: the store hands the tree over in parts ([`Store::parse_parts`]), each
+/// part is encrypted and written and then dropped, so memory stays near the input's size.
+/// `doc` holds the input (and no tree). The output equals what [`encrypt_new`] writes (up to
+/// the random IVs). On [`Streamed::Unsupported`], or an error, `out` holds a partial file that
+/// the caller discards.
+pub fn encrypt_stream(
+    store: &'static dyn Store,
+    doc: &mut Document,
+    opts: &EncryptOptions,
+    out: &mut dyn std::io::Write,
+) -> Result<Streamed> {
+    encrypt_in_parts(store, doc, opts, out, PART_VALUES)
+}
+
+/// Values per part in [`encrypt_stream`]: enough to make the per-part work negligible, few
+/// enough that a part is a few hundred KB.
+pub const PART_VALUES: usize = 2048;
+
+/// [`encrypt_stream`] with parts of about `every` values.
+pub fn encrypt_in_parts(
+    store: &'static dyn Store,
+    doc: &mut Document,
+    opts: &EncryptOptions,
+    out: &mut dyn std::io::Write,
+    every: usize,
+) -> Result<Streamed> {
+    let unsupported = |why: &str| Ok(Streamed::Unsupported(why.to_string()));
+    if store.kind() == Kind::Binary {
+        return unsupported("binary files are one value");
+    }
+    if store.kind() == Kind::Yaml && yaml_flow_closer_line(&doc.src).is_some() {
+        return unsupported("a line starts with a flow bracket");
+    }
+    let (key, mut meta, rule) = new_file(opts)?;
+    let mut layout = Layout::default();
+    let mut failure: Option<Failure> = None;
+    let mut out_of_order = false;
+    let mut writer = crate::format::PartWriter::new(out);
+    let doc_ref: &Document = doc;
+    let Some(mut enc) = engine::PartEncryptor::new(
+        store,
+        doc_ref,
+        key.as_bytes(),
+        &rule,
+        meta.mac_only_encrypted,
+        &mut layout,
+    ) else {
+        return unsupported("the selection rule looks at comments");
+    };
+    let write_failure =
+        |e: std::io::Error| Failure::new(Code::CouldNotWriteOutput, format!("cannot write: {e}"));
+    let mut part = |mut node: crate::tree::Node| -> std::result::Result<(), String> {
+        let step = enc
+            .part(&mut node)
+            .map_err(|e| walk_failure(e, true))
+            .and_then(|_| {
+                writer
+                    .part(store, doc_ref, &mut node)
+                    .map_err(write_failure)
+            });
+        match step {
+            Ok(true) => Ok(()),
+            Ok(false) => {
+                out_of_order = true;
+                Err("parts out of order".into())
+            }
+            Err(f) => {
+                failure = Some(f);
+                Err("failed".into())
+            }
+        }
+    };
+    let parsed = store.parse_parts(&doc_ref.src, every, &mut part);
+    let last = match parsed {
+        Ok((mut last, at)) => {
+            part(std::mem::replace(&mut last, crate::tree::Node::Null)).map(|_| at)
+        }
+        Err(PartsError::Unsupported(why)) => return unsupported(&why),
+        Err(PartsError::Sink(e)) => Err(e),
+    };
+    if let Some(f) = failure {
+        return Err(f);
+    }
+    let at = match last {
+        Ok(at) => at,
+        Err(_) if out_of_order => return unsupported("values out of source order"),
+        Err(e) => return unsupported(&e),
+    };
+    let mac = enc.finish();
+    seal_mac(&mut meta, &key, mac, None);
+    meta.layout = layout.seal(key.as_bytes(), None);
+    doc.metadata_at = at;
+    let text = store.render_metadata(doc, &meta.to_value());
+    match writer.finish(doc, at, &text).map_err(write_failure)? {
+        true => Ok(Streamed::Written),
+        false => unsupported("metadata position already written"),
+    }
+}
+
+/// Sets `lastmodified` and the encrypted MAC, unless the MAC is unchanged since the file was
+/// opened (`previous_mac`) and the file has one.
+fn seal_mac(meta: &mut Metadata, key: &DataKey, mac: String, previous_mac: Option<&str>) {
+    if previous_mac != Some(mac.as_str()) || meta.mac.is_empty() {
+        meta.lastmodified = now_rfc3339();
+        let aad = mac_aad(&meta.lastmodified).expect("a freshly formatted time parses");
+        meta.mac = cipher::encrypt(key.as_bytes(), &Scalar::Str(mac), aad.as_bytes());
+    }
 }
 
 /// Encrypts the (plaintext) tree of `doc` with `key` and writes it with `meta`.
@@ -120,11 +246,7 @@ pub fn seal(
         ivs,
     )
     .map_err(|e| walk_failure(e, true))?;
-    if previous_mac != Some(mac.as_str()) || meta.mac.is_empty() {
-        meta.lastmodified = now_rfc3339();
-        let aad = mac_aad(&meta.lastmodified).expect("a freshly formatted time parses");
-        meta.mac = cipher::encrypt(key.as_bytes(), &Scalar::Str(mac), aad.as_bytes());
-    }
+    seal_mac(&mut meta, key, mac, previous_mac);
     // A tree whose structure changed (entries added or removed) is written afresh.
     let lossless = out_kind == store.kind() && out_kind != Kind::Binary && !restructured;
     if lossless {
@@ -151,11 +273,7 @@ fn check_yaml_flow_closers(store: &dyn Store, src: &[u8], out: &[u8]) -> Result<
     if store.kind() != Kind::Yaml {
         return Ok(());
     }
-    let suspicious = src.split(|&b| b == b'\n').position(|l| {
-        let t = l.trim_ascii_start();
-        t.first().is_some_and(|c| matches!(c, b']' | b'}' | b'{'))
-    });
-    let Some(line) = suspicious else {
+    let Some(line) = yaml_flow_closer_line(src) else {
         return Ok(());
     };
     match store.parse(out.to_vec()) {
@@ -168,6 +286,14 @@ fn check_yaml_flow_closers(store: &dyn Store, src: &[u8], out: &[u8]) -> Result<
             ),
         )),
     }
+}
+
+/// The first line (0-based) that starts, after blanks, with a flow bracket.
+fn yaml_flow_closer_line(src: &[u8]) -> Option<usize> {
+    src.split(|&b| b == b'\n').position(|l| {
+        let t = l.trim_ascii_start();
+        t.first().is_some_and(|c| matches!(c, b']' | b'}' | b'{'))
+    })
 }
 
 /// Reads the metadata of a parsed document (error when the file is not encrypted).

@@ -5,11 +5,11 @@ use std::path::Path;
 use clap::Args;
 
 use super::FileIo;
-use super::io::{Input, emit, kind_for};
+use super::io::{Input, emit, emit_with, kind_for};
 use super::keys::{SelectionFlags, resolve_recipients};
 use crate::error::{Code, Failure, Result};
-use crate::format::Kind;
-use crate::sopsfile;
+use crate::format::{Document, Kind};
+use crate::sopsfile::{self, Streamed};
 
 #[derive(Debug, Args)]
 pub struct EncryptArgs {
@@ -65,15 +65,6 @@ pub fn run(args: EncryptArgs, config: Option<&Path>) -> Result<()> {
         ));
     }
     let store = in_kind.store();
-    let mut doc = store
-        .parse(src)
-        .map_err(|e| Failure::new(Code::CouldNotReadInput, format!("{what}: {e}")))?;
-    if doc.metadata.is_some() {
-        return Err(Failure::new(
-            Code::AlreadyEncrypted,
-            format!("{what}: the file is already encrypted"),
-        ));
-    }
     let resolved = resolve_recipients(
         config,
         name,
@@ -81,7 +72,30 @@ pub fn run(args: EncryptArgs, config: Option<&Path>) -> Result<()> {
         args.shamir_secret_sharing_threshold,
     )?;
     let opts = resolved.encrypt_options(&args.selection, in_kind)?;
-    let bytes = sopsfile::encrypt_new(store, &mut doc, &opts, out_kind)
-        .map_err(|f| Failure::new(f.code, format!("{what}: {}", f.message)))?;
+    let with_name = |f: Failure| Failure::new(f.code, format!("{what}: {}", f.message));
+    // In one pass when the store can (the file is never whole in memory as a tree); else, or
+    // when the input turns out to need the whole tree, parsed whole.
+    let mut doc = Document::new(src, Vec::new());
+    if out_kind == in_kind {
+        let streamed = emit_with(io.in_place, io.output.as_deref(), &input, |out| {
+            match sopsfile::encrypt_stream(store, &mut doc, &opts, out).map_err(with_name)? {
+                Streamed::Written => Ok(Some(())),
+                Streamed::Unsupported(_) => Ok(None),
+            }
+        })?;
+        if streamed.is_some() {
+            return Ok(());
+        }
+    }
+    let mut doc = store
+        .parse(doc.src)
+        .map_err(|e| Failure::new(Code::CouldNotReadInput, format!("{what}: {e}")))?;
+    if doc.metadata.is_some() {
+        return Err(Failure::new(
+            Code::AlreadyEncrypted,
+            format!("{what}: the file is already encrypted"),
+        ));
+    }
+    let bytes = sopsfile::encrypt_new(store, &mut doc, &opts, out_kind).map_err(with_name)?;
     emit(&bytes, io.in_place, io.output.as_deref(), &input)
 }

@@ -86,25 +86,45 @@ pub fn is_temp_file(path: &Path) -> bool {
 /// Writes `bytes` to `path` atomically: a temporary file in the same directory, fsync, rename.
 /// An existing file keeps its permissions; a new one is created 0600.
 pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
-    let fail = |e: std::io::Error| {
-        Failure::new(
-            Code::CouldNotWriteOutput,
-            format!(
-                "{}: cannot write: {e}",
-                sanitize(&path.display().to_string())
-            ),
-        )
-    };
+    write_atomic_with(path, |w| {
+        w.write_all(bytes).map_err(|e| write_failure(path, e))?;
+        Ok(Some(()))
+    })
+    .map(|_| ())
+}
+
+fn write_failure(path: &Path, e: std::io::Error) -> Failure {
+    Failure::new(
+        Code::CouldNotWriteOutput,
+        format!(
+            "{}: cannot write: {e}",
+            sanitize(&path.display().to_string())
+        ),
+    )
+}
+
+/// [`write_atomic`] for a writer that produces the file piece by piece: `write` answers
+/// `Some` to keep what it wrote, `None` to drop it (the file is left untouched).
+fn write_atomic_with<T>(
+    path: &Path,
+    write: impl FnOnce(&mut dyn Write) -> Result<Option<T>>,
+) -> Result<Option<T>> {
+    let fail = |e: std::io::Error| write_failure(path, e);
     let dir = match path.parent() {
         Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),
         _ => PathBuf::from("."),
     };
-    let mut tmp = tempfile::Builder::new()
+    let tmp = tempfile::Builder::new()
         .prefix(TEMP_PREFIX)
         .suffix(TEMP_SUFFIX)
         .tempfile_in(&dir)
         .map_err(fail)?;
-    tmp.write_all(bytes).map_err(fail)?;
+    let mut buffered = std::io::BufWriter::new(tmp.as_file());
+    let Some(result) = write(&mut buffered)? else {
+        return Ok(None);
+    };
+    buffered.flush().map_err(fail)?;
+    drop(buffered);
     #[cfg(unix)]
     {
         use std::os::unix::fs::PermissionsExt;
@@ -120,25 +140,41 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
     if let Ok(d) = std::fs::File::open(&dir) {
         let _ = d.sync_all();
     }
-    Ok(())
+    Ok(Some(result))
 }
 
-/// Writes the result: to `output`, or back to the input (`in_place`), or to stdout.
-pub fn emit(bytes: &[u8], in_place: bool, output: Option<&Path>, input: &Input) -> Result<()> {
-    if let Some(out) = output {
-        return write_atomic(out, bytes);
+/// Where a result goes: `output`, else back to the input (`in_place`), else stdout.
+fn target<'a>(
+    in_place: bool,
+    output: Option<&'a Path>,
+    input: &'a Input,
+) -> Result<Option<&'a Path>> {
+    if output.is_some() {
+        return Ok(output);
     }
     if in_place {
         return match input.path() {
-            Some(p) => write_atomic(p, bytes),
+            Some(p) => Ok(Some(p)),
             None => Err(Failure::new(
                 Code::ConflictingParameters,
                 "--in-place needs a file, not standard input",
             )),
         };
     }
+    Ok(None)
+}
+
+/// Writes the result: to `output`, or back to the input (`in_place`), or to stdout.
+pub fn emit(bytes: &[u8], in_place: bool, output: Option<&Path>, input: &Input) -> Result<()> {
+    match target(in_place, output, input)? {
+        Some(path) => write_atomic(path, bytes),
+        None => write_stdout(&mut std::io::Cursor::new(bytes)),
+    }
+}
+
+fn write_stdout(from: &mut dyn std::io::Read) -> Result<()> {
     let mut out = std::io::stdout().lock();
-    match out.write_all(bytes).and_then(|_| out.flush()) {
+    match std::io::copy(from, &mut out).and_then(|_| out.flush()) {
         Ok(()) => Ok(()),
         // A closed pipe (`veil decrypt f | head`) is not an error.
         Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
@@ -147,6 +183,42 @@ pub fn emit(bytes: &[u8], in_place: bool, output: Option<&Path>, input: &Input) 
             format!("<stdout>: cannot write: {e}"),
         )),
     }
+}
+
+/// Output held in memory up to this size before it goes to an unlinked temporary file.
+const STDOUT_SPOOL: usize = 8 << 20;
+
+/// [`emit`] for a writer that produces the result piece by piece (streaming encryption):
+/// `write` answers `Some` to publish what it wrote, `None` to drop it (nothing is published).
+/// A file target is written atomically; for stdout the result is held back until `write`
+/// succeeds — in memory, or past a few MB in an unlinked temporary file — so that a failure
+/// never leaves part of a file on stdout.
+pub fn emit_with<T>(
+    in_place: bool,
+    output: Option<&Path>,
+    input: &Input,
+    write: impl FnOnce(&mut dyn Write) -> Result<Option<T>>,
+) -> Result<Option<T>> {
+    if let Some(path) = target(in_place, output, input)? {
+        return write_atomic_with(path, write);
+    }
+    let fail = |e: std::io::Error| {
+        Failure::new(
+            Code::CouldNotWriteOutput,
+            format!("<stdout>: cannot buffer the output: {e}"),
+        )
+    };
+    let mut spool = tempfile::SpooledTempFile::new(STDOUT_SPOOL);
+    let mut buffered = std::io::BufWriter::new(&mut spool);
+    let Some(result) = write(&mut buffered)? else {
+        return Ok(None);
+    };
+    buffered.flush().map_err(fail)?;
+    drop(buffered);
+    use std::io::Seek;
+    spool.rewind().map_err(fail)?;
+    write_stdout(&mut spool)?;
+    Ok(Some(result))
 }
 
 /// Escapes control characters so that untrusted text (paths, messages) cannot drive a terminal.

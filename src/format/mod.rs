@@ -100,6 +100,17 @@ pub fn line_of(src: &[u8], offset: usize) -> usize {
         + 1
 }
 
+/// Why a streaming parse ([`Store::parse_parts`]) stopped.
+#[derive(Debug)]
+pub enum PartsError {
+    /// The input needs the whole tree (anchors and aliases, several documents, metadata…), the
+    /// store cannot stream, or the input is not valid: parse it whole instead (which also
+    /// reports any error).
+    Unsupported(String),
+    /// The sink failed.
+    Sink(String),
+}
+
 /// A parsed file: its documents, its metadata (if it is encrypted) and its source text.
 #[derive(Debug)]
 pub struct Document {
@@ -236,6 +247,23 @@ pub trait Store: Sync {
     /// `Document::metadata`; it is not part of `docs`.
     fn parse(&self, src: Vec<u8>) -> Result<Document, ParseError>;
 
+    /// Parses a plaintext file in one pass without holding its whole tree: `sink` receives the
+    /// document in parts of about `every` values, in document order, each part a tree from the
+    /// root whose containers hold only the entries not handed over before. Returns the last part and the offset where
+    /// metadata goes. Stores that cannot stream (the default) answer
+    /// [`PartsError::Unsupported`].
+    fn parse_parts(
+        &self,
+        _src: &[u8],
+        _every: usize,
+        _sink: &mut dyn FnMut(Node) -> Result<(), String>,
+    ) -> Result<(Node, usize), PartsError> {
+        Err(PartsError::Unsupported(format!(
+            "the {} store reads whole files",
+            self.kind().name()
+        )))
+    }
+
     /// The text of `value` at the position of `leaf` (a plaintext or an `ENC[...]` string).
     fn render_value(&self, doc: &Document, leaf: &Leaf, value: &Scalar) -> String;
 
@@ -331,6 +359,16 @@ pub fn take_lossless_edits(
 ) -> Vec<Edit> {
     let mut edits = Vec::new();
     store.extra_edits(doc, layout, &mut edits);
+    let mut docs = std::mem::take(&mut doc.docs);
+    for d in &mut docs {
+        take_node_edits(store, doc, d, &mut edits);
+    }
+    doc.docs = docs;
+    edits
+}
+
+/// The edits of the changed leaves of `node`, their texts moved out of the tree.
+fn take_node_edits(store: &dyn Store, doc: &Document, node: &mut Node, edits: &mut Vec<Edit>) {
     fn take(
         store: &dyn Store,
         doc: &Document,
@@ -353,28 +391,80 @@ pub fn take_lossless_edits(
         };
         edits.push(Edit { range: span, text });
     }
-    fn collect(store: &dyn Store, doc: &Document, node: &mut Node, edits: &mut Vec<Edit>) {
-        match node {
-            Node::Map(entries) => {
-                for e in entries {
-                    match e {
-                        Entry::Pair(_, v) => collect(store, doc, v, edits),
-                        Entry::Comment(c) => take(store, doc, c, true, edits),
-                    }
+    match node {
+        Node::Map(entries) => {
+            for e in entries {
+                match e {
+                    Entry::Pair(_, v) => take_node_edits(store, doc, v, edits),
+                    Entry::Comment(c) => take(store, doc, c, true, edits),
                 }
             }
-            Node::Seq(items) => items.iter_mut().for_each(|n| collect(store, doc, n, edits)),
-            Node::Scalar(l) => take(store, doc, l, false, edits),
-            Node::Comment(c) => take(store, doc, c, true, edits),
-            Node::Null | Node::Alias(_) => {}
+        }
+        Node::Seq(items) => items
+            .iter_mut()
+            .for_each(|n| take_node_edits(store, doc, n, edits)),
+        Node::Scalar(l) => take(store, doc, l, false, edits),
+        Node::Comment(c) => take(store, doc, c, true, edits),
+        Node::Null | Node::Alias(_) => {}
+    }
+}
+
+/// Writes a document whose parts arrive in document order ([`Store::parse_parts`]): the input is
+/// copied up to each changed leaf of a part, then the leaf's new text is written.
+pub struct PartWriter<'a> {
+    out: &'a mut dyn std::io::Write,
+    /// How far the input has been written.
+    pos: usize,
+    edits: Vec<Edit>,
+}
+
+impl<'a> PartWriter<'a> {
+    pub fn new(out: &'a mut dyn std::io::Write) -> PartWriter<'a> {
+        PartWriter {
+            out,
+            pos: 0,
+            edits: Vec::new(),
         }
     }
-    let mut docs = std::mem::take(&mut doc.docs);
-    for d in &mut docs {
-        collect(store, doc, d, &mut edits);
+
+    /// Writes one part. Ok(false) (nothing written) when a change lies before what was already
+    /// written: the parts were not in source order, and the file must be written whole.
+    pub fn part(
+        &mut self,
+        store: &dyn Store,
+        doc: &Document,
+        node: &mut Node,
+    ) -> std::io::Result<bool> {
+        self.edits.clear();
+        take_node_edits(store, doc, node, &mut self.edits);
+        self.edits.sort_by_key(|e| e.range.start);
+        let mut end = self.pos;
+        for e in &self.edits {
+            if e.range.start < end {
+                return Ok(false);
+            }
+            end = e.range.end;
+        }
+        for e in self.edits.drain(..) {
+            self.out.write_all(&doc.src[self.pos..e.range.start])?;
+            self.out.write_all(e.text.as_bytes())?;
+            self.pos = e.range.end;
+        }
+        Ok(true)
     }
-    doc.docs = docs;
-    edits
+
+    /// Writes the rest of the input with `metadata` inserted at `at`. Ok(false) when `at` was
+    /// already written.
+    pub fn finish(self, doc: &Document, at: usize, metadata: &str) -> std::io::Result<bool> {
+        if at < self.pos || at > doc.src.len() {
+            return Ok(false);
+        }
+        self.out.write_all(&doc.src[self.pos..at])?;
+        self.out.write_all(metadata.as_bytes())?;
+        self.out.write_all(&doc.src[at..])?;
+        self.out.flush()?;
+        Ok(true)
+    }
 }
 
 /// Applies `edits` to the document's input: the metadata it was read with goes, and new metadata

@@ -38,6 +38,15 @@ impl Store for YamlStore {
         parse::parse(src, false).map(|(d, _)| d)
     }
 
+    fn parse_parts(
+        &self,
+        src: &[u8],
+        every: usize,
+        sink: &mut dyn FnMut(Node) -> Result<(), String>,
+    ) -> Result<(Node, usize), super::PartsError> {
+        parse::parse_parts(src, every, sink)
+    }
+
     fn render_value_owned(&self, doc: &Document, leaf: &Leaf, value: Scalar) -> String {
         // The common case of an encrypted file: an ENC string alone in block context is written
         // as it is (no copy).

@@ -13,7 +13,7 @@ use saphyr_parser::{Event, Parser, ScalarStyle, Span};
 
 use super::resolve::{Resolved, resolve_plain, resolve_tagged};
 use super::{CTX_ALIAS_SCALAR, CTX_DASH, CTX_FLOW, CTX_FLOW_ROOT, CTX_PROPS, INDENT_MASK};
-use crate::format::{Document, ParseError, node_to_value};
+use crate::format::{Document, ParseError, PartsError, node_to_value};
 use crate::tree::{Alias, Entry, Leaf, Node, Scalar};
 
 /// Extra facts about a parse, used by the alias machinery.
@@ -82,7 +82,7 @@ struct Frame {
     first_leaf_marked: bool,
 }
 
-struct Builder<'a> {
+struct Builder<'a, 's> {
     src: &'a str,
     off: Offsets<'a>,
     /// End of the last consumed token or gap (bytes).
@@ -102,15 +102,94 @@ struct Builder<'a> {
     metadata: Option<serde_json::Value>,
     metadata_spans: Vec<Range<usize>>,
     metadata_at: Option<usize>,
+    /// Streaming mode: completed parts of the tree are handed over as they are read.
+    parts: Option<Parts<'s>>,
+}
+
+/// Streaming mode of the builder (see [`parse_parts`]).
+struct Parts<'a> {
+    /// Scalars per part.
+    every: usize,
+    /// Scalars read since the last part was handed over.
+    pending: usize,
+    sink: &'a mut dyn FnMut(Node) -> Result<(), String>,
+    /// Why streaming stopped: the input needs the whole tree (anchors, several documents…).
+    unsupported: Option<&'static str>,
+    /// The sink failed.
+    failed: Option<String>,
 }
 
 fn ws(b: u8) -> bool {
     b == b' ' || b == b'\t' || b == b'\n' || b == b'\r'
 }
 
-impl<'a> Builder<'a> {
+impl<'a> Builder<'a, '_> {
     fn err(&self, at: usize, msg: impl Into<String>) -> ParseError {
         ParseError::at(self.src.as_bytes(), at, msg)
+    }
+
+    /// In streaming mode, stops the parse: this input needs the whole tree.
+    fn unsupported(&mut self, why: &'static str) -> Result<(), ParseError> {
+        match &mut self.parts {
+            Some(p) => {
+                p.unsupported = Some(why);
+                Err(ParseError::new(None, why))
+            }
+            None => Ok(()),
+        }
+    }
+
+    /// Streaming mode: hands over the entries that can no longer change, wrapped in the chain
+    /// of open containers (the keys that lead to them), and removes them from the builder.
+    ///
+    /// Every entry of an open block container is final except the last one of the innermost
+    /// container (a line comment after a flow value may still be added to it); flow
+    /// collections are handed over whole, once closed. A mapping keeps the set of its keys, so
+    /// duplicates are still found.
+    fn hand_over(&mut self) -> Result<(), ParseError> {
+        let limit = self
+            .stack
+            .iter()
+            .position(|f| f.flow)
+            .unwrap_or(self.stack.len());
+        let top = self.stack.len();
+        let mut part: Option<Node> = None;
+        for i in (0..limit).rev() {
+            let keep_last = usize::from(i + 1 == top);
+            let child = part.take();
+            part = Some(match &mut self.stack[i].kind {
+                Kind::Map { entries, key, seen } => {
+                    // Once a mapping has its key set, every new key goes into it when read.
+                    seen.get_or_insert_with(|| {
+                        let keys = entries.iter().filter_map(|e| match e {
+                            Entry::Pair(k, _) => Some(k.clone()),
+                            Entry::Comment(_) => None,
+                        });
+                        keys.chain(key.as_ref().map(|(k, _)| k.clone())).collect()
+                    });
+                    let n = entries.len().saturating_sub(keep_last);
+                    let mut taken: Vec<Entry> = entries.drain(..n).collect();
+                    if let (Some(c), Some((k, _))) = (child, key.as_ref()) {
+                        taken.push(Entry::Pair(k.clone(), c));
+                    }
+                    Node::Map(taken)
+                }
+                Kind::Seq(items) => {
+                    let n = items.len().saturating_sub(keep_last);
+                    let mut taken: Vec<Node> = items.drain(..n).collect();
+                    taken.extend(child);
+                    Node::Seq(taken)
+                }
+            });
+        }
+        if let (Some(part), Some(p)) = (part, &mut self.parts) {
+            p.pending = 0;
+            if let Err(e) = (p.sink)(part) {
+                p.failed = Some(e);
+                return Err(ParseError::new(None, "streaming stopped"));
+            }
+        }
+        Ok(())
     }
 
     fn line_start(&self, at: usize) -> usize {
@@ -400,6 +479,7 @@ impl<'a> Builder<'a> {
                 Some((k, key_at)) => {
                     let root_sops = depth == 1 && k == "sops";
                     if root_sops {
+                        self.unsupported("metadata")?;
                         self.take_metadata(node, key_at);
                         if let Some(Frame {
                             kind: Kind::Map { entries, .. },
@@ -474,6 +554,12 @@ impl<'a> Builder<'a> {
         span: Range<usize>,
     ) -> Result<(), ParseError> {
         self.gap(span.start, None);
+        if anchor != 0 {
+            self.unsupported("anchors")?;
+        }
+        if let Some(p) = &mut self.parts {
+            p.pending += 1;
+        }
         if self.want_extras && anchor != 0 {
             let name = anchor_name(self.src, span.start);
             let path = self.index_path();
@@ -569,6 +655,9 @@ impl<'a> Builder<'a> {
                 .max(self.skip_props(span.start, span.end.max(span.start)).0);
         }
         let flow_root = flow && !parent_flow;
+        if anchor != 0 {
+            self.unsupported("anchors")?;
+        }
         if self.want_extras && anchor != 0 {
             let name = anchor_name(self.src, span.start);
             let path = self.index_path();
@@ -641,6 +730,7 @@ impl<'a> Builder<'a> {
     }
 
     fn alias(&mut self, id: usize, span: Range<usize>) -> Result<(), ParseError> {
+        self.unsupported("aliases")?;
         self.gap(span.start, None);
         self.pos = self.pos.max(span.end);
         self.tok_end = span.end;
@@ -822,17 +912,70 @@ fn touches(docs: &[Node], ranges: &[Range<usize>]) -> bool {
     docs.iter().any(|d| node(d, ranges))
 }
 
+/// What a parse produced, before it becomes a [`Document`].
+struct Built {
+    docs: Vec<Node>,
+    metadata: Option<serde_json::Value>,
+    metadata_spans: Vec<Range<usize>>,
+    metadata_at: usize,
+    extras: Extras,
+}
+
 fn parse_exact(src: Vec<u8>, want_extras: bool) -> Result<(Document, Extras), ParseError> {
-    let text = match std::str::from_utf8(&src) {
-        Ok(t) => t,
-        Err(e) => {
-            return Err(ParseError::at(
-                &src,
-                e.valid_up_to(),
-                "file is not valid UTF-8",
-            ));
-        }
+    let text = utf8(&src)?;
+    let built = build(text, want_extras, None).0?;
+    let mut doc = Document::new(Vec::new(), built.docs);
+    doc.metadata = built.metadata;
+    doc.metadata_spans = built.metadata_spans;
+    doc.metadata_at = built.metadata_at;
+    doc.src = src;
+    Ok((doc, built.extras))
+}
+
+fn utf8(src: &[u8]) -> Result<&str, ParseError> {
+    std::str::from_utf8(src)
+        .map_err(|e| ParseError::at(src, e.valid_up_to(), "file is not valid UTF-8"))
+}
+
+/// Parses a plaintext YAML file in one pass without holding its whole tree: `sink` receives
+/// the document in parts, in document order, each part a tree from the root whose containers
+/// hold only the entries not handed over before (so the keys leading to a value are always
+/// there), about every `every` scalars. Returns the last part and where the metadata goes. Inputs that need the whole tree
+/// stop the parse with [`PartsError::Unsupported`].
+pub fn parse_parts(
+    src: &[u8],
+    every: usize,
+    sink: &mut dyn FnMut(Node) -> Result<(), String>,
+) -> Result<(Node, usize), PartsError> {
+    let unsupported = |e: ParseError| PartsError::Unsupported(e.to_string());
+    let text = utf8(src).map_err(unsupported)?;
+    let parts = Parts {
+        every: every.max(1),
+        pending: 0,
+        sink,
+        unsupported: None,
+        failed: None,
     };
+    let (result, parts) = build(text, false, Some(parts));
+    let (failed, stopped) = parts.map(|p| (p.failed, p.unsupported)).unwrap_or_default();
+    if let Some(e) = failed {
+        return Err(PartsError::Sink(e));
+    }
+    if let Some(why) = stopped {
+        return Err(PartsError::Unsupported(why.to_string()));
+    }
+    let built = result.map_err(unsupported)?;
+    let [root] = <[Node; 1]>::try_from(built.docs)
+        .map_err(|_| PartsError::Unsupported("several documents".into()))?;
+    Ok((root, built.metadata_at))
+}
+
+/// Builds the tree of `text` (in streaming mode when `parts` is given, which is handed back).
+fn build<'s>(
+    text: &str,
+    want_extras: bool,
+    parts: Option<Parts<'s>>,
+) -> (Result<Built, ParseError>, Option<Parts<'s>>) {
     let mut b = Builder {
         src: text,
         off: Offsets {
@@ -853,7 +996,13 @@ fn parse_exact(src: Vec<u8>, want_extras: bool) -> Result<(Document, Extras), Pa
         metadata: None,
         metadata_spans: Vec::new(),
         metadata_at: None,
+        parts,
     };
+    let result = run(&mut b, text);
+    (result, b.parts.take())
+}
+
+fn run(b: &mut Builder<'_, '_>, text: &str) -> Result<Built, ParseError> {
     let mut parser = Parser::new_from_str(text);
     let mut doc_started_at = 0usize;
     while let Some(ev) = parser.next_event() {
@@ -868,6 +1017,9 @@ fn parse_exact(src: Vec<u8>, want_extras: bool) -> Result<(Document, Extras), Pa
                 b.gap(text.len(), None);
             }
             Event::DocumentStart(explicit) => {
+                if b.doc_index > 0 {
+                    b.unsupported("several documents")?;
+                }
                 doc_started_at = b.docs.len();
                 if explicit {
                     b.gap(range.start, None);
@@ -898,6 +1050,9 @@ fn parse_exact(src: Vec<u8>, want_extras: bool) -> Result<(Document, Extras), Pa
             Event::MappingStart(anchor, _) => b.start_collection(true, anchor, range)?,
             Event::SequenceEnd | Event::MappingEnd => b.end_collection(range)?,
         }
+        if b.parts.as_ref().is_some_and(|p| p.pending >= p.every) {
+            b.hand_over()?;
+        }
     }
     if b.docs.is_empty() {
         b.docs.push(Node::Map(Vec::new()));
@@ -905,12 +1060,11 @@ fn parse_exact(src: Vec<u8>, want_extras: bool) -> Result<(Document, Extras), Pa
     if let Some(Node::Map(entries)) = b.docs.last_mut() {
         entries.extend(b.pending_head.drain(..).map(Entry::Comment));
     }
-    let metadata_at = b.metadata_at.unwrap_or(text.len());
-    let mut doc = Document::new(Vec::new(), b.docs);
-    doc.metadata = b.metadata;
-    doc.metadata_spans = b.metadata_spans;
-    doc.metadata_at = metadata_at;
-    let extras = b.extras;
-    doc.src = src;
-    Ok((doc, extras))
+    Ok(Built {
+        docs: std::mem::take(&mut b.docs),
+        metadata: b.metadata.take(),
+        metadata_spans: std::mem::take(&mut b.metadata_spans),
+        metadata_at: b.metadata_at.unwrap_or(text.len()),
+        extras: std::mem::take(&mut b.extras),
+    })
 }

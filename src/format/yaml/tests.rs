@@ -652,3 +652,101 @@ fn flow_closer_at_key_indentation_parses() {
     // A moved byte inside a value is never accepted: a block scalar stays an error.
     assert!(YamlStore.parse(b"s: |\n  a\n]\nb: 1\n".to_vec()).is_err());
 }
+
+/// The leaves of a tree in walk order: path, kind, type, value bytes and span.
+fn walk_order(node: &Node, path: &str, out: &mut Vec<String>) {
+    let leaf = |kind: &str, l: &crate::tree::Leaf, out: &mut Vec<String>| {
+        out.push(format!(
+            "{path}|{kind}|{}|{:?}|{:?}|{}",
+            l.value.type_name(),
+            l.value.canonical_bytes(),
+            l.span,
+            l.ctx
+        ))
+    };
+    match node {
+        Node::Map(entries) => {
+            for e in entries {
+                match e {
+                    Entry::Pair(k, v) => walk_order(v, &format!("{path}{k}:"), out),
+                    Entry::Comment(c) => leaf("comment", c, out),
+                }
+            }
+        }
+        Node::Seq(items) => items.iter().for_each(|i| walk_order(i, path, out)),
+        Node::Scalar(l) => leaf("value", l, out),
+        Node::Comment(c) => leaf("seq-comment", c, out),
+        Node::Null => out.push(format!("{path}|null")),
+        Node::Alias(_) => out.push(format!("{path}|alias")),
+    }
+}
+
+/// Streaming parses hand over, part by part, exactly the leaves of the whole tree in the same
+/// order with the same paths, spans and rendering context, whatever the part size; inputs that
+/// need the whole tree are refused, not streamed wrong.
+#[test]
+fn parts_walk_like_the_whole_tree() {
+    let mut files: Vec<(String, Vec<u8>)> = std::fs::read_dir(LOSSLESS)
+        .unwrap()
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| matches!(p.extension().and_then(|e| e.to_str()), Some("yaml" | "yml")))
+        .map(|p| (p.display().to_string(), std::fs::read(&p).unwrap()))
+        .collect();
+    files.extend(
+        INLINE_CASES
+            .iter()
+            .enumerate()
+            .map(|(i, c)| (format!("inline case {i}"), c.as_bytes().to_vec())),
+    );
+    let mut streamed = 0;
+    for (name, src) in &files {
+        let whole = YamlStore.parse(src.clone()).unwrap();
+        let mut want = Vec::new();
+        whole.docs.iter().for_each(|d| walk_order(d, "", &mut want));
+        for every in [1, 2, 3, 7, 1000] {
+            let mut got = Vec::new();
+            let mut parts = 0;
+            let result = super::parse::parse_parts(src, every, &mut |part| {
+                parts += 1;
+                walk_order(&part, "", &mut got);
+                Ok(())
+            });
+            match result {
+                Ok((last, at)) => {
+                    walk_order(&last, "", &mut got);
+                    assert_eq!(got, want, "{name}, parts of {every}");
+                    assert_eq!(at, whole.metadata_at, "{name}");
+                    if every == 1 && want.len() > 3 {
+                        assert!(parts > 1, "{name}: not split into parts");
+                    }
+                    streamed += 1;
+                }
+                Err(crate::format::PartsError::Unsupported(why)) => {
+                    let needs_whole = whole.docs.len() > 1
+                        || want.iter().any(|l| l.ends_with("|alias"))
+                        || src.windows(2).any(|w| w[0] == b'&' && w[1] != b' ');
+                    assert!(needs_whole, "{name}: not streamed ({why})");
+                }
+                Err(e) => panic!("{name}: {e:?}"),
+            }
+        }
+    }
+    assert!(streamed > 5 * 30, "only {streamed} streamed parses");
+}
+
+/// A key repeated far from its first use is still refused when the parse streams.
+#[test]
+fn parts_find_duplicate_keys() {
+    let mut src = String::from("top:\n  a: 1\n");
+    for i in 0..20 {
+        src.push_str(&format!("  k{i}: {i}\n"));
+    }
+    src.push_str("  a: 2\n");
+    for every in [1, 5, 1000] {
+        let r = super::parse::parse_parts(src.as_bytes(), every, &mut |_| Ok(()));
+        assert!(
+            matches!(&r, Err(crate::format::PartsError::Unsupported(m)) if m.contains("already defined")),
+            "parts of {every}: {r:?}"
+        );
+    }
+}
