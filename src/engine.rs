@@ -379,23 +379,50 @@ fn walk(
     result
 }
 
-/// Encrypts a document that arrives in parts ([`Store::parse_parts`]): one walk, continued
-/// over each part in document order, so the MAC covers them all. Only for rules that do not
-/// look at comments (a comment and the value it decides on may be in different parts).
-pub struct PartEncryptor<'a> {
+/// Encrypts or decrypts a document that arrives in parts ([`Store::parse_parts`]): one walk,
+/// continued over each part in document order, so the MAC covers them all. Only for rules that
+/// do not look at comments (a comment and the value it decides on may be in different parts).
+pub struct PartWalker<'a> {
     walker: Walker<'a>,
 }
 
-impl<'a> PartEncryptor<'a> {
-    /// None when `rule` looks at comments.
-    pub fn new(
+impl<'a> PartWalker<'a> {
+    /// A walk that encrypts; None when `rule` looks at comments.
+    pub fn encrypting(
         store: &'a dyn Store,
         doc: &'a Document,
         key: &[u8; 32],
         rule: &'a Rule,
         mac_only_encrypted: bool,
         layout: &'a mut Layout,
-    ) -> Option<PartEncryptor<'a>> {
+    ) -> Option<PartWalker<'a>> {
+        let mode = Mode::Encrypt {
+            store,
+            layout,
+            ivs: None,
+        };
+        Self::new(doc, key, rule, mac_only_encrypted, mode)
+    }
+
+    /// A walk that decrypts; None when `rule` looks at comments.
+    pub fn decrypting(
+        doc: &'a Document,
+        key: &[u8; 32],
+        rule: &'a Rule,
+        mac_only_encrypted: bool,
+        layout: &'a Layout,
+    ) -> Option<PartWalker<'a>> {
+        let mode = Mode::Decrypt { layout, ivs: None };
+        Self::new(doc, key, rule, mac_only_encrypted, mode)
+    }
+
+    fn new(
+        doc: &'a Document,
+        key: &[u8; 32],
+        rule: &'a Rule,
+        mac_only_encrypted: bool,
+        mode: Mode<'a>,
+    ) -> Option<PartWalker<'a>> {
         if rule.uses_comments() {
             return None;
         }
@@ -403,20 +430,16 @@ impl<'a> PartEncryptor<'a> {
             cipher: cipher::ValueCipher::new(key),
             rule,
             mac: Mac::new(mac_only_encrypted),
-            mode: Mode::Encrypt {
-                store,
-                layout,
-                ivs: None,
-            },
+            mode,
             path: Vec::new(),
             aad: String::new(),
             comments: Vec::new(),
             doc,
         };
-        Some(PartEncryptor { walker })
+        Some(PartWalker { walker })
     }
 
-    /// Encrypts the selected leaves of one part.
+    /// Encrypts or decrypts the selected leaves of one part.
     pub fn part(&mut self, node: &mut Node) -> Result<(), WalkError> {
         self.walker.node(node)
     }

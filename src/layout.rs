@@ -35,6 +35,14 @@ impl Layout {
         self.entries.get(tag)
     }
 
+    /// Whether the record holds entries whose key starts with `prefix` (e.g. `alias:`).
+    pub fn has_prefix(&self, prefix: &str) -> bool {
+        self.entries
+            .range(prefix.to_string()..)
+            .next()
+            .is_some_and(|(k, _)| k.starts_with(prefix))
+    }
+
     /// Keeps only the entries whose tags are still in use.
     pub fn retain_tags(&mut self, used: &std::collections::HashSet<String>) {
         self.entries.retain(|k, _| used.contains(k));

@@ -7,11 +7,15 @@ use crate::crypto::datakey::DataKey;
 use crate::crypto::mac::mac_aad;
 use crate::engine::{self, IvCache, WalkError};
 use crate::error::{Code, Failure, Result};
-use crate::format::{Document, Kind, PartsError, Store, finish_lossless, take_lossless_edits};
+use crate::format::{
+    Document, Edit, Kind, PartWriter, PartsEnd, PartsError, Store, finish_lossless,
+    take_lossless_edits,
+};
 use crate::keys::groups::{self, KeySource, Recipients};
 use crate::layout::Layout;
 use crate::metadata::Metadata;
 use crate::selector::Rule;
+use crate::tree::Node;
 use crate::tree::Scalar;
 
 /// The version written into new files' metadata. It names the sops format level veil writes
@@ -145,11 +149,9 @@ pub fn encrypt_in_parts(
     }
     let (key, mut meta, rule) = new_file(opts)?;
     let mut layout = Layout::default();
-    let mut failure: Option<Failure> = None;
-    let mut out_of_order = false;
-    let mut writer = crate::format::PartWriter::new(out);
+    let mut writer = PartWriter::new(out);
     let doc_ref: &Document = doc;
-    let Some(mut enc) = engine::PartEncryptor::new(
+    let Some(mut walker) = engine::PartWalker::encrypting(
         store,
         doc_ref,
         key.as_bytes(),
@@ -159,53 +161,158 @@ pub fn encrypt_in_parts(
     ) else {
         return unsupported("the selection rule looks at comments");
     };
-    let write_failure =
-        |e: std::io::Error| Failure::new(Code::CouldNotWriteOutput, format!("cannot write: {e}"));
-    let mut part = |mut node: crate::tree::Node| -> std::result::Result<(), String> {
-        let step = enc
+    let end = match walk_parts(store, doc_ref, every, false, &mut walker, &mut writer)? {
+        Ok(end) => end,
+        Err(why) => return unsupported(&why),
+    };
+    let mac = walker.finish();
+    seal_mac(&mut meta, &key, mac, None);
+    meta.layout = layout.seal(key.as_bytes(), None);
+    doc.metadata_at = end.metadata_at;
+    let text = store.render_metadata(doc, &meta.to_value());
+    let at = end.metadata_at;
+    let last = vec![Edit {
+        range: at..at,
+        text,
+    }];
+    match writer.finish(doc, last).map_err(write_failure)? {
+        true => Ok(Streamed::Written),
+        false => unsupported("metadata position already written"),
+    }
+}
+
+fn write_failure(e: std::io::Error) -> Failure {
+    Failure::new(Code::CouldNotWriteOutput, format!("cannot write: {e}"))
+}
+
+/// Runs a streaming parse of `doc`: each part is walked, then written. The answer is Err(why)
+/// (inside Ok) when the input needs the whole tree or its parts do not come in source order;
+/// what was written is then to be discarded.
+fn walk_parts(
+    store: &dyn Store,
+    doc: &Document,
+    every: usize,
+    encrypted: bool,
+    walker: &mut engine::PartWalker<'_>,
+    writer: &mut PartWriter<'_>,
+) -> Result<std::result::Result<PartsEnd, String>> {
+    let mut failure: Option<Failure> = None;
+    let mut part = |mut node: Node| -> std::result::Result<(), String> {
+        let step = walker
             .part(&mut node)
-            .map_err(|e| walk_failure(e, true))
-            .and_then(|_| {
-                writer
-                    .part(store, doc_ref, &mut node)
-                    .map_err(write_failure)
-            });
+            .map_err(|e| walk_failure(e, !encrypted))
+            .and_then(|_| writer.part(store, doc, &mut node).map_err(write_failure));
         match step {
             Ok(true) => Ok(()),
-            Ok(false) => {
-                out_of_order = true;
-                Err("parts out of order".into())
-            }
+            Ok(false) => Err("values out of source order".into()),
             Err(f) => {
                 failure = Some(f);
                 Err("failed".into())
             }
         }
     };
-    let parsed = store.parse_parts(&doc_ref.src, every, &mut part);
-    let last = match parsed {
-        Ok((mut last, at)) => {
-            part(std::mem::replace(&mut last, crate::tree::Node::Null)).map(|_| at)
-        }
-        Err(PartsError::Unsupported(why)) => return unsupported(&why),
-        Err(PartsError::Sink(e)) => Err(e),
-    };
+    let result = store
+        .parse_parts(&doc.src, every, encrypted, &mut part)
+        .and_then(|mut end| {
+            let last = std::mem::replace(&mut end.last, Node::Null);
+            part(last).map_err(PartsError::Sink)?;
+            Ok(end)
+        });
     if let Some(f) = failure {
         return Err(f);
     }
-    let at = match last {
-        Ok(at) => at,
-        Err(_) if out_of_order => return unsupported("values out of source order"),
-        Err(e) => return unsupported(&e),
+    Ok(result.map_err(|e| match e {
+        PartsError::Unsupported(why) | PartsError::Sink(why) => why,
+    }))
+}
+
+/// How [`decrypt_stream`] ended.
+pub enum StreamedOpen {
+    /// The plaintext file, its MAC verified (unless asked not to).
+    Plaintext(Vec<u8>),
+    /// This input needs the whole tree; the data key, when it was already recovered, so that
+    /// [`open_with_key`] does not ask for it again (passphrases).
+    Unsupported(Option<(serde_json::Value, DataKey)>),
+}
+
+/// Decrypts an encrypted file in its own format in one pass: the metadata is read first
+/// ([`Store::peek_metadata`]), then the store hands the tree over in parts, each decrypted and
+/// written to memory, and the MAC is verified before anything is returned. `doc` holds the
+/// input (and no tree).
+pub fn decrypt_stream(
+    store: &'static dyn Store,
+    doc: &Document,
+    keys: &dyn KeySource,
+    ignore_mac: bool,
+) -> Result<StreamedOpen> {
+    decrypt_in_parts(store, doc, keys, ignore_mac, PART_VALUES)
+}
+
+/// [`decrypt_stream`] with parts of about `every` values.
+pub fn decrypt_in_parts(
+    store: &'static dyn Store,
+    doc: &Document,
+    keys: &dyn KeySource,
+    ignore_mac: bool,
+    every: usize,
+) -> Result<StreamedOpen> {
+    // Anything unusual in the metadata is left to the whole-file path, which reports it.
+    let Some(value) = store.peek_metadata(&doc.src) else {
+        return Ok(StreamedOpen::Unsupported(None));
     };
-    let mac = enc.finish();
-    seal_mac(&mut meta, &key, mac, None);
-    meta.layout = layout.seal(key.as_bytes(), None);
-    doc.metadata_at = at;
-    let text = store.render_metadata(doc, &meta.to_value());
-    match writer.finish(doc, at, &text).map_err(write_failure)? {
-        true => Ok(Streamed::Written),
-        false => unsupported("metadata position already written"),
+    let Ok(meta) = Metadata::from_value(&value) else {
+        return Ok(StreamedOpen::Unsupported(None));
+    };
+    if meta.validate_for_decryption().is_err() {
+        return Ok(StreamedOpen::Unsupported(None));
+    }
+    let key = data_key(&meta, keys)?;
+    let unsupported = |value, key| Ok(StreamedOpen::Unsupported(Some((value, key))));
+    let Ok(rule) = meta.selection_rule() else {
+        return unsupported(value, key);
+    };
+    let layout = match &meta.layout {
+        Some(sealed) => Layout::open(key.as_bytes(), sealed).map_err(|e| {
+            Failure::new(
+                Code::DecryptingTree,
+                format!("cannot decrypt veil's layout record: {e}"),
+            )
+        })?,
+        None => Layout::default(),
+    };
+    if layout.has_prefix("alias:") {
+        return unsupported(value, key);
+    }
+    let mut out = Vec::with_capacity(doc.src.len() / 4);
+    let mut writer = PartWriter::new(&mut out);
+    let Some(mut walker) = engine::PartWalker::decrypting(
+        doc,
+        key.as_bytes(),
+        &rule,
+        meta.mac_only_encrypted,
+        &layout,
+    ) else {
+        return unsupported(value, key);
+    };
+    let end = match walk_parts(store, doc, every, true, &mut walker, &mut writer)? {
+        Ok(end) if end.metadata.as_ref() == Some(&value) => end,
+        _ => return unsupported(value, key),
+    };
+    let mac = walker.finish();
+    if !ignore_mac {
+        verify_mac(&meta, &key, &mac)?;
+    }
+    let removals = end
+        .metadata_spans
+        .iter()
+        .map(|r| Edit {
+            range: r.clone(),
+            text: String::new(),
+        })
+        .collect();
+    match writer.finish(doc, removals).map_err(write_failure)? {
+        true => Ok(StreamedOpen::Plaintext(out)),
+        false => unsupported(value, key),
     }
 }
 
@@ -416,12 +523,28 @@ pub fn open_file_bytes(
     ignore_mac: bool,
     keep_ivs: bool,
 ) -> Result<Opened> {
+    open_known(store, src, keys, ignore_mac, keep_ivs, None)
+}
+
+/// [`open_file_bytes`], with the data key already recovered from a reading of the metadata
+/// (used when it is the metadata the file holds).
+pub fn open_known(
+    store: &'static dyn Store,
+    src: Vec<u8>,
+    keys: &dyn KeySource,
+    ignore_mac: bool,
+    keep_ivs: bool,
+    known: Option<(serde_json::Value, DataKey)>,
+) -> Result<Opened> {
     let doc = store
         .parse(src)
         .map_err(|e| Failure::new(Code::CouldNotReadInput, e.to_string()))?;
     let meta = metadata_of(&doc)?;
     meta.validate_for_decryption()
         .map_err(|e| Failure::new(Code::Generic, e.to_string()))?;
-    let key = data_key(&meta, keys)?;
+    let key = match known {
+        Some((value, key)) if doc.metadata.as_ref() == Some(&value) => key,
+        _ => data_key(&meta, keys)?,
+    };
     open_with_key(store, doc, meta, key, ignore_mac, keep_ivs)
 }

@@ -79,6 +79,25 @@ fn large_yaml_encrypts_in_parts_and_reads_back() {
     assert!(dec.status.success(), "{}", stderr(&dec));
     assert!(dec.stdout == text.as_bytes(), "round trip differs");
 
+    // veil reads what sops wrote (large enough to be read in parts too).
+    let sops_enc = run(sops_cmd(home.path())
+        .env("SOPS_AGE_KEY_FILE", &key_file)
+        .args(["encrypt", "--age", &recipient])
+        .arg(&file));
+    assert!(sops_enc.status.success(), "sops: {}", stderr(&sops_enc));
+    let sops_path = home.path().join("big.sops.yaml");
+    std::fs::write(&sops_path, &sops_enc.stdout).unwrap();
+    let dec = run(veil(home.path())
+        .env("SOPS_AGE_KEY_FILE", &key_file)
+        .arg("decrypt")
+        .arg(&sops_path));
+    assert!(dec.status.success(), "{}", stderr(&dec));
+    assert!(
+        json_eq(&parse_docs(Kind::Yaml, dec.stdout), &want),
+        "veil reads other data"
+    );
+    std::fs::remove_file(&sops_path).unwrap();
+
     // In place and --output write the same kind of file.
     let out = home.path().join("out.yaml");
     let r = run(veil(home.path())

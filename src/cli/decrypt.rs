@@ -5,8 +5,8 @@ use clap::Args;
 use super::FileIo;
 use super::io::{Input, emit, kind_for};
 use crate::error::{Code, Failure, Result};
-use crate::format::{Kind, write_lossless};
-use crate::sopsfile;
+use crate::format::{Document, Kind, write_lossless};
+use crate::sopsfile::{self, StreamedOpen};
 use crate::tree::Node;
 use crate::treepath;
 
@@ -43,11 +43,24 @@ pub fn run(args: DecryptArgs) -> Result<()> {
         .output_type
         .unwrap_or_else(|| name.map(Kind::from_path).unwrap_or(in_kind));
     let what = input.display();
-    let src = input.read()?;
+    let mut src = input.read()?;
     let keys = super::keys::identities();
     let store = reading_store(in_kind);
-    let mut opened = sopsfile::open(store, src, &keys, args.ignore_mac)
-        .map_err(|f| Failure::new(f.code, format!("{what}: {}", f.message)))?;
+    let with_name = |f: Failure| Failure::new(f.code, format!("{what}: {}", f.message));
+    // In one pass when the store can and the whole file is written; else parsed whole.
+    let mut known = None;
+    if args.extract.is_none() && out_kind == store.kind() {
+        let doc = Document::new(src, Vec::new());
+        match sopsfile::decrypt_stream(store, &doc, &keys, args.ignore_mac).map_err(with_name)? {
+            StreamedOpen::Plaintext(bytes) => {
+                return emit(&bytes, io.in_place, io.output.as_deref(), &input);
+            }
+            StreamedOpen::Unsupported(key) => known = key,
+        }
+        src = doc.src;
+    }
+    let mut opened = sopsfile::open_known(store, src, &keys, args.ignore_mac, false, known)
+        .map_err(with_name)?;
     let bytes = if let Some(path) = &args.extract {
         extract(&opened.doc.docs, path, out_kind)
             .map_err(|f| Failure::new(f.code, format!("{what}: {}", f.message)))?

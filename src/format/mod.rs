@@ -111,6 +111,15 @@ pub enum PartsError {
     Sink(String),
 }
 
+/// The end of a streaming parse: the last part and the metadata facts of a [`Document`].
+#[derive(Debug)]
+pub struct PartsEnd {
+    pub last: Node,
+    pub metadata_at: usize,
+    pub metadata: Option<Value>,
+    pub metadata_spans: Vec<Range<usize>>,
+}
+
 /// A parsed file: its documents, its metadata (if it is encrypted) and its source text.
 #[derive(Debug)]
 pub struct Document {
@@ -247,21 +256,28 @@ pub trait Store: Sync {
     /// `Document::metadata`; it is not part of `docs`.
     fn parse(&self, src: Vec<u8>) -> Result<Document, ParseError>;
 
-    /// Parses a plaintext file in one pass without holding its whole tree: `sink` receives the
-    /// document in parts of about `every` values, in document order, each part a tree from the
-    /// root whose containers hold only the entries not handed over before. Returns the last part and the offset where
-    /// metadata goes. Stores that cannot stream (the default) answer
-    /// [`PartsError::Unsupported`].
+    /// Parses a file in one pass without holding its whole tree: `sink` receives the document
+    /// in parts of about `every` values, in document order, each part a tree from the root
+    /// whose containers hold only the entries not handed over before. Metadata is an error in
+    /// a plaintext file and split off from an `encrypted` one. Stores that cannot stream (the
+    /// default) answer [`PartsError::Unsupported`].
     fn parse_parts(
         &self,
         _src: &[u8],
         _every: usize,
+        _encrypted: bool,
         _sink: &mut dyn FnMut(Node) -> Result<(), String>,
-    ) -> Result<(Node, usize), PartsError> {
+    ) -> Result<PartsEnd, PartsError> {
         Err(PartsError::Unsupported(format!(
             "the {} store reads whole files",
             self.kind().name()
         )))
+    }
+
+    /// The metadata of an encrypted file, read before (and without) the values, for stores
+    /// that can stream; None when it cannot be found that way.
+    fn peek_metadata(&self, _src: &[u8]) -> Option<Value> {
+        None
     }
 
     /// The text of `value` at the position of `leaf` (a plaintext or an `ENC[...]` string).
@@ -453,15 +469,24 @@ impl<'a> PartWriter<'a> {
         Ok(true)
     }
 
-    /// Writes the rest of the input with `metadata` inserted at `at`. Ok(false) when `at` was
-    /// already written.
-    pub fn finish(self, doc: &Document, at: usize, metadata: &str) -> std::io::Result<bool> {
-        if at < self.pos || at > doc.src.len() {
-            return Ok(false);
+    /// Writes the rest of the input with the last `edits` (metadata inserted or removed)
+    /// applied. Ok(false) when one of them lies before what was already written.
+    pub fn finish(self, doc: &Document, mut edits: Vec<Edit>) -> std::io::Result<bool> {
+        edits.sort_by_key(|e| e.range.start);
+        let mut end = self.pos;
+        for e in &edits {
+            if e.range.start < end || e.range.end > doc.src.len() {
+                return Ok(false);
+            }
+            end = e.range.end;
         }
-        self.out.write_all(&doc.src[self.pos..at])?;
-        self.out.write_all(metadata.as_bytes())?;
-        self.out.write_all(&doc.src[at..])?;
+        let mut pos = self.pos;
+        for e in edits {
+            self.out.write_all(&doc.src[pos..e.range.start])?;
+            self.out.write_all(e.text.as_bytes())?;
+            pos = e.range.end;
+        }
+        self.out.write_all(&doc.src[pos..])?;
         self.out.flush()?;
         Ok(true)
     }

@@ -42,9 +42,14 @@ impl Store for YamlStore {
         &self,
         src: &[u8],
         every: usize,
+        encrypted: bool,
         sink: &mut dyn FnMut(Node) -> Result<(), String>,
-    ) -> Result<(Node, usize), super::PartsError> {
-        parse::parse_parts(src, every, sink)
+    ) -> Result<super::PartsEnd, super::PartsError> {
+        parse::parse_parts(src, every, encrypted, sink)
+    }
+
+    fn peek_metadata(&self, src: &[u8]) -> Option<Value> {
+        parse::peek_metadata(src)
     }
 
     fn render_value_owned(&self, doc: &Document, leaf: &Leaf, value: Scalar) -> String {

@@ -13,7 +13,7 @@ use saphyr_parser::{Event, Parser, ScalarStyle, Span};
 
 use super::resolve::{Resolved, resolve_plain, resolve_tagged};
 use super::{CTX_ALIAS_SCALAR, CTX_DASH, CTX_FLOW, CTX_FLOW_ROOT, CTX_PROPS, INDENT_MASK};
-use crate::format::{Document, ParseError, PartsError, node_to_value};
+use crate::format::{Document, ParseError, PartsEnd, PartsError, node_to_value};
 use crate::tree::{Alias, Entry, Leaf, Node, Scalar};
 
 /// Extra facts about a parse, used by the alias machinery.
@@ -110,6 +110,8 @@ struct Builder<'a, 's> {
 struct Parts<'a> {
     /// Scalars per part.
     every: usize,
+    /// The input is an encrypted file: its `sops` entry is metadata, not a reason to stop.
+    encrypted: bool,
     /// Scalars read since the last part was handed over.
     pending: usize,
     sink: &'a mut dyn FnMut(Node) -> Result<(), String>,
@@ -144,14 +146,20 @@ impl<'a> Builder<'a, '_> {
     ///
     /// Every entry of an open block container is final except the last one of the innermost
     /// container (a line comment after a flow value may still be added to it); flow
-    /// collections are handed over whole, once closed. A mapping keeps the set of its keys, so
+    /// collections are handed over whole, once closed; metadata is never handed over. A mapping keeps the set of its keys, so
     /// duplicates are still found.
     fn hand_over(&mut self) -> Result<(), ParseError> {
+        // Flow collections, and the metadata (`sops` at the top level), stay whole.
+        let metadata = matches!(
+            self.stack.first(),
+            Some(Frame { kind: Kind::Map { key: Some((k, _)), .. }, .. }) if k == "sops"
+        );
         let limit = self
             .stack
             .iter()
             .position(|f| f.flow)
-            .unwrap_or(self.stack.len());
+            .unwrap_or(self.stack.len())
+            .min(if metadata { 1 } else { usize::MAX });
         let top = self.stack.len();
         let mut part: Option<Node> = None;
         for i in (0..limit).rev() {
@@ -479,7 +487,9 @@ impl<'a> Builder<'a, '_> {
                 Some((k, key_at)) => {
                     let root_sops = depth == 1 && k == "sops";
                     if root_sops {
-                        self.unsupported("metadata")?;
+                        if !self.parts.as_ref().is_some_and(|p| p.encrypted) {
+                            self.unsupported("metadata")?;
+                        }
                         self.take_metadata(node, key_at);
                         if let Some(Frame {
                             kind: Kind::Map { entries, .. },
@@ -937,20 +947,23 @@ fn utf8(src: &[u8]) -> Result<&str, ParseError> {
         .map_err(|e| ParseError::at(src, e.valid_up_to(), "file is not valid UTF-8"))
 }
 
-/// Parses a plaintext YAML file in one pass without holding its whole tree: `sink` receives
-/// the document in parts, in document order, each part a tree from the root whose containers
-/// hold only the entries not handed over before (so the keys leading to a value are always
-/// there), about every `every` scalars. Returns the last part and where the metadata goes. Inputs that need the whole tree
-/// stop the parse with [`PartsError::Unsupported`].
+/// Parses a YAML file in one pass without holding its whole tree: `sink` receives the
+/// document in parts, in document order, each part a tree from the root whose containers hold
+/// only the entries not handed over before (so the keys leading to a value are always there),
+/// about every `every` scalars. A `sops` entry is an error for a plaintext file and the
+/// metadata of an `encrypted` one. Inputs that need the whole tree stop the parse with
+/// [`PartsError::Unsupported`].
 pub fn parse_parts(
     src: &[u8],
     every: usize,
+    encrypted: bool,
     sink: &mut dyn FnMut(Node) -> Result<(), String>,
-) -> Result<(Node, usize), PartsError> {
+) -> Result<PartsEnd, PartsError> {
     let unsupported = |e: ParseError| PartsError::Unsupported(e.to_string());
     let text = utf8(src).map_err(unsupported)?;
     let parts = Parts {
         every: every.max(1),
+        encrypted,
         pending: 0,
         sink,
         unsupported: None,
@@ -965,9 +978,33 @@ pub fn parse_parts(
         return Err(PartsError::Unsupported(why.to_string()));
     }
     let built = result.map_err(unsupported)?;
-    let [root] = <[Node; 1]>::try_from(built.docs)
+    let [last] = <[Node; 1]>::try_from(built.docs)
         .map_err(|_| PartsError::Unsupported("several documents".into()))?;
-    Ok((root, built.metadata_at))
+    Ok(PartsEnd {
+        last,
+        metadata_at: built.metadata_at,
+        metadata: built.metadata,
+        metadata_spans: built.metadata_spans,
+    })
+}
+
+/// The metadata of an encrypted single-document YAML file, read without parsing the rest: the
+/// `sops` entry is the block that starts at the last line `sops:` at the left margin. The
+/// caller checks it against the metadata the full parse finds.
+pub fn peek_metadata(src: &[u8]) -> Option<serde_json::Value> {
+    let starts_entry = |i: usize| {
+        src[i..].starts_with(b"sops:")
+            && matches!(src.get(i + 5), None | Some(b' ' | b'\t' | b'\r' | b'\n'))
+    };
+    let start = memchr::memmem::rfind_iter(src, b"\nsops:")
+        .map(|i| i + 1)
+        .find(|&i| starts_entry(i))
+        .or_else(|| starts_entry(0).then_some(0))?;
+    let (doc, _) = parse(src[start..].to_vec(), false).ok()?;
+    if doc.docs.len() != 1 {
+        return None;
+    }
+    doc.metadata
 }
 
 /// Builds the tree of `text` (in streaming mode when `parts` is given, which is handed back).

@@ -657,9 +657,9 @@ fn flow_closer_at_key_indentation_parses() {
 fn walk_order(node: &Node, path: &str, out: &mut Vec<String>) {
     let leaf = |kind: &str, l: &crate::tree::Leaf, out: &mut Vec<String>| {
         out.push(format!(
-            "{path}|{kind}|{}|{:?}|{:?}|{}",
+            "{path}|{kind}|{}|{}|{:?}|{}",
             l.value.type_name(),
-            l.value.canonical_bytes(),
+            String::from_utf8_lossy(&l.value.canonical_bytes()),
             l.span,
             l.ctx
         ))
@@ -682,8 +682,9 @@ fn walk_order(node: &Node, path: &str, out: &mut Vec<String>) {
 }
 
 /// Streaming parses hand over, part by part, exactly the leaves of the whole tree in the same
-/// order with the same paths, spans and rendering context, whatever the part size; inputs that
-/// need the whole tree are refused, not streamed wrong.
+/// order with the same paths, spans and rendering context, whatever the part size — for
+/// plaintext files and their encrypted form (whose metadata is found the same way, also by
+/// peeking at it first); inputs that need the whole tree are refused, not streamed wrong.
 #[test]
 fn parts_walk_like_the_whole_tree() {
     let mut files: Vec<(String, Vec<u8>)> = std::fs::read_dir(LOSSLESS)
@@ -698,55 +699,78 @@ fn parts_walk_like_the_whole_tree() {
             .enumerate()
             .map(|(i, c)| (format!("inline case {i}"), c.as_bytes().to_vec())),
     );
-    let mut streamed = 0;
-    for (name, src) in &files {
-        let whole = YamlStore.parse(src.clone()).unwrap();
-        let mut want = Vec::new();
-        whole.docs.iter().for_each(|d| walk_order(d, "", &mut want));
-        for every in [1, 2, 3, 7, 1000] {
-            let mut got = Vec::new();
-            let mut parts = 0;
-            let result = super::parse::parse_parts(src, every, &mut |part| {
-                parts += 1;
-                walk_order(&part, "", &mut got);
-                Ok(())
-            });
-            match result {
-                Ok((last, at)) => {
-                    walk_order(&last, "", &mut got);
-                    assert_eq!(got, want, "{name}, parts of {every}");
-                    assert_eq!(at, whole.metadata_at, "{name}");
-                    if every == 1 && want.len() > 3 {
-                        assert!(parts > 1, "{name}: not split into parts");
+    let mut streamed = [0, 0];
+    for (name, plain) in &files {
+        let (enc, _) = encrypt_text(plain, &TEST_KEY, None);
+        for (encrypted, src) in [(false, plain), (true, &enc)] {
+            let name = format!("{name} (encrypted: {encrypted})");
+            let whole = YamlStore.parse(src.clone()).unwrap();
+            let mut want = Vec::new();
+            whole.docs.iter().for_each(|d| walk_order(d, "", &mut want));
+            for every in [1, 2, 3, 7, 1000] {
+                let mut got = Vec::new();
+                let mut parts = 0;
+                let result = super::parse::parse_parts(src, every, encrypted, &mut |part| {
+                    parts += 1;
+                    walk_order(&part, "", &mut got);
+                    Ok(())
+                });
+                match result {
+                    Ok(end) => {
+                        walk_order(&end.last, "", &mut got);
+                        assert_eq!(got, want, "{name}, parts of {every}");
+                        assert_eq!(end.metadata_at, whole.metadata_at, "{name}");
+                        assert_eq!(end.metadata, whole.metadata, "{name}");
+                        assert_eq!(end.metadata_spans, whole.metadata_spans, "{name}");
+                        if every == 1 && want.len() > 3 {
+                            assert!(parts > 1, "{name}: not split into parts");
+                        }
+                        streamed[usize::from(encrypted)] += 1;
                     }
-                    streamed += 1;
+                    Err(crate::format::PartsError::Unsupported(why)) => {
+                        // Several documents, anchors, or a flow bracket that starts a line
+                        // (read by a retry on the whole file).
+                        let needs_whole = whole.docs.len() > 1
+                            || want.iter().any(|l| l.ends_with("|alias"))
+                            || plain.windows(2).any(|w| w[0] == b'&' && w[1] != b' ')
+                            || src
+                                .split(|&b| b == b'\n')
+                                .any(|l| matches!(l.trim_ascii_start().first(), Some(b']' | b'}')));
+                        assert!(needs_whole, "{name}: not streamed ({why})");
+                    }
+                    Err(e) => panic!("{name}: {e:?}"),
                 }
-                Err(crate::format::PartsError::Unsupported(why)) => {
-                    let needs_whole = whole.docs.len() > 1
-                        || want.iter().any(|l| l.ends_with("|alias"))
-                        || src.windows(2).any(|w| w[0] == b'&' && w[1] != b' ');
-                    assert!(needs_whole, "{name}: not streamed ({why})");
-                }
-                Err(e) => panic!("{name}: {e:?}"),
+            }
+            if encrypted && whole.docs.len() == 1 {
+                assert_eq!(YamlStore.peek_metadata(src), whole.metadata, "{name}");
             }
         }
     }
-    assert!(streamed > 5 * 30, "only {streamed} streamed parses");
+    assert!(
+        streamed[0] > 5 * 30 && streamed[1] > 5 * 30,
+        "{streamed:?} streamed parses"
+    );
 }
 
-/// A key repeated far from its first use is still refused when the parse streams.
+/// A key repeated far from its first use is still refused when the parse streams, and a
+/// plaintext file with a `sops` entry stops the parse (it is already encrypted).
 #[test]
-fn parts_find_duplicate_keys() {
+fn parts_find_duplicate_keys_and_metadata() {
     let mut src = String::from("top:\n  a: 1\n");
     for i in 0..20 {
         src.push_str(&format!("  k{i}: {i}\n"));
     }
-    src.push_str("  a: 2\n");
+    let dup = format!("{src}  a: 2\n");
     for every in [1, 5, 1000] {
-        let r = super::parse::parse_parts(src.as_bytes(), every, &mut |_| Ok(()));
+        let r = super::parse::parse_parts(dup.as_bytes(), every, false, &mut |_| Ok(()));
         assert!(
             matches!(&r, Err(crate::format::PartsError::Unsupported(m)) if m.contains("already defined")),
             "parts of {every}: {r:?}"
         );
     }
+    let meta = format!("{src}sops:\n  version: 3.11.0\n");
+    let r = super::parse::parse_parts(meta.as_bytes(), 1, false, &mut |_| Ok(()));
+    assert!(matches!(r, Err(crate::format::PartsError::Unsupported(_))));
+    let r = super::parse::parse_parts(meta.as_bytes(), 1, true, &mut |_| Ok(()));
+    assert!(r.is_ok_and(|end| end.metadata.is_some()));
 }
