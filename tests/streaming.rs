@@ -1,7 +1,8 @@
-//! Encryption in one pass (YAML): files large enough to be handed over in many parts, and an
-//! output large enough to leave memory on its way to stdout, are encrypted exactly as the
-//! whole-tree path does: sops reads them, veil gives back the original bytes, a late error
-//! leaves nothing behind, and inputs that need the whole tree still work.
+//! Encryption and decryption in one pass (YAML, JSON): files large enough to be handed over in
+//! many parts, and an output large enough to leave memory on its way to stdout, are handled
+//! exactly as the whole-tree path does: sops reads them, veil reads sops's, veil gives back the
+//! original bytes, a late error leaves nothing behind, and inputs that need the whole tree
+//! still work.
 
 mod common;
 
@@ -36,29 +37,71 @@ fn big_yaml(services: usize) -> String {
     s
 }
 
+/// The same data as [`big_yaml`] in JSON (two-space indentation, nested arrays and objects,
+/// escapes, numbers, booleans, nulls).
+fn big_json(services: usize) -> String {
+    let mut s = String::from("{\n  \"version\": 3,\n  \"services\": {");
+    for i in 0..services {
+        if i > 0 {
+            s.push(',');
+        }
+        s.push_str(&format!(
+            "\n    \"svc-{i:06}\": {{\n      \"description\": \"Service {i}: d\\u00e9j\\u00e0 vu\\n\",\n      \
+             \"enabled\": {},\n      \"replicas\": {},\n      \"ratio\": {}.25,\n      \"exp\": 1e-7,\n      \
+             \"empty\": \"\",\n      \"nothing\": null,\n      \"tags\": [\"a{i}\", \"b\", []],\n      \
+             \"endpoints\": [{{\"host\": \"h{i}.example.com\", \"port\": {}}}, {{}}],\n      \
+             \"owner_unencrypted\": \"team-{}\"\n    }}",
+            i % 3 != 0,
+            i % 7,
+            i,
+            1000 + i,
+            i % 5
+        ));
+    }
+    s.push_str("\n  }\n}\n");
+    s
+}
+
 fn setup(dir: &Path, text: &str) -> (std::path::PathBuf, String, std::path::PathBuf) {
+    setup_as(dir, text, "big.yaml")
+}
+
+fn setup_as(
+    dir: &Path,
+    text: &str,
+    name: &str,
+) -> (std::path::PathBuf, String, std::path::PathBuf) {
     let (key_file, recipient) = demo_key(1);
-    let file = dir.join("big.yaml");
+    let file = dir.join(name);
     std::fs::write(&file, text).unwrap();
     (file, recipient, key_file)
 }
 
 #[test]
-fn large_yaml_encrypts_in_parts_and_reads_back() {
-    let home = tempfile::tempdir().unwrap();
+fn large_yaml_round_trips_in_parts() {
     // About 70,000 values: 35 parts, and more than 8 MB of output (stdout spills to a file).
-    let text = big_yaml(5000);
-    let (file, recipient, key_file) = setup(home.path(), &text);
+    large_file_round_trips(Kind::Yaml, &big_yaml(5000), "h4999.example.com");
+}
+
+#[test]
+fn large_json_round_trips_in_parts() {
+    large_file_round_trips(Kind::Json, &big_json(8000), "h7999.example.com");
+}
+
+fn large_file_round_trips(kind: Kind, text: &str, secret: &str) {
+    let home = tempfile::tempdir().unwrap();
+    let ext = kind.name();
+    let (file, recipient, key_file) = setup_as(home.path(), text, &format!("big.{ext}"));
     let enc = run(veil(home.path())
         .args(["encrypt", "--age", &recipient])
         .arg(&file));
     assert!(enc.status.success(), "{}", stderr(&enc));
     assert!(enc.stdout.len() > 8 << 20, "{} bytes", enc.stdout.len());
-    let enc_path = home.path().join("big.enc.yaml");
+    let enc_path = home.path().join(format!("big.enc.{ext}"));
     std::fs::write(&enc_path, &enc.stdout).unwrap();
     let enc_text = String::from_utf8(enc.stdout.clone()).unwrap();
-    assert!(enc_text.contains("owner_unencrypted: team-4\n"));
-    assert!(!enc_text.contains("h4999.example.com"));
+    assert!(enc_text.contains("team-4"));
+    assert!(!enc_text.contains(secret));
     assert!(!enc_text.contains("between items"));
 
     // sops reads it: same data as veil's own reading of the plaintext.
@@ -68,7 +111,7 @@ fn large_yaml_encrypts_in_parts_and_reads_back() {
         .arg(&enc_path));
     assert!(dec.status.success(), "sops: {}", stderr(&dec));
     let from_sops: serde_json::Value = serde_json::from_slice(&dec.stdout).unwrap();
-    let want = parse_docs(Kind::Yaml, text.clone().into_bytes());
+    let want = parse_docs(kind, text.as_bytes().to_vec());
     assert!(json_eq(&from_sops, &want), "sops reads other data");
 
     // veil gives back the original bytes.
@@ -85,7 +128,7 @@ fn large_yaml_encrypts_in_parts_and_reads_back() {
         .args(["encrypt", "--age", &recipient])
         .arg(&file));
     assert!(sops_enc.status.success(), "sops: {}", stderr(&sops_enc));
-    let sops_path = home.path().join("big.sops.yaml");
+    let sops_path = home.path().join(format!("big.sops.{ext}"));
     std::fs::write(&sops_path, &sops_enc.stdout).unwrap();
     let dec = run(veil(home.path())
         .env("SOPS_AGE_KEY_FILE", &key_file)
@@ -99,7 +142,7 @@ fn large_yaml_encrypts_in_parts_and_reads_back() {
     std::fs::remove_file(&sops_path).unwrap();
 
     // In place and --output write the same kind of file.
-    let out = home.path().join("out.yaml");
+    let out = home.path().join(format!("out.{ext}"));
     let r = run(veil(home.path())
         .args(["encrypt", "--age", &recipient, "--output"])
         .arg(&out)

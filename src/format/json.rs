@@ -115,6 +115,20 @@ impl Store for JsonStore {
         Ok(doc)
     }
 
+    fn parse_parts(
+        &self,
+        src: &[u8],
+        every: usize,
+        encrypted: bool,
+        sink: &mut dyn FnMut(Node) -> Result<(), String>,
+    ) -> Result<super::PartsEnd, super::PartsError> {
+        parts::parse_parts(src, every, encrypted, sink)
+    }
+
+    fn peek_metadata(&self, src: &[u8]) -> Option<Value> {
+        parts::peek_metadata(src)
+    }
+
     fn render_value(&self, _doc: &Document, _leaf: &Leaf, value: &Scalar) -> String {
         let mut out = String::new();
         write_scalar(&mut out, value, false);
@@ -630,6 +644,8 @@ fn error_message(kind: &ParseErrorKind) -> String {
     };
     format!("invalid JSON: {what}")
 }
+
+mod parts;
 
 #[cfg(test)]
 pub(crate) mod testkit;

@@ -12,6 +12,8 @@ pub mod binary;
 pub mod dotenv;
 pub mod ini;
 pub mod json;
+#[cfg(test)]
+pub(crate) mod partscheck;
 pub mod toml;
 pub mod yaml;
 

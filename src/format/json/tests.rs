@@ -282,3 +282,37 @@ fn scales_linearly() {
     let large = time_for(40_000);
     assert!(large < small * 20, "{small:?} vs {large:?}");
 }
+
+/// Streaming parses hand over exactly the leaves of the whole tree, in order, whatever the part
+/// size, for plaintext files and their encrypted form; what strict JSON rejects is refused.
+#[test]
+fn parts_walk_like_the_whole_tree() {
+    for (i, src) in all_cases().iter().enumerate() {
+        let enc = roundtrip(&JsonStore, src.as_bytes(), None, &KEY);
+        for (encrypted, text) in [(false, src.as_bytes()), (true, &enc[..])] {
+            let name = format!("case {i} (encrypted: {encrypted})");
+            let (n, refused) = crate::format::partscheck::check(&JsonStore, text, encrypted, &name);
+            assert_eq!(n, 5, "{name}: not streamed ({refused:?})");
+        }
+    }
+    for bad in [
+        "{\"a\": 1,}",
+        "{\"a\": 1 \"b\": 2}",
+        "{\"a\" 1}",
+        "{\"a\": [1,]}",
+        "{\"a\": [1 2]}",
+        "{\"a\": 1} {}",
+        "[1]",
+        "{\"a\": tru}",
+        "{\"a\": 1 // c\n}",
+        "{\"a\": 01}",
+        "{\"a\": {\"b\": 1}",
+        "{\"sops\": {}}",
+    ] {
+        let r = JsonStore.parse_parts(bad.as_bytes(), 1, false, &mut |_| Ok(()));
+        assert!(
+            matches!(r, Err(crate::format::PartsError::Unsupported(_))),
+            "{bad}: {r:?}"
+        );
+    }
+}
