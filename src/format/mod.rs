@@ -123,7 +123,6 @@ pub struct PartsEnd {
 }
 
 /// A parsed file: its documents, its metadata (if it is encrypted) and its source text.
-#[derive(Debug)]
 pub struct Document {
     pub src: Vec<u8>,
     /// One root mapping per document (YAML may have several; other stores have one).
@@ -134,6 +133,19 @@ pub struct Document {
     pub metadata_spans: Vec<Range<usize>>,
     /// Where the metadata text is inserted when the document is written with it.
     pub metadata_at: usize,
+}
+
+// The source text may be plaintext: never print it (leaves print redacted).
+impl std::fmt::Debug for Document {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Document")
+            .field("src", &format_args!("<{} bytes>", self.src.len()))
+            .field("docs", &self.docs)
+            .field("metadata", &self.metadata.is_some())
+            .field("metadata_spans", &self.metadata_spans)
+            .field("metadata_at", &self.metadata_at)
+            .finish()
+    }
 }
 
 impl Document {
@@ -613,6 +625,13 @@ mod tests {
         assert_eq!(Kind::from_path(Path::new("x.prod.env")), Kind::Dotenv);
         assert_eq!(Kind::from_path(Path::new("x.txt")), Kind::Binary);
         assert_eq!(Kind::from_path(Path::new("Cargo.toml")), Kind::Toml);
+    }
+
+    #[test]
+    fn debug_never_shows_the_text() {
+        let doc = Document::new(b"password: hunter2\n".to_vec(), vec![]);
+        let shown = format!("{doc:?}");
+        assert!(!shown.contains("hunter2") && !shown.contains("104, 117"), "{shown}");
     }
 
     #[test]
