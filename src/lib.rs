@@ -10,6 +10,7 @@ pub mod format;
 pub mod keys;
 pub mod layout;
 pub mod metadata;
+pub mod onepass;
 pub mod scan;
 pub mod selector;
 pub mod sopsfile;

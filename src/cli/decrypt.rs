@@ -6,7 +6,8 @@ use super::FileIo;
 use super::io::{Input, emit, kind_for};
 use crate::error::{Code, Failure, Result};
 use crate::format::{Document, Kind, write_lossless};
-use crate::sopsfile::{self, StreamedOpen};
+use crate::onepass::{self, StreamedOpen};
+use crate::sopsfile;
 use crate::tree::Node;
 use crate::treepath;
 
@@ -51,7 +52,7 @@ pub fn run(args: DecryptArgs) -> Result<()> {
     let mut known = None;
     if args.extract.is_none() && out_kind == store.kind() {
         let doc = Document::new(src, Vec::new());
-        match sopsfile::decrypt_stream(store, &doc, &keys, args.ignore_mac).map_err(with_name)? {
+        match onepass::decrypt_stream(store, &doc, &keys, args.ignore_mac).map_err(with_name)? {
             StreamedOpen::Plaintext(bytes) => {
                 return emit(&bytes, io.in_place, io.output.as_deref(), &input);
             }

@@ -9,7 +9,8 @@ use super::io::{Input, emit, emit_with, kind_for};
 use super::keys::{SelectionFlags, resolve_recipients};
 use crate::error::{Code, Failure, Result};
 use crate::format::{Document, Kind};
-use crate::sopsfile::{self, Streamed};
+use crate::onepass::{self, Streamed};
+use crate::sopsfile;
 
 #[derive(Debug, Args)]
 pub struct EncryptArgs {
@@ -78,7 +79,7 @@ pub fn run(args: EncryptArgs, config: Option<&Path>) -> Result<()> {
     let mut doc = Document::new(src, Vec::new());
     if out_kind == in_kind {
         let streamed = emit_with(io.in_place, io.output.as_deref(), &input, |out| {
-            match sopsfile::encrypt_stream(store, &mut doc, &opts, out).map_err(with_name)? {
+            match onepass::encrypt_stream(store, &mut doc, &opts, out).map_err(with_name)? {
                 Streamed::Written => Ok(Some(())),
                 Streamed::Unsupported(_) => Ok(None),
             }

@@ -631,7 +631,10 @@ mod tests {
     fn debug_never_shows_the_text() {
         let doc = Document::new(b"password: hunter2\n".to_vec(), vec![]);
         let shown = format!("{doc:?}");
-        assert!(!shown.contains("hunter2") && !shown.contains("104, 117"), "{shown}");
+        assert!(
+            !shown.contains("hunter2") && !shown.contains("104, 117"),
+            "{shown}"
+        );
     }
 
     #[test]

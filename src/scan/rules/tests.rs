@@ -768,6 +768,21 @@ fn provider_rule_beats_generic_and_composite_beats_pem() {
     assert_eq!(ids(&found), vec!["gcp-service-account-key"]);
 }
 
+/// A path such as `Token::CloseBracket` is not a `token: value` assignment.
+#[test]
+fn paths_are_not_assignments() {
+    for text in [
+        "match t { Token::CloseBracketAndMore => 1 }",
+        "let k = SecretKind::PrivateKeyMaterialX;",
+    ] {
+        let found: Vec<_> = det().scan(text.as_bytes()).into_iter().map(|m| m.rule.id).collect();
+        assert!(found.is_empty(), "{text}: {found:?}");
+    }
+    // An assignment with a colon still counts (built here so this file does not hold one).
+    let text = format!("{}: '{}'", "token", "Xq7vR2mK9pL4sT8wN3bZ");
+    assert!(!det().scan(text.as_bytes()).is_empty(), "{text}");
+}
+
 #[test]
 fn ordinary_source_has_no_findings() {
     // This crate's own sources (this test file and the rule catalogue included) are a

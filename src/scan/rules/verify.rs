@@ -244,6 +244,10 @@ fn generic_ok(cx: &Cx) -> bool {
         return false;
     }
     let v = cx.secret;
+    // `Token::CloseBracket`: a path (Rust, C++, PHP), not an assignment.
+    if cx.op == Some(b":".as_slice()) && v.starts_with(b":") {
+        return false;
+    }
     if let Some(key) = cx.key {
         let k = key.to_ascii_lowercase();
         const DENY_SUFFIX: &[&[u8]] = &[

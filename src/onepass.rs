@@ -1,0 +1,231 @@
+//! Encryption and decryption in one pass, for stores that can hand a file over in parts
+//! ([`Store::parse_parts`]): each part is walked (encrypted or decrypted), its changed spans are
+//! written, and it is dropped, so the whole tree is never in memory. The walk continues from part
+//! to part, so the MAC and every additional-data path are those of the whole-tree walk of
+//! [`sopsfile`](crate::sopsfile). Inputs that need the whole tree are reported as unsupported,
+//! and the caller goes the whole-tree way.
+
+use crate::crypto::datakey::DataKey;
+use crate::engine;
+use crate::error::{Code, Failure, Result};
+use crate::format::{Document, Edit, Kind, PartWriter, PartsEnd, PartsError, Store};
+use crate::keys::groups::KeySource;
+use crate::layout::Layout;
+use crate::metadata::Metadata;
+use crate::sopsfile::{
+    EncryptOptions, data_key, new_file, seal_mac, verify_mac, walk_failure, yaml_flow_closer_line,
+};
+use crate::tree::Node;
+
+/// How [`encrypt_stream`] ended.
+#[derive(Debug)]
+pub enum Streamed {
+    /// The encrypted file was written.
+    Written,
+    /// Nothing usable was written: this input needs the whole tree (the reason says why), so
+    /// it goes through [`encrypt_new`](crate::sopsfile::encrypt_new).
+    Unsupported(String),
+}
+
+/// Encrypts a plaintext file in its own format in one pass, writing the encrypted file to `out`
+/// as the input is read: the store hands the tree over in parts ([`Store::parse_parts`]), each
+/// part is encrypted and written and then dropped, so memory stays near the input's size.
+/// `doc` holds the input (and no tree). The output equals what [`encrypt_new`](crate::sopsfile::encrypt_new) writes (up to
+/// the random IVs). On [`Streamed::Unsupported`], or an error, `out` holds a partial file that
+/// the caller discards.
+pub fn encrypt_stream(
+    store: &'static dyn Store,
+    doc: &mut Document,
+    opts: &EncryptOptions,
+    out: &mut dyn std::io::Write,
+) -> Result<Streamed> {
+    encrypt_in_parts(store, doc, opts, out, PART_VALUES)
+}
+
+/// Values per part in [`encrypt_stream`]: enough to make the per-part work negligible, few
+/// enough that a part is a few hundred KB.
+pub const PART_VALUES: usize = 2048;
+
+/// [`encrypt_stream`] with parts of about `every` values.
+pub fn encrypt_in_parts(
+    store: &'static dyn Store,
+    doc: &mut Document,
+    opts: &EncryptOptions,
+    out: &mut dyn std::io::Write,
+    every: usize,
+) -> Result<Streamed> {
+    let unsupported = |why: &str| Ok(Streamed::Unsupported(why.to_string()));
+    if store.kind() == Kind::Binary {
+        return unsupported("binary files are one value");
+    }
+    if store.kind() == Kind::Yaml && yaml_flow_closer_line(&doc.src).is_some() {
+        return unsupported("a line starts with a flow bracket");
+    }
+    let (key, mut meta, rule) = new_file(opts)?;
+    let mut layout = Layout::default();
+    let mut writer = PartWriter::new(out);
+    let doc_ref: &Document = doc;
+    let Some(mut walker) = engine::PartWalker::encrypting(
+        store,
+        doc_ref,
+        key.as_bytes(),
+        &rule,
+        meta.mac_only_encrypted,
+        &mut layout,
+    ) else {
+        return unsupported("the selection rule looks at comments");
+    };
+    let end = match walk_parts(store, doc_ref, every, false, &mut walker, &mut writer)? {
+        Ok(end) => end,
+        Err(why) => return unsupported(&why),
+    };
+    let mac = walker.finish();
+    seal_mac(&mut meta, &key, mac, None);
+    meta.layout = layout.seal(key.as_bytes(), None);
+    doc.metadata_at = end.metadata_at;
+    let text = store.render_metadata(doc, &meta.to_value());
+    let at = end.metadata_at;
+    let last = vec![Edit {
+        range: at..at,
+        text,
+    }];
+    match writer.finish(doc, last).map_err(write_failure)? {
+        true => Ok(Streamed::Written),
+        false => unsupported("metadata position already written"),
+    }
+}
+
+fn write_failure(e: std::io::Error) -> Failure {
+    Failure::new(Code::CouldNotWriteOutput, format!("cannot write: {e}"))
+}
+
+/// Runs a streaming parse of `doc`: each part is walked, then written. The answer is Err(why)
+/// (inside Ok) when the input needs the whole tree or its parts do not come in source order;
+/// what was written is then to be discarded.
+fn walk_parts(
+    store: &dyn Store,
+    doc: &Document,
+    every: usize,
+    encrypted: bool,
+    walker: &mut engine::PartWalker<'_>,
+    writer: &mut PartWriter<'_>,
+) -> Result<std::result::Result<PartsEnd, String>> {
+    let mut failure: Option<Failure> = None;
+    let mut part = |mut node: Node| -> std::result::Result<(), String> {
+        let step = walker
+            .part(&mut node)
+            .map_err(|e| walk_failure(e, !encrypted))
+            .and_then(|_| writer.part(store, doc, &mut node).map_err(write_failure));
+        match step {
+            Ok(true) => Ok(()),
+            Ok(false) => Err("values out of source order".into()),
+            Err(f) => {
+                failure = Some(f);
+                Err("failed".into())
+            }
+        }
+    };
+    let result = store
+        .parse_parts(&doc.src, every, encrypted, &mut part)
+        .and_then(|mut end| {
+            let last = std::mem::replace(&mut end.last, Node::Null);
+            part(last).map_err(PartsError::Sink)?;
+            Ok(end)
+        });
+    if let Some(f) = failure {
+        return Err(f);
+    }
+    Ok(result.map_err(|e| match e {
+        PartsError::Unsupported(why) | PartsError::Sink(why) => why,
+    }))
+}
+
+/// How [`decrypt_stream`] ended.
+pub enum StreamedOpen {
+    /// The plaintext file, its MAC verified (unless asked not to).
+    Plaintext(Vec<u8>),
+    /// This input needs the whole tree; the data key, when it was already recovered, so that
+    /// [`open_known`](crate::sopsfile::open_known) does not ask for it again (passphrases).
+    Unsupported(Option<(serde_json::Value, DataKey)>),
+}
+
+/// Decrypts an encrypted file in its own format in one pass: the metadata is read first
+/// ([`Store::peek_metadata`]), then the store hands the tree over in parts, each decrypted and
+/// written to memory, and the MAC is verified before anything is returned. `doc` holds the
+/// input (and no tree).
+pub fn decrypt_stream(
+    store: &'static dyn Store,
+    doc: &Document,
+    keys: &dyn KeySource,
+    ignore_mac: bool,
+) -> Result<StreamedOpen> {
+    decrypt_in_parts(store, doc, keys, ignore_mac, PART_VALUES)
+}
+
+/// [`decrypt_stream`] with parts of about `every` values.
+pub fn decrypt_in_parts(
+    store: &'static dyn Store,
+    doc: &Document,
+    keys: &dyn KeySource,
+    ignore_mac: bool,
+    every: usize,
+) -> Result<StreamedOpen> {
+    // Anything unusual in the metadata is left to the whole-file path, which reports it.
+    let Some(value) = store.peek_metadata(&doc.src) else {
+        return Ok(StreamedOpen::Unsupported(None));
+    };
+    let Ok(meta) = Metadata::from_value(&value) else {
+        return Ok(StreamedOpen::Unsupported(None));
+    };
+    if meta.validate_for_decryption().is_err() {
+        return Ok(StreamedOpen::Unsupported(None));
+    }
+    let key = data_key(&meta, keys)?;
+    let unsupported = |value, key| Ok(StreamedOpen::Unsupported(Some((value, key))));
+    let Ok(rule) = meta.selection_rule() else {
+        return unsupported(value, key);
+    };
+    let layout = match &meta.layout {
+        Some(sealed) => Layout::open(key.as_bytes(), sealed).map_err(|e| {
+            Failure::new(
+                Code::DecryptingTree,
+                format!("cannot decrypt veil's layout record: {e}"),
+            )
+        })?,
+        None => Layout::default(),
+    };
+    if layout.has_prefix("alias:") {
+        return unsupported(value, key);
+    }
+    let mut out = Vec::with_capacity(doc.src.len() / 4);
+    let mut writer = PartWriter::new(&mut out);
+    let Some(mut walker) = engine::PartWalker::decrypting(
+        doc,
+        key.as_bytes(),
+        &rule,
+        meta.mac_only_encrypted,
+        &layout,
+    ) else {
+        return unsupported(value, key);
+    };
+    let end = match walk_parts(store, doc, every, true, &mut walker, &mut writer)? {
+        Ok(end) if end.metadata.as_ref() == Some(&value) => end,
+        _ => return unsupported(value, key),
+    };
+    let mac = walker.finish();
+    if !ignore_mac {
+        verify_mac(&meta, &key, &mac)?;
+    }
+    let removals = end
+        .metadata_spans
+        .iter()
+        .map(|r| Edit {
+            range: r.clone(),
+            text: String::new(),
+        })
+        .collect();
+    match writer.finish(doc, removals).map_err(write_failure)? {
+        true => Ok(StreamedOpen::Plaintext(out)),
+        false => unsupported(value, key),
+    }
+}
