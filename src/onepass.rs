@@ -99,45 +99,67 @@ fn write_failure(e: std::io::Error) -> Failure {
     Failure::new(Code::CouldNotWriteOutput, format!("cannot write: {e}"))
 }
 
-/// Runs a streaming parse of `doc`: each part is walked, then written. The answer is Err(why)
-/// (inside Ok) when the input needs the whole tree or its parts do not come in source order;
-/// what was written is then to be discarded.
+/// Runs a streaming parse of `doc`: each part is walked, then written. The parser runs on its
+/// own thread, a few parts ahead of the walk and the writes (both cores work on a large file);
+/// parts still come in document order. The answer is Err(why) (inside Ok) when the input needs
+/// the whole tree or its parts do not come in source order; what was written is then to be
+/// discarded.
 fn walk_parts(
-    store: &dyn Store,
+    store: &'static dyn Store,
     doc: &Document,
     every: usize,
     encrypted: bool,
     walker: &mut engine::PartWalker<'_>,
     writer: &mut PartWriter<'_>,
 ) -> Result<std::result::Result<PartsEnd, String>> {
-    let mut failure: Option<Failure> = None;
-    let mut part = |mut node: Node| -> std::result::Result<(), String> {
-        let step = walker
+    let mut step = |mut node: Node| -> Result<bool> {
+        walker
             .part(&mut node)
-            .map_err(|e| walk_failure(e, !encrypted))
-            .and_then(|_| writer.part(store, doc, &mut node).map_err(write_failure));
-        match step {
-            Ok(true) => Ok(()),
-            Ok(false) => Err("values out of source order".into()),
-            Err(f) => {
-                failure = Some(f);
-                Err("failed".into())
+            .map_err(|e| walk_failure(e, !encrypted))?;
+        writer.part(store, doc, &mut node).map_err(write_failure)
+    };
+    let src: &[u8] = &doc.src;
+    let (parsed, stopped) = std::thread::scope(|scope| {
+        let (parts, received) = crossbeam_channel::bounded::<Node>(4);
+        let parser = scope.spawn(move || {
+            // A closed channel means the walk stopped: so does the parse.
+            let mut send = |node| parts.send(node).map_err(|_| "stopped".to_string());
+            store.parse_parts(src, every, encrypted, &mut send)
+        });
+        let mut stopped = None;
+        for node in received.iter() {
+            match step(node) {
+                Ok(true) => {}
+                Ok(false) => {
+                    stopped = Some(Ok("values out of source order".to_string()));
+                    break;
+                }
+                Err(f) => {
+                    stopped = Some(Err(f));
+                    break;
+                }
             }
         }
-    };
-    let result = store
-        .parse_parts(&doc.src, every, encrypted, &mut part)
-        .and_then(|mut end| {
-            let last = std::mem::replace(&mut end.last, Node::Null);
-            part(last).map_err(PartsError::Sink)?;
-            Ok(end)
-        });
-    if let Some(f) = failure {
-        return Err(f);
+        drop(received);
+        let parsed = parser
+            .join()
+            .unwrap_or_else(|_| Err(PartsError::Sink("the parser stopped unexpectedly".into())));
+        (parsed, stopped)
+    });
+    match stopped {
+        Some(Err(f)) => return Err(f),
+        Some(Ok(why)) => return Ok(Err(why)),
+        None => {}
     }
-    Ok(result.map_err(|e| match e {
-        PartsError::Unsupported(why) | PartsError::Sink(why) => why,
-    }))
+    let mut end = match parsed {
+        Ok(end) => end,
+        Err(PartsError::Unsupported(why) | PartsError::Sink(why)) => return Ok(Err(why)),
+    };
+    let last = std::mem::replace(&mut end.last, Node::Null);
+    match step(last)? {
+        true => Ok(Ok(end)),
+        false => Ok(Err("values out of source order".into())),
+    }
 }
 
 /// How [`decrypt_stream`] ended.

@@ -775,7 +775,11 @@ fn paths_are_not_assignments() {
         "match t { Token::CloseBracketAndMore => 1 }",
         "let k = SecretKind::PrivateKeyMaterialX;",
     ] {
-        let found: Vec<_> = det().scan(text.as_bytes()).into_iter().map(|m| m.rule.id).collect();
+        let found: Vec<_> = det()
+            .scan(text.as_bytes())
+            .into_iter()
+            .map(|m| m.rule.id)
+            .collect();
         assert!(found.is_empty(), "{text}: {found:?}");
     }
     // An assignment with a colon still counts (built here so this file does not hold one).
