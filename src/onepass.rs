@@ -99,10 +99,14 @@ fn write_failure(e: std::io::Error) -> Failure {
     Failure::new(Code::CouldNotWriteOutput, format!("cannot write: {e}"))
 }
 
-/// Runs a streaming parse of `doc`: each part is walked, then written. The parser runs on its
-/// own thread, a few parts ahead of the walk and the writes (both cores work on a large file);
-/// parts still come in document order. The answer is Err(why) (inside Ok) when the input needs
-/// the whole tree or its parts do not come in source order; what was written is then to be
+/// Inputs from this size on are parsed on a thread of their own (below it, a second thread and
+/// its allocator heap cost more than they save).
+const PIPELINE_MIN_BYTES: usize = 4 << 20;
+
+/// Runs a streaming parse of `doc`: each part is walked, then written. A large input is parsed
+/// on its own thread, a few parts ahead of the walk and the writes, so both cores work; parts
+/// still come in document order. The answer is Err(why) (inside Ok) when the input needs the
+/// whole tree or its parts do not come in source order; what was written is then to be
 /// discarded.
 fn walk_parts(
     store: &'static dyn Store,
@@ -112,53 +116,69 @@ fn walk_parts(
     walker: &mut engine::PartWalker<'_>,
     writer: &mut PartWriter<'_>,
 ) -> Result<std::result::Result<PartsEnd, String>> {
-    let mut step = |mut node: Node| -> Result<bool> {
-        walker
+    // Walks and writes a part; false (with the reason in `stopped`) ends the walk.
+    let mut stopped: Option<Result<String>> = None;
+    let mut step = |mut node: Node, stopped: &mut Option<Result<String>>| -> bool {
+        let done = walker
             .part(&mut node)
-            .map_err(|e| walk_failure(e, !encrypted))?;
-        writer.part(store, doc, &mut node).map_err(write_failure)
+            .map_err(|e| walk_failure(e, !encrypted))
+            .and_then(|_| writer.part(store, doc, &mut node).map_err(write_failure));
+        match done {
+            Ok(true) => true,
+            Ok(false) => {
+                *stopped = Some(Ok("values out of source order".to_string()));
+                false
+            }
+            Err(f) => {
+                *stopped = Some(Err(f));
+                false
+            }
+        }
     };
     let src: &[u8] = &doc.src;
-    let (parsed, stopped) = std::thread::scope(|scope| {
-        let (parts, received) = crossbeam_channel::bounded::<Node>(4);
-        let parser = scope.spawn(move || {
-            // A closed channel means the walk stopped: so does the parse.
-            let mut send = |node| parts.send(node).map_err(|_| "stopped".to_string());
-            store.parse_parts(src, every, encrypted, &mut send)
-        });
-        let mut stopped = None;
-        for node in received.iter() {
-            match step(node) {
-                Ok(true) => {}
-                Ok(false) => {
-                    stopped = Some(Ok("values out of source order".to_string()));
-                    break;
-                }
-                Err(f) => {
-                    stopped = Some(Err(f));
+    let parsed = if src.len() < PIPELINE_MIN_BYTES {
+        store.parse_parts(src, every, encrypted, &mut |node| {
+            if step(node, &mut stopped) {
+                Ok(())
+            } else {
+                Err("stopped".into())
+            }
+        })
+    } else {
+        std::thread::scope(|scope| {
+            let (parts, received) = crossbeam_channel::bounded::<Node>(4);
+            let parser = scope.spawn(move || {
+                // A closed channel means the walk stopped: so does the parse.
+                let mut send = |node| parts.send(node).map_err(|_| "stopped".to_string());
+                store.parse_parts(src, every, encrypted, &mut send)
+            });
+            for node in received.iter() {
+                if !step(node, &mut stopped) {
                     break;
                 }
             }
+            drop(received);
+            parser
+                .join()
+                .unwrap_or_else(|_| Err(PartsError::Sink("the parser stopped unexpectedly".into())))
+        })
+    };
+    let mut end = match (stopped.take(), parsed) {
+        (Some(Err(f)), _) => return Err(f),
+        (Some(Ok(why)), _) => return Ok(Err(why)),
+        (None, Err(PartsError::Unsupported(why) | PartsError::Sink(why))) => {
+            return Ok(Err(why));
         }
-        drop(received);
-        let parsed = parser
-            .join()
-            .unwrap_or_else(|_| Err(PartsError::Sink("the parser stopped unexpectedly".into())));
-        (parsed, stopped)
-    });
-    match stopped {
-        Some(Err(f)) => return Err(f),
-        Some(Ok(why)) => return Ok(Err(why)),
-        None => {}
-    }
-    let mut end = match parsed {
-        Ok(end) => end,
-        Err(PartsError::Unsupported(why) | PartsError::Sink(why)) => return Ok(Err(why)),
+        (None, Ok(end)) => end,
     };
     let last = std::mem::replace(&mut end.last, Node::Null);
-    match step(last)? {
-        true => Ok(Ok(end)),
-        false => Ok(Err("values out of source order".into())),
+    if step(last, &mut stopped) {
+        return Ok(Ok(end));
+    }
+    match stopped {
+        Some(Err(f)) => Err(f),
+        Some(Ok(why)) => Ok(Err(why)),
+        None => Ok(Err("stopped".into())),
     }
 }
 
@@ -249,5 +269,134 @@ pub fn decrypt_in_parts(
     match writer.finish(doc, removals).map_err(write_failure)? {
         true => Ok(StreamedOpen::Plaintext(out)),
         false => unsupported(value, key),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::format::{Kind, write_lossless};
+    use crate::keys::groups::Recipients;
+    use crate::keys::identities::Identities;
+    use crate::sopsfile;
+
+    const DEMO_KEY: &str = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/testdata/demo/demo-age-key.txt"
+    );
+
+    struct Keys(Identities);
+
+    impl KeySource for Keys {
+        fn open_age(
+            &self,
+            recipient: &str,
+            enc: &str,
+        ) -> std::result::Result<Option<zeroize::Zeroizing<Vec<u8>>>, String> {
+            self.0.unwrap(recipient, enc).map_err(|e| e.to_string())
+        }
+
+        fn searched(&self) -> Vec<String> {
+            vec!["the demo key".into()]
+        }
+    }
+
+    fn demo() -> (Keys, EncryptOptions) {
+        let text = std::fs::read_to_string(DEMO_KEY).unwrap();
+        let recipient = text
+            .lines()
+            .find_map(|l| l.strip_prefix("# public key: "))
+            .unwrap()
+            .to_string();
+        let mut ids = Identities::empty();
+        ids.add_identity_text(&text, "demo").unwrap();
+        let opts = EncryptOptions {
+            recipients: Recipients {
+                groups: vec![vec![recipient]],
+                threshold: None,
+            },
+            rule: Some(crate::selector::Rule::default()),
+            mac_only_encrypted: false,
+        };
+        (Keys(ids), opts)
+    }
+
+    /// Encrypts in parts of `every` values, then checks that the whole-tree path opens the
+    /// result (same MAC, same additional data) and gives back `src`, and that the one-pass
+    /// decryption does too.
+    fn round_trip(
+        store: &'static dyn Store,
+        src: &[u8],
+        every: usize,
+        keys: &Keys,
+        opts: &EncryptOptions,
+        name: &str,
+    ) -> bool {
+        let mut doc = Document::new(src.to_vec(), Vec::new());
+        let mut out = Vec::new();
+        match encrypt_in_parts(store, &mut doc, opts, &mut out, every).unwrap() {
+            Streamed::Written => {}
+            Streamed::Unsupported(_) => return false,
+        }
+        let mut opened = sopsfile::open(store, out.clone(), keys, false)
+            .unwrap_or_else(|e| panic!("{name}, parts of {every}: {}", e.message));
+        let back = write_lossless(store, &opened.doc, None, &mut opened.layout);
+        assert!(
+            back == src,
+            "{name}, parts of {every}: whole-tree decryption differs"
+        );
+        let enc = Document::new(out, Vec::new());
+        match decrypt_in_parts(store, &enc, keys, false, every).unwrap() {
+            StreamedOpen::Plaintext(p) => assert!(p == src, "{name}, parts of {every}: differs"),
+            StreamedOpen::Unsupported(_) => panic!("{name}: written in parts, not read in parts"),
+        }
+        true
+    }
+
+    /// Every YAML and JSON testdata file, in parts of 1, 3 and 2048 values: what one pass writes,
+    /// the whole-tree path reads, and the other way round.
+    #[test]
+    fn parts_and_whole_tree_agree_on_testdata() {
+        let (keys, opts) = demo();
+        let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/testdata/lossless");
+        let mut streamed = 0;
+        for entry in std::fs::read_dir(dir).unwrap() {
+            let path = entry.unwrap().path();
+            let kind = Kind::from_path(&path);
+            if !matches!(kind, Kind::Yaml | Kind::Json) {
+                continue;
+            }
+            let src = std::fs::read(&path).unwrap();
+            let name = path.display().to_string();
+            for every in [1, 3, PART_VALUES] {
+                if round_trip(kind.store(), &src, every, &keys, &opts, &name) {
+                    streamed += 1;
+                }
+            }
+        }
+        assert!(streamed >= 3 * 30, "only {streamed} one-pass encryptions");
+    }
+
+    /// A file large enough to be parsed on a thread of its own, encrypting and decrypting.
+    #[test]
+    fn large_files_use_the_parser_thread() {
+        let (keys, opts) = demo();
+        let mut yaml = String::from("# large\nitems:\n");
+        let mut i = 0;
+        while yaml.len() < PIPELINE_MIN_BYTES + 1000 {
+            yaml.push_str(&format!(
+                "  item-{i}:\n    # note {i}\n    name: \"value {i}\"\n    list: [a, {i}]\n    on: {}\n",
+                i % 2 == 0
+            ));
+            i += 1;
+        }
+        assert!(round_trip(
+            Kind::Yaml.store(),
+            yaml.as_bytes(),
+            PART_VALUES,
+            &keys,
+            &opts,
+            "large YAML"
+        ));
     }
 }
