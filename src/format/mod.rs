@@ -14,6 +14,8 @@ pub mod ini;
 pub mod json;
 #[cfg(test)]
 pub(crate) mod partscheck;
+#[cfg(test)]
+pub(crate) mod testkit;
 pub mod toml;
 pub mod yaml;
 

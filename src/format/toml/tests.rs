@@ -1,5 +1,5 @@
 use super::*;
-use crate::format::json::testkit::*;
+use crate::format::testkit::*;
 use crate::format::write_lossless;
 use crate::layout::Layout;
 

