@@ -146,8 +146,8 @@ impl<'a> Builder<'a, '_> {
     ///
     /// Every entry of an open block container is final except the last one of the innermost
     /// container (a line comment after a flow value may still be added to it); flow
-    /// collections are handed over whole, once closed; metadata is never handed over. A mapping keeps the set of its keys, so
-    /// duplicates are still found.
+    /// collections are handed over whole, once closed; metadata is never handed over. A
+    /// mapping keeps the set of its keys, so duplicates are still found.
     fn hand_over(&mut self) -> Result<(), ParseError> {
         // Flow collections, and the metadata (`sops` at the top level), stay whole.
         let metadata = matches!(
