@@ -237,7 +237,7 @@ fn visit_spans(node: &Node, f: &mut dyn FnMut(&Range<usize>)) {
 }
 
 /// [`visit_spans`], mutably.
-fn visit_spans_mut(node: &mut Node, f: &mut dyn FnMut(&mut Range<usize>)) {
+pub(crate) fn visit_spans_mut(node: &mut Node, f: &mut dyn FnMut(&mut Range<usize>)) {
     match node {
         Node::Map(entries) => {
             for e in entries {

@@ -110,6 +110,20 @@ impl Store for TomlStore {
         Ok(doc)
     }
 
+    fn parse_parts(
+        &self,
+        src: &[u8],
+        _every: usize,
+        encrypted: bool,
+        sink: &mut dyn FnMut(Node) -> Result<(), String>,
+    ) -> Result<super::PartsEnd, super::PartsError> {
+        parts::parse_parts(src, encrypted, sink)
+    }
+
+    fn peek_metadata(&self, src: &[u8]) -> Option<Value> {
+        parts::peek_metadata(src)
+    }
+
     fn render_value(&self, _doc: &Document, _leaf: &Leaf, value: &Scalar) -> String {
         let mut out = String::new();
         write_scalar(&mut out, value);
@@ -476,38 +490,6 @@ fn scan_comments(src: &[u8]) -> Vec<Range<usize>> {
     let mut out = Vec::new();
     let n = src.len();
     let mut i = 0;
-    // Skips a string starting at `i` with the quote `q`; returns the offset after it.
-    let skip_string = |i: usize, q: u8| -> usize {
-        let triple = i + 2 < n && src[i + 1] == q && src[i + 2] == q;
-        let basic = q == b'"';
-        let mut j = if triple { i + 3 } else { i + 1 };
-        while j < n {
-            let b = src[j];
-            if basic && b == b'\\' {
-                j += 2;
-                continue;
-            }
-            if b == q {
-                if !triple {
-                    return j + 1;
-                }
-                if j + 2 < n && src[j + 1] == q && src[j + 2] == q {
-                    // Up to two more quotes belong to the content.
-                    let mut end = j + 3;
-                    let mut extra = 0;
-                    while end < n && src[end] == q && extra < 2 {
-                        end += 1;
-                        extra += 1;
-                    }
-                    return end;
-                }
-            } else if b == b'\n' && !triple {
-                return j;
-            }
-            j += 1;
-        }
-        n
-    };
     while i < n {
         match src[i] {
             b'#' => {
@@ -522,11 +504,46 @@ fn scan_comments(src: &[u8]) -> Vec<Range<usize>> {
                 out.push(i..end);
                 i = next;
             }
-            q @ (b'"' | b'\'') => i = skip_string(i, q),
+            q @ (b'"' | b'\'') => i = skip_string(src, i, q),
             _ => i += 1,
         }
     }
     out
+}
+
+/// Skips a string literal of any of the four kinds that starts at `i` with the quote `q`;
+/// returns the offset after it.
+fn skip_string(src: &[u8], i: usize, q: u8) -> usize {
+    let n = src.len();
+    let triple = i + 2 < n && src[i + 1] == q && src[i + 2] == q;
+    let basic = q == b'"';
+    let mut j = if triple { i + 3 } else { i + 1 };
+    while j < n {
+        let b = src[j];
+        if basic && b == b'\\' {
+            j += 2;
+            continue;
+        }
+        if b == q {
+            if !triple {
+                return j + 1;
+            }
+            if j + 2 < n && src[j + 1] == q && src[j + 2] == q {
+                // Up to two more quotes belong to the content.
+                let mut end = j + 3;
+                let mut extra = 0;
+                while end < n && src[end] == q && extra < 2 {
+                    end += 1;
+                    extra += 1;
+                }
+                return end;
+            }
+        } else if b == b'\n' && !triple {
+            return j;
+        }
+        j += 1;
+    }
+    n
 }
 
 /// The generic value of a metadata item.
@@ -865,6 +882,8 @@ impl TomlStore {
         out
     }
 }
+
+mod parts;
 
 #[cfg(test)]
 mod tests;

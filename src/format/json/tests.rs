@@ -291,7 +291,8 @@ fn parts_walk_like_the_whole_tree() {
         let enc = roundtrip(&JsonStore, src.as_bytes(), None, &KEY);
         for (encrypted, text) in [(false, src.as_bytes()), (true, &enc[..])] {
             let name = format!("case {i} (encrypted: {encrypted})");
-            let (n, refused) = crate::format::partscheck::check(&JsonStore, text, encrypted, &name);
+            let (n, refused) =
+                crate::format::partscheck::check(&JsonStore, text, encrypted, true, &name);
             assert_eq!(n, 5, "{name}: not streamed ({refused:?})");
         }
     }

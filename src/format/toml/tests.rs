@@ -281,3 +281,66 @@ fn scales_linearly() {
     let large = time_for(16_000);
     assert!(large < small * 20, "{small:?} vs {large:?}");
 }
+
+/// Sections parsed one by one carry exactly the leaves of the whole tree, in order, for plaintext
+/// files and their encrypted form; layouts whose sections depend on each other are refused.
+#[test]
+fn parts_walk_like_the_whole_tree() {
+    let mut cases: Vec<(String, String)> = CASES
+        .iter()
+        .enumerate()
+        .map(|(i, c)| (format!("case {i}"), c.to_string()))
+        .collect();
+    for f in lossless_files(&["toml"]) {
+        cases.push((
+            f.display().to_string(),
+            std::fs::read_to_string(&f).unwrap(),
+        ));
+    }
+    let mut streamed = [0, 0];
+    for (name, src) in &cases {
+        let enc = roundtrip(&TomlStore, src.as_bytes(), None, &KEY);
+        for (encrypted, text) in [(false, src.as_bytes()), (true, &enc[..])] {
+            let name = format!("{name} (encrypted: {encrypted})");
+            let (n, refused) =
+                crate::format::partscheck::check(&TomlStore, text, encrypted, false, &name);
+            streamed[usize::from(encrypted)] += n;
+            if n == 0 {
+                eprintln!("{name}: whole ({refused:?})");
+            }
+        }
+    }
+    assert!(
+        streamed[0] >= 5 * 5 && streamed[1] >= 5 * 5,
+        "{streamed:?} streamed parses"
+    );
+}
+
+/// What a section parsed alone cannot check is refused, so the whole-file parser reports it
+/// (or, for valid TOML whose tables are not contiguous, keeps the whole tree's order).
+#[test]
+fn parts_refuse_what_crosses_sections() {
+    for src in [
+        "[a]\nx = 1\n[b]\ny = 2\n[a.c]\nz = 3\n",
+        "[a]\nx = 1\n[a]\ny = 2\n",
+        "[a.b]\nx = 1\n[a]\ny = 2\n",
+        "[a]\nb = 1\n[a.b]\nz = 3\n",
+        "a = {b = 1}\n[a.c]\nz = 3\n",
+        "x.y = 1\n[x]\nz = 2\n",
+        "[[arr]]\nx = 1\n[[arr]]\nx = 2\n",
+        "[a]\nx = 1\n[sops]\nversion = \"3\"\n",
+    ] {
+        let r = TomlStore.parse_parts(src.as_bytes(), 1, false, &mut |_| Ok(()));
+        assert!(
+            matches!(r, Err(crate::format::PartsError::Unsupported(_))),
+            "{src}: {r:?}"
+        );
+    }
+    for src in [
+        "[a]\nx = 1\n[a.b]\ny = 2\n[a.c]\nz = 3\n[d]\n",
+        "[a.b]\nx = 1\n[a.c]\ny = 2\n",
+    ] {
+        let r = TomlStore.parse_parts(src.as_bytes(), 1, false, &mut |_| Ok(()));
+        assert!(r.is_ok(), "{src}: {r:?}");
+    }
+}

@@ -587,7 +587,8 @@ fn parts_walk_like_the_whole_tree() {
         let (enc, _) = encrypt_text(plain, &TEST_KEY, None);
         for (encrypted, src) in [(false, plain), (true, &enc)] {
             let name = format!("{name} (encrypted: {encrypted})");
-            let (n, refused) = crate::format::partscheck::check(&YamlStore, src, encrypted, &name);
+            let (n, refused) =
+                crate::format::partscheck::check(&YamlStore, src, encrypted, true, &name);
             streamed[usize::from(encrypted)] += n;
             if n < 5 {
                 // Several documents, anchors, or a flow bracket that starts a line (read by a
