@@ -92,7 +92,26 @@ struct Walker<'a> {
     doc: &'a Document,
 }
 
-impl Walker<'_> {
+impl<'a> Walker<'a> {
+    fn new(
+        doc: &'a Document,
+        key: &[u8; 32],
+        rule: &'a Rule,
+        mac_only_encrypted: bool,
+        mode: Mode<'a>,
+    ) -> Walker<'a> {
+        Walker {
+            cipher: cipher::ValueCipher::new(key),
+            rule,
+            mac: Mac::new(mac_only_encrypted),
+            mode,
+            path: Vec::new(),
+            aad: String::new(),
+            comments: Vec::new(),
+            doc,
+        }
+    }
+
     fn push_key(&mut self, key: &str) -> usize {
         let len = self.aad.len();
         self.path.push(key.to_string());
@@ -361,16 +380,7 @@ fn walk(
 ) -> Result<String, WalkError> {
     let mut docs = std::mem::take(&mut doc.docs);
     let result = {
-        let mut w = Walker {
-            cipher: cipher::ValueCipher::new(key),
-            rule,
-            mac: Mac::new(mac_only_encrypted),
-            mode,
-            path: Vec::new(),
-            aad: String::new(),
-            comments: Vec::new(),
-            doc,
-        };
+        let mut w = Walker::new(doc, key, rule, mac_only_encrypted, mode);
         docs.iter_mut()
             .try_for_each(|d| w.node(d))
             .map(|_| w.mac.finish())
@@ -426,16 +436,7 @@ impl<'a> PartWalker<'a> {
         if rule.uses_comments() {
             return None;
         }
-        let walker = Walker {
-            cipher: cipher::ValueCipher::new(key),
-            rule,
-            mac: Mac::new(mac_only_encrypted),
-            mode,
-            path: Vec::new(),
-            aad: String::new(),
-            comments: Vec::new(),
-            doc,
-        };
+        let walker = Walker::new(doc, key, rule, mac_only_encrypted, mode);
         Some(PartWalker { walker })
     }
 

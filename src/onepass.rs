@@ -13,7 +13,8 @@ use crate::keys::groups::KeySource;
 use crate::layout::Layout;
 use crate::metadata::Metadata;
 use crate::sopsfile::{
-    EncryptOptions, data_key, new_file, seal_mac, verify_mac, walk_failure, yaml_flow_closer_line,
+    EncryptOptions, data_key, new_file, open_layout, seal_mac, verify_mac, walk_failure,
+    yaml_flow_closer_line,
 };
 use crate::tree::Node;
 
@@ -227,15 +228,7 @@ pub fn decrypt_in_parts(
     let Ok(rule) = meta.selection_rule() else {
         return unsupported(value, key);
     };
-    let layout = match &meta.layout {
-        Some(sealed) => Layout::open(key.as_bytes(), sealed).map_err(|e| {
-            Failure::new(
-                Code::DecryptingTree,
-                format!("cannot decrypt veil's layout record: {e}"),
-            )
-        })?,
-        None => Layout::default(),
-    };
+    let layout = open_layout(&meta, &key)?;
     if layout.has_prefix("alias:") {
         return unsupported(value, key);
     }

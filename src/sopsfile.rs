@@ -215,15 +215,7 @@ pub fn open_with_key(
     ignore_mac: bool,
     keep_ivs: bool,
 ) -> Result<Opened> {
-    let layout = match &meta.layout {
-        Some(sealed) => Layout::open(key.as_bytes(), sealed).map_err(|e| {
-            Failure::new(
-                Code::DecryptingTree,
-                format!("cannot decrypt veil's layout record: {e}"),
-            )
-        })?,
-        None => Layout::default(),
-    };
+    let layout = open_layout(&meta, &key)?;
     let rule = meta.selection_rule().map_err(|e| {
         Failure::new(
             Code::Generic,
@@ -252,6 +244,19 @@ pub fn open_with_key(
         mac,
         store,
     })
+}
+
+/// The layout record of a file's metadata, decrypted (empty when the file has none).
+pub(crate) fn open_layout(meta: &Metadata, key: &DataKey) -> Result<Layout> {
+    match &meta.layout {
+        Some(sealed) => Layout::open(key.as_bytes(), sealed).map_err(|e| {
+            Failure::new(
+                Code::DecryptingTree,
+                format!("cannot decrypt veil's layout record: {e}"),
+            )
+        }),
+        None => Ok(Layout::default()),
+    }
 }
 
 /// Compares the recomputed MAC with the stored one (spec §6.2). Fails closed.
