@@ -77,7 +77,7 @@ fn filestatus_answers_like_sops() {
         String::from_utf8_lossy(&out.stdout).trim(),
         "{\"encrypted\":false}"
     );
-    let sops_file = shared().join("vectors/sops/gen-yaml-types-comments/secrets.yaml");
+    let sops_file = vectors().join("gen-yaml-types-comments/secrets.yaml");
     let out = run(veil(home.path()).arg("filestatus").arg(&sops_file));
     assert_eq!(
         String::from_utf8_lossy(&out.stdout).trim(),

@@ -1,4 +1,4 @@
-//! Every vector in `shared/vectors/sops/` through the CLI: positive vectors decrypt to their
+//! Every vector in `testdata/vectors/sops/` through the CLI: positive vectors decrypt to their
 //! `expected.json` / `expected.bin`; negative ones fail with their error class and print no
 //! plaintext; PGP-only vectors fail with a clear message.
 
@@ -124,7 +124,7 @@ fn check_vector(dir: &Path) -> Result<(), String> {
 
 #[test]
 fn every_vector_behaves() {
-    let root = shared().join("vectors/sops");
+    let root = vectors();
     let mut dirs: Vec<_> = std::fs::read_dir(&root)
         .unwrap()
         .map(|e| e.unwrap().path())
@@ -133,7 +133,7 @@ fn every_vector_behaves() {
     dirs.sort();
     assert!(
         dirs.len() >= 40,
-        "expected the shared vectors, found {}",
+        "expected the sops vectors, found {}",
         dirs.len()
     );
     let failures: Vec<String> = dirs.iter().filter_map(|d| check_vector(d).err()).collect();

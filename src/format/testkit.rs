@@ -15,7 +15,8 @@ use crate::metadata::{AgeKey, KeyGroup, Metadata};
 use crate::selector::Rule;
 use crate::tree::{Entry, Node, Scalar};
 
-pub const VECTORS: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../shared/vectors/sops");
+/// The sops interoperability vectors (`testdata/vectors/sops/README.md`).
+pub const VECTORS: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/testdata/vectors/sops");
 pub const LOSSLESS: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/testdata/lossless");
 
 /// Vector directories whose `input_type` is one of `types`.

@@ -6,17 +6,9 @@ use std::process::Command;
 use super::*;
 use crate::crypto::shamir;
 
-/// `shared/vectors/sops` next to the repository (override with `VEIL_SOPS_VECTORS`).
+/// The sops interoperability vectors of `testdata/`.
 pub(crate) fn vectors_dir() -> PathBuf {
-    let dir = std::env::var_os("VEIL_SOPS_VECTORS")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/vectors/sops"));
-    assert!(
-        dir.join("MANIFEST.md").is_file(),
-        "sops test vectors not found at {} (set VEIL_SOPS_VECTORS to shared/vectors/sops)",
-        dir.display()
-    );
-    dir
+    PathBuf::from(crate::format::testkit::VECTORS)
 }
 
 struct Vector {

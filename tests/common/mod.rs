@@ -1,5 +1,5 @@
 //! Helpers shared by the end-to-end tests: run the built binary in an isolated environment,
-//! find the reference `sops`, the shared vectors and the testdata.
+//! find the reference `sops`, the sops vectors and the testdata.
 #![allow(dead_code)]
 
 use std::path::{Path, PathBuf};
@@ -13,17 +13,9 @@ pub fn testdata() -> PathBuf {
     repo().join("testdata")
 }
 
-/// The read-only shared folder beside the repository (spec, vectors).
-pub fn shared() -> PathBuf {
-    let p = std::env::var_os("VEIL_SHARED")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| repo().join("../shared"));
-    assert!(
-        p.join("vectors/sops").is_dir(),
-        "shared vectors not found at {} (set VEIL_SHARED)",
-        p.display()
-    );
-    p
+/// The sops interoperability vectors (`testdata/vectors/sops/README.md`).
+pub fn vectors() -> PathBuf {
+    testdata().join("vectors/sops")
 }
 
 /// The reference sops binary. Tests that need it fail (never skip) when it is missing.
