@@ -175,7 +175,7 @@ impl CreationRule {
 
     /// The selection rule fields that are set, as `(field, value)`.
     pub fn rule_fields(&self) -> Vec<(&'static str, String)> {
-        crate::selector::set_fields([
+        crate::pipeline::selector::set_fields([
             &self.unencrypted_suffix,
             &self.encrypted_suffix,
             &self.unencrypted_regex,
@@ -239,6 +239,18 @@ pub struct RuleMatch<'a> {
 }
 
 impl Config {
+    /// Loads the configuration that applies (explicit path, else `.sops.yaml` found from the
+    /// current directory upwards).
+    pub fn load_for_cwd(config: Option<&Path>) -> Result<Option<Config>> {
+        let cwd = std::env::current_dir().map_err(|e| {
+            Failure::new(
+                Code::ConfigError,
+                format!("cannot read the current directory: {e}"),
+            )
+        })?;
+        Config::find(config, &cwd)
+    }
+
     /// Finds the configuration: `explicit` (from `--config` / `SOPS_CONFIG`) or `.sops.yaml` in
     /// `start` or one of its parents (at most 100 levels).
     pub fn find(explicit: Option<&Path>, start: &Path) -> Result<Option<Config>> {

@@ -1,8 +1,8 @@
 //! `veil check` over a fixture repository with one planted violation of each kind, run
 //! without any private key; and what sops does to veil's `veil_datakey_created` record.
 
-mod common;
-mod edithelp;
+use crate::common;
+use crate::edithelp;
 
 use std::collections::BTreeSet;
 use std::path::Path;

@@ -1,7 +1,7 @@
 //! Command-line surface: completions are current, keygen and filestatus behave like their
 //! sops/age counterparts.
 
-mod common;
+use crate::common;
 
 use common::*;
 

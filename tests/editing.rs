@@ -3,8 +3,8 @@
 //! `check`, `config explain`, `exec-env`, `exec-file`), with the built binary. After every write
 //! the reference sops must still decrypt the file to the expected content.
 
-mod common;
-mod edithelp;
+use crate::common;
+use crate::edithelp;
 
 use std::path::Path;
 

@@ -1,7 +1,7 @@
 //! Bad input: one clear error line, the documented exit code, no panic, no partial output file
 //! and no plaintext on stdout.
 
-mod common;
+use crate::common;
 
 use std::path::{Path, PathBuf};
 

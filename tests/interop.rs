@@ -2,7 +2,7 @@
 //! veil writes, veil decrypts what sops writes — for every sops format, with one recipient,
 //! several recipients and two key groups.
 
-mod common;
+use crate::common;
 
 use std::path::{Path, PathBuf};
 

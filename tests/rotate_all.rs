@@ -3,8 +3,8 @@
 //! moments leaves every file either in its old or its new version, never broken; leftover
 //! temporary files of the atomic writes are never taken for encrypted files.
 
-mod common;
-mod edithelp;
+use crate::common;
+use crate::edithelp;
 
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};

@@ -2,13 +2,13 @@
 //! `decrypt(encrypt(f)) == f` byte for byte, and no value is left in clear text unless a
 //! selector says so.
 
-mod common;
+use crate::common;
 
 use std::path::{Path, PathBuf};
 
 use common::*;
 use veil::format::Kind;
-use veil::tree::{Entry, Node};
+use veil::pipeline::tree::{Entry, Node};
 
 fn lossless_files() -> Vec<PathBuf> {
     let mut files: Vec<PathBuf> = std::fs::read_dir(testdata().join("lossless"))

@@ -2,7 +2,7 @@
 //! with the commit and path that introduced it, no decoy is reported, and `--staged` / `--range`
 //! report exactly what the index or the range adds.
 
-mod scan_common;
+use crate::scan_common;
 
 use scan_common::*;
 use serde_json::Value;

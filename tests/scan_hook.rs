@@ -2,7 +2,7 @@
 //! with a local `language: system` hook running the built veil: it blocks a commit that stages
 //! a secret and lets a clean one through.
 
-mod scan_common;
+use crate::scan_common;
 
 use std::path::{Path, PathBuf};
 use std::process::Command;

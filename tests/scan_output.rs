@@ -1,7 +1,7 @@
 //! `veil scan` output: SARIF 2.1.0 valid against the OASIS schema (testdata/sarif), stable
 //! fingerprints, and no raw secret in any format without `--show-secrets`.
 
-mod scan_common;
+use crate::scan_common;
 
 use scan_common::*;
 use serde_json::Value;

@@ -2,7 +2,7 @@
 //! The scanner's fixtures and the public demo keys are listed in `.veilignore` — the intended
 //! workflow for known, non-secret values.
 
-mod common;
+use crate::common;
 
 use common::*;
 

@@ -4,7 +4,7 @@
 //! original bytes, a late error leaves nothing behind, and inputs that need the whole tree
 //! still work.
 
-mod common;
+use crate::common;
 
 use std::path::Path;
 

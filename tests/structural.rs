@@ -1,8 +1,7 @@
 //! `veil unset` of a scalar entry and `veil set` of a new scalar key write minimal diffs: the
 //! entry's line(s), `mac` and `lastmodified`; the reference sops still reads the file.
 
-mod common;
-mod edithelp;
+use crate::edithelp;
 
 use edithelp::*;
 use serde_json::{Value, json};

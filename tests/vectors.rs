@@ -2,7 +2,7 @@
 //! `expected.json` / `expected.bin`; negative ones fail with their error class and print no
 //! plaintext; PGP-only vectors fail with a clear message.
 
-mod common;
+use crate::common;
 
 use std::path::Path;
 

@@ -13,8 +13,8 @@ use crate::config::{Config, parse_duration};
 use crate::error::{Code, Failure, Result};
 use crate::format::Kind;
 use crate::keys::groups::Recipients;
-use crate::sopsfile::{self, DATA_KEY_CREATED_FIELD};
-use crate::tree::{Entry, Node};
+use crate::pipeline::tree::{Entry, Node};
+use crate::pipeline::whole::{self, DATA_KEY_CREATED_FIELD};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum OutputFormat {
@@ -154,7 +154,7 @@ fn candidates(args: &CheckArgs, cwd: &Path, report: &mut Report) -> Vec<Candidat
 /// Leaves that `rule` selects but that are not encrypted.
 fn plaintext_leaves(
     node: &Node,
-    rule: &crate::selector::Rule,
+    rule: &crate::pipeline::selector::Rule,
     path: &mut Vec<String>,
     out: &mut Vec<String>,
 ) {
@@ -188,7 +188,7 @@ fn plaintext_leaves(
 /// When the data key of the file at `rel` was created: veil's record, else the oldest commit in
 /// git history that already had one of the file's current master keys, else `lastmodified`.
 fn data_key_created(
-    meta: &crate::metadata::Metadata,
+    meta: &crate::pipeline::metadata::Metadata,
     rel: &Path,
     cwd: &Path,
 ) -> Option<(i64, &'static str)> {
@@ -225,10 +225,10 @@ fn data_key_created(
             break;
         };
         let kind = Kind::from_path(rel);
-        let Ok(doc) = crate::cli::decrypt::reading_store(kind).parse(bytes) else {
+        let Ok(doc) = kind.reading_store().parse(bytes) else {
             break;
         };
-        let Ok(old) = sopsfile::metadata_of(&doc) else {
+        let Ok(old) = whole::metadata_of(&doc) else {
             break;
         };
         let shares_key = old
@@ -262,7 +262,7 @@ fn check_one(
     let required = rule
         .as_ref()
         .is_some_and(|m| m.rule.path_regex.as_deref().is_some_and(|r| !r.is_empty()));
-    let store = crate::cli::decrypt::reading_store(kind);
+    let store = kind.reading_store();
     let doc = match store.parse(c.bytes.clone()) {
         Ok(d) => d,
         Err(e) => {
@@ -289,7 +289,7 @@ fn check_one(
         return;
     };
     report.checked += 1;
-    let meta = match sopsfile::metadata_of(&doc) {
+    let meta = match whole::metadata_of(&doc) {
         Ok(m) => m,
         Err(f) => {
             report.violations.push(Violation {
@@ -392,8 +392,8 @@ fn check_one(
     }
     // (d) decryption and MAC.
     if args.verify {
-        let keys = crate::cli::keys::identities();
-        if let Err(f) = sopsfile::open(store, c.bytes.clone(), &keys, false) {
+        let keys = crate::keys::identities::from_process();
+        if let Err(f) = whole::open(store, c.bytes.clone(), &keys, false) {
             report.violations.push(Violation {
                 path: display,
                 kind: "verify-failed",
@@ -406,7 +406,7 @@ fn check_one(
 pub fn run(args: CheckArgs, config: Option<&Path>) -> Result<()> {
     let cwd = std::env::current_dir().map_err(|e| Failure::new(Code::Generic, e.to_string()))?;
     let mut report = Report::default();
-    let cfg = match super::keys::load_config(config) {
+    let cfg = match crate::config::Config::load_for_cwd(config) {
         Ok(c) => c,
         Err(f) => return Err(Failure::new(Code::CheckError, f.message)),
     };
@@ -422,9 +422,9 @@ pub fn run(args: CheckArgs, config: Option<&Path>) -> Result<()> {
             for v in report.violations.iter().chain(report.errors.iter()) {
                 println!(
                     "{}: [{}] {}",
-                    super::io::sanitize(&v.path),
+                    crate::fsio::sanitize(&v.path),
                     v.kind,
-                    super::io::sanitize(&v.message)
+                    crate::fsio::sanitize(&v.message)
                 );
             }
             if report.violations.is_empty() && report.errors.is_empty() {

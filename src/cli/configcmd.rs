@@ -24,7 +24,7 @@ pub enum ConfigCommand {
 
 pub fn run(args: ConfigArgs, config: Option<&Path>) -> Result<()> {
     let ConfigCommand::Explain { path } = args.command;
-    let Some(cfg) = super::keys::load_config(config)? else {
+    let Some(cfg) = crate::config::Config::load_for_cwd(config)? else {
         return Err(Failure::new(
             Code::ConfigError,
             "no .sops.yaml found in the current directory or its parents (and --config / SOPS_CONFIG not set)",

@@ -3,13 +3,13 @@
 use clap::Args;
 
 use super::FileIo;
-use super::io::{Input, emit, kind_for};
 use crate::error::{Code, Failure, Result};
 use crate::format::{Document, Kind, write_lossless};
-use crate::onepass::{self, StreamedOpen};
-use crate::sopsfile;
-use crate::tree::Node;
-use crate::treepath;
+use crate::fsio::{Input, emit, kind_for};
+use crate::pipeline::stream::{self, StreamedOpen};
+use crate::pipeline::tree::Node;
+use crate::pipeline::treepath;
+use crate::pipeline::whole;
 
 #[derive(Debug, Args)]
 pub struct DecryptArgs {
@@ -25,15 +25,6 @@ pub struct DecryptArgs {
     pub ignore_mac: bool,
 }
 
-/// The store that reads an encrypted file of a given kind: encrypted binary files are JSON.
-pub fn reading_store(kind: Kind) -> &'static dyn crate::format::Store {
-    if kind == Kind::Binary {
-        Kind::Json.store()
-    } else {
-        kind.store()
-    }
-}
-
 pub fn run(args: DecryptArgs) -> Result<()> {
     let io = &args.io;
     let input = Input::from_arg(io.file.as_deref());
@@ -45,14 +36,14 @@ pub fn run(args: DecryptArgs) -> Result<()> {
         .unwrap_or_else(|| name.map(Kind::from_path).unwrap_or(in_kind));
     let what = input.display();
     let mut src = input.read()?;
-    let keys = super::keys::identities();
-    let store = reading_store(in_kind);
+    let keys = crate::keys::identities::from_process();
+    let store = in_kind.reading_store();
     let with_name = |f: Failure| Failure::new(f.code, format!("{what}: {}", f.message));
     // In one pass when the store can and the whole file is written; else parsed whole.
     let mut known = None;
     if args.extract.is_none() && out_kind == store.kind() {
         let doc = Document::new(src, Vec::new());
-        match onepass::decrypt_stream(store, &doc, &keys, args.ignore_mac).map_err(with_name)? {
+        match stream::decrypt_stream(store, &doc, &keys, args.ignore_mac).map_err(with_name)? {
             StreamedOpen::Plaintext(bytes) => {
                 return emit(&bytes, io.in_place, io.output.as_deref(), &input);
             }
@@ -60,8 +51,8 @@ pub fn run(args: DecryptArgs) -> Result<()> {
         }
         src = doc.src;
     }
-    let mut opened = sopsfile::open_known(store, src, &keys, args.ignore_mac, false, known)
-        .map_err(with_name)?;
+    let mut opened =
+        whole::open_known(store, src, &keys, args.ignore_mac, false, known).map_err(with_name)?;
     let bytes = if let Some(path) = &args.extract {
         extract(&opened.doc.docs, path, out_kind)
             .map_err(|f| Failure::new(f.code, format!("{what}: {}", f.message)))?
@@ -94,8 +85,8 @@ fn extract(docs: &[Node], path: &str, out_kind: Kind) -> Result<Vec<u8>> {
     };
     match node {
         Node::Scalar(l) => match &l.value {
-            crate::tree::Scalar::Str(s) => Ok(s.clone().into_bytes()),
-            crate::tree::Scalar::Bytes(b) => Ok(b.clone()),
+            crate::pipeline::tree::Scalar::Str(s) => Ok(s.clone().into_bytes()),
+            crate::pipeline::tree::Scalar::Bytes(b) => Ok(b.clone()),
             other => Ok(
                 serde_json::to_string(&crate::format::scalar_to_value(other))
                     .unwrap_or_default()

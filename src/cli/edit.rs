@@ -12,11 +12,11 @@ use std::sync::atomic::{AtomicBool, Ordering};
 
 use clap::Args;
 
-use super::io::{kind_for, write_atomic};
-use super::open::{OpenFile, open_file};
 use crate::error::{Code, Failure, Result};
 use crate::format::{Kind, write_lossless};
-use crate::sopsfile;
+use crate::fsio::{kind_for, write_atomic};
+use crate::pipeline::rewrite::{OpenFile, open_file};
+use crate::pipeline::whole;
 
 #[derive(Debug, Args)]
 pub struct EditArgs {
@@ -123,7 +123,7 @@ fn template(kind: Kind) -> &'static str {
 pub fn run(args: EditArgs, config: Option<&Path>) -> Result<()> {
     let editor = editor()?;
     let kind = kind_for(args.input_type, Some(&args.file));
-    let keys = super::keys::identities();
+    let keys = crate::keys::identities::from_process();
     let existing: Option<OpenFile> = if args.file.exists() {
         Some(open_file(&args.file, args.input_type, &keys)?)
     } else {
@@ -201,7 +201,7 @@ pub fn run(args: EditArgs, config: Option<&Path>) -> Result<()> {
         match save(&args, config, kind, existing.as_ref(), edited) {
             Ok(()) => return Ok(()),
             Err(f) if f.code == Code::CouldNotReadInput => {
-                eprintln!("veil: {}", super::io::sanitize(&f.message));
+                eprintln!("veil: {}", crate::fsio::sanitize(&f.message));
                 if std::io::stdin().is_terminal() {
                     eprint!("Press Enter to edit again (Ctrl-C to give up)... ");
                     let mut line = String::new();
@@ -235,7 +235,7 @@ fn save(
             Code::CouldNotReadInput,
             format!(
                 "{}: {e}",
-                super::io::sanitize(&args.file.display().to_string())
+                crate::fsio::sanitize(&args.file.display().to_string())
             ),
         )
     })?;
@@ -252,7 +252,7 @@ fn save(
             } else {
                 o.store.kind()
             };
-            sopsfile::seal(
+            whole::seal(
                 seal_store,
                 &mut doc,
                 &o.key,
@@ -266,14 +266,18 @@ fn save(
             .map_err(|e| f.fail(e))?
         }
         None => {
-            let resolved = super::keys::resolve_recipients(
+            let resolved = crate::keys::recipients::resolve_recipients(
                 config,
                 Some(&args.file),
                 args.age.as_deref(),
                 None,
             )?;
-            let opts = resolved.encrypt_options(&super::keys::SelectionFlags::default(), kind)?;
-            sopsfile::encrypt_new(store, &mut doc, &opts, kind)?
+            let opts = super::selection::encrypt_options(
+                resolved,
+                &super::selection::SelectionFlags::default(),
+                kind,
+            )?;
+            whole::encrypt_new(store, &mut doc, &opts, kind)?
         }
     };
     if existing.is_some_and(|f| f.original == bytes) {

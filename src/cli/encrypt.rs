@@ -5,12 +5,13 @@ use std::path::Path;
 use clap::Args;
 
 use super::FileIo;
-use super::io::{Input, emit, emit_with, kind_for};
-use super::keys::{SelectionFlags, resolve_recipients};
+use super::selection::{SelectionFlags, encrypt_options};
 use crate::error::{Code, Failure, Result};
 use crate::format::{Document, Kind};
-use crate::onepass::{self, Streamed};
-use crate::sopsfile;
+use crate::fsio::{Input, emit, emit_with, kind_for};
+use crate::keys::recipients::resolve_recipients;
+use crate::pipeline::stream::{self, Streamed};
+use crate::pipeline::whole;
 
 #[derive(Debug, Args)]
 pub struct EncryptArgs {
@@ -72,18 +73,24 @@ pub fn run(args: EncryptArgs, config: Option<&Path>) -> Result<()> {
         args.age.as_deref(),
         args.shamir_secret_sharing_threshold,
     )?;
-    let opts = resolved.encrypt_options(&args.selection, in_kind)?;
+    let opts = encrypt_options(resolved, &args.selection, in_kind)?;
     let with_name = |f: Failure| Failure::new(f.code, format!("{what}: {}", f.message));
     // In one pass when the store can (the file is never whole in memory as a tree); else, or
     // when the input turns out to need the whole tree, parsed whole.
     let mut doc = Document::new(src, Vec::new());
     if out_kind == in_kind {
-        let streamed = emit_with(io.in_place, io.output.as_deref(), &input, |out| {
-            match onepass::encrypt_stream(store, &mut doc, &opts, out).map_err(with_name)? {
-                Streamed::Written => Ok(Some(())),
-                Streamed::Unsupported(_) => Ok(None),
-            }
-        })?;
+        let streamed =
+            emit_with(
+                io.in_place,
+                io.output.as_deref(),
+                &input,
+                |out| match stream::encrypt_stream(store, &mut doc, &opts, out)
+                    .map_err(with_name)?
+                {
+                    Streamed::Written => Ok(Some(())),
+                    Streamed::Unsupported(_) => Ok(None),
+                },
+            )?;
         if streamed.is_some() {
             return Ok(());
         }
@@ -97,6 +104,6 @@ pub fn run(args: EncryptArgs, config: Option<&Path>) -> Result<()> {
             format!("{what}: the file is already encrypted"),
         ));
     }
-    let bytes = sopsfile::encrypt_new(store, &mut doc, &opts, out_kind).map_err(with_name)?;
+    let bytes = whole::encrypt_new(store, &mut doc, &opts, out_kind).map_err(with_name)?;
     emit(&bytes, io.in_place, io.output.as_deref(), &input)
 }

@@ -7,10 +7,10 @@ use std::process::Command;
 
 use clap::Args;
 
-use super::io::{Input, kind_for};
 use crate::error::{Code, Failure, Result};
 use crate::format::{Kind, write_lossless};
-use crate::tree::{Entry, Node, Scalar};
+use crate::fsio::{Input, kind_for};
+use crate::pipeline::tree::{Entry, Node, Scalar};
 
 #[derive(Debug, Args)]
 pub struct ExecEnvArgs {
@@ -46,12 +46,12 @@ pub struct ExecFileArgs {
     pub output_type: Option<Kind>,
 }
 
-fn open(file: &Path, input_type: Option<Kind>) -> Result<(crate::sopsfile::Opened, Kind)> {
+fn open(file: &Path, input_type: Option<Kind>) -> Result<(crate::pipeline::whole::Opened, Kind)> {
     let input = Input::File(file.to_path_buf());
     let src = input.read()?;
     let kind = kind_for(input_type, Some(file));
-    let keys = super::keys::identities();
-    let opened = crate::sopsfile::open(super::decrypt::reading_store(kind), src, &keys, false)
+    let keys = crate::keys::identities::from_process();
+    let opened = crate::pipeline::whole::open(kind.reading_store(), src, &keys, false)
         .map_err(|f| Failure::new(f.code, format!("{}: {}", input.display(), f.message)))?;
     Ok((opened, kind))
 }

@@ -5,9 +5,9 @@ use std::path::PathBuf;
 
 use clap::Args;
 
-use super::io::{Input, kind_for};
 use crate::error::Result;
 use crate::format::Kind;
+use crate::fsio::{Input, kind_for};
 
 #[derive(Debug, Args)]
 pub struct FilestatusArgs {
@@ -22,11 +22,11 @@ pub struct FilestatusArgs {
 
 /// Whether `src` (of `kind`) is an encrypted file.
 pub fn is_encrypted(kind: Kind, src: Vec<u8>) -> bool {
-    let store = super::decrypt::reading_store(kind);
+    let store = kind.reading_store();
     let Ok(doc) = store.parse(src) else {
         return false;
     };
-    match crate::sopsfile::metadata_of(&doc) {
+    match crate::pipeline::whole::metadata_of(&doc) {
         Ok(m) => !m.version.is_empty() && !m.mac.is_empty(),
         Err(_) => false,
     }

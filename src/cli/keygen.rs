@@ -17,7 +17,7 @@ pub struct KeygenArgs {
 
 pub fn run(args: KeygenArgs) -> Result<()> {
     let (secret, public) = crate::keys::age::keygen();
-    let created = crate::sopsfile::now_rfc3339();
+    let created = crate::pipeline::whole::now_rfc3339();
     let mut text =
         zeroize::Zeroizing::new(format!("# created: {created}\n# public key: {public}\n"));
     text.push_str(&secret);

@@ -17,12 +17,10 @@ pub mod encrypt;
 pub mod exec;
 pub mod filestatus;
 pub mod hook;
-pub mod io;
 pub mod keygen;
-pub mod keys;
-pub mod open;
 pub mod rotate;
 pub mod scan;
+pub mod selection;
 pub mod set;
 
 /// Keep secrets in git safely: encrypt the values of YAML, JSON, TOML, dotenv and INI files
@@ -133,7 +131,7 @@ pub fn main() -> i32 {
         Err(f) => {
             // An empty message is an outcome already reported (e.g. `scan` found secrets).
             if !f.message.is_empty() {
-                eprintln!("veil: {}", crate::cli::io::sanitize(&f.message));
+                eprintln!("veil: {}", crate::fsio::sanitize(&f.message));
             }
             f.code as i32
         }

@@ -6,13 +6,13 @@ use std::path::{Path, PathBuf};
 
 use clap::Args;
 
-use super::open::{OpenFile, open_file, require_existing, write_back};
 use crate::crypto::datakey::DataKey;
 use crate::error::{Code, Failure, Result};
 use crate::format::{Kind, write_lossless};
 use crate::keys::groups::{self, Recipients};
-use crate::metadata::Metadata;
-use crate::sopsfile::{self, DATA_KEY_CREATED_FIELD};
+use crate::pipeline::metadata::Metadata;
+use crate::pipeline::rewrite::{OpenFile, open_file, require_existing, write_back};
+use crate::pipeline::whole::{self, DATA_KEY_CREATED_FIELD};
 
 #[derive(Debug, Args)]
 pub struct RotateArgs {
@@ -111,7 +111,7 @@ pub fn encrypted_files(root: &Path) -> Result<Vec<PathBuf>> {
     };
     let mut files: Vec<PathBuf> = candidates
         .into_iter()
-        .filter(|p| p.is_file() && !super::io::is_temp_file(p))
+        .filter(|p| p.is_file() && !crate::fsio::is_temp_file(p))
         .filter(|p| {
             // Encrypted files are small text files; skip big ones quickly.
             std::fs::metadata(p)
@@ -169,14 +169,14 @@ fn rotate_open_file(file: &mut OpenFile, recipients: &Recipients) -> Result<Vec<
     meta.extra.retain(|(k, _)| k != DATA_KEY_CREATED_FIELD);
     meta.extra.push((
         DATA_KEY_CREATED_FIELD.to_string(),
-        serde_json::Value::String(sopsfile::now_rfc3339()),
+        serde_json::Value::String(whole::now_rfc3339()),
     ));
     meta.mac.clear();
     let rule = meta
         .selection_rule()
         .map_err(|e| Failure::new(Code::Generic, e.to_string()))?;
     let store = o.store;
-    sopsfile::seal(
+    whole::seal(
         store,
         &mut o.doc,
         &key,
@@ -195,12 +195,12 @@ fn encrypted_paths(file: &OpenFile) -> Vec<String> {
     let rule = file.opened.meta.selection_rule().unwrap_or_default();
     let mut out = Vec::new();
     fn walk(
-        n: &crate::tree::Node,
+        n: &crate::pipeline::tree::Node,
         path: &mut Vec<String>,
-        rule: &crate::selector::Rule,
+        rule: &crate::pipeline::selector::Rule,
         out: &mut Vec<String>,
     ) {
-        use crate::tree::{Entry, Node};
+        use crate::pipeline::tree::{Entry, Node};
         match n {
             Node::Map(entries) => {
                 for e in entries {
@@ -256,7 +256,7 @@ pub fn run_rotate(args: RotateArgs) -> Result<()> {
         return Ok(());
     }
     let results = parallel(&files, |path| {
-        let keys = super::keys::identities();
+        let keys = crate::keys::identities::from_process();
         let mut file = open_file(path, None, &keys)?;
         let mut recipients = Recipients::from_metadata(&file.opened.meta);
         if recipients.groups.is_empty() {
@@ -313,10 +313,13 @@ fn summarize(verb: &str, results: &[(PathBuf, Result<bool>)], dry_run: bool) -> 
         match r {
             Ok(_) if dry_run => eprintln!(
                 "would be {verb}: {}",
-                super::io::sanitize(&p.display().to_string())
+                crate::fsio::sanitize(&p.display().to_string())
             ),
-            Ok(_) => eprintln!("{verb}: {}", super::io::sanitize(&p.display().to_string())),
-            Err(f) => eprintln!("failed: {}", super::io::sanitize(&f.message)),
+            Ok(_) => eprintln!(
+                "{verb}: {}",
+                crate::fsio::sanitize(&p.display().to_string())
+            ),
+            Err(f) => eprintln!("failed: {}", crate::fsio::sanitize(&f.message)),
         }
     }
     if results.len() > 1 {
@@ -426,7 +429,7 @@ fn confirm(question: &str) -> Result<bool> {
 }
 
 pub fn run_updatekeys(args: UpdatekeysArgs, config: Option<&Path>) -> Result<()> {
-    let cfg = super::keys::load_config(config)?.ok_or_else(|| {
+    let cfg = crate::config::Config::load_for_cwd(config)?.ok_or_else(|| {
         Failure::new(
             Code::ConfigError,
             "no .sops.yaml found (updatekeys makes recipients match it)",
@@ -448,21 +451,21 @@ pub fn run_updatekeys(args: UpdatekeysArgs, config: Option<&Path>) -> Result<()>
 
 fn update_one(cfg: &crate::config::Config, path: &Path, args: &UpdatekeysArgs) -> Result<bool> {
     require_existing(path)?;
-    let name = super::io::sanitize(&path.display().to_string());
+    let name = crate::fsio::sanitize(&path.display().to_string());
     let desired = desired_recipients(cfg, path)?.ok_or_else(|| {
         Failure::new(
             Code::ConfigError,
             format!("{name}: the matching creation rule has no age recipients"),
         )
     })?;
-    let kind = super::io::kind_for(args.input_type, Some(path));
-    let store = super::decrypt::reading_store(kind);
+    let kind = crate::fsio::kind_for(args.input_type, Some(path));
+    let store = kind.reading_store();
     let original = std::fs::read(path)
         .map_err(|e| Failure::new(Code::CouldNotReadInput, format!("{name}: {e}")))?;
     let doc = store
         .parse(original.clone())
         .map_err(|e| Failure::new(Code::CouldNotReadInput, format!("{name}: {e}")))?;
-    let meta = sopsfile::metadata_of(&doc)
+    let meta = whole::metadata_of(&doc)
         .map_err(|f| Failure::new(f.code, format!("{name}: {}", f.message)))?;
     let current = Recipients::from_metadata(&meta);
     let p = plan(&current, &desired);
@@ -486,7 +489,7 @@ fn update_one(cfg: &crate::config::Config, path: &Path, args: &UpdatekeysArgs) -
     if args.dry_run || (!args.yes && !confirm("Apply?")?) {
         return Ok(false);
     }
-    let keys = super::keys::identities();
+    let keys = crate::keys::identities::from_process();
     let needs_rotation = !p.removed.is_empty()
         || p.threshold_change.is_some()
         || current.groups.len() != desired.groups.len();
@@ -503,12 +506,12 @@ fn update_one(cfg: &crate::config::Config, path: &Path, args: &UpdatekeysArgs) -
     // recipients; existing master keys, values, MAC and lastmodified stay as they are.
     let new_meta = add_recipients(&meta, &desired, &keys)
         .map_err(|f| Failure::new(f.code, format!("{name}: {}", f.message)))?;
-    let mut layout = crate::layout::Layout::default();
+    let mut layout = crate::pipeline::record::LosslessRecord::default();
     let bytes = write_lossless(store, &doc, Some(&new_meta.to_value()), &mut layout);
     if bytes == original {
         return Ok(false);
     }
-    super::io::write_atomic(path, &bytes)?;
+    crate::fsio::write_atomic(path, &bytes)?;
     Ok(true)
 }
 
@@ -555,7 +558,7 @@ fn add_recipients(
                         .map_err(|e| Failure::new(Code::NoEncryptionKey, e.to_string()))?;
                     let enc = crate::keys::age::wrap(&parsed, &secret)
                         .map_err(|e| Failure::new(Code::NoEncryptionKey, e.to_string()))?;
-                    group.age.push(crate::metadata::AgeKey {
+                    group.age.push(crate::pipeline::metadata::AgeKey {
                         recipient: r.clone(),
                         enc,
                     });

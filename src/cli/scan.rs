@@ -202,7 +202,7 @@ pub fn run(a: ScanArgs, config: Option<&Path>) -> Result<()> {
     }
     if !a.quiet {
         for w in &warnings {
-            eprintln!("veil scan: warning: {}", crate::cli::io::sanitize(w));
+            eprintln!("veil scan: warning: {}", crate::fsio::sanitize(w));
         }
         if a.format == Format::Text {
             eprintln!("{}", report::summary(findings.len(), &outcome.stats));

@@ -6,11 +6,11 @@ use std::path::PathBuf;
 
 use clap::Args;
 
-use super::open::{open_file, reseal, write_back};
 use crate::error::{Code, Failure, Result};
 use crate::format::{Kind, value_to_node};
-use crate::structural;
-use crate::treepath::{self, SetOutcome};
+use crate::pipeline::edit;
+use crate::pipeline::rewrite::{open_file, reseal, write_back};
+use crate::pipeline::treepath::{self, SetOutcome};
 
 #[derive(Debug, Args)]
 pub struct SetArgs {
@@ -99,11 +99,11 @@ pub fn run_set(args: SetArgs) -> Result<()> {
     let steps = treepath::parse(&args.path)
         .map_err(|e| Failure::new(Code::InvalidTreePath, e.to_string()))?;
     let value = read_value(&args)?;
-    let keys = super::keys::identities();
+    let keys = crate::keys::identities::from_process();
     let mut file = open_file(&args.file, args.input_type, &keys)?;
     let node = value_to_node(&value);
     // A new scalar key next to scalar siblings: one new line, written losslessly.
-    if structural::try_insert(file.opened.store, &mut file.opened.doc, &steps, &node) {
+    if edit::try_insert(file.opened.store, &mut file.opened.doc, &steps, &node) {
         let bytes = reseal(&mut file, false)?;
         write_back(&file, &bytes)?;
         return Ok(());
@@ -127,10 +127,10 @@ pub fn run_set(args: SetArgs) -> Result<()> {
 pub fn run_unset(args: UnsetArgs) -> Result<()> {
     let steps = treepath::parse(&args.path)
         .map_err(|e| Failure::new(Code::InvalidTreePath, e.to_string()))?;
-    let keys = super::keys::identities();
+    let keys = crate::keys::identities::from_process();
     let mut file = open_file(&args.file, args.input_type, &keys)?;
     // A scalar entry on its own line(s): only those lines go.
-    if structural::try_unset(file.opened.store, &mut file.opened.doc, &steps) {
+    if edit::try_unset(file.opened.store, &mut file.opened.doc, &steps) {
         let bytes = reseal(&mut file, false)?;
         write_back(&file, &bytes)?;
         return Ok(());
@@ -154,6 +154,9 @@ pub fn run_unset(args: UnsetArgs) -> Result<()> {
 fn file_fail(path: &std::path::Path, code: Code, e: impl std::fmt::Display) -> Failure {
     Failure::new(
         code,
-        format!("{}: {e}", super::io::sanitize(&path.display().to_string())),
+        format!(
+            "{}: {e}",
+            crate::fsio::sanitize(&path.display().to_string())
+        ),
     )
 }

@@ -10,7 +10,7 @@ use base64::engine::general_purpose::STANDARD as B64;
 use rand::RngCore;
 use zeroize::Zeroizing;
 
-use crate::tree::Scalar;
+use crate::pipeline::tree::Scalar;
 
 type Aes256Gcm32 = AesGcm<Aes256, U32>;
 

@@ -46,7 +46,7 @@ pub fn mac_aad(lastmodified: &str) -> Option<String> {
     use time::format_description::well_known::Rfc3339;
     let t = time::OffsetDateTime::parse(lastmodified.trim(), &Rfc3339).ok()?;
     let t = t.replace_nanosecond(0).ok()?;
-    Some(crate::tree::format_time(t))
+    Some(crate::pipeline::tree::format_time(t))
 }
 
 #[cfg(test)]

@@ -4,7 +4,7 @@
 use serde_json::Value;
 
 use super::{Document, Kind, ParseError, Store};
-use crate::tree::{Entry, Leaf, Node, Scalar};
+use crate::pipeline::tree::{Entry, Leaf, Node, Scalar};
 
 pub struct BinaryStore;
 

@@ -23,8 +23,8 @@ use std::ops::Range;
 use serde_json::Value;
 
 use super::{Document, Kind, ParseError, Store};
-use crate::metadata;
-use crate::tree::{Entry, Leaf, Node, Scalar, format_float};
+use crate::pipeline::metadata;
+use crate::pipeline::tree::{Entry, Leaf, Node, Scalar, format_float};
 
 pub struct DotenvStore;
 
@@ -234,12 +234,12 @@ pub(crate) mod testkit {
 
     use crate::crypto::cipher;
     use crate::crypto::mac::mac_aad;
-    use crate::engine;
     use crate::format::{Document, Store, write_lossless};
-    use crate::layout::Layout;
-    use crate::metadata::Metadata;
-    use crate::selector::Rule;
-    use crate::tree::{Entry, Node, Scalar};
+    use crate::pipeline::metadata::Metadata;
+    use crate::pipeline::record::LosslessRecord;
+    use crate::pipeline::selector::Rule;
+    use crate::pipeline::tree::{Entry, Node, Scalar};
+    use crate::pipeline::walk;
 
     pub use crate::format::testkit::{LOSSLESS, VECTORS, sops_bin};
 
@@ -285,9 +285,9 @@ pub(crate) mod testkit {
     ) -> Vec<u8> {
         let mut doc = store.parse(src.to_vec()).expect("plaintext parses");
         let rule = Rule::default();
-        let mut layout = Layout::default();
-        let mac = engine::encrypt(store, &mut doc, key, &rule, false, &mut layout, None)
-            .expect("encrypts");
+        let mut layout = LosslessRecord::default();
+        let mac =
+            walk::encrypt(store, &mut doc, key, &rule, false, &mut layout, None).expect("encrypts");
         let lastmodified = "2026-01-02T03:04:05Z".to_string();
         let aad = mac_aad(&lastmodified).unwrap();
         let mut meta = Metadata {
@@ -299,8 +299,8 @@ pub(crate) mod testkit {
             ..Metadata::default()
         };
         if let Some((recipient, enc)) = age {
-            meta.key_groups.push(crate::metadata::KeyGroup {
-                age: vec![crate::metadata::AgeKey { recipient, enc }],
+            meta.key_groups.push(crate::pipeline::metadata::KeyGroup {
+                age: vec![crate::pipeline::metadata::AgeKey { recipient, enc }],
                 other: vec![],
             });
         }
@@ -347,7 +347,7 @@ pub(crate) mod testkit {
         assert_all_encrypted(store, &enc);
         let mut doc = store.parse(enc.clone()).expect("encrypted output parses");
         decrypt_doc(&mut doc, &key).expect("decrypts");
-        let mut layout = Layout::default();
+        let mut layout = LosslessRecord::default();
         let out = write_lossless(store, &doc, None, &mut layout);
         assert!(
             out == src,
@@ -529,8 +529,12 @@ mod tests {
             .parse(std::fs::read(dir.join("secrets.env")).unwrap())
             .unwrap();
         decrypt_doc(&mut doc, &data_key("gen-dotenv")).unwrap();
-        let out =
-            crate::format::write_lossless(STORE, &doc, None, &mut crate::layout::Layout::default());
+        let out = crate::format::write_lossless(
+            STORE,
+            &doc,
+            None,
+            &mut crate::pipeline::record::LosslessRecord::default(),
+        );
         assert_eq!(out, std::fs::read(dir.join("plaintext-input.env")).unwrap());
     }
 
@@ -596,7 +600,7 @@ mod tests {
                 STORE,
                 &doc,
                 None,
-                &mut crate::layout::Layout::default(),
+                &mut crate::pipeline::record::LosslessRecord::default(),
             );
             assert_eq!(String::from_utf8(out).unwrap(), want);
         }

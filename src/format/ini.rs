@@ -50,8 +50,8 @@ use serde_json::Value;
 
 use super::dotenv::scalar_text;
 use super::{Document, Kind, ParseError, Store};
-use crate::metadata;
-use crate::tree::{Entry, Leaf, Node, Scalar};
+use crate::pipeline::metadata;
+use crate::pipeline::tree::{Entry, Leaf, Node, Scalar};
 
 pub struct IniStore;
 
@@ -670,7 +670,7 @@ mod tests {
     use super::*;
     use crate::format::dotenv::testkit::*;
     use crate::format::{node_to_value, write_lossless};
-    use crate::layout::Layout;
+    use crate::pipeline::record::LosslessRecord;
     use std::path::Path;
 
     const STORE: &IniStore = &IniStore;
@@ -690,8 +690,13 @@ mod tests {
             .parse(std::fs::read(dir.join("secrets.ini")).unwrap())
             .unwrap();
         decrypt_doc(&mut doc, &data_key("gen-ini")).unwrap();
-        let out =
-            String::from_utf8(write_lossless(STORE, &doc, None, &mut Layout::default())).unwrap();
+        let out = String::from_utf8(write_lossless(
+            STORE,
+            &doc,
+            None,
+            &mut LosslessRecord::default(),
+        ))
+        .unwrap();
         assert!(out.starts_with(
             "; comment before the first section\ntoplevel = in the default section\n"
         ));

@@ -24,7 +24,7 @@ use jsonc_parser::{CollectOptions, ParseOptions, parse_to_ast};
 use serde_json::Value;
 
 use super::{Document, Kind, ParseError, Store};
-use crate::tree::{Entry, Leaf, Node, Scalar, format_float};
+use crate::pipeline::tree::{Entry, Leaf, Node, Scalar, format_float};
 
 pub struct JsonStore;
 

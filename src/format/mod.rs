@@ -6,7 +6,7 @@ use std::path::Path;
 
 use serde_json::Value;
 
-use crate::tree::{Entry, Leaf, Node, Scalar};
+use crate::pipeline::tree::{Entry, Leaf, Node, Scalar};
 
 pub mod binary;
 pub mod dotenv;
@@ -57,6 +57,15 @@ impl Kind {
             Kind::Dotenv => "dotenv",
             Kind::Ini => "ini",
             Kind::Binary => "binary",
+        }
+    }
+
+    /// The store that reads an *encrypted* file of this kind: an encrypted binary file is JSON.
+    pub fn reading_store(self) -> &'static dyn Store {
+        if self == Kind::Binary {
+            Kind::Json.store()
+        } else {
+            self.store()
         }
     }
 
@@ -315,7 +324,7 @@ pub trait Store: Sync {
     fn extra_edits(
         &self,
         _doc: &Document,
-        _layout: &mut crate::layout::Layout,
+        _layout: &mut crate::pipeline::record::LosslessRecord,
         _edits: &mut Vec<Edit>,
     ) {
     }
@@ -330,7 +339,7 @@ pub fn write_lossless(
     store: &dyn Store,
     doc: &Document,
     meta: Option<&Value>,
-    layout: &mut crate::layout::Layout,
+    layout: &mut crate::pipeline::record::LosslessRecord,
 ) -> Vec<u8> {
     let edits = lossless_edits(store, doc, layout);
     finish_lossless(store, doc, edits, meta)
@@ -341,7 +350,7 @@ pub fn write_lossless(
 pub fn lossless_edits(
     store: &dyn Store,
     doc: &Document,
-    layout: &mut crate::layout::Layout,
+    layout: &mut crate::pipeline::record::LosslessRecord,
 ) -> Vec<Edit> {
     let mut edits = Vec::new();
     fn collect(store: &dyn Store, doc: &Document, node: &Node, edits: &mut Vec<Edit>) {
@@ -387,7 +396,7 @@ pub fn lossless_edits(
 pub fn take_lossless_edits(
     store: &dyn Store,
     doc: &mut Document,
-    layout: &mut crate::layout::Layout,
+    layout: &mut crate::pipeline::record::LosslessRecord,
 ) -> Vec<Edit> {
     let mut edits = Vec::new();
     store.extra_edits(doc, layout, &mut edits);

@@ -2,7 +2,7 @@
 //! parse.
 
 use super::{PartsError, Store};
-use crate::tree::{Entry, Leaf, Node};
+use crate::pipeline::tree::{Entry, Leaf, Node};
 
 /// The leaves of a tree in walk order: path, kind, type, value, span and rendering context.
 pub fn walk_order(node: &Node, path: &str, out: &mut Vec<String>) {

@@ -8,12 +8,12 @@ use serde_json::Value;
 
 use crate::crypto::cipher;
 use crate::crypto::mac::mac_aad;
-use crate::engine;
 use crate::format::{Document, Store, node_to_value, write_lossless};
-use crate::layout::Layout;
-use crate::metadata::{AgeKey, KeyGroup, Metadata};
-use crate::selector::Rule;
-use crate::tree::{Entry, Node, Scalar};
+use crate::pipeline::metadata::{AgeKey, KeyGroup, Metadata};
+use crate::pipeline::record::LosslessRecord;
+use crate::pipeline::selector::Rule;
+use crate::pipeline::tree::{Entry, Node, Scalar};
+use crate::pipeline::walk;
 
 /// The sops interoperability vectors (`testdata/vectors/sops/README.md`).
 pub const VECTORS: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/testdata/vectors/sops");
@@ -61,16 +61,16 @@ pub fn open(store: &dyn Store, src: Vec<u8>, key: &[u8; 32]) -> Result<Document,
 
 /// Decrypts a parsed encrypted document in place with `key` and checks its MAC; returns the
 /// layout record it carried.
-pub fn decrypt_parsed(doc: &mut Document, key: &[u8; 32]) -> Result<Layout, String> {
+pub fn decrypt_parsed(doc: &mut Document, key: &[u8; 32]) -> Result<LosslessRecord, String> {
     let meta_value = doc.metadata.clone().ok_or("no metadata")?;
     let meta = Metadata::from_value(&meta_value).map_err(|e| e.to_string())?;
     meta.validate_for_decryption().map_err(|e| e.to_string())?;
     let rule = meta.selection_rule().map_err(|e| e.to_string())?;
     let layout = match &meta.layout {
-        Some(s) => Layout::open(key, s).map_err(|e| format!("layout: {e}"))?,
-        None => Layout::default(),
+        Some(s) => LosslessRecord::open(key, s).map_err(|e| format!("layout: {e}"))?,
+        None => LosslessRecord::default(),
     };
-    let mac = engine::decrypt(doc, key, &rule, meta.mac_only_encrypted, &layout, None)
+    let mac = walk::decrypt(doc, key, &rule, meta.mac_only_encrypted, &layout, None)
         .map_err(|e| format!("decrypt: {e}"))?;
     let aad = mac_aad(&meta.lastmodified).ok_or("bad lastmodified")?;
     let stored = cipher::decrypt(key, &meta.mac, aad.as_bytes())
@@ -177,7 +177,7 @@ pub fn fresh_metadata(
     key: &[u8; 32],
     mac: &str,
     group: Option<&KeyGroup>,
-    layout: &Layout,
+    layout: &LosslessRecord,
 ) -> Value {
     let lastmodified = "2026-01-02T03:04:05Z".to_string();
     let aad = mac_aad(&lastmodified).unwrap();
@@ -213,8 +213,8 @@ pub fn roundtrip(
         .parse(src.to_vec())
         .unwrap_or_else(|e| panic!("parse: {e}"));
     let plain_strings = long_strings(&doc);
-    let mut layout = Layout::default();
-    let mac = engine::encrypt(store, &mut doc, key, &rule, false, &mut layout, None).unwrap();
+    let mut layout = LosslessRecord::default();
+    let mac = walk::encrypt(store, &mut doc, key, &rule, false, &mut layout, None).unwrap();
     let meta = fresh_metadata(key, &mac, group, &layout);
     let encrypted = write_lossless(store, &doc, Some(&meta), &mut layout);
     let enc_text = String::from_utf8_lossy(&encrypted).to_string();
@@ -233,7 +233,7 @@ pub fn roundtrip(
     }
     let mut opened =
         open(store, encrypted.clone(), key).unwrap_or_else(|e| panic!("{e}\n{enc_text}"));
-    let mut layout = Layout::default();
+    let mut layout = LosslessRecord::default();
     let back = write_lossless(store, &opened, None, &mut layout);
     if back != src {
         panic!(

@@ -32,7 +32,7 @@ use serde_json::Value;
 use toml_edit::{Array, ArrayOfTables, InlineTable, Item, Table, Value as TValue};
 
 use super::{Document, Kind, ParseError, Store};
-use crate::tree::{Entry, Leaf, Node, Scalar, canonical_time, format_float};
+use crate::pipeline::tree::{Entry, Leaf, Node, Scalar, canonical_time, format_float};
 
 pub struct TomlStore;
 

@@ -21,8 +21,6 @@ use zeroize::Zeroizing;
 
 use super::pq::{PqIdentity, PqRecipient};
 
-pub use super::identities::{Env, Identities, PassphrasePrompt};
-
 /// Errors of the age key layer. Messages never contain secret key material.
 #[derive(Debug, thiserror::Error)]
 pub enum KeyError {

@@ -5,6 +5,7 @@ use std::process::Command;
 
 use super::*;
 use crate::crypto::shamir;
+use crate::keys::identities::{Env, Identities};
 
 /// The sops interoperability vectors of `testdata/`.
 pub(crate) fn vectors_dir() -> PathBuf {

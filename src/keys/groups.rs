@@ -6,7 +6,7 @@ use zeroize::Zeroizing;
 use crate::crypto::datakey::DataKey;
 use crate::crypto::shamir;
 use crate::error::{Code, Failure, Result};
-use crate::metadata::{AgeKey, KeyGroup, Metadata};
+use crate::pipeline::metadata::{AgeKey, KeyGroup, Metadata};
 
 /// Something that can open age master keys: the discovered identities in production.
 pub trait KeySource {

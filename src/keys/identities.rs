@@ -562,6 +562,40 @@ impl fmt::Debug for Identities {
     }
 }
 
+/// The identities found in the environment (spec §8.2), or why discovery failed — reported
+/// only if no key could be opened.
+pub struct DiscoveredKeys {
+    found: std::result::Result<Identities, String>,
+}
+
+impl crate::keys::groups::KeySource for DiscoveredKeys {
+    fn open_age(
+        &self,
+        recipient: &str,
+        enc: &str,
+    ) -> std::result::Result<Option<zeroize::Zeroizing<Vec<u8>>>, String> {
+        match &self.found {
+            Ok(ids) => ids.unwrap(recipient, enc).map_err(|e| e.to_string()),
+            Err(e) => Err(e.clone()),
+        }
+    }
+
+    fn searched(&self) -> Vec<String> {
+        match &self.found {
+            Ok(ids) => ids.searched().to_vec(),
+            Err(e) => vec![format!("identity discovery failed: {e}")],
+        }
+    }
+}
+
+/// Discovers the identities of the process environment.
+pub fn from_process() -> DiscoveredKeys {
+    let env = Env::from_process();
+    DiscoveredKeys {
+        found: Identities::discover(&env).map_err(|e| e.to_string()),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use std::io::Write;

@@ -4,3 +4,4 @@ pub mod age;
 pub mod groups;
 pub mod identities;
 pub mod pq;
+pub mod recipients;

@@ -12,11 +12,11 @@ use regex::bytes::Regex as BytesRegex;
 
 use crate::config::Config;
 use crate::format::{Document, Kind};
-use crate::metadata::Metadata;
+use crate::pipeline::metadata::Metadata;
+use crate::pipeline::selector::Rule;
+use crate::pipeline::tree::{Entry, Node, Scalar};
 use crate::scan::Hit;
 use crate::scan::rules::{RuleInfo, Severity};
-use crate::selector::Rule;
-use crate::tree::{Entry, Node, Scalar};
 
 pub static UNENCRYPTED_FILE: RuleInfo = RuleInfo {
     id: "veil-unencrypted-file",
@@ -303,7 +303,7 @@ impl LeafWalker<'_> {
         })
     }
 
-    fn note_comment(&mut self, leaf: &crate::tree::Leaf) {
+    fn note_comment(&mut self, leaf: &crate::pipeline::tree::Leaf) {
         if let (Some(top), Some(s)) = (self.comments.last_mut(), leaf.value.as_str()) {
             top.push(s.to_string());
         }
@@ -481,7 +481,7 @@ pub fn decrypt_values(
     } else {
         kind
     };
-    let opened = crate::sopsfile::open(kind.store(), data.to_vec(), keys, true).ok()?;
+    let opened = crate::pipeline::whole::open(kind.store(), data.to_vec(), keys, true).ok()?;
     let all = Rule::UnencryptedSuffix("\u{0}never\u{0}".into());
     let mut values: Vec<String> = selected_leaves(&opened.doc, &all)
         .into_iter()

@@ -12,7 +12,7 @@ use serde_json::Value;
 
 use super::{check_strict, entries_end, insertion_point, next_member_start, number};
 use crate::format::{PartsEnd, PartsError, node_to_value};
-use crate::tree::{Entry, Leaf, Node, Scalar};
+use crate::pipeline::tree::{Entry, Leaf, Node, Scalar};
 
 /// What an open container waits for next.
 #[derive(Clone, Copy, PartialEq)]

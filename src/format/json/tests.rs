@@ -1,7 +1,7 @@
 use super::*;
 use crate::format::testkit::*;
 use crate::format::write_lossless;
-use crate::layout::Layout;
+use crate::pipeline::record::LosslessRecord;
 
 const KEY: [u8; 32] = [9u8; 32];
 
@@ -30,7 +30,7 @@ fn sops_float_prints_as_written() {
         &JsonStore,
         &doc,
         None,
-        &mut Layout::default(),
+        &mut LosslessRecord::default(),
     ))
     .unwrap();
     assert!(out.contains("\"port\": 8080,"), "{out}");
@@ -163,11 +163,16 @@ fn metadata_follows_indentation() {
     ];
     for (src, want) in cases {
         let doc = JsonStore.parse(src.as_bytes().to_vec()).unwrap();
-        let out = write_lossless(&JsonStore, &doc, Some(&meta), &mut Layout::default());
+        let out = write_lossless(
+            &JsonStore,
+            &doc,
+            Some(&meta),
+            &mut LosslessRecord::default(),
+        );
         assert_eq!(String::from_utf8(out.clone()).unwrap(), want);
         let back = JsonStore.parse(out).unwrap();
         assert_eq!(back.metadata.as_ref(), Some(&meta));
-        let plain = write_lossless(&JsonStore, &back, None, &mut Layout::default());
+        let plain = write_lossless(&JsonStore, &back, None, &mut LosslessRecord::default());
         assert_eq!(String::from_utf8(plain).unwrap(), src);
     }
 }
@@ -251,7 +256,7 @@ fn veil_decrypts_sops_output() {
         let expected = docs_value(&JsonStore.parse(src.as_bytes().to_vec()).unwrap());
         assert!(same(&docs_value(&doc), &expected), "case {i}");
         // The decrypted text is valid JSON equal to what sops itself decrypts.
-        let plain = write_lossless(&JsonStore, &doc, None, &mut Layout::default());
+        let plain = write_lossless(&JsonStore, &doc, None, &mut LosslessRecord::default());
         let enc_path = tmp.path().join(format!("enc{i}.json"));
         std::fs::write(&enc_path, &encrypted).unwrap();
         let by_sops = sops_decrypt(&enc_path, "json", &keyfile);
@@ -275,7 +280,12 @@ fn scales_linearly() {
         let t = std::time::Instant::now();
         let doc = JsonStore.parse(src.into_bytes()).unwrap();
         let meta = serde_json::json!({"version": "3.11.0"});
-        let _ = write_lossless(&JsonStore, &doc, Some(&meta), &mut Layout::default());
+        let _ = write_lossless(
+            &JsonStore,
+            &doc,
+            Some(&meta),
+            &mut LosslessRecord::default(),
+        );
         t.elapsed()
     }
     let small = time_for(5_000);

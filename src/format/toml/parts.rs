@@ -19,7 +19,7 @@ use toml_edit::Item;
 
 use super::{TomlStore, newline, skip_string};
 use crate::format::{PartsEnd, PartsError, Store, visit_spans_mut};
-use crate::tree::{Entry, Node};
+use crate::pipeline::tree::{Entry, Node};
 
 fn stop(why: impl Into<String>) -> PartsError {
     PartsError::Unsupported(why.into())

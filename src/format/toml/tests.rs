@@ -1,7 +1,7 @@
 use super::*;
 use crate::format::testkit::*;
 use crate::format::write_lossless;
-use crate::layout::Layout;
+use crate::pipeline::record::LosslessRecord;
 
 const KEY: [u8; 32] = [5u8; 32];
 
@@ -155,7 +155,8 @@ fn encrypted_layout() {
     assert!(enc.ends_with("\"\"\"\nrecipient = \"age1test\"\n"), "{enc}");
     // Metadata reads back as the generic form.
     let doc = TomlStore.parse(enc.into_bytes()).unwrap();
-    let m = crate::metadata::Metadata::from_value(doc.metadata.as_ref().unwrap()).unwrap();
+    let m =
+        crate::pipeline::metadata::Metadata::from_value(doc.metadata.as_ref().unwrap()).unwrap();
     assert_eq!(m.version, "3.11.0");
     assert_eq!(m.key_groups[0].age[0].recipient, "age1test");
 }
@@ -164,12 +165,12 @@ fn encrypted_layout() {
 fn comment_additional_data_is_the_section_path() {
     let src = "[a.b]\n# in b\nk = 1\n";
     let mut doc = TomlStore.parse(src.as_bytes().to_vec()).unwrap();
-    let mut layout = Layout::default();
-    crate::engine::encrypt(
+    let mut layout = LosslessRecord::default();
+    crate::pipeline::walk::encrypt(
         &TomlStore,
         &mut doc,
         &KEY,
-        &crate::selector::Rule::default(),
+        &crate::pipeline::selector::Rule::default(),
         false,
         &mut layout,
         None,
@@ -213,14 +214,19 @@ fn metadata_removal_gives_back_the_bytes() {
     let meta = serde_json::json!({"mac": "M", "version": "3.11.0", "kms": null, "age": [{"enc": "a\nb\n", "recipient": "r"}]});
     for src in ["", "x = 1", "x = 1\n", "x = 1\n\n", "x = 1\r\n", "# c"] {
         let doc = TomlStore.parse(src.as_bytes().to_vec()).unwrap();
-        let out = write_lossless(&TomlStore, &doc, Some(&meta), &mut Layout::default());
+        let out = write_lossless(
+            &TomlStore,
+            &doc,
+            Some(&meta),
+            &mut LosslessRecord::default(),
+        );
         let back = TomlStore
             .parse(out.clone())
             .unwrap_or_else(|e| panic!("{src:?}: {e}\n{}", String::from_utf8_lossy(&out)));
         let got = back.metadata.clone().unwrap();
         assert_eq!(got["age"][0]["enc"], "a\nb\n");
         assert_eq!(got["version"], "3.11.0");
-        let plain = write_lossless(&TomlStore, &back, None, &mut Layout::default());
+        let plain = write_lossless(&TomlStore, &back, None, &mut LosslessRecord::default());
         assert_eq!(String::from_utf8(plain).unwrap(), src);
     }
 }
@@ -274,7 +280,12 @@ fn scales_linearly() {
         let t = std::time::Instant::now();
         let doc = TomlStore.parse(src.into_bytes()).unwrap();
         let meta = serde_json::json!({"version": "3.11.0"});
-        let _ = write_lossless(&TomlStore, &doc, Some(&meta), &mut Layout::default());
+        let _ = write_lossless(
+            &TomlStore,
+            &doc,
+            Some(&meta),
+            &mut LosslessRecord::default(),
+        );
         t.elapsed()
     }
     let small = time_for(2_000);

@@ -10,8 +10,8 @@ use serde_json::Value;
 
 use super::{Document, Edit, Kind, ParseError, Store, value_to_node};
 use crate::crypto::cipher;
-use crate::layout::Layout;
-use crate::tree::{Entry, Leaf, Node, Scalar};
+use crate::pipeline::record::LosslessRecord;
+use crate::pipeline::tree::{Entry, Leaf, Node, Scalar};
 
 /// Leaf context: low bits = indentation of the leaf's parent (key column, or `-` column); for
 /// the first encrypted leaf of an outermost flow collection, its distance to the opening bracket.
@@ -98,7 +98,7 @@ impl Store for YamlStore {
     }
 
     fn render_metadata(&self, doc: &Document, meta: &Value) -> String {
-        let (base, indent) = detect_layout(&doc.src);
+        let (base, indent) = detect_indentation(&doc.src);
         let mut e = Emitter {
             indent,
             out: String::new(),
@@ -114,7 +114,7 @@ impl Store for YamlStore {
         e.out
     }
 
-    fn extra_edits(&self, doc: &Document, layout: &mut Layout, edits: &mut Vec<Edit>) {
+    fn extra_edits(&self, doc: &Document, layout: &mut LosslessRecord, edits: &mut Vec<Edit>) {
         alias_edits(doc, layout, edits);
     }
 
@@ -175,7 +175,7 @@ fn keep_anchor(text: &[u8], out: &mut String) {
 }
 
 /// The column of the top-level keys and the indentation step of a document (fallback 4).
-fn detect_layout(src: &[u8]) -> (usize, usize) {
+fn detect_indentation(src: &[u8]) -> (usize, usize) {
     let mut base = None;
     let mut prev: Option<usize> = None;
     for line in src.split(|&b| b == b'\n') {
@@ -572,7 +572,7 @@ fn node_at<'a>(docs: &'a [Node], path: &[usize]) -> Option<&'a Node> {
 }
 
 /// Aliases (spec §10.1): sops expands them, so an encrypted file must not keep them.
-fn alias_edits(doc: &Document, layout: &mut Layout, edits: &mut Vec<Edit>) {
+fn alias_edits(doc: &Document, layout: &mut LosslessRecord, edits: &mut Vec<Edit>) {
     // Encryption: expand aliases whose copies hold encrypted values.
     let mut restore: Vec<(usize, String)> = Vec::new();
     let mut scalars: Vec<(std::ops::Range<usize>, bool, &Node, String)> = Vec::new();

@@ -14,7 +14,7 @@ use saphyr_parser::{Event, Parser, ScalarStyle, Span};
 use super::resolve::{Resolved, resolve_plain, resolve_tagged};
 use super::{CTX_ALIAS_SCALAR, CTX_DASH, CTX_FLOW, CTX_FLOW_ROOT, CTX_PROPS, INDENT_MASK};
 use crate::format::{Document, ParseError, PartsEnd, PartsError, node_to_value};
-use crate::tree::{Alias, Entry, Leaf, Node, Scalar};
+use crate::pipeline::tree::{Alias, Entry, Leaf, Node, Scalar};
 
 /// Extra facts about a parse, used by the alias machinery.
 #[derive(Default)]
@@ -900,7 +900,7 @@ fn lift_flow_closers(src: &[u8]) -> Option<(Vec<u8>, Vec<Range<usize>>)> {
 
 /// Whether a leaf (value or comment) span overlaps one of `ranges`.
 fn touches(docs: &[Node], ranges: &[Range<usize>]) -> bool {
-    fn leaf(l: &crate::tree::Leaf, ranges: &[Range<usize>]) -> bool {
+    fn leaf(l: &crate::pipeline::tree::Leaf, ranges: &[Range<usize>]) -> bool {
         l.span
             .as_ref()
             .is_some_and(|s| ranges.iter().any(|r| s.start < r.end && r.start < s.end))

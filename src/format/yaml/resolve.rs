@@ -2,7 +2,7 @@
 
 use base64::Engine as _;
 
-use crate::tree::Scalar;
+use crate::pipeline::tree::Scalar;
 
 /// What a YAML scalar resolves to.
 #[derive(Debug)]
@@ -163,7 +163,7 @@ pub fn parse_timestamp(s: &str) -> Option<String> {
     let month = time::Month::try_from(u8::try_from(month).ok()?).ok()?;
     let date = time::Date::from_calendar_date(year, month, u8::try_from(day).ok()?).ok()?;
     if i == b.len() {
-        return Some(crate::tree::format_time(
+        return Some(crate::pipeline::tree::format_time(
             date.with_hms(0, 0, 0).ok()?.assume_utc(),
         ));
     }
@@ -226,7 +226,7 @@ pub fn parse_timestamp(s: &str) -> Option<String> {
     } else {
         return None;
     };
-    Some(crate::tree::format_time(odt))
+    Some(crate::pipeline::tree::format_time(odt))
 }
 
 /// Types a scalar with an explicit tag (`!!int` …). `None` tag suffix = unknown tag → string.

@@ -5,10 +5,10 @@ use serde_json::Value;
 use super::YamlStore;
 use crate::crypto::cipher;
 use crate::crypto::mac::mac_aad;
-use crate::engine;
 use crate::format::{Document, Store, write_lossless};
-use crate::layout::Layout;
-use crate::tree::{Entry, Node, Scalar};
+use crate::pipeline::record::LosslessRecord;
+use crate::pipeline::tree::{Entry, Node, Scalar};
+use crate::pipeline::walk;
 
 use crate::format::testkit::{
     LOSSLESS, VECTORS, decrypt_parsed, docs_value, key_of, same, sops_bin, unwrap_data_key,
@@ -51,7 +51,7 @@ fn vectors_decrypt() {
             "{name}: got {got}\nexpected {expected}"
         );
         // Writing the decrypted file must give valid YAML with the same data.
-        let mut layout = Layout::default();
+        let mut layout = LosslessRecord::default();
         let out = write_lossless(&YamlStore, &doc, None, &mut layout);
         let again = YamlStore.parse(out.clone()).unwrap_or_else(|e| {
             panic!("{name}: rewritten: {e}\n{}", String::from_utf8_lossy(&out))
@@ -70,12 +70,16 @@ fn vectors_decrypt() {
 pub(super) const TEST_KEY: [u8; 32] = [0x42; 32];
 
 /// Encrypts a plaintext with `key`, writes the encrypted file with the given metadata fields.
-pub(super) fn encrypt_text(src: &[u8], key: &[u8; 32], age: Option<Value>) -> (Vec<u8>, Layout) {
+pub(super) fn encrypt_text(
+    src: &[u8],
+    key: &[u8; 32],
+    age: Option<Value>,
+) -> (Vec<u8>, LosslessRecord) {
     let mut doc = YamlStore.parse(src.to_vec()).expect("parse plaintext");
-    let rule = crate::selector::Rule::default();
-    let mut layout = Layout::default();
-    let mac = engine::encrypt(&YamlStore, &mut doc, key, &rule, false, &mut layout, None)
-        .expect("encrypt");
+    let rule = crate::pipeline::selector::Rule::default();
+    let mut layout = LosslessRecord::default();
+    let mac =
+        walk::encrypt(&YamlStore, &mut doc, key, &rule, false, &mut layout, None).expect("encrypt");
     let lastmodified = "2026-01-02T03:04:05Z";
     let mut meta = serde_json::Map::new();
     if let Some(a) = age {
@@ -104,11 +108,14 @@ pub(super) fn encrypt_text(src: &[u8], key: &[u8; 32], age: Option<Value>) -> (V
     );
     // The layout record (and alias records) go into the metadata.
     if let Some(sealed) = l2.seal(key, None) {
-        meta.insert(crate::metadata::LAYOUT_FIELD.into(), Value::String(sealed));
+        meta.insert(
+            crate::pipeline::metadata::LAYOUT_FIELD.into(),
+            Value::String(sealed),
+        );
         let mut doc = YamlStore.parse(src.to_vec()).unwrap();
-        let mut l3 = Layout::default();
+        let mut l3 = LosslessRecord::default();
         // Re-encrypt deterministically is not possible (random IVs): write again from scratch.
-        let mac = engine::encrypt(&YamlStore, &mut doc, key, &rule, false, &mut l3, None).unwrap();
+        let mac = walk::encrypt(&YamlStore, &mut doc, key, &rule, false, &mut l3, None).unwrap();
         meta.insert(
             "mac".into(),
             Value::String(cipher::encrypt(
@@ -125,7 +132,10 @@ pub(super) fn encrypt_text(src: &[u8], key: &[u8; 32], age: Option<Value>) -> (V
             &mut l4,
         );
         let sealed = l4.seal(key, None).unwrap();
-        meta.insert(crate::metadata::LAYOUT_FIELD.into(), Value::String(sealed));
+        meta.insert(
+            crate::pipeline::metadata::LAYOUT_FIELD.into(),
+            Value::String(sealed),
+        );
         let out2 = write_lossless(
             &YamlStore,
             &doc,
@@ -478,7 +488,7 @@ fn veil_decrypts_sops_output() {
             failures.push(format!("case {i}: got {got}, expected {expected}"));
         }
         // Comments must open with the path sops used (exact, not an ancestor fallback).
-        let mut layout = Layout::default();
+        let mut layout = LosslessRecord::default();
         let out = write_lossless(&YamlStore, &doc, None, &mut layout);
         if YamlStore.parse(out.clone()).is_err() {
             failures.push(format!(
@@ -518,9 +528,9 @@ fn perf_20mb() {
     let t = std::time::Instant::now();
     let mut doc = YamlStore.parse(src.into_bytes()).unwrap();
     let t_parse = t.elapsed();
-    let rule = crate::selector::Rule::default();
-    let mut layout = Layout::default();
-    engine::encrypt(
+    let rule = crate::pipeline::selector::Rule::default();
+    let mut layout = LosslessRecord::default();
+    walk::encrypt(
         &YamlStore,
         &mut doc,
         &TEST_KEY,

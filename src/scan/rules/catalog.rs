@@ -6,33 +6,8 @@
 //! Regexes run with Unicode off, on the lines around a keyword hit. The secret is capture `s`
 //! (or, for generic assignments, `dq`/`sq`/`bare`), else the whole match.
 
-use super::Severity;
-use super::verify::{self, Cx};
-
-pub(crate) struct Spec {
-    pub id: &'static str,
-    pub name: &'static str,
-    pub desc: &'static str,
-    pub help: &'static str,
-    pub sev: Severity,
-    pub kw: &'static [&'static str],
-    pub re: &'static str,
-    pub check: fn(&Cx) -> bool,
-    /// Cheap test on the bytes after a keyword hit (its end offset) before the regex runs.
-    pub gate: fn(&[u8], usize) -> bool,
-    /// Minimum Shannon entropy (bits/byte) of the secret; 0 = not checked.
-    pub ent: f32,
-    pub min_len: usize,
-    /// Reject placeholders (`changeme`, `${VAR}`, `<token>`, …).
-    pub ph: bool,
-    /// Generic assignment filters (key suffixes, code references, value shape).
-    pub generic: bool,
-    /// Window around a keyword hit, in bytes, widened to whole lines.
-    pub back: usize,
-    pub fwd: usize,
-    /// Overlap priority: 3 composite, 2 provider, 1 generic.
-    pub prio: u8,
-}
+use super::verify;
+use super::{Severity, Spec};
 
 const HELP: &str = "Revoke or rotate this credential at the provider now, then remove it from the \
 repository (rewriting history does not un-leak a pushed secret); keep it encrypted with veil.";

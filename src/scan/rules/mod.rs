@@ -27,7 +27,33 @@ use base64::Engine as _;
 use regex::bytes::{Regex, RegexBuilder};
 use serde::Serialize;
 
-use catalog::{SPECS, Spec};
+use catalog::SPECS;
+
+/// One rule of the catalogue: what it matches and how a match is verified.
+pub(crate) struct Spec {
+    pub id: &'static str,
+    pub name: &'static str,
+    pub desc: &'static str,
+    pub help: &'static str,
+    pub sev: Severity,
+    pub kw: &'static [&'static str],
+    pub re: &'static str,
+    pub check: fn(&verify::Cx) -> bool,
+    /// Cheap test on the bytes after a keyword hit (its end offset) before the regex runs.
+    pub gate: fn(&[u8], usize) -> bool,
+    /// Minimum Shannon entropy (bits/byte) of the secret; 0 = not checked.
+    pub ent: f32,
+    pub min_len: usize,
+    /// Reject placeholders (`changeme`, `${VAR}`, `<token>`, …).
+    pub ph: bool,
+    /// Generic assignment filters (key suffixes, code references, value shape).
+    pub generic: bool,
+    /// Window around a keyword hit, in bytes, widened to whole lines.
+    pub back: usize,
+    pub fwd: usize,
+    /// Overlap priority: 3 composite, 2 provider, 1 generic.
+    pub prio: u8,
+}
 use verify::Cx;
 
 /// How bad a leak of this kind is.

@@ -3,7 +3,7 @@
 use base64::Engine as _;
 use base64::engine::{DecodePaddingMode, GeneralPurpose, GeneralPurposeConfig};
 
-use super::catalog::Spec;
+use super::Spec;
 
 /// What a verifier sees of one regex match.
 pub(crate) struct Cx<'a> {

@@ -11,18 +11,18 @@
 use std::collections::BTreeMap;
 
 use crate::crypto::cipher;
-use crate::tree::Scalar;
+use crate::pipeline::tree::Scalar;
 
 /// Additional data of the encrypted layout record.
 const AAD: &[u8] = b"veil_layout:";
 
 #[derive(Default, Debug, Clone, PartialEq)]
-pub struct Layout {
+pub struct LosslessRecord {
     /// GCM tag (as written, base64) → original text of the leaf.
     entries: BTreeMap<String, String>,
 }
 
-impl Layout {
+impl LosslessRecord {
     pub fn is_empty(&self) -> bool {
         self.entries.is_empty()
     }
@@ -66,11 +66,11 @@ impl Layout {
     }
 
     /// Decrypts a record read from the metadata.
-    pub fn open(key: &[u8; 32], sealed: &str) -> Result<Layout, cipher::CipherError> {
+    pub fn open(key: &[u8; 32], sealed: &str) -> Result<LosslessRecord, cipher::CipherError> {
         let (bytes, _) = cipher::decrypt_bytes(key, sealed, AAD)?;
         let entries = serde_json::from_slice(&bytes)
             .map_err(|_| cipher::CipherError::Type("layout record is not valid".into()))?;
-        Ok(Layout { entries })
+        Ok(LosslessRecord { entries })
     }
 }
 
@@ -81,11 +81,11 @@ mod tests {
     #[test]
     fn seal_open_and_keep_ciphertext() {
         let key = [3u8; 32];
-        let mut l = Layout::default();
+        let mut l = LosslessRecord::default();
         assert!(l.seal(&key, None).is_none());
         l.insert("tag1", "0755".into());
         let sealed = l.seal(&key, None).unwrap();
-        assert_eq!(Layout::open(&key, &sealed).unwrap(), l);
+        assert_eq!(LosslessRecord::open(&key, &sealed).unwrap(), l);
         assert_eq!(l.seal(&key, Some(&sealed)).unwrap(), sealed);
         l.insert("tag2", "'x'".into());
         assert_ne!(l.seal(&key, Some(&sealed)).unwrap(), sealed);

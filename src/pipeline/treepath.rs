@@ -1,6 +1,6 @@
 //! Tree paths as sops writes them (spec §12.2): `["somekey"][0]["k2"]`.
 
-use crate::tree::{Entry, Node};
+use crate::pipeline::tree::{Entry, Node};
 
 #[derive(Debug, Clone, PartialEq)]
 pub enum Step {

@@ -8,9 +8,9 @@ use sha2::{Digest, Sha256};
 use crate::crypto::cipher::{self, CipherError};
 use crate::crypto::mac::Mac;
 use crate::format::{Document, Store};
-use crate::layout::Layout;
-use crate::selector::Rule;
-use crate::tree::{Entry, Leaf, Node, Scalar};
+use crate::pipeline::record::LosslessRecord;
+use crate::pipeline::selector::Rule;
+use crate::pipeline::tree::{Entry, Leaf, Node, Scalar};
 
 /// Why a tree could not be encrypted or decrypted. Carries the leaf's path (keys are not
 /// secret), never a value.
@@ -68,11 +68,11 @@ impl IvCache {
 enum Mode<'a> {
     Encrypt {
         store: &'a dyn Store,
-        layout: &'a mut Layout,
+        layout: &'a mut LosslessRecord,
         ivs: Option<&'a IvCache>,
     },
     Decrypt {
-        layout: &'a Layout,
+        layout: &'a LosslessRecord,
         ivs: Option<&'a mut IvCache>,
     },
 }
@@ -404,7 +404,7 @@ impl<'a> PartWalker<'a> {
         key: &[u8; 32],
         rule: &'a Rule,
         mac_only_encrypted: bool,
-        layout: &'a mut Layout,
+        layout: &'a mut LosslessRecord,
     ) -> Option<PartWalker<'a>> {
         let mode = Mode::Encrypt {
             store,
@@ -420,7 +420,7 @@ impl<'a> PartWalker<'a> {
         key: &[u8; 32],
         rule: &'a Rule,
         mac_only_encrypted: bool,
-        layout: &'a Layout,
+        layout: &'a LosslessRecord,
     ) -> Option<PartWalker<'a>> {
         let mode = Mode::Decrypt { layout, ivs: None };
         Self::new(doc, key, rule, mac_only_encrypted, mode)
@@ -459,7 +459,7 @@ pub fn encrypt(
     key: &[u8; 32],
     rule: &Rule,
     mac_only_encrypted: bool,
-    layout: &mut Layout,
+    layout: &mut LosslessRecord,
     ivs: Option<&IvCache>,
 ) -> Result<String, WalkError> {
     walk(
@@ -477,7 +477,7 @@ pub fn decrypt(
     key: &[u8; 32],
     rule: &Rule,
     mac_only_encrypted: bool,
-    layout: &Layout,
+    layout: &LosslessRecord,
     ivs: Option<&mut IvCache>,
 ) -> Result<String, WalkError> {
     walk(

@@ -4,7 +4,7 @@
 
 use serde_json::{Map, Value};
 
-use crate::selector::Rule;
+use crate::pipeline::selector::{RULE_FIELDS, Rule};
 
 /// One age master key: the recipient string and the armored age file that wraps the data key
 /// (or its Shamir share).
@@ -71,16 +71,6 @@ pub const OTHER_KEY_TYPES: [&str; 7] = [
     "hc_vault_transit",
 ];
 
-/// Metadata field names that carry the selection rule (spec §5).
-pub const RULE_FIELDS: [&str; 6] = [
-    "unencrypted_suffix",
-    "encrypted_suffix",
-    "unencrypted_regex",
-    "encrypted_regex",
-    "unencrypted_comment_regex",
-    "encrypted_comment_regex",
-];
-
 /// The name under which veil keeps its encrypted layout record (original lexemes), ignored by sops.
 pub const LAYOUT_FIELD: &str = "veil_layout";
 
@@ -129,7 +119,7 @@ fn as_string(v: &Value) -> Option<String> {
 fn as_bool(v: &Value) -> Option<bool> {
     match v {
         Value::Bool(b) => Some(*b),
-        Value::String(s) => crate::tree::parse_go_bool(s),
+        Value::String(s) => crate::pipeline::tree::parse_go_bool(s),
         _ => None,
     }
 }

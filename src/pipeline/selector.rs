@@ -13,10 +13,20 @@ pub enum Rule {
     EncryptedCommentRegex(Regex),
 }
 
+/// The metadata and `.sops.yaml` field names that carry the selection rule (spec §5).
+pub const RULE_FIELDS: [&str; 6] = [
+    "unencrypted_suffix",
+    "encrypted_suffix",
+    "unencrypted_regex",
+    "encrypted_regex",
+    "unencrypted_comment_regex",
+    "encrypted_comment_regex",
+];
+
 /// The selection-rule fields that are set, as `(field name, value)`, given the values in the
-/// order of [`crate::metadata::RULE_FIELDS`].
+/// order of [`RULE_FIELDS`].
 pub fn set_fields(values: [&Option<String>; 6]) -> Vec<(&'static str, String)> {
-    crate::metadata::RULE_FIELDS
+    RULE_FIELDS
         .iter()
         .zip(values)
         .filter_map(|(f, v)| {

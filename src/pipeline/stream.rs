@@ -2,21 +2,21 @@
 //! ([`Store::parse_parts`]): each part is walked (encrypted or decrypted), its changed spans are
 //! written, and it is dropped, so the whole tree is never in memory. The walk continues from part
 //! to part, so the MAC and every additional-data path are those of the whole-tree walk of
-//! [`sopsfile`](crate::sopsfile). Inputs that need the whole tree are reported as unsupported,
+//! [`sopsfile`](crate::pipeline::whole). Inputs that need the whole tree are reported as unsupported,
 //! and the caller goes the whole-tree way.
 
 use crate::crypto::datakey::DataKey;
-use crate::engine;
 use crate::error::{Code, Failure, Result};
 use crate::format::{Document, Edit, Kind, PartWriter, PartsEnd, PartsError, Store};
 use crate::keys::groups::KeySource;
-use crate::layout::Layout;
-use crate::metadata::Metadata;
-use crate::sopsfile::{
+use crate::pipeline::metadata::Metadata;
+use crate::pipeline::record::LosslessRecord;
+use crate::pipeline::tree::Node;
+use crate::pipeline::walk;
+use crate::pipeline::whole::{
     EncryptOptions, data_key, new_file, open_layout, seal_mac, verify_mac, walk_failure,
     yaml_flow_closer_line,
 };
-use crate::tree::Node;
 
 /// How [`encrypt_stream`] ended.
 #[derive(Debug)]
@@ -24,14 +24,14 @@ pub enum Streamed {
     /// The encrypted file was written.
     Written,
     /// Nothing usable was written: this input needs the whole tree (the reason says why), so
-    /// it goes through [`encrypt_new`](crate::sopsfile::encrypt_new).
+    /// it goes through [`encrypt_new`](crate::pipeline::whole::encrypt_new).
     Unsupported(String),
 }
 
 /// Encrypts a plaintext file in its own format in one pass, writing the encrypted file to `out`
 /// as the input is read: the store hands the tree over in parts ([`Store::parse_parts`]), each
 /// part is encrypted and written and then dropped, so memory stays near the input's size.
-/// `doc` holds the input (and no tree). The output equals what [`encrypt_new`](crate::sopsfile::encrypt_new) writes (up to
+/// `doc` holds the input (and no tree). The output equals what [`encrypt_new`](crate::pipeline::whole::encrypt_new) writes (up to
 /// the random IVs). On [`Streamed::Unsupported`], or an error, `out` holds a partial file that
 /// the caller discards.
 pub fn encrypt_stream(
@@ -63,10 +63,10 @@ pub fn encrypt_in_parts(
         return unsupported("a line starts with a flow bracket");
     }
     let (key, mut meta, rule) = new_file(opts)?;
-    let mut layout = Layout::default();
+    let mut layout = LosslessRecord::default();
     let mut writer = PartWriter::new(out);
     let doc_ref: &Document = doc;
-    let Some(mut walker) = engine::PartWalker::encrypting(
+    let Some(mut walker) = walk::PartWalker::encrypting(
         store,
         doc_ref,
         key.as_bytes(),
@@ -114,7 +114,7 @@ fn walk_parts(
     doc: &Document,
     every: usize,
     encrypted: bool,
-    walker: &mut engine::PartWalker<'_>,
+    walker: &mut walk::PartWalker<'_>,
     writer: &mut PartWriter<'_>,
 ) -> Result<std::result::Result<PartsEnd, String>> {
     // Walks and writes a part; false (with the reason in `stopped`) ends the walk.
@@ -188,7 +188,7 @@ pub enum StreamedOpen {
     /// The plaintext file, its MAC verified (unless asked not to).
     Plaintext(Vec<u8>),
     /// This input needs the whole tree; the data key, when it was already recovered, so that
-    /// [`open_known`](crate::sopsfile::open_known) does not ask for it again (passphrases).
+    /// [`open_known`](crate::pipeline::whole::open_known) does not ask for it again (passphrases).
     Unsupported(Option<(serde_json::Value, DataKey)>),
 }
 
@@ -234,13 +234,9 @@ pub fn decrypt_in_parts(
     }
     let mut out = Vec::with_capacity(doc.src.len() / 4);
     let mut writer = PartWriter::new(&mut out);
-    let Some(mut walker) = engine::PartWalker::decrypting(
-        doc,
-        key.as_bytes(),
-        &rule,
-        meta.mac_only_encrypted,
-        &layout,
-    ) else {
+    let Some(mut walker) =
+        walk::PartWalker::decrypting(doc, key.as_bytes(), &rule, meta.mac_only_encrypted, &layout)
+    else {
         return unsupported(value, key);
     };
     let end = match walk_parts(store, doc, every, true, &mut walker, &mut writer)? {
@@ -271,7 +267,7 @@ mod tests {
     use crate::format::{Kind, write_lossless};
     use crate::keys::groups::Recipients;
     use crate::keys::identities::Identities;
-    use crate::sopsfile;
+    use crate::pipeline::whole;
 
     const DEMO_KEY: &str = concat!(
         env!("CARGO_MANIFEST_DIR"),
@@ -308,7 +304,7 @@ mod tests {
                 groups: vec![vec![recipient]],
                 threshold: None,
             },
-            rule: Some(crate::selector::Rule::default()),
+            rule: Some(crate::pipeline::selector::Rule::default()),
             mac_only_encrypted: false,
         };
         (Keys(ids), opts)
@@ -331,7 +327,7 @@ mod tests {
             Streamed::Written => {}
             Streamed::Unsupported(_) => return false,
         }
-        let mut opened = sopsfile::open(store, out.clone(), keys, false)
+        let mut opened = whole::open(store, out.clone(), keys, false)
             .unwrap_or_else(|e| panic!("{name}, parts of {every}: {}", e.message));
         let back = write_lossless(store, &opened.doc, None, &mut opened.layout);
         assert!(

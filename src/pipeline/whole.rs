@@ -5,14 +5,14 @@
 use crate::crypto::cipher;
 use crate::crypto::datakey::DataKey;
 use crate::crypto::mac::mac_aad;
-use crate::engine::{self, IvCache, WalkError};
 use crate::error::{Code, Failure, Result};
 use crate::format::{Document, Kind, Store, finish_lossless, take_lossless_edits};
 use crate::keys::groups::{self, KeySource, Recipients};
-use crate::layout::Layout;
-use crate::metadata::Metadata;
-use crate::selector::Rule;
-use crate::tree::Scalar;
+use crate::pipeline::metadata::Metadata;
+use crate::pipeline::record::LosslessRecord;
+use crate::pipeline::selector::Rule;
+use crate::pipeline::tree::Scalar;
+use crate::pipeline::walk::{self, IvCache, WalkError};
 
 /// The version written into new files' metadata. It names the sops format level veil writes
 /// (sops's readers check it is semver and compare it with 3.3.0).
@@ -37,7 +37,7 @@ pub struct Opened {
     pub doc: Document,
     pub meta: Metadata,
     pub key: DataKey,
-    pub layout: Layout,
+    pub layout: LosslessRecord,
     pub ivs: IvCache,
     /// The plaintext MAC as recomputed over the decrypted values.
     pub mac: String,
@@ -58,7 +58,7 @@ pub fn now_rfc3339() -> String {
     let now = time::OffsetDateTime::now_utc()
         .replace_nanosecond(0)
         .expect("0 is a valid nanosecond");
-    crate::tree::format_time(now)
+    crate::pipeline::tree::format_time(now)
 }
 
 /// A new data key, wrapped for the recipients of `opts`, and the metadata of a new file.
@@ -130,8 +130,8 @@ pub fn seal(
     out_kind: Kind,
     restructured: bool,
 ) -> Result<Vec<u8>> {
-    let mut layout = Layout::default();
-    let mac = engine::encrypt(
+    let mut layout = LosslessRecord::default();
+    let mac = walk::encrypt(
         store,
         doc,
         key.as_bytes(),
@@ -223,7 +223,7 @@ pub fn open_with_key(
         )
     })?;
     let mut ivs = IvCache::default();
-    let mac = engine::decrypt(
+    let mac = walk::decrypt(
         &mut doc,
         key.as_bytes(),
         &rule,
@@ -247,15 +247,15 @@ pub fn open_with_key(
 }
 
 /// The layout record of a file's metadata, decrypted (empty when the file has none).
-pub(crate) fn open_layout(meta: &Metadata, key: &DataKey) -> Result<Layout> {
+pub(crate) fn open_layout(meta: &Metadata, key: &DataKey) -> Result<LosslessRecord> {
     match &meta.layout {
-        Some(sealed) => Layout::open(key.as_bytes(), sealed).map_err(|e| {
+        Some(sealed) => LosslessRecord::open(key.as_bytes(), sealed).map_err(|e| {
             Failure::new(
                 Code::DecryptingTree,
                 format!("cannot decrypt veil's layout record: {e}"),
             )
         }),
-        None => Ok(Layout::default()),
+        None => Ok(LosslessRecord::default()),
     }
 }
 

@@ -8,8 +8,8 @@
 use std::ops::Range;
 
 use crate::format::{Document, Kind, Store};
-use crate::tree::{Entry, Leaf, Node};
-use crate::treepath::Step;
+use crate::pipeline::tree::{Entry, Leaf, Node};
+use crate::pipeline::treepath::Step;
 
 /// Raw index path (comment entries and items counted) of the mapping at `steps`; None through
 /// aliases or when a step is missing.

@@ -4,10 +4,10 @@
 
 use std::path::{Path, PathBuf};
 
-use super::io::{Input, kind_for, write_atomic};
 use crate::error::{Code, Failure, Result};
 use crate::format::Kind;
-use crate::sopsfile::{self, Opened};
+use crate::fsio::{Input, kind_for, write_atomic};
+use crate::pipeline::whole::{self, Opened};
 
 /// An encrypted file, decrypted in memory.
 pub struct OpenFile {
@@ -20,7 +20,7 @@ pub struct OpenFile {
 
 impl OpenFile {
     pub fn name(&self) -> String {
-        super::io::sanitize(&self.path.display().to_string())
+        crate::fsio::sanitize(&self.path.display().to_string())
     }
 
     /// Prefixes a failure with the file name.
@@ -38,8 +38,8 @@ pub fn open_file(
     let input = Input::File(path.to_path_buf());
     let original = input.read()?;
     let kind = kind_for(input_type, Some(path));
-    let store = super::decrypt::reading_store(kind);
-    let opened = sopsfile::open_for_rewrite(store, original.clone(), keys)
+    let store = kind.reading_store();
+    let opened = whole::open_for_rewrite(store, original.clone(), keys)
         .map_err(|f| Failure::new(f.code, format!("{}: {}", input.display(), f.message)))?;
     Ok(OpenFile {
         path: path.to_path_buf(),
@@ -59,7 +59,7 @@ pub fn reseal(file: &mut OpenFile, restructured: bool) -> Result<Vec<u8>> {
         .map_err(|e| Failure::new(Code::Generic, e.to_string()))?;
     // An encrypted binary file is JSON: it is rewritten losslessly as JSON.
     let out_kind = o.store.kind();
-    let bytes = sopsfile::seal(
+    let bytes = whole::seal(
         o.store,
         &mut o.doc,
         &o.key,
@@ -91,7 +91,7 @@ pub fn require_existing(path: &Path) -> Result<()> {
             Code::NoFile,
             format!(
                 "{}: no such file",
-                super::io::sanitize(&path.display().to_string())
+                crate::fsio::sanitize(&path.display().to_string())
             ),
         ))
     }

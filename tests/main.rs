@@ -1,0 +1,22 @@
+//! The end-to-end tests, built as one binary (one link of libgit2 and the other dependencies
+//! instead of one per file): each module runs the built `veil` on files in `testdata/`.
+
+mod common;
+mod edithelp;
+mod scan_common;
+
+mod check;
+mod cli;
+mod editing;
+mod errors;
+mod hygiene;
+mod interop;
+mod rotate_all;
+mod roundtrip;
+mod scan_history;
+mod scan_hook;
+mod scan_output;
+mod scan_self;
+mod streaming;
+mod structural;
+mod vectors;
