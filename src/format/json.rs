@@ -595,6 +595,14 @@ fn write_string(out: &mut String, s: &str, go_escaping: bool) {
 /// Rejects what the parser tolerates but strict JSON does not: raw control characters inside
 /// strings and whitespace other than space, tab, CR and LF (and a byte-order mark).
 fn check_strict(src: &[u8]) -> Result<(), ParseError> {
+    // jsonc-parser recurses once per level: the depth is bounded before it runs.
+    if let Err(at) = super::limits::json_depth(src) {
+        return Err(ParseError::limit_at(
+            src,
+            at,
+            super::limits::too_deep_message(),
+        ));
+    }
     let mut in_string = false;
     let mut escaped = false;
     for (i, &b) in src.iter().enumerate() {

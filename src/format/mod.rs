@@ -12,6 +12,7 @@ pub mod binary;
 pub mod dotenv;
 pub mod ini;
 pub mod json;
+pub mod limits;
 #[cfg(test)]
 pub(crate) mod partscheck;
 #[cfg(test)]
@@ -88,6 +89,9 @@ impl Kind {
 pub struct ParseError {
     pub line: Option<usize>,
     pub message: String,
+    /// The input passed one of veil's limits ([`limits`]): an attack or a runaway file, never
+    /// a file to be read leniently (`filestatus`, `check` and `scan` report it as an error).
+    pub limit: bool,
 }
 
 impl ParseError {
@@ -95,6 +99,15 @@ impl ParseError {
         ParseError {
             line,
             message: message.into(),
+            limit: false,
+        }
+    }
+
+    /// An error for input past one of veil's [`limits`], at a byte offset of `src`.
+    pub fn limit_at(src: &[u8], offset: usize, message: impl Into<String>) -> ParseError {
+        ParseError {
+            limit: true,
+            ..ParseError::at(src, offset, message)
         }
     }
 

@@ -105,6 +105,8 @@ pub enum MetadataError {
     BadVersion(String),
     #[error("sops metadata lastmodified {0:?} is not an RFC 3339 time")]
     BadLastModified(String),
+    #[error("sops metadata field {0:?} appears twice")]
+    Duplicate(String),
 }
 
 fn as_string(v: &Value) -> Option<String> {
@@ -135,16 +137,19 @@ fn as_u32(v: &Value) -> Option<u32> {
     }
 }
 
-fn list(v: &Value) -> &[Value] {
-    match v {
-        Value::Array(a) => a,
-        _ => &[],
+/// The list under `field` of `obj`: empty when absent or null, an error when it is not a list
+/// (sops cannot read such metadata either).
+fn list<'a>(obj: &'a Map<String, Value>, field: &str) -> Result<&'a [Value], MetadataError> {
+    match obj.get(field) {
+        None | Some(Value::Null) => Ok(&[]),
+        Some(Value::Array(a)) => Ok(a),
+        Some(_) => Err(MetadataError::Field(field.to_string())),
     }
 }
 
 fn read_group(obj: &Map<String, Value>) -> Result<KeyGroup, MetadataError> {
     let mut g = KeyGroup::default();
-    for entry in obj.get("age").map(list).unwrap_or(&[]) {
+    for entry in list(obj, "age")? {
         let recipient = entry
             .get("recipient")
             .and_then(as_string)
@@ -159,7 +164,7 @@ fn read_group(obj: &Map<String, Value>) -> Result<KeyGroup, MetadataError> {
         });
     }
     for kind in OTHER_KEY_TYPES {
-        for entry in obj.get(kind).map(list).unwrap_or(&[]) {
+        for entry in list(obj, kind)? {
             g.other.push((kind.to_string(), entry.clone()));
         }
     }
@@ -175,7 +180,7 @@ impl Metadata {
         if !flat.is_empty() {
             m.key_groups.push(flat);
         } else {
-            for g in obj.get("key_groups").map(list).unwrap_or(&[]) {
+            for g in list(obj, "key_groups")? {
                 let g = g
                     .as_object()
                     .ok_or_else(|| MetadataError::Field("key_groups".into()))?;
@@ -205,10 +210,12 @@ impl Metadata {
             return Err(MetadataError::SeveralRules(names.join(", ")));
         }
         m.rule = rules.into_iter().next();
-        m.mac_only_encrypted = obj
-            .get("mac_only_encrypted")
-            .and_then(as_bool)
-            .unwrap_or(false);
+        m.mac_only_encrypted = match obj.get("mac_only_encrypted") {
+            None | Some(Value::Null) => false,
+            Some(v) => {
+                as_bool(v).ok_or_else(|| MetadataError::Field("mac_only_encrypted".into()))?
+            }
+        };
         m.version = obj.get("version").and_then(as_string).unwrap_or_default();
         m.layout = obj.get(LAYOUT_FIELD).and_then(as_string);
         let known = |k: &str| {
@@ -361,6 +368,14 @@ pub fn flatten(v: &Value) -> Vec<(String, String)> {
     out
 }
 
+/// A key name for a message: its first 64 characters.
+fn short(key: &str) -> String {
+    match key.char_indices().nth(64) {
+        Some((i, _)) => format!("{}…", &key[..i]),
+        None => key.to_string(),
+    }
+}
+
 /// Rebuilds nested metadata from flattened keys (spec §9.4). Values stay strings; the metadata
 /// reader converts numbers and booleans loosely.
 pub fn unflatten(pairs: &[(String, String)]) -> Result<Value, MetadataError> {
@@ -369,7 +384,7 @@ pub fn unflatten(pairs: &[(String, String)]) -> Result<Value, MetadataError> {
         List(usize),
     }
     fn parse_key(key: &str) -> Result<(String, Vec<Step>), MetadataError> {
-        let bad = || MetadataError::Field(key.to_string());
+        let bad = || MetadataError::Field(short(key));
         let first_end = [key.find("__map_"), key.find("__list_")]
             .into_iter()
             .flatten()
@@ -406,9 +421,14 @@ pub fn unflatten(pairs: &[(String, String)]) -> Result<Value, MetadataError> {
         steps: &[Step],
         value: &str,
         key: &str,
+        max_index: usize,
     ) -> Result<(), MetadataError> {
-        let bad = || MetadataError::Field(key.to_string());
+        let bad = || MetadataError::Field(short(key));
         let Some((step, rest)) = steps.split_first() else {
+            if !slot.is_null() {
+                // The same key twice (a second metadata block, or a tampered one).
+                return Err(MetadataError::Duplicate(short(key)));
+            }
             *slot = Value::String(value.to_string());
             return Ok(());
         };
@@ -418,24 +438,45 @@ pub fn unflatten(pairs: &[(String, String)]) -> Result<Value, MetadataError> {
                     *slot = Value::Object(Map::new());
                 }
                 let m = slot.as_object_mut().ok_or_else(bad)?;
-                insert(m.entry(k.clone()).or_insert(Value::Null), rest, value, key)
+                insert(
+                    m.entry(k.clone()).or_insert(Value::Null),
+                    rest,
+                    value,
+                    key,
+                    max_index,
+                )
             }
             Step::List(i) => {
                 if slot.is_null() {
                     *slot = Value::Array(Vec::new());
                 }
                 let a = slot.as_array_mut().ok_or_else(bad)?;
+                // Indexes are dense, so none can reach the number of keys: a larger one
+                // would only allocate.
+                if *i >= max_index {
+                    return Err(bad());
+                }
                 if a.len() <= *i {
                     a.resize(*i + 1, Value::Null);
                 }
-                insert(&mut a[*i], rest, value, key)
+                insert(&mut a[*i], rest, value, key, max_index)
             }
         }
     }
     let mut root = Map::new();
     for (k, v) in pairs {
         let (head, steps) = parse_key(k)?;
-        insert(root.entry(head).or_insert(Value::Null), &steps, v, k)?;
+        // Metadata nests a few levels; the walks over it recurse.
+        if steps.len() >= crate::format::limits::MAX_DEPTH {
+            return Err(MetadataError::Field(short(k)));
+        }
+        insert(
+            root.entry(head).or_insert(Value::Null),
+            &steps,
+            v,
+            k,
+            pairs.len(),
+        )?;
     }
     let root = Value::Object(root);
     // List indexes must be dense.

@@ -13,6 +13,7 @@ use saphyr_parser::{Event, Parser, ScalarStyle, Span};
 
 use super::resolve::{Resolved, resolve_plain, resolve_tagged};
 use super::{CTX_ALIAS_SCALAR, CTX_DASH, CTX_FLOW, CTX_FLOW_ROOT, CTX_PROPS, INDENT_MASK};
+use crate::format::limits::{self, MAX_DEPTH};
 use crate::format::{Document, ParseError, PartsEnd, PartsError, node_to_value};
 use crate::pipeline::tree::{Alias, Entry, Leaf, Node, Scalar};
 
@@ -94,7 +95,12 @@ struct Builder<'a, 's> {
     pending_head: Vec<Leaf>,
     /// Line-start table is not kept; columns are computed by scanning back to the line start.
     docs: Vec<Node>,
-    anchors: HashMap<usize, Node>,
+    /// Anchor id → (copy of the anchored node, its weight and depth for the limits).
+    anchors: HashMap<usize, (Node, usize, usize)>,
+    /// What the copies of anchors and aliases weigh so far, and how much they may
+    /// ([`limits::alias_budget`]).
+    alias_spent: usize,
+    alias_budget: usize,
     extras: Extras,
     want_extras: bool,
     doc_index: usize,
@@ -102,6 +108,8 @@ struct Builder<'a, 's> {
     metadata: Option<serde_json::Value>,
     metadata_spans: Vec<Range<usize>>,
     metadata_at: Option<usize>,
+    /// The current document has a top-level `sops` key.
+    sops_key_seen: bool,
     /// Streaming mode: completed parts of the tree are handed over as they are read.
     parts: Option<Parts<'s>>,
 }
@@ -128,6 +136,19 @@ fn ws(b: u8) -> bool {
 impl<'a> Builder<'a, '_> {
     fn err(&self, at: usize, msg: impl Into<String>) -> ParseError {
         ParseError::at(self.src.as_bytes(), at, msg)
+    }
+
+    /// Counts a copy made for an anchor or an alias against the alias budget.
+    fn charge(&mut self, at: usize, weight: usize) -> Result<(), ParseError> {
+        self.alias_spent = self.alias_spent.saturating_add(weight);
+        if self.alias_spent > self.alias_budget {
+            return Err(ParseError::limit_at(
+                self.src.as_bytes(),
+                at,
+                limits::excessive_aliasing_message(),
+            ));
+        }
+        Ok(())
     }
 
     /// In streaming mode, stops the parse: this input needs the whole tree.
@@ -423,7 +444,11 @@ impl<'a> Builder<'a, '_> {
 
     fn add_node(&mut self, node: Node, at: usize, anchor: usize) -> Result<(), ParseError> {
         if anchor != 0 {
-            self.anchors.insert(anchor, strip(&node));
+            let copy = strip(&node);
+            let weight = limits::weight(&copy);
+            self.charge(at, weight)?;
+            let depth = limits::depth(&copy);
+            self.anchors.insert(anchor, (copy, weight, depth));
         }
         let depth = self.stack.len();
         let Some(top) = self.stack.last_mut() else {
@@ -480,6 +505,16 @@ impl<'a> Builder<'a, '_> {
                     };
                     if dup {
                         return Err(self.err(at, "mapping key already defined"));
+                    }
+                    // The metadata is not kept among the entries: a second `sops` is found here.
+                    if depth == 1 && k == "sops" {
+                        if self.sops_key_seen {
+                            return Err(self.err(
+                                at,
+                                "mapping key \"sops\" already defined: a file has one sops metadata block",
+                            ));
+                        }
+                        self.sops_key_seen = true;
                     }
                     *key = Some((k, at));
                     entries.extend(after.into_iter().map(Entry::Comment));
@@ -650,6 +685,13 @@ impl<'a> Builder<'a, '_> {
         anchor: usize,
         span: Range<usize>,
     ) -> Result<(), ParseError> {
+        if self.stack.len() >= MAX_DEPTH {
+            return Err(ParseError::limit_at(
+                self.src.as_bytes(),
+                span.start,
+                limits::too_deep_message(),
+            ));
+        }
         let b = self.src.as_bytes();
         let (content, _) = self.skip_props(span.start, b.len().max(span.start));
         let bracket = matches!(b.get(content), Some(b'{' | b'['));
@@ -744,11 +786,19 @@ impl<'a> Builder<'a, '_> {
         self.gap(span.start, None);
         self.pos = self.pos.max(span.end);
         self.tok_end = span.end;
-        let target = self
-            .anchors
-            .get(&id)
-            .cloned()
-            .ok_or_else(|| self.err(span.start, "unknown anchor"))?;
+        let (weight, depth) = match self.anchors.get(&id) {
+            Some((_, w, d)) => (*w, *d),
+            None => return Err(self.err(span.start, "unknown anchor")),
+        };
+        if self.stack.len() + depth > MAX_DEPTH {
+            return Err(ParseError::limit_at(
+                self.src.as_bytes(),
+                span.start,
+                limits::too_deep_message(),
+            ));
+        }
+        self.charge(span.start, weight)?;
+        let target = self.anchors[&id].0.clone();
         let name = self.src[span.clone()].trim_start_matches('*').to_string();
         if matches!(
             self.stack.last(),
@@ -1007,6 +1057,30 @@ pub fn peek_metadata(src: &[u8]) -> Option<serde_json::Value> {
     doc.metadata
 }
 
+/// Checks the `%YAML` directives between the end of the previous document (`from`) and the
+/// `---` of the next (`to`): only YAML 1.1 and 1.2 are read (sops reads 1.1). saphyr rejects a
+/// second `%YAML` of one document itself.
+fn check_directives(text: &str, from: usize, to: usize) -> Result<(), ParseError> {
+    let mut at = from;
+    for line in text[from.min(to)..to].split_inclusive('\n') {
+        if let Some(rest) = line.strip_prefix("%YAML")
+            && rest.starts_with([' ', '\t'])
+        {
+            let version = rest.split(['#']).next().unwrap_or_default().trim();
+            if !matches!(version, "1.1" | "1.2") {
+                let shown: String = version.chars().take(16).collect();
+                return Err(ParseError::at(
+                    text.as_bytes(),
+                    at,
+                    format!("unsupported YAML version {shown:?} (veil reads YAML 1.1 and 1.2)"),
+                ));
+            }
+        }
+        at += line.len();
+    }
+    Ok(())
+}
+
 /// Builds the tree of `text` (in streaming mode when `parts` is given, which is handed back).
 fn build<'s>(
     text: &str,
@@ -1027,12 +1101,15 @@ fn build<'s>(
         pending_head: Vec::new(),
         docs: Vec::new(),
         anchors: HashMap::new(),
+        alias_spent: 0,
+        alias_budget: limits::alias_budget(text.len()),
         extras: Extras::default(),
         want_extras,
         doc_index: 0,
         metadata: None,
         metadata_spans: Vec::new(),
         metadata_at: None,
+        sops_key_seen: false,
         parts,
     };
     let result = run(&mut b, text);
@@ -1045,6 +1122,10 @@ fn run(b: &mut Builder<'_, '_>, text: &str) -> Result<Built, ParseError> {
     while let Some(ev) = parser.next_event() {
         let (ev, span) = ev.map_err(|e| {
             let at = b.off.byte(e.marker().index());
+            if e.info() == "recursion limit exceeded" {
+                // saphyr's own bound on flow collections (255 levels).
+                return ParseError::limit_at(text.as_bytes(), at, limits::too_deep_message());
+            }
             ParseError::at(text.as_bytes(), at, format!("invalid YAML: {}", e.info()))
         })?;
         let range = span_bytes(&mut b.off, &span);
@@ -1058,7 +1139,9 @@ fn run(b: &mut Builder<'_, '_>, text: &str) -> Result<Built, ParseError> {
                     b.unsupported("several documents")?;
                 }
                 doc_started_at = b.docs.len();
+                b.sops_key_seen = false;
                 if explicit {
+                    check_directives(text, b.pos, range.start)?;
                     b.gap(range.start, None);
                     b.pos = b.pos.max(range.end);
                 }
