@@ -282,10 +282,14 @@ impl Config {
     pub fn parse(path: &Path, bytes: Vec<u8>) -> Result<Config> {
         let bad =
             |msg: String| Failure::new(Code::ConfigError, format!("{}: {msg}", path.display()));
-        let doc = Kind::Yaml
-            .store()
-            .parse(bytes)
-            .map_err(|e| bad(e.to_string()))?;
+        let doc = Kind::Yaml.store().parse(bytes).map_err(|e| {
+            if e.limit {
+                // Past veil's input limits: an input error like any other file's (exit 2).
+                Failure::new(Code::CouldNotReadInput, format!("{}: {e}", path.display()))
+            } else {
+                bad(e.to_string())
+            }
+        })?;
         let value = doc.docs.first().map(node_to_value).unwrap_or(Value::Null);
         let value = if value.is_null() {
             Value::Object(Default::default())

@@ -265,6 +265,15 @@ fn check_one(
     let store = kind.reading_store();
     let doc = match store.parse(c.bytes.clone()) {
         Ok(d) => d,
+        // Input past veil's limits (alias bomb, runaway nesting) fails the check itself.
+        Err(e) if e.limit => {
+            report.errors.push(Violation {
+                path: display,
+                kind: "error",
+                message: e.to_string(),
+            });
+            return;
+        }
         Err(e) => {
             if required {
                 report.violations.push(Violation {

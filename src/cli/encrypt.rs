@@ -56,6 +56,13 @@ pub fn run(args: EncryptArgs, config: Option<&Path>) -> Result<()> {
             format!("{what}: the file is empty, there is nothing to encrypt"),
         ));
     }
+    // Whitespace is no document either (sops: "EOF" for YAML); a binary file is its bytes.
+    if in_kind != Kind::Binary && src.iter().all(u8::is_ascii_whitespace) {
+        return Err(Failure::new(
+            Code::NoDocument,
+            format!("{what}: the file holds only whitespace, there is nothing to encrypt"),
+        ));
+    }
     // An encrypted binary file is JSON: detect it so it is not encrypted twice.
     if in_kind == Kind::Binary
         && let Ok(doc) = Kind::Json.store().parse(src.clone())

@@ -5,8 +5,8 @@ use std::path::PathBuf;
 
 use clap::Args;
 
-use crate::error::Result;
-use crate::format::Kind;
+use crate::error::{Code, Failure, Result};
+use crate::format::{Kind, ParseError};
 use crate::fsio::{Input, kind_for};
 
 #[derive(Debug, Args)]
@@ -22,20 +22,29 @@ pub struct FilestatusArgs {
 
 /// Whether `src` (of `kind`) is an encrypted file.
 pub fn is_encrypted(kind: Kind, src: Vec<u8>) -> bool {
+    encryption_status(kind, src).unwrap_or(false)
+}
+
+/// Whether `src` (of `kind`) is an encrypted file; a file that cannot be read as one is not,
+/// but input past veil's limits (alias bomb, runaway nesting) is an error.
+fn encryption_status(kind: Kind, src: Vec<u8>) -> std::result::Result<bool, ParseError> {
     let store = kind.reading_store();
-    let Ok(doc) = store.parse(src) else {
-        return false;
+    let doc = match store.parse(src) {
+        Ok(doc) => doc,
+        Err(e) if e.limit => return Err(e),
+        Err(_) => return Ok(false),
     };
-    match crate::pipeline::whole::metadata_of(&doc) {
+    Ok(match crate::pipeline::whole::metadata_of(&doc) {
         Ok(m) => !m.version.is_empty() && !m.mac.is_empty(),
         Err(_) => false,
-    }
+    })
 }
 
 pub fn run(args: FilestatusArgs) -> Result<()> {
     let input = Input::from_arg(Some(&args.file));
     let src = input.read()?;
-    let encrypted = is_encrypted(kind_for(args.input_type, Some(&args.file)), src);
+    let encrypted = encryption_status(kind_for(args.input_type, Some(&args.file)), src)
+        .map_err(|e| Failure::new(Code::CouldNotReadInput, format!("{}: {e}", input.display())))?;
     println!("{{\"encrypted\":{encrypted}}}");
     Ok(())
 }

@@ -102,6 +102,16 @@ pub fn run_set(args: SetArgs) -> Result<()> {
     let keys = crate::keys::identities::from_process();
     let mut file = open_file(&args.file, args.input_type, &keys)?;
     let node = value_to_node(&value);
+    // The value lands as deep as the path goes, inside the root mapping.
+    if steps.len() + crate::format::limits::depth(&node) > crate::format::limits::MAX_DEPTH {
+        return Err(Failure::new(
+            Code::InvalidSetFormat,
+            format!(
+                "the value would nest deeper than {} levels (veil's limit)",
+                crate::format::limits::MAX_DEPTH
+            ),
+        ));
+    }
     // A new scalar key next to scalar siblings: one new line, written losslessly.
     if edit::try_insert(file.opened.store, &mut file.opened.doc, &steps, &node) {
         let bytes = reseal(&mut file, false)?;

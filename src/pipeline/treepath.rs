@@ -1,5 +1,6 @@
 //! Tree paths as sops writes them (spec §12.2): `["somekey"][0]["k2"]`.
 
+use crate::format::limits::MAX_DEPTH;
 use crate::pipeline::tree::{Entry, Node};
 
 #[derive(Debug, Clone, PartialEq)]
@@ -14,11 +15,23 @@ pub enum PathError {
     Syntax(String),
     #[error("component {0} of the path does not exist in the file")]
     Missing(usize),
+    #[error(
+        "the tree path has more than {} components (veil's nesting limit)",
+        MAX_DEPTH
+    )]
+    TooLong,
 }
 
 /// Parses `["a"][0]['b']`: quoted strings (no escapes) or decimal integers in brackets.
 pub fn parse(path: &str) -> Result<Vec<Step>, PathError> {
-    let bad = || PathError::Syntax(path.to_string());
+    let bad = || {
+        // The path as given, cut short: it may be anything.
+        let shown = match path.char_indices().nth(80) {
+            Some((i, _)) => format!("{}…", &path[..i]),
+            None => path.to_string(),
+        };
+        PathError::Syntax(shown)
+    };
     let mut steps = Vec::new();
     let mut rest = path.trim();
     if rest.is_empty() {
@@ -38,6 +51,9 @@ pub fn parse(path: &str) -> Result<Vec<Step>, PathError> {
             }
         };
         rest = after.strip_prefix(']').ok_or_else(bad)?;
+        if steps.len() == MAX_DEPTH {
+            return Err(PathError::TooLong);
+        }
         steps.push(step);
     }
     Ok(steps)
@@ -80,6 +96,20 @@ mod tests {
         assert!(parse("a.b").is_err());
         assert!(parse(r#"["a""#).is_err());
         assert!(parse("").is_err());
+    }
+
+    #[test]
+    fn long_paths_are_refused() {
+        assert_eq!(parse(&"[0]".repeat(MAX_DEPTH)).unwrap().len(), MAX_DEPTH);
+        assert_eq!(
+            parse(&"[0]".repeat(1_000_000)),
+            Err(PathError::TooLong),
+            "a million components"
+        );
+        // A syntax error shows the start of the path only.
+        let long = format!("{}x", "[0]".repeat(10_000));
+        let msg = parse(&long).unwrap_err().to_string();
+        assert!(msg.len() < 200, "{msg}");
     }
 }
 

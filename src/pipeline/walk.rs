@@ -351,6 +351,13 @@ impl<'a> Walker<'a> {
                     self.note_comment(&s);
                     return Ok(());
                 }
+                if text.starts_with("ENC[") {
+                    // An encrypted comment that was cut or altered: never shown as plain text.
+                    return Err(WalkError::Decrypt {
+                        path: aad,
+                        cause: CipherError::Format,
+                    });
+                }
             }
         }
         self.note_comment(&text);

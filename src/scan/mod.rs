@@ -276,6 +276,9 @@ pub(crate) fn run_pool(
             a.skipped_binary += b.skipped_binary;
         }
         produced?;
+        if let Some(e) = shared.veil.limit_error() {
+            return Err(ScanError(e));
+        }
         Ok(out)
     })
 }

@@ -99,6 +99,9 @@ struct Coverage {
 pub struct VeilAware {
     coverage: Vec<Coverage>,
     known: Option<(AhoCorasick, Vec<String>)>,
+    /// The first file found past veil's input limits (alias bomb, runaway nesting): the scan
+    /// fails with it rather than pass over a file it could not read.
+    limit_error: std::sync::Mutex<Option<String>>,
 }
 
 impl VeilAware {
@@ -132,6 +135,7 @@ impl VeilAware {
         VeilAware {
             coverage,
             known: None,
+            limit_error: Default::default(),
         }
     }
 
@@ -166,6 +170,11 @@ impl VeilAware {
         self.known = Some((ac, values));
     }
 
+    /// The first file that was past veil's input limits, if any (see `limit_error`).
+    pub fn limit_error(&self) -> Option<String> {
+        self.limit_error.lock().ok().and_then(|e| e.clone())
+    }
+
     pub fn known_count(&self) -> usize {
         self.known.as_ref().map_or(0, |(_, v)| v.len())
     }
@@ -177,8 +186,11 @@ impl VeilAware {
             return;
         }
         let encrypted = looks_encrypted(data);
-        if let Some(rule) = covered {
-            check_covered(path, data, rule, encrypted, out);
+        if let Some(rule) = covered
+            && let Err(e) = check_covered(path, data, rule, encrypted, out)
+            && let Ok(mut first) = self.limit_error.lock()
+        {
+            first.get_or_insert(e);
         }
         if let Some((ac, values)) = &self.known
             && !encrypted
@@ -201,7 +213,8 @@ impl VeilAware {
 
 /// Parses `data` as an encrypted or plain file of the format of `path`; encrypted binary files
 /// are JSON documents.
-fn parse(path: &str, data: &[u8]) -> Option<Document> {
+/// Err (with the path) for input past veil's limits.
+fn parse(path: &str, data: &[u8]) -> Result<Option<Document>, String> {
     let kind = Kind::from_path(Path::new(path));
     let mut kinds = vec![kind];
     if kind == Kind::Binary {
@@ -210,12 +223,13 @@ fn parse(path: &str, data: &[u8]) -> Option<Document> {
     let mut plain = None;
     for k in kinds {
         match k.store().parse(data.to_vec()) {
-            Ok(doc) if doc.metadata.is_some() => return Some(doc),
+            Ok(doc) if doc.metadata.is_some() => return Ok(Some(doc)),
             Ok(doc) if k == kind => plain = Some(doc),
+            Err(e) if e.limit => return Err(format!("{path}: {e}")),
             _ => {}
         }
     }
-    plain
+    Ok(plain)
 }
 
 fn check_covered(
@@ -224,11 +238,11 @@ fn check_covered(
     creation_rule: &Rule,
     encrypted_text: bool,
     out: &mut Vec<Hit>,
-) {
+) -> Result<(), String> {
     if data.iter().all(u8::is_ascii_whitespace) {
-        return;
+        return Ok(());
     }
-    match parse(path, data) {
+    match parse(path, data)? {
         Some(doc) if doc.metadata.is_some() => {
             let meta = doc
                 .metadata
@@ -270,6 +284,7 @@ fn check_covered(
         }
         None => {}
     }
+    Ok(())
 }
 
 /// The leaves the rule selects, as (line, text); lines are 1 where the leaf has no span.
