@@ -386,6 +386,12 @@ fn parse_ini(src: &str) -> Result<Document, ParseError> {
                 meta_spans.push(start..end);
             }
             if name == SOPS_SECTION {
+                if !meta_spans.is_empty() || !meta_pairs.is_empty() {
+                    return Err(err(
+                        lt,
+                        "a second [sops] section: a file has one metadata block",
+                    ));
+                }
                 flush_trailing(&mut sections, &mut pending);
                 in_meta = Some(ls);
                 continue;
@@ -416,10 +422,10 @@ fn parse_ini(src: &str) -> Result<Document, ParseError> {
         let rv = read_value(&mut r, lt + voff, &line[voff..], &mut buf).map_err(|m| err(lt, m))?;
         if in_meta.is_some() {
             let v = rv.value.replace("\\n", "\n");
-            match meta_pairs.iter_mut().find(|(k, _)| *k == kname) {
-                Some(p) => p.1 = v,
-                None => meta_pairs.push((kname, v)),
+            if meta_pairs.iter().any(|(k, _)| *k == kname) {
+                return Err(err(lt, "a key of the [sops] section appears twice"));
             }
+            meta_pairs.push((kname, v));
             continue;
         }
         let section = sections.last_mut().expect("DEFAULT always exists");

@@ -110,6 +110,12 @@ pub fn wrap(recipients: &Recipients, key: &[u8; 32]) -> Result<(Vec<KeyGroup>, O
 /// Recovers the data key (spec §7.2, §7.3): in each group the first master key that opens gives
 /// the group's part; with several groups, at least `shamir_threshold` parts are combined.
 pub fn unwrap(meta: &Metadata, source: &dyn KeySource) -> Result<DataKey> {
+    if meta.key_groups.iter().all(|g| g.is_empty()) {
+        return Err(Failure::new(
+            Code::CouldNotRetrieveKey,
+            "the sops metadata lists no master key: nothing can open the data key",
+        ));
+    }
     let mut parts: Vec<Zeroizing<Vec<u8>>> = Vec::new();
     let mut problems: Vec<String> = Vec::new();
     for group in &meta.key_groups {

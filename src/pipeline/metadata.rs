@@ -105,6 +105,8 @@ pub enum MetadataError {
     BadVersion(String),
     #[error("sops metadata lastmodified {0:?} is not an RFC 3339 time")]
     BadLastModified(String),
+    #[error("sops metadata lists master keys both in key_groups and outside any group")]
+    GroupsAndKeys,
     #[error("sops metadata field {0:?} appears twice")]
     Duplicate(String),
 }
@@ -178,6 +180,10 @@ impl Metadata {
         let mut m = Metadata::default();
         let flat = read_group(obj)?;
         if !flat.is_empty() {
+            // Which keys open the file must not depend on the reader (sops prefers key_groups).
+            if !list(obj, "key_groups")?.is_empty() {
+                return Err(MetadataError::GroupsAndKeys);
+            }
             m.key_groups.push(flat);
         } else {
             for g in list(obj, "key_groups")? {
@@ -196,15 +202,18 @@ impl Metadata {
             .and_then(as_string)
             .unwrap_or_default();
         m.mac = obj.get("mac").and_then(as_string).unwrap_or_default();
-        let rules: Vec<(String, String)> = RULE_FIELDS
-            .iter()
-            .filter_map(|f| {
-                obj.get(*f)
-                    .and_then(as_string)
-                    .filter(|s| !s.is_empty())
-                    .map(|s| (f.to_string(), s))
-            })
-            .collect();
+        let mut rules: Vec<(String, String)> = Vec::new();
+        for f in RULE_FIELDS {
+            match obj.get(f) {
+                None | Some(Value::Null) => {}
+                Some(v) => {
+                    let s = as_string(v).ok_or_else(|| MetadataError::Field(f.to_string()))?;
+                    if !s.is_empty() {
+                        rules.push((f.to_string(), s));
+                    }
+                }
+            }
+        }
         if rules.len() > 1 {
             let names: Vec<_> = rules.iter().map(|r| r.0.as_str()).collect();
             return Err(MetadataError::SeveralRules(names.join(", ")));
@@ -217,7 +226,11 @@ impl Metadata {
             }
         };
         m.version = obj.get("version").and_then(as_string).unwrap_or_default();
-        m.layout = obj.get(LAYOUT_FIELD).and_then(as_string);
+        m.layout = match obj.get(LAYOUT_FIELD) {
+            None | Some(Value::Null) => None,
+            Some(Value::String(s)) => Some(s.clone()),
+            Some(_) => return Err(MetadataError::Field(LAYOUT_FIELD.into())),
+        };
         let known = |k: &str| {
             k == "age"
                 || k == "key_groups"
@@ -244,10 +257,11 @@ impl Metadata {
             return Err(MetadataError::NoVersion);
         }
         let parts: Vec<&str> = self.version.split('.').collect();
+        // Each number must fit a u64, as sops parses them.
         let semver = parts.len() >= 3
             && parts[..3]
                 .iter()
-                .all(|p| !p.is_empty() && p.chars().all(|c| c.is_ascii_digit()));
+                .all(|p| p.chars().all(|c| c.is_ascii_digit()) && p.parse::<u64>().is_ok());
         if !semver {
             return Err(MetadataError::BadVersion(self.version.clone()));
         }
@@ -425,9 +439,11 @@ pub fn unflatten(pairs: &[(String, String)]) -> Result<Value, MetadataError> {
     ) -> Result<(), MetadataError> {
         let bad = || MetadataError::Field(short(key));
         let Some((step, rest)) = steps.split_first() else {
-            if !slot.is_null() {
+            match slot {
+                Value::Null => {}
                 // The same key twice (a second metadata block, or a tampered one).
-                return Err(MetadataError::Duplicate(short(key)));
+                Value::String(_) => return Err(MetadataError::Duplicate(short(key))),
+                _ => return Err(bad()),
             }
             *slot = Value::String(value.to_string());
             return Ok(());

@@ -67,7 +67,10 @@ impl LosslessRecord {
 
     /// Decrypts a record read from the metadata.
     pub fn open(key: &[u8; 32], sealed: &str) -> Result<LosslessRecord, cipher::CipherError> {
-        let (bytes, _) = cipher::decrypt_bytes(key, sealed, AAD)?;
+        let (bytes, type_name) = cipher::decrypt_bytes(key, sealed, AAD)?;
+        if type_name != "str" {
+            return Err(cipher::CipherError::Format);
+        }
         let entries = serde_json::from_slice(&bytes)
             .map_err(|_| cipher::CipherError::Type("layout record is not valid".into()))?;
         Ok(LosslessRecord { entries })
