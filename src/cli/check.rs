@@ -444,10 +444,15 @@ pub fn run(args: CheckArgs, config: Option<&Path>) -> Result<()> {
             }
         }
     }
-    if !report.errors.is_empty() {
+    if let Some(first) = report.errors.first() {
+        // The first error itself, so that the one line on stderr says what failed and where.
+        let first = format!("{}: {}", first.path, first.message);
         return Err(Failure::new(
             Code::CheckError,
-            format!("{} error(s) while checking", report.errors.len()),
+            match report.errors.len() {
+                1 => first,
+                n => format!("{n} errors while checking, the first: {first}"),
+            },
         ));
     }
     if !report.violations.is_empty() {
