@@ -12,6 +12,7 @@ mod errors;
 mod hostile;
 mod hygiene;
 mod interop;
+mod properties;
 mod rotate_all;
 mod roundtrip;
 mod scan_history;
