@@ -9,6 +9,7 @@ mod check;
 mod cli;
 mod editing;
 mod errors;
+mod fuzz_regressions;
 mod hostile;
 mod hygiene;
 mod interop;

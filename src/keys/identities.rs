@@ -232,7 +232,12 @@ impl KeyCommand {
 /// Parses one identity string (`AGE-SECRET-KEY-1…` or `AGE-SECRET-KEY-PQ-1…`).
 /// The error text never contains the input.
 fn parse_identity(s: &str) -> Result<BoxedIdentity, String> {
-    let upper_prefix = |p: &str| s.len() >= p.len() && s[..p.len()].eq_ignore_ascii_case(p);
+    // Bytes, not a str slice: a line may have a multi-byte character at any position.
+    let upper_prefix = |p: &str| {
+        s.as_bytes()
+            .get(..p.len())
+            .is_some_and(|b| b.eq_ignore_ascii_case(p.as_bytes()))
+    };
     if upper_prefix("AGE-SECRET-KEY-PQ-1") {
         PqIdentity::parse(s)
             .map(|id| Box::new(id) as BoxedIdentity)
@@ -612,6 +617,21 @@ mod tests {
 
     fn fixed_prompt(pass: &'static str) -> PassphrasePrompt {
         Arc::new(move |_| Some(Zeroizing::new(pass.to_string())))
+    }
+
+    /// Found by fuzzing (fuzz/regressions/identities): a line with a multi-byte character
+    /// where a key prefix would end panicked instead of being refused.
+    #[test]
+    fn non_ascii_lines_are_refused_not_a_panic() {
+        let mut ids = Identities::empty();
+        let err = ids
+            .add_identity_text("AGJ7# DEMO KEY — PUBLIC\n", "keys.txt")
+            .unwrap_err();
+        assert!(err.to_string().contains("line 1"), "{err}");
+        assert!(
+            ids.add_identity_text("AGE-SECRET-KEY-—\n", "keys.txt")
+                .is_err()
+        );
     }
 
     #[test]
