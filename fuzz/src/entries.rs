@@ -20,8 +20,11 @@ use veil::pipeline::{treepath, whole};
 /// The data key of the fuzz targets (a test key: never used for anything real).
 const KEY: [u8; 32] = *b"veil-fuzz-test-key-32-bytes-long";
 
+/// A fuzz target's entry point.
+pub type Target = fn(&[u8]);
+
 /// The targets by name, for the regression test.
-pub const TARGETS: &[(&str, fn(&[u8]))] = &[
+pub const TARGETS: &[(&str, Target)] = &[
     ("yaml", yaml),
     ("json", json),
     ("toml", toml),
