@@ -17,7 +17,9 @@ mkdir -p artifacts/logs
 run_one() {
     local t="$1"
     mkdir -p "corpus/$t"
-    cargo +nightly fuzz run -O "$t" "corpus/$t" -- \
+    mkdir -p "artifacts/$t"
+    # The binaries built above, run directly (`cargo fuzz run` would rebuild on any change).
+    "target/x86_64-unknown-linux-gnu/release/$t" "corpus/$t" -artifact_prefix="artifacts/$t/" \
         -max_total_time="$SECONDS_EACH" -timeout=10 -rss_limit_mb=2048 -max_len=8192 \
         -print_final_stats=1 >"artifacts/logs/$t.log" 2>&1 || echo "$t: FAILED (see artifacts/logs/$t.log)" >&2
     local runs
