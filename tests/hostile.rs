@@ -330,6 +330,11 @@ fn lenient_inputs_are_refused() {
     assert!(stderr(&out).contains("line 1"), "{}", stderr(&out));
     let p = write("v12.yaml", "%YAML 1.2\n---\na: 1\n");
     assert!(encrypt(&p).status.success());
+    // A tab in the indentation (found by fuzzing: veil wrote a file it could not read back).
+    let p = write("tab.yaml", "\ts:\n");
+    let out = encrypt(&p);
+    assert_clean_failure(&out, 2, "tab indentation");
+    assert!(stderr(&out).contains("tab"), "{}", stderr(&out));
 
     // A second metadata block, and a mac_only_encrypted that is not a boolean.
     let p = write("app.yaml", "token: example-value\n");

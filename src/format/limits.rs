@@ -211,7 +211,14 @@ mod tests {
                     t.push_str(&format!("{}v: x\n", "  ".repeat(MAX_DEPTH - 1)));
                     t
                 }),
-                (Kind::Json, format!("{{\"a\": {}1{}}}", "[".repeat(MAX_DEPTH - 1), "]".repeat(MAX_DEPTH - 1))),
+                (
+                    Kind::Json,
+                    format!(
+                        "{{\"a\": {}1{}}}",
+                        "[".repeat(MAX_DEPTH - 1),
+                        "]".repeat(MAX_DEPTH - 1)
+                    ),
+                ),
             ];
             for (kind, text) in texts {
                 let store = kind.store();
@@ -231,7 +238,8 @@ mod tests {
                     .unwrap();
                 let back = store.parse(enc).unwrap();
                 let meta = whole::metadata_of(&back).unwrap();
-                let mut opened = whole::open_with_key(store, back, meta, key, false, false).unwrap();
+                let mut opened =
+                    whole::open_with_key(store, back, meta, key, false, false).unwrap();
                 let plain = write_lossless(store, &opened.doc, None, &mut opened.layout);
                 assert!(plain == text.as_bytes(), "{kind:?} round trip");
                 drop(opened);

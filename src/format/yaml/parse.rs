@@ -138,6 +138,20 @@ impl<'a> Builder<'a, '_> {
         ParseError::at(self.src.as_bytes(), at, msg)
     }
 
+    /// yaml.v3 (and so sops) refuses a tab in the indentation of a block line; saphyr reads
+    /// it, and veil would write a file neither can read back. `at` is a token in block context.
+    fn check_indent(&self, at: usize) -> Result<(), ParseError> {
+        let b = self.src.as_bytes();
+        let mut i = at.min(b.len());
+        while i > 0 && matches!(b[i - 1], b' ' | b'\t') {
+            i -= 1;
+        }
+        if (i == 0 || b[i - 1] == b'\n') && b[i..at.min(b.len())].contains(&b'\t') {
+            return Err(self.err(at, "a tab in the indentation (YAML indents with spaces)"));
+        }
+        Ok(())
+    }
+
     /// Counts a copy made for an anchor or an alias against the alias budget.
     fn charge(&mut self, at: usize, weight: usize) -> Result<(), ParseError> {
         self.alias_spent = self.alias_spent.saturating_add(weight);
@@ -599,6 +613,11 @@ impl<'a> Builder<'a, '_> {
         span: Range<usize>,
     ) -> Result<(), ParseError> {
         self.gap(span.start, None);
+        if !self.stack.last().is_some_and(|f| f.flow)
+            && !matches!(style, ScalarStyle::Literal | ScalarStyle::Folded)
+        {
+            self.check_indent(span.start)?;
+        }
         if anchor != 0 {
             self.unsupported("anchors")?;
         }
@@ -699,6 +718,9 @@ impl<'a> Builder<'a, '_> {
         let col = self.col(content.min(b.len()));
         self.gap(span.start, if flow { None } else { Some(col) });
         let parent_flow = self.stack.last().is_some_and(|f| f.flow);
+        if !parent_flow {
+            self.check_indent(span.start)?;
+        }
         if bracket {
             self.pos = self.pos.max(content + 1);
         } else if !flow {
