@@ -335,6 +335,12 @@ fn lenient_inputs_are_refused() {
     let out = encrypt(&p);
     assert_clean_failure(&out, 2, "tab indentation");
     assert!(stderr(&out).contains("tab"), "{}", stderr(&out));
+    // An anchor glued to a flow collection (found by fuzzing: saphyr reads `&a[x]` as the
+    // anchor `a` on `[x]`, veil then wrote the ciphertext unquoted into the brackets).
+    let p = write("glued.yaml", "a: &x[pt]\nb: *x\n");
+    let out = encrypt(&p);
+    assert_clean_failure(&out, 2, "anchor glued to a flow sequence");
+    assert!(stderr(&out).contains("anchor or tag"), "{}", stderr(&out));
 
     // A second metadata block, and a mac_only_encrypted that is not a boolean.
     let p = write("app.yaml", "token: example-value\n");

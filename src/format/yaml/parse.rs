@@ -133,6 +133,12 @@ fn ws(b: u8) -> bool {
     b == b' ' || b == b'\t' || b == b'\n' || b == b'\r'
 }
 
+/// The end of an anchor or tag: whitespace or a flow indicator, which neither can contain
+/// (`&a[1]` is the anchor `a` on the sequence `[1]`, in saphyr and yaml.v3 alike).
+fn ends_prop(b: u8) -> bool {
+    ws(b) || matches!(b, b'[' | b']' | b'{' | b'}' | b',')
+}
+
 impl<'a> Builder<'a, '_> {
     fn err(&self, at: usize, msg: impl Into<String>) -> ParseError {
         ParseError::at(self.src.as_bytes(), at, msg)
@@ -364,6 +370,26 @@ impl<'a> Builder<'a, '_> {
         p
     }
 
+    /// yaml.v3 (and so sops) wants whitespace after an anchor or a tag: `&a[1]` is an error
+    /// there, and a file veil wrote from it could not be read by sops. `at` is where the
+    /// properties of a node start.
+    fn check_props(&self, at: usize) -> Result<(), ParseError> {
+        let b = self.src.as_bytes();
+        let mut i = at;
+        while i < b.len() && (b[i] == b'&' || b[i] == b'!') {
+            while i < b.len() && !ends_prop(b[i]) {
+                i += 1;
+            }
+            if i < b.len() && !ws(b[i]) {
+                return Err(self.err(i, "an anchor or tag must be followed by a space"));
+            }
+            while i < b.len() && ws(b[i]) {
+                i += 1;
+            }
+        }
+        Ok(())
+    }
+
     /// Skips anchors and tags at `i`; returns the offset of the node content and the anchor
     /// and tag seen.
     fn skip_props(&self, mut i: usize, limit: usize) -> (usize, bool) {
@@ -371,7 +397,7 @@ impl<'a> Builder<'a, '_> {
         let mut any = false;
         while i < limit && (b[i] == b'&' || b[i] == b'!') {
             any = true;
-            while i < limit && !ws(b[i]) {
+            while i < limit && !ends_prop(b[i]) {
                 i += 1;
             }
             while i < limit && ws(b[i]) {
@@ -423,7 +449,7 @@ impl<'a> Builder<'a, '_> {
                         match b[i] {
                             b' ' | b'\t' | b'\r' | b'\n' | b':' | b'-' | b'?' => i += 1,
                             b'&' | b'!' => {
-                                while i < span.start && !ws(b[i]) {
+                                while i < span.start && !ends_prop(b[i]) {
                                     i += 1;
                                 }
                             }
@@ -721,6 +747,9 @@ impl<'a> Builder<'a, '_> {
         if !parent_flow {
             self.check_indent(span.start)?;
         }
+        if content > span.start {
+            self.check_props(span.start)?;
+        }
         if bracket {
             self.pos = self.pos.max(content + 1);
         } else if !flow {
@@ -858,7 +887,7 @@ fn anchor_name(src: &str, at: usize) -> String {
     let mut i = at;
     while i < b.len() && (b[i] == b'&' || b[i] == b'!') {
         let s = i;
-        while i < b.len() && !ws(b[i]) {
+        while i < b.len() && !ends_prop(b[i]) {
             i += 1;
         }
         if b[s] == b'&' {
