@@ -220,6 +220,71 @@ fn nesting_up_to_the_limit_round_trips() {
     );
 }
 
+/// Every walk over a tree recurses at most `MAX_DEPTH` deep: a document at the limit is
+/// read, encrypted, written, decrypted, converted to every format and dropped on a thread
+/// with less stack than a spawned thread gets (2 MiB: parser threads, `rotate`'s workers),
+/// even in a debug build (jsonc-parser's recursive descent takes most of it).
+#[test]
+fn a_document_at_the_limit_needs_little_stack() {
+    use veil::crypto::datakey::DataKey;
+    use veil::format::limits::{MAX_DEPTH, depth};
+    use veil::format::{Kind, node_to_value, write_lossless};
+    use veil::pipeline::metadata::Metadata;
+    use veil::pipeline::selector::Rule;
+    use veil::pipeline::whole;
+
+    let run = || {
+        let texts = [
+            (Kind::Yaml, format!("a:\n{}x\n", "- ".repeat(MAX_DEPTH - 1))),
+            (Kind::Yaml, {
+                let mut t = String::new();
+                for i in 0..MAX_DEPTH - 1 {
+                    t.push_str(&format!("{}k{i}:\n", "  ".repeat(i)));
+                }
+                t.push_str(&format!("{}v: x\n", "  ".repeat(MAX_DEPTH - 1)));
+                t
+            }),
+            (
+                Kind::Json,
+                format!(
+                    "{{\"a\": {}1{}}}",
+                    "[".repeat(MAX_DEPTH - 1),
+                    "]".repeat(MAX_DEPTH - 1)
+                ),
+            ),
+        ];
+        for (kind, text) in texts {
+            let store = kind.store();
+            let mut doc = store.parse(text.clone().into_bytes()).unwrap();
+            assert_eq!(depth(&doc.docs[0]), MAX_DEPTH);
+            let _ = node_to_value(&doc.docs[0]);
+            for k in [Kind::Yaml, Kind::Json, Kind::Toml, Kind::Ini, Kind::Dotenv] {
+                let _ = k.store().emit(&doc.docs, None);
+            }
+            let key = DataKey::from_bytes(&[7; 32]).unwrap();
+            let meta = Metadata {
+                version: "3.11.0".into(),
+                ..Metadata::default()
+            };
+            let rule = Rule::default();
+            let enc =
+                whole::seal(store, &mut doc, &key, meta, &rule, None, None, kind, false).unwrap();
+            let back = store.parse(enc).unwrap();
+            let meta = whole::metadata_of(&back).unwrap();
+            let mut opened = whole::open_with_key(store, back, meta, key, false, false).unwrap();
+            let plain = write_lossless(store, &opened.doc, None, &mut opened.layout);
+            assert!(plain == text.as_bytes(), "{kind:?} round trip");
+            drop(opened);
+        }
+    };
+    std::thread::Builder::new()
+        .stack_size(1536 << 10)
+        .spawn(run)
+        .unwrap()
+        .join()
+        .expect("a document at the depth limit fits a 1.5 MiB stack");
+}
+
 /// Honest anchors and aliases stay well within the alias budget.
 #[test]
 fn ordinary_aliases_still_read() {
