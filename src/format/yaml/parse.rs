@@ -1044,8 +1044,18 @@ fn parse_exact(src: Vec<u8>, want_extras: bool) -> Result<(Document, Extras), Pa
 }
 
 fn utf8(src: &[u8]) -> Result<&str, ParseError> {
-    std::str::from_utf8(src)
-        .map_err(|e| ParseError::at(src, e.valid_up_to(), "file is not valid UTF-8"))
+    let text = std::str::from_utf8(src)
+        .map_err(|e| ParseError::at(src, e.valid_up_to(), "file is not valid UTF-8"))?;
+    // YAML reads a lone CR as a line break; veil's spans, comments and columns count lines by
+    // LF (found by fuzzing: a comment ended by a lone CR swallowed the key after it).
+    if let Some(at) = memchr::memchr_iter(b'\r', src).find(|&i| src.get(i + 1) != Some(&b'\n')) {
+        return Err(ParseError::at(
+            src,
+            at,
+            "a carriage return that does not end a CRLF line break (old Mac line endings are not supported)",
+        ));
+    }
+    Ok(text)
 }
 
 /// Parses a YAML file in one pass without holding its whole tree: `sink` receives the
