@@ -406,6 +406,20 @@ fn lenient_inputs_are_refused() {
     let out = encrypt(&p);
     assert_clean_failure(&out, 2, "lone CR");
     assert!(stderr(&out).contains("carriage return"), "{}", stderr(&out));
+    // A document that is null (found by fuzzing: veil kept `NULL` before the metadata).
+    for text in ["NULL", "~\n", "null\n"] {
+        let p = write("null.yaml", text);
+        assert_clean_failure(&encrypt(&p), 2, "a null document");
+    }
+    // Properties on their own line over an indented root mapping (found by fuzzing: the
+    // metadata went to column 0).
+    let p = write("props.yaml", "!!map\n  a: 1\n");
+    let enc = encrypt(&p);
+    assert!(enc.status.success(), "{}", stderr(&enc));
+    let p = write("props.enc.yaml", std::str::from_utf8(&enc.stdout).unwrap());
+    let dec = decrypt(&p);
+    assert!(dec.status.success(), "{}", stderr(&dec));
+    assert_eq!(dec.stdout, b"!!map\n  a: 1\n");
     // An anchor glued to a flow collection (found by fuzzing: saphyr reads `&a[x]` as the
     // anchor `a` on `[x]`, veil then wrote the ciphertext unquoted into the brackets).
     let p = write("glued.yaml", "a: &x[pt]\nb: *x\n");

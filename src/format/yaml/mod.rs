@@ -175,6 +175,24 @@ fn keep_anchor(text: &[u8], out: &mut String) {
 }
 
 /// The column of the top-level keys and the indentation step of a document (fallback 4).
+/// A line that holds only node properties (`&anchor`, `!tag`) and maybe a comment: the node
+/// starts on a later line, whose indentation counts (found by fuzzing: `&x` over an indented
+/// root mapping put the metadata at the wrong column).
+fn only_properties(rest: &[u8]) -> bool {
+    let mut i = 0;
+    let mut any = false;
+    while i < rest.len() && matches!(rest[i], b'&' | b'!') {
+        any = true;
+        while i < rest.len() && !matches!(rest[i], b' ' | b'\t' | b'\r') {
+            i += 1;
+        }
+        while i < rest.len() && matches!(rest[i], b' ' | b'\t' | b'\r') {
+            i += 1;
+        }
+    }
+    any && (i == rest.len() || rest[i] == b'#')
+}
+
 fn detect_indentation(src: &[u8]) -> (usize, usize) {
     let mut base = None;
     let mut prev: Option<usize> = None;
@@ -187,6 +205,7 @@ fn detect_indentation(src: &[u8]) -> (usize, usize) {
             || rest.starts_with(b"---")
             || rest.starts_with(b"...")
             || rest.starts_with(b"%")
+            || only_properties(rest)
         {
             continue;
         }

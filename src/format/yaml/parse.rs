@@ -663,6 +663,19 @@ impl<'a> Builder<'a, '_> {
             None => Ok(Resolved::Value(Scalar::Str(value.to_string()))),
         }
         .map_err(|e| self.err(span.start, e))?;
+        // A document that is `null` (or `~`): sops drops it, veil would keep its text before
+        // the metadata, a file no reader takes (found by fuzzing). An empty document is fine.
+        // (saphyr reports an empty document as a `~` that is not in the text.)
+        if self.stack.is_empty()
+            && matches!(resolved, Resolved::Null)
+            && !value.is_empty()
+            && self.src.get(extent.clone()).map(str::trim) == Some(value)
+        {
+            return Err(self.err(
+                extent.start,
+                "YAML documents that are values are not supported (this one is null)",
+            ));
+        }
         self.pos = self.pos.max(extent.end);
         self.tok_end = extent.end;
         let node = match resolved {
