@@ -420,6 +420,12 @@ fn lenient_inputs_are_refused() {
     let dec = decrypt(&p);
     assert!(dec.status.success(), "{}", stderr(&dec));
     assert_eq!(dec.stdout, b"!!map\n  a: 1\n");
+    // Tabs alone after ':' and control characters (found by fuzzing: saphyr read them, and
+    // the encrypted value after the tabs made a file it refused).
+    for text in ["b:\t\t====\n", "b:\t\u{2}\n", "a: x\u{1b}y\n"] {
+        let p = write("tabs.yaml", text);
+        assert_clean_failure(&encrypt(&p), 2, &format!("{text:?}"));
+    }
     // An anchor glued to a flow collection (found by fuzzing: saphyr reads `&a[x]` as the
     // anchor `a` on `[x]`, veil then wrote the ciphertext unquoted into the brackets).
     let p = write("glued.yaml", "a: &x[pt]\nb: *x\n");

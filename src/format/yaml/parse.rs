@@ -158,6 +158,23 @@ impl<'a> Builder<'a, '_> {
         Ok(())
     }
 
+    /// saphyr refuses `key:<tab>value` when the value starts with a letter, a digit or `-`,
+    /// and reads it otherwise (`key:<tab>"x"`); the encrypted value starts with a letter, so
+    /// veil would write a file it cannot read back (found by fuzzing). A value separated from
+    /// its `:` by tabs alone is refused whatever it starts with.
+    fn check_value_separator(&self, at: usize) -> Result<(), ParseError> {
+        let b = self.src.as_bytes();
+        let mut i = at.min(b.len());
+        while i > 0 && matches!(b[i - 1], b' ' | b'\t') {
+            i -= 1;
+        }
+        let gap = &b[i..at.min(b.len())];
+        if i > 0 && b[i - 1] == b':' && !gap.is_empty() && !gap.contains(&b' ') {
+            return Err(self.err(at, "a tab alone after ':' (put a space after the colon)"));
+        }
+        Ok(())
+    }
+
     /// Counts a copy made for an anchor or an alias against the alias budget.
     fn charge(&mut self, at: usize, weight: usize) -> Result<(), ParseError> {
         self.alias_spent = self.alias_spent.saturating_add(weight);
@@ -656,6 +673,9 @@ impl<'a> Builder<'a, '_> {
             self.extras.anchors.push((name, span.start, path));
         }
         let (mut extent, props) = self.scalar_extent(span.clone(), style);
+        if !self.stack.last().is_some_and(|f| f.flow) {
+            self.check_value_separator(span.start)?;
+        }
         let resolved = match tag {
             Some(t) if t.is_yaml_core_schema() => resolve_tagged(&t.suffix, value),
             Some(_) => Ok(Resolved::Value(Scalar::Str(value.to_string()))),
@@ -1066,6 +1086,23 @@ fn utf8(src: &[u8]) -> Result<&str, ParseError> {
             src,
             at,
             "a carriage return that does not end a CRLF line break (old Mac line endings are not supported)",
+        ));
+    }
+    // YAML allows printable characters only (yaml.v3: "control characters are not allowed");
+    // saphyr lets some through (found by fuzzing).
+    let control = src.iter().enumerate().find(|&(i, &b)| {
+        (b < 0x20 && !matches!(b, b'\t' | b'\n' | b'\r'))
+            || b == 0x7f
+            || (b == 0xc2
+                && src
+                    .get(i + 1)
+                    .is_some_and(|&n| (0x80..=0x9f).contains(&n) && n != 0x85))
+    });
+    if let Some((at, _)) = control {
+        return Err(ParseError::at(
+            src,
+            at,
+            "a control character (YAML allows printable characters only)",
         ));
     }
     Ok(text)
