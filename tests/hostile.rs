@@ -426,6 +426,21 @@ fn lenient_inputs_are_refused() {
         let p = write("tabs.yaml", text);
         assert_clean_failure(&encrypt(&p), 2, &format!("{text:?}"));
     }
+    // Block scalars whose text starts with `&` or `!` (found by fuzzing: taken for node
+    // properties, the header was lost on encryption, or the text changed silently).
+    for text in [
+        "k: |\n  & x\n",
+        "k: >\n  ! y\n",
+        "k: |\n  &x\nj: |-\n  !!str z\n",
+    ] {
+        let p = write("block.yaml", text);
+        let enc = encrypt(&p);
+        assert!(enc.status.success(), "{}", stderr(&enc));
+        let p = write("block.enc.yaml", std::str::from_utf8(&enc.stdout).unwrap());
+        let dec = decrypt(&p);
+        assert!(dec.status.success(), "{text:?}: {}", stderr(&dec));
+        assert_eq!(String::from_utf8(dec.stdout).unwrap(), text);
+    }
     // An anchor glued to a flow collection (found by fuzzing: saphyr reads `&a[x]` as the
     // anchor `a` on `[x]`, veil then wrote the ciphertext unquoted into the brackets).
     let p = write("glued.yaml", "a: &x[pt]\nb: *x\n");

@@ -460,12 +460,17 @@ impl<'a> Builder<'a, '_> {
             ScalarStyle::Literal | ScalarStyle::Folded => {
                 // The header: saphyr's span starts at the body when there are no properties.
                 let mut h = start;
+                let mut props = props;
                 if !matches!(b.get(h), Some(b'|' | b'>')) {
+                    // The span is the body: a `&` or `!` at its start is text, not properties
+                    // (found by fuzzing: `k: |` over `&x y` lost the header when encrypted).
+                    props = false;
                     let mut i = self.tok_end;
                     while i < span.start {
                         match b[i] {
                             b' ' | b'\t' | b'\r' | b'\n' | b':' | b'-' | b'?' => i += 1,
                             b'&' | b'!' => {
+                                props = true;
                                 while i < span.start && !ends_prop(b[i]) {
                                     i += 1;
                                 }
@@ -674,7 +679,9 @@ impl<'a> Builder<'a, '_> {
         }
         let (mut extent, props) = self.scalar_extent(span.clone(), style);
         if !self.stack.last().is_some_and(|f| f.flow) {
-            self.check_value_separator(span.start)?;
+            // A block scalar's span is its body: the header is what follows the `:`.
+            let block = matches!(style, ScalarStyle::Literal | ScalarStyle::Folded);
+            self.check_value_separator(if block { extent.start } else { span.start })?;
         }
         let resolved = match tag {
             Some(t) if t.is_yaml_core_schema() => resolve_tagged(&t.suffix, value),
