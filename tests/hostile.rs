@@ -420,6 +420,19 @@ fn lenient_inputs_are_refused() {
     let dec = decrypt(&p);
     assert!(dec.status.success(), "{}", stderr(&dec));
     assert_eq!(dec.stdout, b"!!map\n  a: 1\n");
+    // The same for a line holding only a tab, or tabs before a comment.
+    for text in ["\t\n  a: 1\n", "\t\t #c\n  a: 1\n", " \t# c\r\n  a: 1\r\n"] {
+        let p = write("tabline.yaml", text);
+        let enc = encrypt(&p);
+        assert!(enc.status.success(), "{text:?}: {}", stderr(&enc));
+        let p = write(
+            "tabline.enc.yaml",
+            std::str::from_utf8(&enc.stdout).unwrap(),
+        );
+        let dec = decrypt(&p);
+        assert!(dec.status.success(), "{text:?}: {}", stderr(&dec));
+        assert_eq!(dec.stdout, text.as_bytes());
+    }
     // Tabs alone after ':' and control characters (found by fuzzing: saphyr read them, and
     // the encrypted value after the tabs made a file it refused).
     for text in ["b:\t\t====\n", "b:\t\u{2}\n", "a: x\u{1b}y\n"] {

@@ -199,9 +199,16 @@ fn detect_indentation(src: &[u8]) -> (usize, usize) {
     for line in src.split(|&b| b == b'\n') {
         let ind = line.iter().take_while(|&&b| b == b' ').count();
         let rest = &line[ind..];
-        if rest.is_empty()
-            || rest == b"\r"
-            || rest.starts_with(b"#")
+        // Blank lines and comment lines, tabs before them too (found by fuzzing), and lines
+        // without a node say nothing.
+        let blank = rest
+            .iter()
+            .take_while(|&&b| matches!(b, b' ' | b'\t'))
+            .count();
+        let text = &rest[blank..];
+        if text.is_empty()
+            || text == b"\r"
+            || text.starts_with(b"#")
             || rest.starts_with(b"---")
             || rest.starts_with(b"...")
             || rest.starts_with(b"%")
