@@ -356,6 +356,11 @@ fn hostile_corpus_is_rejected_cleanly() {
                     let name = file.file_name().unwrap().to_string_lossy();
                     assert_clean_failure(&out, *code, &format!("veil {command} {name}"));
                     assert!(
+                        stderr(&out).contains(name.as_ref()),
+                        "{name}: the error does not name the file: {}",
+                        stderr(&out)
+                    );
+                    assert!(
                         !stderr(&out).contains("example-value"),
                         "{name}: a value in the error"
                     );
@@ -406,6 +411,13 @@ fn lenient_inputs_are_refused() {
     let out = encrypt(&p);
     assert_clean_failure(&out, 2, "lone CR");
     assert!(stderr(&out).contains("carriage return"), "{}", stderr(&out));
+    // A byte order mark and whitespace are no document either.
+    for name in ["bom.yaml", "bom.json", "bom.toml", "bom.env", "bom.ini"] {
+        let p = write(name, "\u{feff}\n");
+        let out = encrypt(&p);
+        assert_clean_failure(&out, 92, name);
+        assert!(stderr(&out).contains("only whitespace"), "{}", stderr(&out));
+    }
     // A document that is null (found by fuzzing: veil kept `NULL` before the metadata).
     for text in ["NULL", "~\n", "null\n"] {
         let p = write("null.yaml", text);
@@ -429,6 +441,17 @@ fn lenient_inputs_are_refused() {
             "tabline.enc.yaml",
             std::str::from_utf8(&enc.stdout).unwrap(),
         );
+        let dec = decrypt(&p);
+        assert!(dec.status.success(), "{text:?}: {}", stderr(&dec));
+        assert_eq!(dec.stdout, text.as_bytes());
+    }
+    // A key that starts with `...` or `---` (found by fuzzing: taken for a document marker,
+    // the metadata went to the column of the next line).
+    for text in ["---\n...k:\n    b: 1\n", "---k:\n  b: 1\n"] {
+        let p = write("dots.yaml", text);
+        let enc = encrypt(&p);
+        assert!(enc.status.success(), "{text:?}: {}", stderr(&enc));
+        let p = write("dots.enc.yaml", std::str::from_utf8(&enc.stdout).unwrap());
         let dec = decrypt(&p);
         assert!(dec.status.success(), "{text:?}: {}", stderr(&dec));
         assert_eq!(dec.stdout, text.as_bytes());

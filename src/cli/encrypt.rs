@@ -56,8 +56,10 @@ pub fn run(args: EncryptArgs, config: Option<&Path>) -> Result<()> {
             format!("{what}: the file is empty, there is nothing to encrypt"),
         ));
     }
-    // Whitespace is no document either (sops: "EOF" for YAML); a binary file is its bytes.
-    if in_kind != Kind::Binary && src.iter().all(u8::is_ascii_whitespace) {
+    // Whitespace is no document either (sops: "EOF" for YAML), after a byte order mark too; a
+    // binary file is its bytes.
+    let text = src.strip_prefix("\u{feff}".as_bytes()).unwrap_or(&src);
+    if in_kind != Kind::Binary && text.iter().all(u8::is_ascii_whitespace) {
         return Err(Failure::new(
             Code::NoDocument,
             format!("{what}: the file holds only whitespace, there is nothing to encrypt"),

@@ -15,7 +15,15 @@ end-to-end test tests/hostile.rs runs the built binary on every case and require
 exit code, one line on stderr, no panic and no signal. `--record` runs a veil binary to fill
 in the codes; cases it accepts (exit 0) are not bad input and are left out (the script lists
 them, so that each can be checked to be harmless: e.g. a changed `recipient` string, which is
-not authenticated, by sops either).
+not authenticated, by sops either). Those accepted today, each as sops does:
+  - a `type:` of another valid type (`bytes`, or `int` for digits): the MAC covers the bytes;
+  - `#enc[…]` in YAML/TOML/dotenv/INI: a plain comment (comments are outside the MAC);
+  - text after an ENC value's `]` in dotenv (sops' pattern ignores it; the value is replaced
+    on the next write);
+  - JSON with CR line ends (CR is JSON whitespace);
+  - a comment-only plaintext file (encrypted as its comment);
+  - dotenv keys that are empty or hold a space, NUL or CR in a value; INI duplicate keys, NUL
+    in a value, `[a]]` (sops' readers take them; veil keeps the bytes).
 """
 
 import base64
@@ -361,6 +369,159 @@ def dotenv_ini_cases():
     iv("plain-empty-key", "[a]\n= 1\n", "encrypt")
 
 
+def more_cases():
+    """Classes added later: BOMs and CRLF with damage, metadata cut or emptied in each format,
+    the binary store's `data`, `sops` keys that are no mapping, age headers, ENC syntax
+    variants, and dotenv/INI oddities."""
+    for ext in ["yaml", "json", "toml", "env", "ini", "bin"]:
+        e = read(f"e.{ext}")
+        p = read(f"p.{ext}", binary=True)
+        oext = "json" if ext == "bin" else ext
+        meta = {"yaml": "\nsops:", "toml": "\n[sops]", "ini": "\n[sops]", "env": "\nsops_"}.get(ext, '"sops"')
+        m = e.find(meta)
+        # A BOM before a damaged file; a BOM in the middle.
+        write(f"{ext}-bom-trunc", "\ufeff" + e[:-20], oext, "decrypt")
+        write(f"{ext}-bom-mid", e[:m] + "\ufeff" + e[m:], oext, "decrypt")
+        # CRLF line ends with a flipped value.
+        ms = list(ENC.finditer(e))
+        d = ms[0].group(1)
+        flipped = e.replace(d, ("A" if d[0] != "A" else "B") + d[1:], 1)
+        write(f"{ext}-crlf-flip", flipped.replace("\n", "\r\n"), oext, "decrypt")
+        # Lone CRs for line ends.
+        write(f"{ext}-cr-only", e.replace("\n", "\r"), oext, "decrypt")
+        # The metadata cut in the middle, or only the metadata (the data removed).
+        end = len(e)
+        write(f"{ext}-meta-cut", e[: m + (end - m) // 2], oext, "decrypt")
+        write(f"{ext}-meta-cut-enc", e[: e.find("-----END AGE")], oext, "decrypt")
+        if ext in ("yaml", "toml", "ini", "env"):
+            write(f"{ext}-meta-only", e[m + 1 :], oext, "decrypt")
+            write(f"{ext}-data-only", e[: m + 1], oext, "decrypt")
+        # NUL and invalid UTF-8 inside the metadata.
+        write(f"{ext}-meta-nul", e[: m + 5] + "\x00" + e[m + 5 :], oext, "decrypt")
+        eb = e.encode()
+        mb = eb.find(meta.encode())
+        write(f"{ext}-meta-invalid-utf8", eb[: mb + 8] + b"\xc0\xaf" + eb[mb + 8 :], oext, "decrypt")
+        # The age header damaged inside the armor (base64 and stanza).
+        body = e.find("-----BEGIN AGE ENCRYPTED FILE-----") + len("-----BEGIN AGE ENCRYPTED FILE-----") + 3
+        write(f"{ext}-enc-badb64", e[:body] + "!!" + e[body + 2 :], oext, "decrypt")
+        c = e[body + 10]
+        write(f"{ext}-enc-flip", e[: body + 10] + ("A" if c != "A" else "B") + e[body + 11 :], oext, "decrypt")
+        # ENC syntax variants: no ENC value any more, so the MAC or the strictness fails.
+        v = ms[0].group(0)
+        for name, text in [
+            ("enc-extra-field", v[:-1] + ",extra:1]"),
+            ("enc-reordered", "ENC[AES256_GCM,iv:%s,data:%s,tag:%s,type:%s]" % (ms[0].group(2), ms[0].group(1), ms[0].group(3), ms[0].group(4))),
+            ("enc-space", v.replace(",iv:", ", iv:")),
+            ("enc-lowercase", "enc" + v[3:]),
+            ("enc-type-empty", v.replace(",type:" + ms[0].group(4), ",type:")),
+            ("enc-type-upper", v.replace(",type:" + ms[0].group(4), ",type:" + ms[0].group(4).upper())),
+            ("enc-type-bytes", v.replace(",type:" + ms[0].group(4), ",type:bytes")),
+            ("enc-iv-long", v.replace(ms[0].group(2), base64.b64encode(b"y" * 64).decode())),
+            ("enc-iv-empty", v.replace(ms[0].group(2), "")),
+            ("enc-tag-empty", v.replace(ms[0].group(3), "")),
+            ("enc-b64-url", v.replace(ms[0].group(2), ms[0].group(2).replace("+", "-").replace("/", "_")) if ("+" in ms[0].group(2) or "/" in ms[0].group(2)) else v.replace(ms[0].group(2), "-_" + ms[0].group(2)[2:])),
+            ("enc-b64-nopad", v.replace(ms[0].group(3), ms[0].group(3).rstrip("="))),
+        ]:
+            write(f"{ext}-{name}", e.replace(v, text, 1), oext, "decrypt")
+        if ext != "bin":
+            write(f"p{ext}-bom-invalid-utf8", b"\xef\xbb\xbf" + p[:5] + b"\xff" + p[5:], ext, "encrypt")
+            write(f"p{ext}-nul-start", b"\x00" + p, ext, "encrypt")
+            write(f"p{ext}-only-bom", b"\xef\xbb\xbf", ext, "encrypt")
+            write(f"p{ext}-only-comment", {"yaml": b"# c\n", "toml": b"# c\n", "env": b"# c\n", "ini": b"; c\n", "json": b"// c\n"}[ext], ext, "encrypt")
+
+    # Binary store (`.bin`): the JSON envelope's `data` damaged.
+    b = json.loads(read("e.bin"))
+
+    def bm(name, f):
+        d = copy.deepcopy(b)
+        f(d)
+        write(f"binstore-{name}", json.dumps(d, indent="\t"), "bin", "decrypt")
+
+    bm("data-missing", lambda d: d.pop("data"))
+    for v, nm in [(5, "int"), (None, "null"), ([], "list"), ({}, "map"), ("", "empty"), ("plain text", "plain"), (True, "bool")]:
+        bm(f"data-{nm}", lambda d, v=v: d.__setitem__("data", v))
+    bm("data-type-int", lambda d: d.__setitem__("data", d["data"].replace("type:str", "type:int")))
+    bm("data-flip", lambda d: d.__setitem__("data", d["data"].replace("data:", "data:AB", 1)))
+    bm("extra-key", lambda d: d.__setitem__("other", d["data"]))
+    bm("sops-missing", lambda d: d.pop("sops"))
+    bm("sops-list", lambda d: d.__setitem__("sops", []))
+    bm("mac-missing", lambda d: d["sops"].pop("mac"))
+    bm("age-missing", lambda d: d["sops"].pop("age"))
+    write("binstore-top-array", "[" + read("e.bin") + "]", "bin", "decrypt")
+    write("binstore-yaml", "data: x\nsops: {}\n", "bin", "decrypt")
+    write("binstore-empty", "", "bin", "decrypt")
+    write("binstore-trunc", read("e.bin")[:-30], "bin", "decrypt")
+    write("binstore-nul", "\x00" + read("e.bin"), "bin", "decrypt")
+
+    # `sops` keys that are no mapping, per format.
+    y = read("e.yaml")
+    ym_ = y.find("sops:")
+    for nm, v in [("str", "sops: x\n"), ("null", "sops:\n"), ("tilde", "sops: ~\n"), ("empty-map", "sops: {}\n"), ("alias", "sops: *a\n"), ("tagged", "sops: !!str x\n")]:
+        write(f"yaml-sops-{nm}", y[:ym_] + v, "yaml", "decrypt")
+    write("yaml-sops-flow", y[:ym_] + "sops: {version: 3.11.0}\n", "yaml", "decrypt")
+    write("yaml-meta-no-age-enc", re.sub(r"    - enc: \|\n(        .*\n)+", "    - \n", y, count=1), "yaml", "decrypt")
+    for fld in ["mac", "version", "lastmodified"]:
+        write(f"yaml-no-{fld}", re.sub(rf"^  {fld}:.*\n", "", y, count=1, flags=re.M), "yaml", "decrypt")
+    write("yaml-no-recipient", re.sub(r"^      recipient:.*\n", "", y, count=1, flags=re.M), "yaml", "decrypt")
+    write("yaml-meta-list-item", y.replace("  version: 3.11.0", "  - 3.11.0"), "yaml", "decrypt")
+    write("yaml-meta-dedented", y.replace("  version: 3.11.0", "version: 3.11.0"), "yaml", "decrypt")
+    write("yaml-huge-int-value", y.replace("\nempty:", "\nn: 99999999999999999999999999999999\nempty:", 1), "yaml", "decrypt")
+    write("yaml-huge-float-value", y.replace("\nempty:", "\nn: 1e99999\nempty:", 1), "yaml", "decrypt")
+    write("yaml-doc-separator-inside", y.replace("\nsops:", "\n---\nsops:", 1), "yaml", "decrypt")
+    write("yaml-merge-key", y.replace("\nempty:", "\n<<: {x: 1}\nempty:", 1), "yaml", "decrypt")
+    t = read("e.toml")
+    tm_ = t.find("[sops]")
+    for nm, v in [("int", "sops = 5\n"), ("str", 'sops = "x"\n'), ("array", "sops = []\n"), ("bool", "sops = true\n")]:
+        write(f"toml-sops-{nm}", t[:tm_] + v, "toml", "decrypt")
+    write("toml-sops-empty-table", t[:tm_] + "[sops]\n", "toml", "decrypt")
+    write("toml-dup-data-key", t.replace("\nport = ", '\nport = 1\nport = ', 1), "toml", "decrypt")
+    write("toml-huge-int-value", t.replace("\nport = ", "\nn = 99999999999999999999999999\nport = ", 1), "toml", "decrypt")
+    write("toml-sops-age-not-array", re.sub(r"\[\[sops\.age\]\]", "[sops.age]", t), "toml", "decrypt")
+    write("toml-mac-int", re.sub(r'^mac = ".*"$', "mac = 5", t, count=1, flags=re.M), "toml", "decrypt")
+    en = read("e.env")
+    em_ = en.find("\nsops_") + 1
+    write("env-sops-scalar", en[:em_] + "sops=5\n", "env", "decrypt")
+    write("env-dup-data-key", en.replace("\nPORT=", "\nTOKEN=x\nPORT=", 1), "env", "decrypt")
+    write("env-export-prefix", en.replace("\nPORT=", "\nexport PORT=", 1), "env", "decrypt")
+    write("env-empty-key", en.replace("\nPORT=", "\n=", 1), "env", "decrypt")
+    write("env-space-key", en.replace("\nPORT=", "\nPO RT=", 1), "env", "decrypt")
+    write("env-leading-space-meta", en.replace("\nsops_mac=", "\n sops_mac=", 1), "env", "decrypt")
+    write("env-mac-empty", re.sub(r"^sops_mac=.*$", "sops_mac=", en, count=1, flags=re.M), "env", "decrypt")
+    write("env-enc-real-newlines", en.replace("\\n", "\n", 3), "env", "decrypt")
+    write("env-version-huge", en.replace("sops_version=3.11.0", "sops_version=99999999999999999999999.1.1"), "env", "decrypt")
+    write("env-shamir-huge", en + "sops_shamir_threshold=999999999999999999999999\n", "env", "decrypt")
+    write("env-meta-map-and-list", en + "sops_age__map_x=1\n", "env", "decrypt")
+    for name, text in [
+        ("plain-empty-key", "=1\n"),
+        ("plain-space-key", "A B=1\n"),
+        ("plain-nul", "A=x\x00y\n"),
+        ("plain-cr-only", "A=1\rB=2\r"),
+        ("plain-invalid-utf8-key", b"A\xff=1\n"),
+    ]:
+        write(f"env-{name}", text, "env", "encrypt")
+    ini = read("e.ini")
+    im_ = ini.find("\n[sops]") + 1
+    write("ini-sops-empty", ini[:im_] + "[sops]\n", "ini", "decrypt")
+    write("ini-key-before-section", "x = ENC[AES256_GCM,data:AA==,iv:AA==,tag:AA==,type:str]\n" + ini, "ini", "decrypt")
+    write("ini-dup-data-key", ini.replace("\nport = ", "\ntoken = x\nport = ", 1), "ini", "decrypt")
+    write("ini-dup-data-section", ini.replace("\n[app]", "\n[db]", 1), "ini", "decrypt")
+    write("ini-no-equals", ini.replace("\nport = ", "\nportless\nport = ", 1), "ini", "decrypt")
+    write("ini-sops-not-last", ini + "\n[later]\nx = 1\n", "ini", "decrypt")
+    write("ini-meta-gap", ini.replace("age__list_0__", "age__list_1__"), "ini", "decrypt")
+    write("ini-meta-conflict", ini + "age = 5\n", "ini", "decrypt")
+    write("ini-meta-deep", ini + "x" + "__map_a" * 5000 + " = 1\n", "ini", "decrypt")
+    write("ini-mac-empty", re.sub(r"^mac(\s*)= .*$", r"mac\1= ", ini, count=1, flags=re.M), "ini", "decrypt")
+    for name, text in [
+        ("plain-no-equals", "[a]\nkey\n"),
+        ("plain-dup-key", "[a]\nx = 1\nx = 2\n"),
+        ("plain-sops-section", "[sops]\nx = 1\n"),
+        ("plain-nul", "[a]\nx = \x00\n"),
+        ("plain-bracket-garbage", "[a]]\nx = 1\n"),
+        ("plain-invalid-utf8", b"[a]\nx = \xff\n"),
+    ]:
+        write(f"ini-{name}", text, "ini", "encrypt")
+
+
 def main():
     os.makedirs(OUT, exist_ok=True)
     for f in os.listdir(OUT):
@@ -373,6 +534,7 @@ def main():
     yaml_cases()
     toml_cases()
     dotenv_ini_cases()
+    more_cases()
     codes = {}
     if len(sys.argv) == 3 and sys.argv[1] == "--record":
         veil = os.path.abspath(sys.argv[2])

@@ -193,6 +193,14 @@ fn only_properties(rest: &[u8]) -> bool {
     any && (i == rest.len() || rest[i] == b'#')
 }
 
+/// Whether a line that starts at column 0 is a document marker (`---` or `...` then a space,
+/// a tab or the end of the line): `...key:` is a key (found by fuzzing: taken for a marker, it
+/// did not set the indentation and the metadata went to the next line's column).
+fn document_marker(line: &[u8]) -> bool {
+    (line.starts_with(b"---") || line.starts_with(b"..."))
+        && matches!(line.get(3), None | Some(b' ' | b'\t' | b'\r'))
+}
+
 fn detect_indentation(src: &[u8]) -> (usize, usize) {
     let mut base = None;
     let mut prev: Option<usize> = None;
@@ -209,8 +217,7 @@ fn detect_indentation(src: &[u8]) -> (usize, usize) {
         if text.is_empty()
             || text == b"\r"
             || text.starts_with(b"#")
-            || rest.starts_with(b"---")
-            || rest.starts_with(b"...")
+            || (ind == 0 && document_marker(rest))
             || rest.starts_with(b"%")
             || only_properties(rest)
         {

@@ -641,3 +641,15 @@ fn parts_find_duplicate_keys_and_metadata() {
     let r = super::parse::parse_parts(meta.as_bytes(), 1, true, &mut |_| Ok(()));
     assert!(r.is_ok_and(|end| end.metadata.is_some()));
 }
+
+/// The metadata's column: blank, comment and marker lines say nothing, whatever precedes them
+/// (found by fuzzing), but `...key:` is a key.
+#[test]
+fn indentation_skips_lines_without_a_node() {
+    use super::detect_indentation;
+    assert_eq!(detect_indentation(b"\t\n  a: 1\n").0, 2);
+    assert_eq!(detect_indentation(b"\t\t #c\n  a: 1\n").0, 2);
+    assert_eq!(detect_indentation(b"--- \n  a:\n    b: 1\n"), (2, 2));
+    assert_eq!(detect_indentation(b"---\n...k:\n# c\n\n    b: 1\n"), (0, 4));
+    assert_eq!(detect_indentation(b"---k: 1\n"), (0, 4));
+}
