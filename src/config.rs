@@ -42,7 +42,9 @@ impl StringList {
     }
 }
 
-/// One key group of a creation rule.
+/// One key group of a creation rule (`key_groups:`). Entries other than `age` and `pgp` are
+/// mappings (`kms: [{arn, role, context, aws_profile}]`, `gcp_kms: [{resource_id}]`, …), read
+/// into typed recipients by [`crate::keys::recipients`].
 #[derive(Debug, Clone, Default, Deserialize)]
 pub struct GroupConfig {
     #[serde(default)]
@@ -57,6 +59,8 @@ pub struct GroupConfig {
     pub azure_keyvault: Vec<Value>,
     #[serde(default)]
     pub hc_vault: Vec<Value>,
+    #[serde(default)]
+    pub hckms: Vec<Value>,
     #[serde(default)]
     pub merge: Vec<GroupConfig>,
 }
@@ -80,10 +84,7 @@ impl GroupConfig {
 
     fn unsupported(&self) -> Vec<&'static str> {
         let mut out = Vec::new();
-        if !self.pgp.items().is_empty() {
-            out.push("pgp");
-        }
-        if !self.kms.is_empty() {
+        if !self.kms.is_empty() && !cfg!(feature = "aws-kms") {
             out.push("kms");
         }
         if !self.gcp_kms.is_empty() {
@@ -94,6 +95,9 @@ impl GroupConfig {
         }
         if !self.hc_vault.is_empty() {
             out.push("hc_vault");
+        }
+        if !self.hckms.is_empty() {
+            out.push("hckms");
         }
         out.extend(self.merge.iter().flat_map(|g| g.unsupported()));
         out
@@ -110,8 +114,13 @@ pub struct CreationRule {
     pub pgp: StringList,
     #[serde(default)]
     pub kms: StringList,
+    /// The AWS profile of the rule's `kms` keys.
+    #[serde(default)]
+    pub aws_profile: Option<String>,
     #[serde(default)]
     pub gcp_kms: StringList,
+    #[serde(default)]
+    pub hckms: StringList,
     #[serde(default)]
     pub azure_keyvault: StringList,
     #[serde(default)]
@@ -154,15 +163,21 @@ impl CreationRule {
         }]
     }
 
-    /// Key types in the rule that veil cannot use yet.
+    /// Key types in the rule that veil cannot use (encrypt, rotate and updatekeys refuse them).
     pub fn unsupported_key_types(&self) -> Vec<&'static str> {
         let mut out: Vec<&'static str> =
             self.groups().iter().flat_map(|g| g.unsupported()).collect();
+        let kms = if cfg!(feature = "aws-kms") {
+            &StringList::None
+        } else {
+            &self.kms
+        };
         for (name, list) in [
-            ("kms", &self.kms),
+            ("kms", kms),
             ("gcp_kms", &self.gcp_kms),
             ("azure_keyvault", &self.azure_keyvault),
             ("hc_vault_transit_uri", &self.hc_vault_transit_uri),
+            ("hckms", &self.hckms),
         ] {
             if !list.items().is_empty() {
                 out.push(name);

@@ -206,7 +206,7 @@ fn data_key_created(
     let encs: Vec<&str> = meta
         .key_groups
         .iter()
-        .flat_map(|g| g.age.iter().map(|k| k.enc.as_str()))
+        .flat_map(|g| g.keys.iter().map(|k| k.enc()))
         .collect();
     let log = git(
         &["log", "--format=%H %ct", "--", &rel.to_string_lossy()],
@@ -234,8 +234,8 @@ fn data_key_created(
         let shares_key = old
             .key_groups
             .iter()
-            .flat_map(|g| g.age.iter())
-            .any(|k| encs.contains(&k.enc.as_str()));
+            .flat_map(|g| g.keys.iter())
+            .any(|k| !k.enc().is_empty() && encs.contains(&k.enc()));
         if !shares_key {
             break;
         }
@@ -319,33 +319,14 @@ fn check_one(
     }
     // (b) recipients drift.
     if let (Some(cfg), Some(_)) = (cfg, &rule)
-        && let Ok(Some(want)) = crate::cli::rotate::desired_recipients(cfg, &c.path)
+        && let Ok(Some(want)) = crate::keys::recipients::desired_recipients(cfg, &c.path)
+        && let Ok(have) = Recipients::from_metadata(&meta)
     {
-        let have = Recipients::from_metadata(&meta);
-        let norm = |r: &Recipients| {
-            let mut g: Vec<Vec<String>> = r
-                .groups
-                .iter()
-                .map(|g| {
-                    let mut g = g.clone();
-                    g.sort();
-                    g
-                })
-                .collect();
-            g.retain(|g| !g.is_empty());
-            let t = if g.len() > 1 {
-                Some(r.threshold.unwrap_or(g.len() as u32))
-            } else {
-                None
-            };
-            (g, t)
-        };
-        if norm(&have) != norm(&want) {
-            let flat = |r: &Recipients| r.groups.iter().flatten().cloned().collect::<Vec<_>>();
-            let (h, w) = (flat(&have), flat(&want));
-            let extra: Vec<_> = h.iter().filter(|r| !w.contains(r)).cloned().collect();
-            let missing: Vec<_> = w.iter().filter(|r| !h.contains(r)).cloned().collect();
-            let mut msg = String::from("recipients differ from .sops.yaml");
+        let p = crate::pipeline::rekey::plan(&have, &want);
+        if !p.is_empty() {
+            let extra: Vec<String> = p.removed.iter().map(|(_, r)| r.describe()).collect();
+            let missing: Vec<String> = p.added.iter().map(|(_, r)| r.describe()).collect();
+            let mut msg = String::from("keys differ from .sops.yaml");
             if !extra.is_empty() {
                 msg.push_str(&format!("; can still be read by {}", extra.join(", ")));
             }
@@ -392,7 +373,7 @@ fn check_one(
     }
     // (d) decryption and MAC.
     if args.verify {
-        let keys = crate::keys::identities::from_process();
+        let keys = crate::keys::from_process();
         if let Err(f) = whole::open(store, c.bytes.clone(), &keys, false) {
             report.violations.push(Violation {
                 path: display,

@@ -36,7 +36,7 @@ pub fn run(args: DecryptArgs) -> Result<()> {
         .unwrap_or_else(|| name.map(Kind::from_path).unwrap_or(in_kind));
     let what = input.display();
     let mut src = input.read()?;
-    let keys = crate::keys::identities::from_process();
+    let keys = crate::keys::from_process();
     let store = in_kind.reading_store();
     let with_name = |f: Failure| Failure::new(f.code, format!("{what}: {}", f.message));
     // In one pass when the store can and the whole file is written; else parsed whole.

@@ -123,7 +123,7 @@ fn template(kind: Kind) -> &'static str {
 pub fn run(args: EditArgs, config: Option<&Path>) -> Result<()> {
     let editor = editor()?;
     let kind = kind_for(args.input_type, Some(&args.file));
-    let keys = crate::keys::identities::from_process();
+    let keys = crate::keys::from_process();
     let existing: Option<OpenFile> = if args.file.exists() {
         Some(open_file(&args.file, args.input_type, &keys)?)
     } else {
@@ -269,7 +269,7 @@ fn save(
             let resolved = crate::keys::recipients::resolve_recipients(
                 config,
                 Some(&args.file),
-                args.age.as_deref(),
+                &crate::keys::recipients::KeyFlags::age(args.age.as_deref()),
                 None,
             )?;
             let opts = super::selection::encrypt_options(

@@ -50,7 +50,7 @@ fn open(file: &Path, input_type: Option<Kind>) -> Result<(crate::pipeline::whole
     let input = Input::File(file.to_path_buf());
     let src = input.read()?;
     let kind = kind_for(input_type, Some(file));
-    let keys = crate::keys::identities::from_process();
+    let keys = crate::keys::from_process();
     let opened = crate::pipeline::whole::open(kind.reading_store(), src, &keys, false)
         .map_err(|f| Failure::new(f.code, format!("{}: {}", input.display(), f.message)))?;
     Ok((opened, kind))

@@ -32,6 +32,16 @@ pub struct Cli {
     #[arg(long, global = true, env = "SOPS_CONFIG", value_name = "PATH")]
     pub config: Option<PathBuf>,
 
+    /// Key types to try first when opening a data key, comma-separated (default: age,pgp,kms:
+    /// local keys before network ones)
+    #[arg(
+        long,
+        global = true,
+        env = "SOPS_DECRYPTION_ORDER",
+        value_name = "TYPES"
+    )]
+    pub decryption_order: Option<String>,
+
     #[command(subcommand)]
     pub command: Command,
 }
@@ -60,7 +70,7 @@ pub enum Command {
     ExecEnv(exec::ExecEnvArgs),
     /// Run a command with the decrypted file at a private path ({} in the command)
     ExecFile(exec::ExecFileArgs),
-    /// Generate an age identity (X25519); the public key goes to stderr
+    /// Generate an age identity (X25519, or post-quantum with --pq); the public key goes to stderr
     Keygen(keygen::KeygenArgs),
     /// Tell whether a file is encrypted, as JSON: {"encrypted":true}
     Filestatus(filestatus::FilestatusArgs),
@@ -103,6 +113,15 @@ pub struct FileIo {
 /// Runs a parsed command line.
 pub fn run(cli: Cli) -> Result<(), Failure> {
     let config = cli.config.as_deref();
+    let order =
+        crate::keys::keyring::DecryptionOrder::parse(cli.decryption_order.as_deref().unwrap_or(""))
+            .map_err(|e| {
+                Failure::new(
+                    crate::error::Code::DuplicateDecryptionKeyType,
+                    e.to_string(),
+                )
+            })?;
+    crate::keys::keyring::set_decryption_order(order);
     match cli.command {
         Command::Encrypt(a) => encrypt::run(a, config),
         Command::Decrypt(a) => decrypt::run(a),

@@ -99,7 +99,7 @@ pub fn run_set(args: SetArgs) -> Result<()> {
     let steps = treepath::parse(&args.path)
         .map_err(|e| Failure::new(Code::InvalidTreePath, e.to_string()))?;
     let value = read_value(&args)?;
-    let keys = crate::keys::identities::from_process();
+    let keys = crate::keys::from_process();
     let mut file = open_file(&args.file, args.input_type, &keys)?;
     let node = value_to_node(&value);
     // A new scalar key next to scalar siblings: one new line, written losslessly.
@@ -127,7 +127,7 @@ pub fn run_set(args: SetArgs) -> Result<()> {
 pub fn run_unset(args: UnsetArgs) -> Result<()> {
     let steps = treepath::parse(&args.path)
         .map_err(|e| Failure::new(Code::InvalidTreePath, e.to_string()))?;
-    let keys = crate::keys::identities::from_process();
+    let keys = crate::keys::from_process();
     let mut file = open_file(&args.file, args.input_type, &keys)?;
     // A scalar entry on its own line(s): only those lines go.
     if edit::try_unset(file.opened.store, &mut file.opened.doc, &steps) {

@@ -6,70 +6,37 @@ use serde_json::{Map, Value};
 
 use crate::pipeline::selector::{RULE_FIELDS, Rule};
 
-/// One age master key: the recipient string and the armored age file that wraps the data key
-/// (or its Shamir share).
-#[derive(Clone, PartialEq)]
-pub struct AgeKey {
-    pub recipient: String,
-    pub enc: String,
-}
-
-impl std::fmt::Debug for AgeKey {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("AgeKey")
-            .field("recipient", &self.recipient)
-            .finish_non_exhaustive()
-    }
-}
+pub use crate::keys::master::{AgeKey, KeyKind, MasterKey};
 
 /// A key group: every master key in it wraps the same data key (or the same share).
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct KeyGroup {
-    pub age: Vec<AgeKey>,
-    /// Master keys of other types (`pgp`, `kms`, …), kept verbatim so they survive a rewrite.
-    pub other: Vec<(String, Value)>,
+    /// The master keys, in the order the metadata lists them.
+    pub keys: Vec<MasterKey>,
 }
 
 impl KeyGroup {
+    pub fn new(keys: Vec<MasterKey>) -> KeyGroup {
+        KeyGroup { keys }
+    }
+
     pub fn is_empty(&self) -> bool {
-        self.age.is_empty() && self.other.is_empty()
+        self.keys.is_empty()
+    }
+
+    /// The age master keys of the group.
+    pub fn age(&self) -> impl Iterator<Item = &AgeKey> {
+        self.keys.iter().filter_map(|k| match k {
+            MasterKey::Age(a) => Some(a),
+            _ => None,
+        })
     }
 
     /// Human-readable identifiers of every master key (for error messages and status).
     pub fn describe(&self) -> Vec<String> {
-        let mut out: Vec<String> = self
-            .age
-            .iter()
-            .map(|k| format!("age: {}", k.recipient))
-            .collect();
-        for (kind, v) in &self.other {
-            let id = [
-                "fp",
-                "arn",
-                "resource_id",
-                "vault_url",
-                "key_id",
-                "vault_address",
-            ]
-            .iter()
-            .find_map(|f| v.get(*f).and_then(Value::as_str))
-            .unwrap_or("?");
-            out.push(format!("{kind}: {id}"));
-        }
-        out
+        self.keys.iter().map(MasterKey::describe).collect()
     }
 }
-
-/// Master-key types other than age, in the order sops' structs list them.
-pub const OTHER_KEY_TYPES: [&str; 7] = [
-    "kms",
-    "gcp_kms",
-    "hckms",
-    "azure_kv",
-    "hc_vault",
-    "pgp",
-    "hc_vault_transit",
-];
 
 /// The name under which veil keeps its encrypted layout record (original lexemes), ignored by sops.
 pub const LAYOUT_FIELD: &str = "veil_layout";
@@ -144,23 +111,10 @@ fn list(v: &Value) -> &[Value] {
 
 fn read_group(obj: &Map<String, Value>) -> Result<KeyGroup, MetadataError> {
     let mut g = KeyGroup::default();
-    for entry in obj.get("age").map(list).unwrap_or(&[]) {
-        let recipient = entry
-            .get("recipient")
-            .and_then(as_string)
-            .ok_or_else(|| MetadataError::Field("age.recipient".into()))?;
-        let enc = entry
-            .get("enc")
-            .and_then(as_string)
-            .ok_or_else(|| MetadataError::Field("age.enc".into()))?;
-        g.age.push(AgeKey {
-            recipient: recipient.trim().to_string(),
-            enc,
-        });
-    }
-    for kind in OTHER_KEY_TYPES {
-        for entry in obj.get(kind).map(list).unwrap_or(&[]) {
-            g.other.push((kind.to_string(), entry.clone()));
+    for kind in KeyKind::ALL {
+        for entry in obj.get(kind.name()).map(list).unwrap_or(&[]) {
+            g.keys
+                .push(MasterKey::from_entry(kind, entry).map_err(|e| MetadataError::Field(e.0))?);
         }
     }
     Ok(g)
@@ -220,7 +174,7 @@ impl Metadata {
                 || k == "mac_only_encrypted"
                 || k == "version"
                 || k == LAYOUT_FIELD
-                || OTHER_KEY_TYPES.contains(&k)
+                || KeyKind::from_name(k).is_some()
                 || RULE_FIELDS.contains(&k)
         };
         m.extra = obj
@@ -261,28 +215,15 @@ impl Metadata {
     /// The on-disk form, keys sorted by name as sops 3.13 writes them (spec §9.3).
     pub fn to_value(&self) -> Value {
         fn group_value(g: &KeyGroup, out: &mut Map<String, Value>) {
-            if !g.age.is_empty() {
-                let ages = g
-                    .age
-                    .iter()
-                    .map(|k| {
-                        let mut e = Map::new();
-                        e.insert("enc".into(), Value::String(k.enc.clone()));
-                        e.insert("recipient".into(), Value::String(k.recipient.clone()));
-                        Value::Object(e)
-                    })
-                    .collect();
-                out.insert("age".into(), Value::Array(ages));
-            }
-            for kind in OTHER_KEY_TYPES {
+            for kind in KeyKind::ALL {
                 let keys: Vec<Value> = g
-                    .other
+                    .keys
                     .iter()
-                    .filter(|(k, _)| k == kind)
-                    .map(|(_, v)| v.clone())
+                    .filter(|k| k.kind() == kind)
+                    .map(MasterKey::to_entry)
                     .collect();
                 if !keys.is_empty() {
-                    out.insert(kind.into(), Value::Array(keys));
+                    out.insert(kind.name().into(), Value::Array(keys));
                 }
             }
         }
@@ -476,7 +417,7 @@ mod tests {
         let v = json!({"age": [{"recipient": " age1x ", "enc": "E"}], "lastmodified": "2024-01-01T00:00:00Z", "mac": "M", "version": "3.9.0", "kms": [], "unencrypted_suffix": "_unencrypted"});
         let m = Metadata::from_value(&v).unwrap();
         assert_eq!(m.key_groups.len(), 1);
-        assert_eq!(m.key_groups[0].age[0].recipient, "age1x");
+        assert_eq!(m.key_groups[0].age().next().unwrap().recipient, "age1x");
         assert_eq!(
             m.rule,
             Some(("unencrypted_suffix".into(), "_unencrypted".into()))

@@ -267,6 +267,7 @@ mod tests {
     use crate::format::{Kind, write_lossless};
     use crate::keys::groups::Recipients;
     use crate::keys::identities::Identities;
+    use crate::keys::master::{MasterKey, Recipient};
     use crate::pipeline::whole;
 
     const DEMO_KEY: &str = concat!(
@@ -277,12 +278,18 @@ mod tests {
     struct Keys(Identities);
 
     impl KeySource for Keys {
-        fn open_age(
+        fn open(
             &self,
-            recipient: &str,
-            enc: &str,
-        ) -> std::result::Result<Option<zeroize::Zeroizing<Vec<u8>>>, String> {
-            self.0.unwrap(recipient, enc).map_err(|e| e.to_string())
+            key: &MasterKey,
+        ) -> std::result::Result<zeroize::Zeroizing<Vec<u8>>, String> {
+            let MasterKey::Age(k) = key else {
+                return Err("not an age key".into());
+            };
+            match self.0.unwrap(&k.recipient, &k.enc) {
+                Ok(Some(secret)) => Ok(secret),
+                Ok(None) => Err("no identity matches".into()),
+                Err(e) => Err(e.to_string()),
+            }
         }
 
         fn searched(&self) -> Vec<String> {
@@ -301,7 +308,9 @@ mod tests {
         ids.add_identity_text(&text, "demo").unwrap();
         let opts = EncryptOptions {
             recipients: Recipients {
-                groups: vec![vec![recipient]],
+                groups: vec![vec![Recipient::Age(
+                    crate::keys::age::AgeRecipient::parse(&recipient).unwrap(),
+                )]],
                 threshold: None,
             },
             rule: Some(crate::pipeline::selector::Rule::default()),

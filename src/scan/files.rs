@@ -70,7 +70,7 @@ pub fn scan_files(opts: &ScanOptions) -> Result<Outcome, ScanError> {
     };
     if opts.decrypt {
         progress.stage("decrypting encrypted files");
-        let keys = crate::keys::identities::from_process();
+        let keys = crate::keys::from_process();
         let mut values = Vec::new();
         for e in walk() {
             let p = e.path();

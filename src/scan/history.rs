@@ -256,7 +256,7 @@ fn history(
 
     if opts.decrypt {
         progress.stage("decrypting the repository's encrypted files");
-        let keys = crate::keys::identities::from_process();
+        let keys = crate::keys::from_process();
         let mut values = Vec::new();
         let (mut seen_t, mut seen_b) = (OidSet::default(), OidSet::default());
         let mut opened = 0;
@@ -995,7 +995,7 @@ fn added_blobs(diff: &git2::Diff, seen: &mut HashSet<Oid>) -> Vec<(String, Oid)>
 /// Known plaintext from the encrypted files of one tree.
 fn decrypt_tree(repo: &Repository, tree: Option<&Tree>, veil: &VeilAware, max: u64) -> Vec<String> {
     let Some(tree) = tree else { return Vec::new() };
-    let keys = crate::keys::identities::from_process();
+    let keys = crate::keys::from_process();
     let mut values = Vec::new();
     let _ = walk_new(
         repo,
