@@ -147,16 +147,35 @@ pub fn pgp_keygen(home: &Path, name: &str) -> String {
     let uid = format!("{name} <{name}@veil.test>");
     gpg(
         home,
-        &["--passphrase", "", "--quick-gen-key", &uid, "ed25519", "cert,sign", "0"],
+        &[
+            "--passphrase",
+            "",
+            "--quick-gen-key",
+            &uid,
+            "ed25519",
+            "cert,sign",
+            "0",
+        ],
     );
     let listing = gpg(home, &["--with-colons", "--list-keys", &uid]);
     let fp = String::from_utf8_lossy(&listing.stdout)
         .lines()
-        .find_map(|l| l.strip_prefix("fpr:").map(|r| r.trim_matches(':').to_string()))
+        .find_map(|l| {
+            l.strip_prefix("fpr:")
+                .map(|r| r.trim_matches(':').to_string())
+        })
         .expect("fingerprint");
     gpg(
         home,
-        &["--passphrase", "", "--quick-add-key", &fp, "cv25519", "encr", "0"],
+        &[
+            "--passphrase",
+            "",
+            "--quick-add-key",
+            &fp,
+            "cv25519",
+            "encr",
+            "0",
+        ],
     );
     fp
 }
