@@ -11,6 +11,7 @@ mod editing;
 mod errors;
 mod hygiene;
 mod interop;
+mod keys_kms;
 mod keys_pgp;
 mod rotate_all;
 mod roundtrip;

@@ -29,8 +29,8 @@ use super::master::{KmsKey, KmsRecipient, kms_region};
 /// How long to wait for a TCP (and TLS) connection.
 const CONNECT_TIMEOUT: Duration = Duration::from_secs(3);
 /// How long one attempt of a call may take, and all attempts together.
-const ATTEMPT_TIMEOUT: Duration = Duration::from_secs(10);
-const OPERATION_TIMEOUT: Duration = Duration::from_secs(20);
+const ATTEMPT_TIMEOUT: Duration = Duration::from_secs(5);
+const OPERATION_TIMEOUT: Duration = Duration::from_secs(12);
 /// Attempts per call (the first and one retry).
 const MAX_ATTEMPTS: u32 = 2;
 
@@ -167,17 +167,39 @@ impl Kms {
     }
 }
 
+/// An error and its causes, one line, without repeating a cause its parent already says.
+fn causes(e: &(dyn std::error::Error + 'static)) -> String {
+    let mut parts: Vec<String> = Vec::new();
+    let mut next = Some(e);
+    while let Some(err) = next {
+        let text = err.to_string();
+        if !text.is_empty() && !parts.iter().any(|p| p.contains(&text)) {
+            parts.push(text);
+        }
+        next = err.source();
+    }
+    parts.join(": ")
+}
+
 fn call_error<E, R>(operation: &'static str, e: SdkError<E, R>) -> KmsError
 where
     E: ProvideErrorMetadata + std::error::Error + 'static,
-    R: std::fmt::Debug,
+    R: std::fmt::Debug + 'static,
 {
     let reason = match &e {
         SdkError::ServiceError(s) => {
             let err = s.err();
+            let hint = match err.code() {
+                Some("InvalidCiphertextException") => {
+                    " (a wrong encryption context, or a ciphertext of another key)"
+                }
+                Some("NotFoundException") => " (no such key in this account and region)",
+                Some("AccessDeniedException") => " (the credentials may not use this key)",
+                _ => "",
+            };
             match (err.code(), err.message()) {
-                (Some(c), Some(m)) => format!("{c}: {m}"),
-                (Some(c), None) => c.to_string(),
+                (Some(c), Some(m)) => format!("{c}: {m}{hint}"),
+                (Some(c), None) => format!("{c}{hint}"),
                 _ => DisplayErrorContext(&e).to_string(),
             }
         }
@@ -190,9 +212,16 @@ where
             CONNECT_TIMEOUT.as_secs()
         ),
         SdkError::DispatchFailure(d) if d.is_io() => {
-            format!("cannot reach the KMS endpoint: {}", DisplayErrorContext(&e))
+            format!("cannot reach the KMS endpoint: {}", causes(&e))
         }
-        _ => DisplayErrorContext(&e).to_string(),
+        _ => {
+            let text = causes(&e);
+            if text.contains("no providers in chain provided credentials") {
+                "no AWS credentials found (environment, shared credentials and config files, profile, web identity, SSO or instance role)".to_string()
+            } else {
+                text
+            }
+        }
     };
     let one_line: String = reason.split_whitespace().collect::<Vec<_>>().join(" ");
     KmsError::Call {
