@@ -182,6 +182,19 @@ fn kms_alone_both_directions() {
     reads(s.veil(&m.endpoint), &v);
     encrypt(s.sops(&m.endpoint), &["--kms", &arn], &plain, &o);
     reads(s.veil(&m.endpoint), &o);
+    // a role assumed through STS first (moto answers STS too, through AWS_ENDPOINT_URL)
+    let role = format!("{arn}+arn:aws:iam::123456789012:role/veil-test");
+    let mut c = s.veil(&m.endpoint);
+    c.env("AWS_ENDPOINT_URL", &m.endpoint);
+    encrypt(c, &["--kms", &role], &plain, &s.path("role.yaml"));
+    let text = std::fs::read_to_string(s.path("role.yaml")).unwrap();
+    assert!(
+        text.contains("role: arn:aws:iam::123456789012:role/veil-test"),
+        "{text}"
+    );
+    let mut c = s.sops(&m.endpoint);
+    c.env("AWS_ENDPOINT_URL", &m.endpoint);
+    reads(c, &s.path("role.yaml"));
     // SOPS_KMS_ARN works like --kms
     let mut c = s.veil(&m.endpoint);
     c.env("SOPS_KMS_ARN", &arn);

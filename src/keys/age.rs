@@ -158,10 +158,27 @@ impl AgeRecipient {
                     &[],
                     PromptCallbacks(terminal_prompt()),
                 )
-                .map_err(|e| KeyError::Encrypt(e.to_string()))?;
+                .map_err(|e| KeyError::Encrypt(plugin_problem(&e)))?;
                 wrap(&plugin)
             }
         }
+    }
+}
+
+/// Why an age plugin cannot be used, in one line.
+pub(crate) fn plugin_problem(e: &age::plugin::ResolveError) -> String {
+    match e {
+        age::plugin::ResolveError::MissingPlugin { binary_name } => {
+            format!("the age plugin {binary_name} is not on PATH (install it to use this key)")
+        }
+        age::plugin::ResolveError::InvalidPluginName { name } => {
+            format!("invalid age plugin name {name:?}")
+        }
+        other => other
+            .to_string()
+            .split_whitespace()
+            .collect::<Vec<_>>()
+            .join(" "),
     }
 }
 

@@ -529,7 +529,7 @@ impl Identities {
             ) {
                 Ok(p) => p,
                 Err(e) => {
-                    missing.push(e.to_string());
+                    missing.push(super::age::plugin_problem(&e));
                     continue;
                 }
             };
