@@ -113,8 +113,12 @@ fn read_group(obj: &Map<String, Value>) -> Result<KeyGroup, MetadataError> {
     let mut g = KeyGroup::default();
     for kind in KeyKind::ALL {
         for entry in obj.get(kind.name()).map(list).unwrap_or(&[]) {
-            g.keys
-                .push(MasterKey::from_entry(kind, entry).map_err(|e| MetadataError::Field(e.0))?);
+            let key = MasterKey::from_entry(kind, entry).map_err(|e| MetadataError::Field(e.0))?;
+            // Some old files carry empty placeholder entries (no key, nothing wrapped).
+            if key.id().is_empty() && key.enc().is_empty() {
+                continue;
+            }
+            g.keys.push(key);
         }
     }
     Ok(g)
@@ -425,6 +429,58 @@ mod tests {
         m.validate_for_decryption().unwrap();
         let back = Metadata::from_value(&m.to_value()).unwrap();
         assert_eq!(back.key_groups, m.key_groups);
+    }
+
+    #[test]
+    fn every_kind_round_trips_and_old_layouts_read() {
+        // sops 3.6 JSON: null lists for the kinds a file does not use, one PGP key
+        let old = json!({"kms": null, "gcp_kms": null, "azure_kv": null, "hc_vault": null,
+            "lastmodified": "2021-04-27T20:27:20Z", "mac": "M",
+            "pgp": [{"created_at": "2021-04-27T20:27:20Z", "enc": "-----BEGIN PGP MESSAGE-----\n…", "fp": "35C1A64CD7FC0AB6EB66756B2445463C3234ECE1"}],
+            "encrypted_regex": "^(data|stringData)$", "version": "3.6.0"});
+        let m = Metadata::from_value(&old).unwrap();
+        assert_eq!(m.key_groups.len(), 1);
+        assert_eq!(
+            m.key_groups[0].describe(),
+            ["pgp: 35C1A64CD7FC0AB6EB66756B2445463C3234ECE1"]
+        );
+        assert!(m.extra.is_empty(), "{:?}", m.extra);
+        // an empty placeholder entry is no key
+        let placeholder = json!({"kms": [{"arn": "", "created_at": "", "enc": ""}], "pgp": [{"fp": "AB", "enc": "E", "created_at": "x"}], "version": "3.0.0"});
+        assert_eq!(
+            Metadata::from_value(&placeholder).unwrap().key_groups[0]
+                .keys
+                .len(),
+            1
+        );
+
+        // two groups of every kind; the kept ones come back exactly as read
+        let gcp = json!({"resource_id": "projects/p/k", "created_at": "2024-01-01T00:00:00Z", "enc": "CiQ", "x-extra": [1]});
+        let azure = json!({"vault_url": "https://v.vault.azure.net", "name": "k", "version": "1", "created_at": "c", "enc": "e"});
+        let v = json!({"key_groups": [
+            {"age": [{"enc": "A", "recipient": "age1x"}], "gcp_kms": [gcp], "pgp": [{"created_at": "c", "enc": "P", "fp": "FF"}]},
+            {"azure_kv": [azure], "hc_vault": [{"vault_address": "https://vault", "engine_path": "transit", "key_name": "k", "created_at": "c", "enc": "V"}],
+             "hckms": [{"key_id": "r:k", "created_at": "c", "enc": "H"}],
+             "kms": [{"arn": "arn:aws:kms:us-east-1:1:key/k", "aws_profile": "", "context": {"a": "b"}, "created_at": "c", "enc": "K"}]}],
+            "lastmodified": "2024-01-01T00:00:00Z", "mac": "M", "shamir_threshold": 2, "version": "3.11.0"});
+        let m = Metadata::from_value(&v).unwrap();
+        let kinds: Vec<Vec<&str>> = m
+            .key_groups
+            .iter()
+            .map(|g| g.keys.iter().map(|k| k.kind().name()).collect())
+            .collect();
+        assert_eq!(
+            kinds,
+            [
+                vec!["age", "gcp_kms", "pgp"],
+                vec!["azure_kv", "hc_vault", "hckms", "kms"]
+            ]
+        );
+        assert_eq!(m.to_value(), v);
+        assert_eq!(
+            m.key_groups[1].describe()[0],
+            "azure_kv: https://v.vault.azure.net/keys/k/1"
+        );
     }
 
     #[test]
