@@ -11,6 +11,7 @@ mod editing;
 mod errors;
 mod hygiene;
 mod interop;
+mod keys_keygen;
 mod keys_kinds;
 mod keys_kms;
 mod keys_pgp;
