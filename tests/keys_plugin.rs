@@ -61,7 +61,7 @@ fn plugin_round_trip_and_sops_reads_it() {
     let home = tempfile::tempdir().unwrap();
     let h = home.path();
     let dir = plugin_dir(h);
-    let gen_out = run(&mut Command::new(dir.join("age-plugin-veiltest")).arg("--generate"));
+    let gen_out = run(Command::new(dir.join("age-plugin-veiltest")).arg("--generate"));
     assert!(gen_out.status.success(), "{}", stderr(&gen_out));
     let identity = String::from_utf8(gen_out.stdout).unwrap();
     let recipient = identity
