@@ -57,6 +57,9 @@ type ClientKey = (String, Option<String>, Option<String>);
 struct Kms {
     runtime: tokio::runtime::Runtime,
     clients: Mutex<HashMap<ClientKey, aws_sdk_kms::Client>>,
+    /// Clients whose endpoint could not be reached, and why: not tried again in this process
+    /// (so that `rotate --all` or a history scan does not wait for a dead endpoint per file).
+    unreachable: Mutex<HashMap<ClientKey, String>>,
 }
 
 static KMS: OnceLock<Result<Kms, String>> = OnceLock::new();
@@ -69,6 +72,7 @@ fn kms() -> Result<&'static Kms, KmsError> {
             .map(|runtime| Kms {
                 runtime,
                 clients: Mutex::new(HashMap::new()),
+                unreachable: Mutex::new(HashMap::new()),
             })
             .map_err(|e| e.to_string())
     })
@@ -141,12 +145,55 @@ impl Kms {
         aws_sdk_kms::Client::new(&conf)
     }
 
+    /// Runs one call on the runtime; an endpoint that cannot be reached is remembered.
+    fn call<T, E, R>(
+        &self,
+        target: &ClientKey,
+        operation: &'static str,
+        fut: impl std::future::Future<Output = Result<T, SdkError<E, R>>>,
+    ) -> Result<T, KmsError>
+    where
+        E: ProvideErrorMetadata + std::error::Error + 'static,
+        R: std::fmt::Debug + 'static,
+    {
+        let lock = |m: &'static str| KmsError::Runtime(m.to_string());
+        if let Some(why) = self
+            .unreachable
+            .lock()
+            .map_err(|_| lock("poisoned"))?
+            .get(target)
+        {
+            return Err(KmsError::Call {
+                operation,
+                reason: format!("not tried again: {why}"),
+            });
+        }
+        match self.runtime.block_on(fut) {
+            Ok(v) => Ok(v),
+            Err(e) => {
+                let unreachable = match &e {
+                    SdkError::TimeoutError(_) => true,
+                    SdkError::DispatchFailure(d) => d.is_io() || d.is_timeout(),
+                    _ => false,
+                };
+                let err = call_error(operation, e);
+                if unreachable && let KmsError::Call { reason, .. } = &err {
+                    self.unreachable
+                        .lock()
+                        .map_err(|_| lock("poisoned"))?
+                        .insert(target.clone(), reason.clone());
+                }
+                Err(err)
+            }
+        }
+    }
+
     fn client(
         &self,
         arn: &str,
         profile: Option<&str>,
         role: Option<&str>,
-    ) -> Result<aws_sdk_kms::Client, KmsError> {
+    ) -> Result<(ClientKey, aws_sdk_kms::Client), KmsError> {
         let region = kms_region(arn).ok_or_else(|| KmsError::Arn(arn.to_string()))?;
         let key: ClientKey = (
             region.to_string(),
@@ -155,15 +202,15 @@ impl Kms {
         );
         let mut clients = self.clients.lock().unwrap_or_else(|e| e.into_inner());
         if let Some(c) = clients.get(&key) {
-            return Ok(c.clone());
+            return Ok((key, c.clone()));
         }
         let client = self.runtime.block_on(Self::make_client(
             key.0.clone(),
             key.1.clone(),
             key.2.clone(),
         ));
-        clients.insert(key, client.clone());
-        Ok(client)
+        clients.insert(key.clone(), client.clone());
+        Ok((key, client))
     }
 }
 
@@ -237,16 +284,13 @@ fn context_map(context: &[(String, String)]) -> Option<HashMap<String, String>> 
 /// Encrypts `secret` under the KMS key; returns the base64 ciphertext blob.
 pub fn encrypt(key: &KmsRecipient, secret: &[u8]) -> Result<String, KmsError> {
     let kms = kms()?;
-    let client = kms.client(&key.arn, key.aws_profile.as_deref(), key.role.as_deref())?;
+    let (target, client) = kms.client(&key.arn, key.aws_profile.as_deref(), key.role.as_deref())?;
     let call = client
         .encrypt()
         .key_id(&key.arn)
         .plaintext(Blob::new(secret.to_vec()))
         .set_encryption_context(context_map(&key.context));
-    let out = kms
-        .runtime
-        .block_on(call.send())
-        .map_err(|e| call_error("Encrypt", e))?;
+    let out = kms.call(&target, "Encrypt", call.send())?;
     let blob = out.ciphertext_blob().ok_or(KmsError::Empty)?;
     Ok(STANDARD.encode(blob.as_ref()))
 }
@@ -257,16 +301,13 @@ pub fn decrypt(key: &KmsKey) -> Result<Zeroizing<Vec<u8>>, KmsError> {
         .decode(key.enc.trim())
         .map_err(|_| KmsError::Base64)?;
     let kms = kms()?;
-    let client = kms.client(&key.arn, key.aws_profile.as_deref(), key.role.as_deref())?;
+    let (target, client) = kms.client(&key.arn, key.aws_profile.as_deref(), key.role.as_deref())?;
     let call = client
         .decrypt()
         .key_id(&key.arn)
         .ciphertext_blob(Blob::new(blob))
         .set_encryption_context(context_map(&key.context));
-    let out = kms
-        .runtime
-        .block_on(call.send())
-        .map_err(|e| call_error("Decrypt", e))?;
+    let out = kms.call(&target, "Decrypt", call.send())?;
     let plain = out.plaintext().ok_or(KmsError::Empty)?;
     Ok(Zeroizing::new(plain.as_ref().to_vec()))
 }
