@@ -8,8 +8,9 @@ use clap::Args;
 
 use crate::error::{Code, Failure, Result};
 use crate::format::Kind;
-use crate::keys::keyring::parse_age_list;
-use crate::keys::master::{KeyKind, Recipient, parse_kept_list, parse_kms_list, parse_pgp_list};
+use crate::keys::master::{
+    KeyKind, Recipient, parse_age_list, parse_kept_list, parse_kms_list, parse_pgp_list,
+};
 use crate::keys::recipients::KeyFlags;
 use crate::pipeline::rekey::{self, KeyChange, Plan};
 use crate::pipeline::rewrite::require_existing;

@@ -6,7 +6,6 @@ use std::sync::OnceLock;
 
 use zeroize::Zeroizing;
 
-use super::age::AgeRecipient;
 use super::identities::{Env, Identities};
 use super::master::{AgeKey, KeyKind, KmsKey, MasterKey, PgpKey, Recipient};
 use super::pgp::Gpg;
@@ -59,7 +58,7 @@ impl DecryptionOrder {
             .unwrap_or(self.0.len())
     }
 
-    /// The indexes of `keys` in the order to try them (stable for equal kinds).
+    /// `keys` in the order to try them (stable: keys of one kind keep their file order).
     pub fn sort<'a>(&self, keys: &'a [MasterKey]) -> Vec<&'a MasterKey> {
         let mut out: Vec<&MasterKey> = keys.iter().collect();
         out.sort_by_key(|k| self.rank(k.kind()));
@@ -235,14 +234,6 @@ impl KeySource for Keyring {
     fn order(&self) -> DecryptionOrder {
         self.order.clone()
     }
-}
-
-/// Parses age recipients as a typed [`Recipient`] list (`--age a,b`).
-pub fn parse_age_list(s: &str) -> Result<Vec<Recipient>, super::age::KeyError> {
-    Ok(AgeRecipient::parse_list(s)?
-        .into_iter()
-        .map(Recipient::Age)
-        .collect())
 }
 
 #[cfg(test)]

@@ -496,6 +496,14 @@ pub fn split_list(s: &str) -> impl Iterator<Item = &str> {
     s.split(',').map(str::trim).filter(|s| !s.is_empty())
 }
 
+/// age recipients from a comma-separated list (`--age a,b`).
+pub fn parse_age_list(s: &str) -> Result<Vec<Recipient>, crate::keys::age::KeyError> {
+    Ok(AgeRecipient::parse_list(s)?
+        .into_iter()
+        .map(Recipient::Age)
+        .collect())
+}
+
 /// PGP fingerprints from a comma-separated list; spaces inside a fingerprint are removed.
 pub fn parse_pgp_list(s: &str) -> Vec<Recipient> {
     split_list(s)

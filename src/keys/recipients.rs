@@ -10,10 +10,9 @@ use serde_json::Value;
 use crate::config::{Config, CreationRule, GroupConfig};
 use crate::error::{Code, Failure, Result};
 use crate::keys::groups::Recipients;
-use crate::keys::keyring::parse_age_list;
 use crate::keys::master::{
-    KeptRecipient, KeyKind, Recipient, RecipientError, parse_context, parse_kept_list, parse_kms,
-    parse_kms_list, parse_pgp_list,
+    KeptRecipient, KeyKind, Recipient, RecipientError, parse_age_list, parse_context,
+    parse_kept_list, parse_kms, parse_kms_list, parse_pgp_list,
 };
 
 /// The key flags of `encrypt` (and the keys `rotate --add-…` adds), as given.
