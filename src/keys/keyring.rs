@@ -7,7 +7,7 @@ use std::sync::OnceLock;
 use zeroize::Zeroizing;
 
 use super::identities::{Env, Identities};
-use super::master::{AgeKey, KeyKind, KmsKey, MasterKey, PgpKey, Recipient};
+use super::master::{AgeKey, KeyKind, MasterKey, PgpKey, Recipient};
 use super::pgp::Gpg;
 use crate::pipeline::tree::format_time;
 
@@ -149,7 +149,7 @@ impl Wrapper {
             #[cfg(feature = "aws-kms")]
             Recipient::Kms(r) => {
                 let enc = super::kms::encrypt(r, secret).map_err(|e| failed(e.to_string()))?;
-                Ok(MasterKey::Kms(KmsKey {
+                Ok(MasterKey::Kms(super::master::KmsKey {
                     arn: r.arn.clone(),
                     role: r.role.clone(),
                     context: r.context.clone(),
