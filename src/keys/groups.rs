@@ -298,3 +298,137 @@ pub fn unwrap(meta: &Metadata, source: &dyn KeySource) -> Result<DataKey> {
         )
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use std::cell::RefCell;
+
+    use super::*;
+    use crate::keys::keyring::DecryptionOrder;
+    use crate::keys::master::{AgeKey, KeptKey, PgpKey};
+
+    /// Opens only the keys named in `opens` (with `secret`), records what it was asked.
+    struct Fake {
+        opens: Vec<&'static str>,
+        secret: Vec<u8>,
+        order: DecryptionOrder,
+        asked: RefCell<Vec<String>>,
+    }
+
+    impl KeySource for Fake {
+        fn open(&self, key: &MasterKey) -> std::result::Result<Zeroizing<Vec<u8>>, String> {
+            self.asked.borrow_mut().push(key.describe());
+            if self.opens.contains(&key.id().as_str()) {
+                Ok(Zeroizing::new(self.secret.clone()))
+            } else {
+                Err(format!("{} says no", key.kind()))
+            }
+        }
+        fn searched(&self) -> Vec<String> {
+            vec!["the fake".into()]
+        }
+        fn order(&self) -> DecryptionOrder {
+            self.order.clone()
+        }
+    }
+
+    fn group() -> KeyGroup {
+        KeyGroup::new(vec![
+            MasterKey::Pgp(PgpKey {
+                fp: "FP1".into(),
+                created_at: String::new(),
+                enc: "p".into(),
+                extra: vec![],
+            }),
+            MasterKey::Kept(KeptKey {
+                kind: KeyKind::GcpKms,
+                entry: serde_json::json!({"resource_id": "projects/p/k", "enc": "g"}),
+            }),
+            MasterKey::Age(AgeKey {
+                recipient: "age1abc".into(),
+                enc: "a".into(),
+            }),
+        ])
+    }
+
+    fn meta(groups: Vec<KeyGroup>) -> Metadata {
+        Metadata {
+            key_groups: groups,
+            ..Metadata::default()
+        }
+    }
+
+    #[test]
+    fn keys_are_tried_in_the_decryption_order_until_one_opens() {
+        let fake = Fake {
+            opens: vec!["FP1", "age1abc"],
+            secret: vec![4; 32],
+            order: DecryptionOrder::default(),
+            asked: RefCell::new(vec![]),
+        };
+        let key = unwrap(&meta(vec![group()]), &fake).unwrap();
+        assert_eq!(key.as_bytes(), &[4; 32]);
+        assert_eq!(*fake.asked.borrow(), ["age: age1abc"]);
+
+        let fake = Fake {
+            order: DecryptionOrder::parse("pgp,age").unwrap(),
+            ..fake
+        };
+        fake.asked.borrow_mut().clear();
+        unwrap(&meta(vec![group()]), &fake).unwrap();
+        assert_eq!(*fake.asked.borrow(), ["pgp: FP1"]);
+    }
+
+    #[test]
+    fn the_error_lists_every_key_and_the_kinds() {
+        let fake = Fake {
+            opens: vec![],
+            secret: vec![],
+            order: DecryptionOrder::default(),
+            asked: RefCell::new(vec![]),
+        };
+        let e = unwrap(&meta(vec![group()]), &fake).unwrap_err();
+        assert_eq!(e.code, Code::CouldNotRetrieveKey);
+        let m = &e.message;
+        for part in [
+            "age: age1abc: age says no",
+            "pgp: FP1: pgp says no",
+            "gcp_kms: projects/p/k: not tried",
+            "The file holds age, pgp, gcp_kms keys; veil can use age, pgp",
+            "looked for in: the fake",
+        ] {
+            assert!(m.contains(part), "{part:?} not in {m}");
+        }
+        // the kept key is never handed to the source
+        assert_eq!(fake.asked.borrow().len(), 2);
+        assert!(!m.contains('\n'));
+
+        // two groups, threshold 2, one opens: the failing group is named
+        let fake = Fake {
+            opens: vec!["age1abc"],
+            secret: vec![1; 33],
+            ..fake
+        };
+        let mut m2 = meta(vec![
+            group(),
+            KeyGroup::new(vec![MasterKey::Pgp(PgpKey {
+                fp: "FP2".into(),
+                created_at: String::new(),
+                enc: "q".into(),
+                extra: vec![],
+            })]),
+        ]);
+        m2.shamir_threshold = Some(2);
+        let e = unwrap(&m2, &fake).unwrap_err();
+        assert!(
+            e.message.contains("only 1 of the 2 key groups"),
+            "{}",
+            e.message
+        );
+        assert!(
+            e.message.contains("key group 2: pgp: FP2: pgp says no"),
+            "{}",
+            e.message
+        );
+    }
+}
