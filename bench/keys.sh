@@ -52,7 +52,7 @@ trap cleanup EXIT
 export GNUPGHOME="$WORK/gnupg"
 mkdir -m 700 "$GNUPGHOME"
 gpg --batch --passphrase '' --quick-gen-key "bench <bench@veil.test>" ed25519 cert,sign 0 2>/dev/null
-FP="$(gpg --with-colons --list-keys bench@veil.test | awk -F: '/^fpr/ {print $10; exit}')"
+FP="$(gpg --with-colons --list-keys bench@veil.test 2>/dev/null | awk -F: '/^fpr/ {print $10; exit}')"
 gpg --batch --passphrase '' --quick-add-key "$FP" cv25519 encr 0 2>/dev/null
 gpg-connect-agent /bye >/dev/null 2>&1 || true
 
