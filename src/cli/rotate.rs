@@ -275,7 +275,8 @@ pub fn run_rotate(args: RotateArgs) -> Result<()> {
         eprintln!("veil: no encrypted files found");
         return Ok(());
     }
-    let keys = crate::keys::from_process();
+    // Dry runs read only the metadata: no identity is looked for (no passphrase is asked).
+    let keys = (!args.dry_run).then(crate::keys::from_process);
     let results = parallel(&files, |path| {
         let name = crate::fsio::sanitize(&path.display().to_string());
         let mut lines = Vec::new();
@@ -285,7 +286,10 @@ pub fn run_rotate(args: RotateArgs) -> Result<()> {
             lines.extend(plan_lines(&p));
             return Ok((Outcome::WouldChange, lines));
         }
-        let r = rekey::rotate(path, &change, &keys, keys.wrapper())?;
+        let keys = keys
+            .as_ref()
+            .expect("keys are discovered unless dry-running");
+        let r = rekey::rotate(path, &change, keys, keys.wrapper())?;
         note_not_held(&name, &r.plan, &mut lines);
         lines.extend(plan_lines(&r.plan));
         if !r.plan.removed.is_empty() {
@@ -407,7 +411,8 @@ pub fn run_updatekeys(args: UpdatekeysArgs, config: Option<&Path>) -> Result<()>
     } else {
         args.files.clone()
     };
-    let keys = crate::keys::from_process();
+    // Discovered when a file is first changed (a dry run asks for no passphrase).
+    let keys = std::cell::OnceCell::new();
     let mut results = Vec::new();
     for path in &files {
         let r = update_one(&cfg, path, &args, &keys);
@@ -420,7 +425,7 @@ fn update_one(
     cfg: &crate::config::Config,
     path: &Path,
     args: &UpdatekeysArgs,
-    keys: &crate::keys::keyring::Keyring,
+    keys: &std::cell::OnceCell<crate::keys::keyring::Keyring>,
 ) -> FileResult {
     require_existing(path)?;
     let name = crate::fsio::sanitize(&path.display().to_string());
@@ -450,6 +455,7 @@ fn update_one(
         .iter()
         .map(|(_, k)| k.describe())
         .collect();
+    let keys = keys.get_or_init(crate::keys::from_process);
     let u = rekey::apply_update(path, pending, keys, keys.wrapper())?;
     let mut lines = Vec::new();
     if u.new_data_key && !removed.is_empty() {
