@@ -9,4 +9,5 @@ pub mod format;
 pub mod fsio;
 pub mod keys;
 pub mod pipeline;
+pub mod repo;
 pub mod scan;

@@ -78,21 +78,6 @@ fn nul_list(bytes: &[u8]) -> Vec<String> {
         .collect()
 }
 
-fn walk_dir(dir: &Path, out: &mut Vec<PathBuf>) {
-    let Ok(rd) = std::fs::read_dir(dir) else {
-        return;
-    };
-    for e in rd.flatten() {
-        let p = e.path();
-        let hidden = e.file_name().to_string_lossy().starts_with('.');
-        match e.file_type() {
-            Ok(t) if t.is_dir() && !hidden && e.file_name() != "target" => walk_dir(&p, out),
-            Ok(t) if t.is_file() => out.push(p),
-            _ => {}
-        }
-    }
-}
-
 fn candidates(args: &CheckArgs, cwd: &Path, report: &mut Report) -> Vec<Candidate> {
     let mut paths: Vec<PathBuf> = Vec::new();
     if args.staged {
@@ -123,18 +108,27 @@ fn candidates(args: &CheckArgs, cwd: &Path, report: &mut Report) -> Vec<Candidat
         }
         return out;
     }
-    if args.paths.is_empty() {
-        match git(&["ls-files", "-z"], cwd) {
-            Some(list) => paths.extend(nul_list(&list).into_iter().map(PathBuf::from)),
-            None => walk_dir(cwd, &mut paths),
-        }
+    let dirs: Vec<&Path> = if args.paths.is_empty() {
+        vec![Path::new(".")]
     } else {
-        for p in &args.paths {
-            if p.is_dir() {
-                walk_dir(p, &mut paths);
-            } else {
-                paths.push(p.clone());
-            }
+        args.paths.iter().map(PathBuf::as_path).collect()
+    };
+    for p in dirs {
+        if !p.is_dir() {
+            paths.push(p.to_path_buf());
+            continue;
+        }
+        match crate::repo::files(&cwd.join(p)) {
+            // Shown relative to the current directory, as given.
+            Ok(found) => paths.extend(found.into_iter().map(|f| {
+                let rel = f.strip_prefix(cwd).map(Path::to_path_buf).unwrap_or(f);
+                rel.strip_prefix(".").map(Path::to_path_buf).unwrap_or(rel)
+            })),
+            Err(e) => report.errors.push(Violation {
+                path: p.display().to_string(),
+                kind: "error",
+                message: e.to_string(),
+            }),
         }
     }
     let mut out = Vec::new();

@@ -66,52 +66,14 @@ fn split_list(s: &Option<String>) -> Vec<String> {
         .collect()
 }
 
-/// Every encrypted file under the current directory: git's tracked files when inside a work
-/// tree, else a directory walk. Files are recognised by their metadata, not their name.
+/// Every encrypted file under `root` (see [`crate::repo::files`]). Files are recognised by
+/// their metadata, not their name.
 pub fn encrypted_files(root: &Path) -> Result<Vec<PathBuf>> {
-    let git = std::process::Command::new("git")
-        .args([
-            "ls-files",
-            "-z",
-            "--cached",
-            "--others",
-            "--exclude-standard",
-        ])
-        .current_dir(root)
-        .output();
-    let candidates: Vec<PathBuf> = match git {
-        Ok(out) if out.status.success() => out
-            .stdout
-            .split(|&b| b == 0)
-            .filter(|p| !p.is_empty())
-            .map(|p| root.join(String::from_utf8_lossy(p).into_owned()))
-            .collect(),
-        _ => {
-            let mut out = Vec::new();
-            let mut stack = vec![root.to_path_buf()];
-            while let Some(dir) = stack.pop() {
-                let Ok(rd) = std::fs::read_dir(&dir) else {
-                    continue;
-                };
-                for e in rd.flatten() {
-                    let p = e.path();
-                    let name = e.file_name();
-                    if name.to_string_lossy().starts_with('.') && name != ".env" {
-                        continue;
-                    }
-                    match e.file_type() {
-                        Ok(t) if t.is_dir() => stack.push(p),
-                        Ok(t) if t.is_file() => out.push(p),
-                        _ => {}
-                    }
-                }
-            }
-            out
-        }
-    };
+    let candidates = crate::repo::files(root).map_err(|e| {
+        crate::error::Failure::new(crate::error::Code::CouldNotReadInput, e.to_string())
+    })?;
     let mut files: Vec<PathBuf> = candidates
         .into_iter()
-        .filter(|p| p.is_file() && !crate::fsio::is_temp_file(p))
         .filter(|p| {
             // Encrypted files are small text files; skip big ones quickly.
             std::fs::metadata(p)
