@@ -39,6 +39,7 @@ set edit:completion:arg-completer[veil] = {|@words|
             cand completions 'Print a shell completion script'
             cand scan 'Find secrets in a repository''s history, staged changes, a commit range or plain files'
             cand hook 'Manage the git pre-commit hook that runs `veil scan --staged`'
+            cand man 'Write the man pages (veil.1, veil-COMMAND.1) into a directory, e.g. ~/.local/share/man/man1'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'veil;encrypt'= {
@@ -259,6 +260,13 @@ set edit:completion:arg-completer[veil] = {|@words|
         }
         &'veil;hook;help;help'= {
         }
+        &'veil;man'= {
+            cand --config 'Path of the configuration file (default: `.sops.yaml` in the current directory or a parent)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
         &'veil;help'= {
             cand encrypt 'Encrypt a file''s values (stdout unless -i or --output)'
             cand decrypt 'Decrypt a file (stdout unless -i or --output)'
@@ -276,6 +284,7 @@ set edit:completion:arg-completer[veil] = {|@words|
             cand completions 'Print a shell completion script'
             cand scan 'Find secrets in a repository''s history, staged changes, a commit range or plain files'
             cand hook 'Manage the git pre-commit hook that runs `veil scan --staged`'
+            cand man 'Write the man pages (veil.1, veil-COMMAND.1) into a directory, e.g. ~/.local/share/man/man1'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'veil;help;encrypt'= {
@@ -315,6 +324,8 @@ set edit:completion:arg-completer[veil] = {|@words|
             cand install 'Install the pre-commit hook in the repository of the current directory (or PATH)'
         }
         &'veil;help;hook;install'= {
+        }
+        &'veil;help;man'= {
         }
         &'veil;help;help'= {
         }

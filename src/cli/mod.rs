@@ -70,6 +70,8 @@ pub enum Command {
     Scan(scan::ScanArgs),
     /// Manage the git pre-commit hook that runs `veil scan --staged`
     Hook(hook::HookArgs),
+    /// Write the man pages (veil.1, veil-COMMAND.1) into a directory, e.g. ~/.local/share/man/man1
+    Man(completions::ManArgs),
 }
 
 /// Options shared by the commands that read one file and write one.
@@ -120,6 +122,7 @@ pub fn run(cli: Cli) -> Result<(), Failure> {
         Command::Completions(a) => completions::run(a),
         Command::Scan(a) => scan::run(a, config),
         Command::Hook(a) => hook::run(a),
+        Command::Man(a) => completions::run_man(a),
     }
 }
 
