@@ -161,7 +161,7 @@ _veil() {
 
     case "${cmd}" in
         veil)
-            opts="-h -V --config --help --version encrypt decrypt edit set unset rotate updatekeys check config exec-env exec-file keygen filestatus completions scan hook man help"
+            opts="-v -h -V --config --verbose --help --version encrypt decrypt edit set unset rotate updatekeys check config exec-env exec-file keygen filestatus completions scan hook man help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -179,7 +179,7 @@ _veil() {
             return 0
             ;;
         veil__subcmd__check)
-            opts="-h -V --staged --max-age --verify --format --config --help --version"
+            opts="-v -h -V --staged --max-age --verify --format --config --verbose --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -205,7 +205,7 @@ _veil() {
             return 0
             ;;
         veil__subcmd__completions)
-            opts="-h -V --config --help --version bash elvish fish powershell zsh"
+            opts="-v -h -V --config --verbose --help --version bash elvish fish powershell zsh"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -223,7 +223,7 @@ _veil() {
             return 0
             ;;
         veil__subcmd__config)
-            opts="-h -V --config --help --version explain help"
+            opts="-v -h -V --config --verbose --help --version explain help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -241,7 +241,7 @@ _veil() {
             return 0
             ;;
         veil__subcmd__config__subcmd__explain)
-            opts="-h -V --config --help --version"
+            opts="-v -h -V --config --verbose --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -301,7 +301,7 @@ _veil() {
             return 0
             ;;
         veil__subcmd__decrypt)
-            opts="-i -h -V --in-place --output --input-type --output-type --filename-override --extract --ignore-mac --config --help --version"
+            opts="-i -v -h -V --in-place --output --input-type --output-type --filename-override --extract --ignore-mac --config --verbose --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -339,7 +339,7 @@ _veil() {
             return 0
             ;;
         veil__subcmd__edit)
-            opts="-a -h -V --input-type --age --config --help --version"
+            opts="-a -v -h -V --input-type --age --config --verbose --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -369,7 +369,7 @@ _veil() {
             return 0
             ;;
         veil__subcmd__encrypt)
-            opts="-i -a -h -V --in-place --output --input-type --output-type --filename-override --age --shamir-secret-sharing-threshold --unencrypted-suffix --encrypted-suffix --unencrypted-regex --encrypted-regex --unencrypted-comment-regex --encrypted-comment-regex --mac-only-encrypted --config --help --version"
+            opts="-i -a -v -h -V --in-place --output --input-type --output-type --filename-override --age --shamir-secret-sharing-threshold --unencrypted-suffix --encrypted-suffix --unencrypted-regex --encrypted-regex --unencrypted-comment-regex --encrypted-comment-regex --mac-only-encrypted --config --verbose --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -439,7 +439,7 @@ _veil() {
             return 0
             ;;
         veil__subcmd__exec__subcmd__env)
-            opts="-h -V --pristine --input-type --config --help --version"
+            opts="-v -h -V --pristine --input-type --config --verbose --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -461,7 +461,7 @@ _veil() {
             return 0
             ;;
         veil__subcmd__exec__subcmd__file)
-            opts="-h -V --no-fifo --filename --input-type --output-type --config --help --version"
+            opts="-v -h -V --no-fifo --filename --input-type --output-type --config --verbose --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -491,7 +491,7 @@ _veil() {
             return 0
             ;;
         veil__subcmd__filestatus)
-            opts="-h -V --input-type --config --help --version"
+            opts="-v -h -V --input-type --config --verbose --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -807,7 +807,7 @@ _veil() {
             return 0
             ;;
         veil__subcmd__hook)
-            opts="-h -V --config --help --version install help"
+            opts="-v -h -V --config --verbose --help --version install help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -867,7 +867,7 @@ _veil() {
             return 0
             ;;
         veil__subcmd__hook__subcmd__install)
-            opts="-h -V --config --help --version"
+            opts="-v -h -V --config --verbose --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -885,7 +885,7 @@ _veil() {
             return 0
             ;;
         veil__subcmd__keygen)
-            opts="-o -h -V --output --config --help --version"
+            opts="-o -v -h -V --output --config --verbose --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -911,7 +911,7 @@ _veil() {
             return 0
             ;;
         veil__subcmd__man)
-            opts="-h -V --config --help --version"
+            opts="-v -h -V --config --verbose --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -929,7 +929,7 @@ _veil() {
             return 0
             ;;
         veil__subcmd__rotate)
-            opts="-i -h -V --all --add-age --rm-age --dry-run --in-place --config --help --version"
+            opts="-i -v -h -V --all --add-age --rm-age --dry-run --in-place --config --verbose --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -955,7 +955,7 @@ _veil() {
             return 0
             ;;
         veil__subcmd__scan)
-            opts="-o -q -h -V --staged --range --worktree --max-blob-size --decrypt --format --output --show-secrets --baseline --write-baseline --ignore-file --quiet --threads --config --help --version"
+            opts="-o -q -v -h -V --staged --range --worktree --max-blob-size --decrypt --format --output --show-secrets --baseline --write-baseline --ignore-file --quiet --threads --config --verbose --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1009,7 +1009,7 @@ _veil() {
             return 0
             ;;
         veil__subcmd__set)
-            opts="-h -V --value-stdin --value-file --idempotent --input-type --config --help --version"
+            opts="-v -h -V --value-stdin --value-file --idempotent --input-type --config --verbose --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1031,7 +1031,7 @@ _veil() {
             return 0
             ;;
         veil__subcmd__unset)
-            opts="-h -V --idempotent --input-type --config --help --version"
+            opts="-v -h -V --idempotent --input-type --config --verbose --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1053,7 +1053,7 @@ _veil() {
             return 0
             ;;
         veil__subcmd__updatekeys)
-            opts="-y -h -V --all --yes --dry-run --input-type --config --help --version"
+            opts="-y -v -h -V --all --yes --dry-run --input-type --config --verbose --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0

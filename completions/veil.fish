@@ -1,6 +1,6 @@
 # Print an optspec for argparse to handle cmd's options that are independent of any subcommand.
 function __fish_veil_global_optspecs
-    string join \n config= h/help V/version
+    string join \n config= v/verbose h/help V/version
 end
 
 function __fish_veil_needs_command
@@ -25,6 +25,7 @@ function __fish_veil_using_subcommand
 end
 
 complete -c veil -n "__fish_veil_needs_command" -l config -d 'Path of the configuration file (default: `.sops.yaml` in the current directory or a parent)' -r -F
+complete -c veil -n "__fish_veil_needs_command" -s v -l verbose -d 'Say on stderr what veil does: which identity opened a data key, which creation rule matched, why a file is not processed in one pass (-vv: more detail). Never values'
 complete -c veil -n "__fish_veil_needs_command" -s h -l help -d 'Print help'
 complete -c veil -n "__fish_veil_needs_command" -s V -l version -d 'Print version'
 complete -c veil -n "__fish_veil_needs_command" -f -a "encrypt" -d 'Encrypt a file\'s values (stdout unless -i or --output)'
@@ -70,6 +71,7 @@ complete -c veil -n "__fish_veil_using_subcommand encrypt" -l encrypted-comment-
 complete -c veil -n "__fish_veil_using_subcommand encrypt" -l config -d 'Path of the configuration file (default: `.sops.yaml` in the current directory or a parent)' -r -F
 complete -c veil -n "__fish_veil_using_subcommand encrypt" -s i -l in-place -d 'Write the result back to FILE (atomically)'
 complete -c veil -n "__fish_veil_using_subcommand encrypt" -l mac-only-encrypted -d 'Compute the MAC over encrypted values only'
+complete -c veil -n "__fish_veil_using_subcommand encrypt" -s v -l verbose -d 'Say on stderr what veil does: which identity opened a data key, which creation rule matched, why a file is not processed in one pass (-vv: more detail). Never values'
 complete -c veil -n "__fish_veil_using_subcommand encrypt" -s h -l help -d 'Print help'
 complete -c veil -n "__fish_veil_using_subcommand encrypt" -s V -l version -d 'Print version'
 complete -c veil -n "__fish_veil_using_subcommand decrypt" -l output -d 'Write the result to this file (atomically) instead of standard output' -r -F
@@ -90,6 +92,7 @@ complete -c veil -n "__fish_veil_using_subcommand decrypt" -l extract -d 'Print 
 complete -c veil -n "__fish_veil_using_subcommand decrypt" -l config -d 'Path of the configuration file (default: `.sops.yaml` in the current directory or a parent)' -r -F
 complete -c veil -n "__fish_veil_using_subcommand decrypt" -s i -l in-place -d 'Write the result back to FILE (atomically)'
 complete -c veil -n "__fish_veil_using_subcommand decrypt" -l ignore-mac -d 'Do not verify the MAC (values are still authenticated one by one)'
+complete -c veil -n "__fish_veil_using_subcommand decrypt" -s v -l verbose -d 'Say on stderr what veil does: which identity opened a data key, which creation rule matched, why a file is not processed in one pass (-vv: more detail). Never values'
 complete -c veil -n "__fish_veil_using_subcommand decrypt" -s h -l help -d 'Print help'
 complete -c veil -n "__fish_veil_using_subcommand decrypt" -s V -l version -d 'Print version'
 complete -c veil -n "__fish_veil_using_subcommand edit" -l input-type -d 'Format of the file (default: from the extension)' -r -f -a "yaml\t''
@@ -100,6 +103,7 @@ ini\t''
 binary\t''"
 complete -c veil -n "__fish_veil_using_subcommand edit" -s a -l age -d 'age recipients for a new file (default: from .sops.yaml)' -r
 complete -c veil -n "__fish_veil_using_subcommand edit" -l config -d 'Path of the configuration file (default: `.sops.yaml` in the current directory or a parent)' -r -F
+complete -c veil -n "__fish_veil_using_subcommand edit" -s v -l verbose -d 'Say on stderr what veil does: which identity opened a data key, which creation rule matched, why a file is not processed in one pass (-vv: more detail). Never values'
 complete -c veil -n "__fish_veil_using_subcommand edit" -s h -l help -d 'Print help'
 complete -c veil -n "__fish_veil_using_subcommand edit" -s V -l version -d 'Print version'
 complete -c veil -n "__fish_veil_using_subcommand set" -l input-type -d 'Format of the file (default: from the extension)' -r -f -a "yaml\t''
@@ -112,6 +116,7 @@ complete -c veil -n "__fish_veil_using_subcommand set" -l config -d 'Path of the
 complete -c veil -n "__fish_veil_using_subcommand set" -l value-stdin -d 'Read the JSON value from standard input'
 complete -c veil -n "__fish_veil_using_subcommand set" -l value-file -d 'Treat VALUE as the name of a file holding the JSON value'
 complete -c veil -n "__fish_veil_using_subcommand set" -l idempotent -d 'Do nothing (and succeed) when the value is already set'
+complete -c veil -n "__fish_veil_using_subcommand set" -s v -l verbose -d 'Say on stderr what veil does: which identity opened a data key, which creation rule matched, why a file is not processed in one pass (-vv: more detail). Never values'
 complete -c veil -n "__fish_veil_using_subcommand set" -s h -l help -d 'Print help'
 complete -c veil -n "__fish_veil_using_subcommand set" -s V -l version -d 'Print version'
 complete -c veil -n "__fish_veil_using_subcommand unset" -l input-type -d 'Format of the file (default: from the extension)' -r -f -a "yaml\t''
@@ -122,6 +127,7 @@ ini\t''
 binary\t''"
 complete -c veil -n "__fish_veil_using_subcommand unset" -l config -d 'Path of the configuration file (default: `.sops.yaml` in the current directory or a parent)' -r -F
 complete -c veil -n "__fish_veil_using_subcommand unset" -l idempotent -d 'Succeed when the path does not exist'
+complete -c veil -n "__fish_veil_using_subcommand unset" -s v -l verbose -d 'Say on stderr what veil does: which identity opened a data key, which creation rule matched, why a file is not processed in one pass (-vv: more detail). Never values'
 complete -c veil -n "__fish_veil_using_subcommand unset" -s h -l help -d 'Print help'
 complete -c veil -n "__fish_veil_using_subcommand unset" -s V -l version -d 'Print version'
 complete -c veil -n "__fish_veil_using_subcommand rotate" -l add-age -d 'age recipients to add (to the first key group), comma-separated' -r
@@ -130,6 +136,7 @@ complete -c veil -n "__fish_veil_using_subcommand rotate" -l config -d 'Path of 
 complete -c veil -n "__fish_veil_using_subcommand rotate" -l all -d 'Rotate every encrypted file of the repository (git\'s tracked files, or a directory walk outside git)'
 complete -c veil -n "__fish_veil_using_subcommand rotate" -l dry-run -d 'Show what would change without writing'
 complete -c veil -n "__fish_veil_using_subcommand rotate" -s i -l in-place -d 'Accepted for sops compatibility: rotation always writes in place'
+complete -c veil -n "__fish_veil_using_subcommand rotate" -s v -l verbose -d 'Say on stderr what veil does: which identity opened a data key, which creation rule matched, why a file is not processed in one pass (-vv: more detail). Never values'
 complete -c veil -n "__fish_veil_using_subcommand rotate" -s h -l help -d 'Print help'
 complete -c veil -n "__fish_veil_using_subcommand rotate" -s V -l version -d 'Print version'
 complete -c veil -n "__fish_veil_using_subcommand updatekeys" -l input-type -d 'Format of the files (default: from the extension)' -r -f -a "yaml\t''
@@ -142,6 +149,7 @@ complete -c veil -n "__fish_veil_using_subcommand updatekeys" -l config -d 'Path
 complete -c veil -n "__fish_veil_using_subcommand updatekeys" -l all -d 'Every encrypted file of the repository'
 complete -c veil -n "__fish_veil_using_subcommand updatekeys" -s y -l yes -d 'Do not ask for confirmation'
 complete -c veil -n "__fish_veil_using_subcommand updatekeys" -l dry-run -d 'Show the planned changes without writing'
+complete -c veil -n "__fish_veil_using_subcommand updatekeys" -s v -l verbose -d 'Say on stderr what veil does: which identity opened a data key, which creation rule matched, why a file is not processed in one pass (-vv: more detail). Never values'
 complete -c veil -n "__fish_veil_using_subcommand updatekeys" -s h -l help -d 'Print help'
 complete -c veil -n "__fish_veil_using_subcommand updatekeys" -s V -l version -d 'Print version'
 complete -c veil -n "__fish_veil_using_subcommand check" -l max-age -d 'Maximum age of a data key, e.g. 90d, 12w (default: max_data_key_age in .sops.yaml)' -r
@@ -150,14 +158,17 @@ json\t''"
 complete -c veil -n "__fish_veil_using_subcommand check" -l config -d 'Path of the configuration file (default: `.sops.yaml` in the current directory or a parent)' -r -F
 complete -c veil -n "__fish_veil_using_subcommand check" -l staged -d 'Check what is staged in git\'s index (the pre-commit case)'
 complete -c veil -n "__fish_veil_using_subcommand check" -l verify -d 'Also decrypt every encrypted file and verify its MAC (needs identities)'
+complete -c veil -n "__fish_veil_using_subcommand check" -s v -l verbose -d 'Say on stderr what veil does: which identity opened a data key, which creation rule matched, why a file is not processed in one pass (-vv: more detail). Never values'
 complete -c veil -n "__fish_veil_using_subcommand check" -s h -l help -d 'Print help'
 complete -c veil -n "__fish_veil_using_subcommand check" -s V -l version -d 'Print version'
 complete -c veil -n "__fish_veil_using_subcommand config; and not __fish_seen_subcommand_from explain help" -l config -d 'Path of the configuration file (default: `.sops.yaml` in the current directory or a parent)' -r -F
+complete -c veil -n "__fish_veil_using_subcommand config; and not __fish_seen_subcommand_from explain help" -s v -l verbose -d 'Say on stderr what veil does: which identity opened a data key, which creation rule matched, why a file is not processed in one pass (-vv: more detail). Never values'
 complete -c veil -n "__fish_veil_using_subcommand config; and not __fish_seen_subcommand_from explain help" -s h -l help -d 'Print help'
 complete -c veil -n "__fish_veil_using_subcommand config; and not __fish_seen_subcommand_from explain help" -s V -l version -d 'Print version'
 complete -c veil -n "__fish_veil_using_subcommand config; and not __fish_seen_subcommand_from explain help" -f -a "explain" -d 'Show which creation rule of .sops.yaml matches a path, why, and its recipients'
 complete -c veil -n "__fish_veil_using_subcommand config; and not __fish_seen_subcommand_from explain help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c veil -n "__fish_veil_using_subcommand config; and __fish_seen_subcommand_from explain" -l config -d 'Path of the configuration file (default: `.sops.yaml` in the current directory or a parent)' -r -F
+complete -c veil -n "__fish_veil_using_subcommand config; and __fish_seen_subcommand_from explain" -s v -l verbose -d 'Say on stderr what veil does: which identity opened a data key, which creation rule matched, why a file is not processed in one pass (-vv: more detail). Never values'
 complete -c veil -n "__fish_veil_using_subcommand config; and __fish_seen_subcommand_from explain" -s h -l help -d 'Print help'
 complete -c veil -n "__fish_veil_using_subcommand config; and __fish_seen_subcommand_from explain" -s V -l version -d 'Print version'
 complete -c veil -n "__fish_veil_using_subcommand config; and __fish_seen_subcommand_from help" -f -a "explain" -d 'Show which creation rule of .sops.yaml matches a path, why, and its recipients'
@@ -170,6 +181,7 @@ ini\t''
 binary\t''"
 complete -c veil -n "__fish_veil_using_subcommand exec-env" -l config -d 'Path of the configuration file (default: `.sops.yaml` in the current directory or a parent)' -r -F
 complete -c veil -n "__fish_veil_using_subcommand exec-env" -l pristine -d 'Do not inherit the environment of veil'
+complete -c veil -n "__fish_veil_using_subcommand exec-env" -s v -l verbose -d 'Say on stderr what veil does: which identity opened a data key, which creation rule matched, why a file is not processed in one pass (-vv: more detail). Never values'
 complete -c veil -n "__fish_veil_using_subcommand exec-env" -s h -l help -d 'Print help'
 complete -c veil -n "__fish_veil_using_subcommand exec-env" -s V -l version -d 'Print version'
 complete -c veil -n "__fish_veil_using_subcommand exec-file" -l filename -d 'Name of the decrypted file inside its private directory' -r
@@ -187,10 +199,12 @@ ini\t''
 binary\t''"
 complete -c veil -n "__fish_veil_using_subcommand exec-file" -l config -d 'Path of the configuration file (default: `.sops.yaml` in the current directory or a parent)' -r -F
 complete -c veil -n "__fish_veil_using_subcommand exec-file" -l no-fifo -d 'Write a regular file (0600, removed afterwards) instead of a FIFO'
+complete -c veil -n "__fish_veil_using_subcommand exec-file" -s v -l verbose -d 'Say on stderr what veil does: which identity opened a data key, which creation rule matched, why a file is not processed in one pass (-vv: more detail). Never values'
 complete -c veil -n "__fish_veil_using_subcommand exec-file" -s h -l help -d 'Print help'
 complete -c veil -n "__fish_veil_using_subcommand exec-file" -s V -l version -d 'Print version'
 complete -c veil -n "__fish_veil_using_subcommand keygen" -s o -l output -d 'Write the identity to this file (created 0600; an existing file is not overwritten)' -r -F
 complete -c veil -n "__fish_veil_using_subcommand keygen" -l config -d 'Path of the configuration file (default: `.sops.yaml` in the current directory or a parent)' -r -F
+complete -c veil -n "__fish_veil_using_subcommand keygen" -s v -l verbose -d 'Say on stderr what veil does: which identity opened a data key, which creation rule matched, why a file is not processed in one pass (-vv: more detail). Never values'
 complete -c veil -n "__fish_veil_using_subcommand keygen" -s h -l help -d 'Print help'
 complete -c veil -n "__fish_veil_using_subcommand keygen" -s V -l version -d 'Print version'
 complete -c veil -n "__fish_veil_using_subcommand filestatus" -l input-type -d 'Format of the file (default: from the extension)' -r -f -a "yaml\t''
@@ -200,9 +214,11 @@ dotenv\t''
 ini\t''
 binary\t''"
 complete -c veil -n "__fish_veil_using_subcommand filestatus" -l config -d 'Path of the configuration file (default: `.sops.yaml` in the current directory or a parent)' -r -F
+complete -c veil -n "__fish_veil_using_subcommand filestatus" -s v -l verbose -d 'Say on stderr what veil does: which identity opened a data key, which creation rule matched, why a file is not processed in one pass (-vv: more detail). Never values'
 complete -c veil -n "__fish_veil_using_subcommand filestatus" -s h -l help -d 'Print help'
 complete -c veil -n "__fish_veil_using_subcommand filestatus" -s V -l version -d 'Print version'
 complete -c veil -n "__fish_veil_using_subcommand completions" -l config -d 'Path of the configuration file (default: `.sops.yaml` in the current directory or a parent)' -r -F
+complete -c veil -n "__fish_veil_using_subcommand completions" -s v -l verbose -d 'Say on stderr what veil does: which identity opened a data key, which creation rule matched, why a file is not processed in one pass (-vv: more detail). Never values'
 complete -c veil -n "__fish_veil_using_subcommand completions" -s h -l help -d 'Print help'
 complete -c veil -n "__fish_veil_using_subcommand completions" -s V -l version -d 'Print version'
 complete -c veil -n "__fish_veil_using_subcommand scan" -l range -d 'Scan what the commits of a range add, e.g. `origin/main..HEAD` (for CI)' -r
@@ -221,19 +237,23 @@ complete -c veil -n "__fish_veil_using_subcommand scan" -l worktree -d 'Scan the
 complete -c veil -n "__fish_veil_using_subcommand scan" -l decrypt -d 'Decrypt the repository\'s encrypted files (with the identities found as for `decrypt`) and report files holding copies of their values'
 complete -c veil -n "__fish_veil_using_subcommand scan" -l show-secrets -d 'Print secrets in full (they are redacted by default)'
 complete -c veil -n "__fish_veil_using_subcommand scan" -s q -l quiet -d 'No progress bar and no summary on stderr'
+complete -c veil -n "__fish_veil_using_subcommand scan" -s v -l verbose -d 'Say on stderr what veil does: which identity opened a data key, which creation rule matched, why a file is not processed in one pass (-vv: more detail). Never values'
 complete -c veil -n "__fish_veil_using_subcommand scan" -s h -l help -d 'Print help'
 complete -c veil -n "__fish_veil_using_subcommand scan" -s V -l version -d 'Print version'
 complete -c veil -n "__fish_veil_using_subcommand hook; and not __fish_seen_subcommand_from install help" -l config -d 'Path of the configuration file (default: `.sops.yaml` in the current directory or a parent)' -r -F
+complete -c veil -n "__fish_veil_using_subcommand hook; and not __fish_seen_subcommand_from install help" -s v -l verbose -d 'Say on stderr what veil does: which identity opened a data key, which creation rule matched, why a file is not processed in one pass (-vv: more detail). Never values'
 complete -c veil -n "__fish_veil_using_subcommand hook; and not __fish_seen_subcommand_from install help" -s h -l help -d 'Print help'
 complete -c veil -n "__fish_veil_using_subcommand hook; and not __fish_seen_subcommand_from install help" -s V -l version -d 'Print version'
 complete -c veil -n "__fish_veil_using_subcommand hook; and not __fish_seen_subcommand_from install help" -f -a "install" -d 'Install the pre-commit hook in the repository of the current directory (or PATH)'
 complete -c veil -n "__fish_veil_using_subcommand hook; and not __fish_seen_subcommand_from install help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c veil -n "__fish_veil_using_subcommand hook; and __fish_seen_subcommand_from install" -l config -d 'Path of the configuration file (default: `.sops.yaml` in the current directory or a parent)' -r -F
+complete -c veil -n "__fish_veil_using_subcommand hook; and __fish_seen_subcommand_from install" -s v -l verbose -d 'Say on stderr what veil does: which identity opened a data key, which creation rule matched, why a file is not processed in one pass (-vv: more detail). Never values'
 complete -c veil -n "__fish_veil_using_subcommand hook; and __fish_seen_subcommand_from install" -s h -l help -d 'Print help'
 complete -c veil -n "__fish_veil_using_subcommand hook; and __fish_seen_subcommand_from install" -s V -l version -d 'Print version'
 complete -c veil -n "__fish_veil_using_subcommand hook; and __fish_seen_subcommand_from help" -f -a "install" -d 'Install the pre-commit hook in the repository of the current directory (or PATH)'
 complete -c veil -n "__fish_veil_using_subcommand hook; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c veil -n "__fish_veil_using_subcommand man" -l config -d 'Path of the configuration file (default: `.sops.yaml` in the current directory or a parent)' -r -F
+complete -c veil -n "__fish_veil_using_subcommand man" -s v -l verbose -d 'Say on stderr what veil does: which identity opened a data key, which creation rule matched, why a file is not processed in one pass (-vv: more detail). Never values'
 complete -c veil -n "__fish_veil_using_subcommand man" -s h -l help -d 'Print help'
 complete -c veil -n "__fish_veil_using_subcommand man" -s V -l version -d 'Print version'
 complete -c veil -n "__fish_veil_using_subcommand help; and not __fish_seen_subcommand_from encrypt decrypt edit set unset rotate updatekeys check config exec-env exec-file keygen filestatus completions scan hook man help" -f -a "encrypt" -d 'Encrypt a file\'s values (stdout unless -i or --output)'

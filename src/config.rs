@@ -338,6 +338,13 @@ impl Config {
                     .unwrap_or(false),
             };
             if hit {
+                tracing::debug!(
+                    config = %self.path.display(),
+                    rule = index + 1,
+                    path_regex = rule.path_regex.as_deref().unwrap_or(""),
+                    path = %matched_path,
+                    "creation rule matched"
+                );
                 return Ok(Some(RuleMatch {
                     index,
                     rule,

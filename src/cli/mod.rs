@@ -32,6 +32,11 @@ pub struct Cli {
     #[arg(long, global = true, env = "SOPS_CONFIG", value_name = "PATH")]
     pub config: Option<PathBuf>,
 
+    /// Say on stderr what veil does: which identity opened a data key, which creation rule
+    /// matched, why a file is not processed in one pass (-vv: more detail). Never values.
+    #[arg(short = 'v', long, global = true, action = clap::ArgAction::Count)]
+    pub verbose: u8,
+
     #[command(subcommand)]
     pub command: Command,
 }
@@ -126,9 +131,25 @@ pub fn run(cli: Cli) -> Result<(), Failure> {
     }
 }
 
+/// Sends `tracing` events to stderr at the level `-v` asks for (none without it).
+fn init_logging(verbose: u8) {
+    let level = match verbose {
+        0 => return,
+        1 => tracing::Level::DEBUG,
+        _ => tracing::Level::TRACE,
+    };
+    tracing_subscriber::fmt()
+        .with_max_level(level)
+        .with_writer(std::io::stderr)
+        .with_target(false)
+        .without_time()
+        .init();
+}
+
 /// Parses the process arguments, runs the command and returns the exit code.
 pub fn main() -> i32 {
     let cli = Cli::parse();
+    init_logging(cli.verbose);
     match run(cli) {
         Ok(()) => 0,
         Err(f) => {

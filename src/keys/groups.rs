@@ -116,6 +116,7 @@ pub fn unwrap(meta: &Metadata, source: &dyn KeySource) -> Result<DataKey> {
         for k in &group.age {
             match source.open_age(&k.recipient, &k.enc) {
                 Ok(Some(secret)) => {
+                    tracing::debug!(recipient = %k.recipient, "an age identity opened the data key");
                     parts.push(secret);
                     break;
                 }
