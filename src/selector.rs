@@ -1,4 +1,4 @@
-//! Which leaves are encrypted (spec §5): the suffix, regex and comment-regex rules.
+//! Which leaves are encrypted (docs/format.md §5): the suffix, regex and comment-regex rules.
 
 use regex::Regex;
 

@@ -1,5 +1,5 @@
 //! Where recipients, selection rules and identities come from: flags, environment and
-//! `.sops.yaml`, combined as sops combines them (spec §11.2).
+//! `.sops.yaml`, combined as sops combines them (docs/format.md §11.2).
 
 use std::path::Path;
 
@@ -10,7 +10,7 @@ use crate::error::{Code, Failure, Result};
 use crate::keys::groups::Recipients;
 use crate::selector::Rule;
 
-/// The selection-rule flags (spec §5).
+/// The selection-rule flags (format §5).
 #[derive(Debug, Args, Clone, Default)]
 pub struct SelectionFlags {
     /// Leave values clear when a key on their path ends with this suffix (default `_unencrypted`)
@@ -181,7 +181,7 @@ pub fn resolve_recipients(
     })
 }
 
-/// The identities found in the environment (spec §8.2), or why discovery failed — reported
+/// The identities found in the environment (format §8.2), or why discovery failed — reported
 /// only if no key could be opened.
 pub struct DiscoveredKeys {
     found: std::result::Result<crate::keys::identities::Identities, String>,
