@@ -1,4 +1,4 @@
-//! Key groups (spec §7): wrapping the data key for every master key of every group (Shamir
+//! Key groups (docs/format.md §7): wrapping the data key for every master key of every group (Shamir
 //! shares when there are several groups) and recovering it with the identities at hand.
 
 use zeroize::Zeroizing;
@@ -107,7 +107,7 @@ pub fn wrap(recipients: &Recipients, key: &[u8; 32]) -> Result<(Vec<KeyGroup>, O
     Ok((out, Some(t as u32)))
 }
 
-/// Recovers the data key (spec §7.2, §7.3): in each group the first master key that opens gives
+/// Recovers the data key (format §7.2, §7.3): in each group the first master key that opens gives
 /// the group's part; with several groups, at least `shamir_threshold` parts are combined.
 pub fn unwrap(meta: &Metadata, source: &dyn KeySource) -> Result<DataKey> {
     let mut parts: Vec<Zeroizing<Vec<u8>>> = Vec::new();

@@ -1,4 +1,4 @@
-//! Discovery of age identities (sops spec §8.2): SSH keys, `SOPS_AGE_KEY*` variables,
+//! Discovery of age identities (docs/format.md §8.2): SSH keys, `SOPS_AGE_KEY*` variables,
 //! key commands and the default `keys.txt`, all combined.
 
 use std::collections::HashMap;
@@ -350,7 +350,7 @@ fn plural(n: usize) -> &'static str {
     if n == 1 { "identity" } else { "identities" }
 }
 
-/// All age identities available for decryption, combined from every source of spec §8.2.
+/// All age identities available for decryption, combined from every source of format §8.2.
 pub struct Identities {
     identities: Vec<BoxedIdentity>,
     commands: Vec<KeyCommand>,
@@ -369,7 +369,7 @@ impl Identities {
         }
     }
 
-    /// Looks at every source in spec order and combines what it finds.
+    /// Looks at every source in the order of format §8.2 and combines what it finds.
     ///
     /// Configured sources (`SOPS_AGE_SSH_PRIVATE_KEY_FILE`, `SOPS_AGE_KEY`,
     /// `SOPS_AGE_KEY_FILE`, the default `keys.txt` when present) that are unreadable or
@@ -562,7 +562,7 @@ impl fmt::Debug for Identities {
     }
 }
 
-/// The identities found in the environment (spec §8.2), or why discovery failed — reported
+/// The identities found in the environment (format §8.2), or why discovery failed — reported
 /// only if no key could be opened.
 pub struct DiscoveredKeys {
     found: std::result::Result<Identities, String>,

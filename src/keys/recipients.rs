@@ -1,5 +1,5 @@
 //! Where the recipients of a new file come from: `--age` / `SOPS_AGE_RECIPIENTS`, else the first
-//! matching creation rule of `.sops.yaml`, combined as sops combines them (spec §11.2).
+//! matching creation rule of `.sops.yaml`, combined as sops combines them (docs/format.md §11.2).
 
 use std::path::Path;
 
