@@ -55,10 +55,11 @@ struct Report {
     errors: Vec<Violation>,
 }
 
-/// A file to check: its path (relative to the repository or current directory) and content.
+/// A file to check: its path (relative to the repository or current directory) and, for staged
+/// content, the bytes; files of the working tree are read one at a time when checked.
 struct Candidate {
     path: PathBuf,
-    bytes: Vec<u8>,
+    staged: Option<Vec<u8>>,
 }
 
 fn git(args: &[&str], dir: &Path) -> Option<Vec<u8>> {
@@ -97,7 +98,7 @@ fn candidates(args: &CheckArgs, cwd: &Path, report: &mut Report) -> Vec<Candidat
             match git(&["show", &format!(":{name}")], cwd) {
                 Some(bytes) => out.push(Candidate {
                     path: PathBuf::from(&name),
-                    bytes,
+                    staged: Some(bytes),
                 }),
                 None => report.errors.push(Violation {
                     path: name,
@@ -131,18 +132,10 @@ fn candidates(args: &CheckArgs, cwd: &Path, report: &mut Report) -> Vec<Candidat
             }),
         }
     }
-    let mut out = Vec::new();
-    for p in paths {
-        match std::fs::read(&p) {
-            Ok(bytes) => out.push(Candidate { path: p, bytes }),
-            Err(e) => report.errors.push(Violation {
-                path: p.display().to_string(),
-                kind: "error",
-                message: format!("cannot read: {e}"),
-            }),
-        }
-    }
-    out
+    paths
+        .into_iter()
+        .map(|path| Candidate { path, staged: None })
+        .collect()
 }
 
 /// Leaves that `rule` selects but that are not encrypted.
@@ -256,8 +249,22 @@ fn check_one(
     let required = rule
         .as_ref()
         .is_some_and(|m| m.rule.path_regex.as_deref().is_some_and(|r| !r.is_empty()));
+    let bytes = match &c.staged {
+        Some(b) => b.clone(),
+        None => match std::fs::read(&c.path) {
+            Ok(b) => b,
+            Err(e) => {
+                report.errors.push(Violation {
+                    path: display,
+                    kind: "error",
+                    message: format!("cannot read: {e}"),
+                });
+                return;
+            }
+        },
+    };
     let store = kind.reading_store();
-    let doc = match store.parse(c.bytes.clone()) {
+    let doc = match store.parse(bytes.clone()) {
         Ok(d) => d,
         Err(e) => {
             if required {
@@ -387,7 +394,7 @@ fn check_one(
     // (d) decryption and MAC.
     if args.verify {
         let keys = crate::keys::identities::from_process();
-        if let Err(f) = whole::open(store, c.bytes.clone(), &keys, false) {
+        if let Err(f) = whole::open(store, bytes, &keys, false) {
             report.violations.push(Violation {
                 path: display,
                 kind: "verify-failed",
@@ -404,9 +411,13 @@ pub fn run(args: CheckArgs, config: Option<&Path>) -> Result<()> {
         Ok(c) => c,
         Err(f) => return Err(Failure::new(Code::CheckError, f.message)),
     };
-    for c in candidates(&args, &cwd, &mut report) {
-        check_one(&c, cfg.as_ref(), &args, &cwd, &mut report);
+    let files = candidates(&args, &cwd, &mut report);
+    let bar = super::progress::files(files.len(), "checking");
+    for c in &files {
+        check_one(c, cfg.as_ref(), &args, &cwd, &mut report);
+        bar.inc(1);
     }
+    bar.finish_and_clear();
     match args.format {
         OutputFormat::Json => println!(
             "{}",

@@ -18,6 +18,7 @@ pub mod exec;
 pub mod filestatus;
 pub mod hook;
 pub mod keygen;
+pub mod progress;
 pub mod rotate;
 pub mod scan;
 pub mod selection;
