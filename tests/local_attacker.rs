@@ -223,7 +223,8 @@ fn in_place_commands_write_through_symlinks() {
 }
 
 /// `rotate` of a file named twice (by itself and through a link) and `rotate --all` in a
-/// repository that tracks a link to an encrypted file: each file is rotated once.
+/// repository that tracks links (symbolic and hard) to encrypted files: each file is rotated
+/// once.
 #[test]
 fn rotate_touches_each_file_once() {
     let tmp = tempfile::tempdir().unwrap();
@@ -236,6 +237,7 @@ fn rotate_touches_each_file_once() {
     std::os::unix::fs::symlink("a.yaml", dir.join("link.yaml")).unwrap();
     std::fs::create_dir(dir.join("sub")).unwrap();
     std::os::unix::fs::symlink("../a.yaml", dir.join("sub/again.yaml")).unwrap();
+    std::fs::hard_link(dir.join("b.env"), dir.join("hard.env")).unwrap();
     git_commit_all(dir, "files");
 
     let rotated = |err: &str| err.lines().filter(|l| l.starts_with("rotated:")).count();

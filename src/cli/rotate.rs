@@ -126,13 +126,18 @@ pub fn encrypted_files(root: &Path) -> Result<Vec<PathBuf>> {
     Ok(files)
 }
 
-/// `files` with each file once: a symlink and its target (or two links to one file) are one
-/// file, kept under the name that comes first.
+/// `files` with each file once: a symlink and its target (or two links, hard or symbolic, to
+/// one file) are one file, kept under the name that comes first.
 fn once_each(files: Vec<PathBuf>) -> Vec<PathBuf> {
+    use std::os::unix::fs::MetadataExt;
     let mut seen = std::collections::HashSet::new();
     files
         .into_iter()
-        .filter(|p| seen.insert(std::fs::canonicalize(p).unwrap_or_else(|_| p.clone())))
+        .filter(|p| match std::fs::metadata(p) {
+            Ok(m) => seen.insert((m.dev(), m.ino())),
+            // Missing: reported by the command.
+            Err(_) => true,
+        })
         .collect()
 }
 

@@ -134,8 +134,9 @@ mod tests {
 
     #[test]
     fn disk_fallback_is_used_and_named() {
-        // A directory on disk is not taken for a RAM file system.
-        let disk = tempfile::tempdir_in(env!("CARGO_MANIFEST_DIR")).unwrap();
+        // A directory on disk (beside the test binary) is not taken for a RAM file system.
+        let exe = std::env::current_exe().unwrap();
+        let disk = tempfile::tempdir_in(exe.parent().unwrap()).unwrap();
         assert!(in_memory(disk.path()).is_err());
         let bases = vec![
             ("$XDG_RUNTIME_DIR".to_string(), None),
