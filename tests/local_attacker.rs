@@ -650,10 +650,15 @@ fn owner_group_mode_and_xattrs_survive_in_place_writes() {
 /// root (nobody when the test runs as root, as in CI) so that both are visible.
 #[test]
 fn edit_is_not_dumpable_and_hides_key_env_from_the_editor() {
-    let tmp = tempfile::tempdir().unwrap();
+    // Under /dev/shm (mode 1777), so that another user can reach the files when the test runs
+    // as root; veil itself is copied there too.
+    let tmp = runtime_dir();
     let dir = tmp.path();
     let runtime = runtime_dir();
     both_keys(dir);
+    let bin = dir.join("veil");
+    std::fs::copy(env!("CARGO_BIN_EXE_veil"), &bin).unwrap();
+    std::fs::set_permissions(&bin, std::fs::Permissions::from_mode(0o755)).unwrap();
     let file = dir.join("s.yaml");
     std::fs::write(&file, yaml_values(3)).unwrap();
     encrypt(dir, &file, &[1]);
@@ -695,11 +700,8 @@ fn edit_is_not_dumpable_and_hides_key_env_from_the_editor() {
             .env("SOPS_AGE_KEY_FILE", dir.join("both-keys.txt"))
             .env("XDG_RUNTIME_DIR", runtime.path())
             .current_dir(dir)
-            .args([
-                "-c",
-                "ulimit -S -c unlimited && exec \"$0\" \"$@\"",
-                env!("CARGO_BIN_EXE_veil"),
-            ]);
+            .args(["-c", "ulimit -S -c unlimited && exec \"$0\" \"$@\""])
+            .arg(&bin);
         if root {
             use std::os::unix::process::CommandExt;
             cmd.uid(nobody).gid(nobody);
