@@ -114,7 +114,7 @@ impl Update {
         for _ in 0..10_000 {
             let target = resolve(path).map_err(read_fail)?;
             stale::clean_dir_once(&parent_dir(&target));
-            let file = match open_locking(&target) {
+            let file = match open_locking(&target, mode == Mode::Replace) {
                 Ok(f) => f,
                 Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
                     if mode == Mode::Read {
@@ -288,12 +288,24 @@ pub fn resolve(path: &Path) -> std::io::Result<PathBuf> {
 }
 
 /// Opens a resolved target for locking and reading: never follows a symlink (one put there
-/// since it was resolved fails with ELOOP), never blocks on a FIFO.
-fn open_locking(target: &Path) -> std::io::Result<File> {
-    std::fs::OpenOptions::new()
+/// since it was resolved fails with ELOOP), never blocks on a FIFO. A file that is only
+/// replaced (`--output`) may be one the user can write but not read: it is opened for writing
+/// then (without truncation: nothing is written through this descriptor).
+fn open_locking(target: &Path, replace: bool) -> std::io::Result<File> {
+    let flags = nix::libc::O_NOFOLLOW | nix::libc::O_NONBLOCK;
+    match std::fs::OpenOptions::new()
         .read(true)
-        .custom_flags(nix::libc::O_NOFOLLOW | nix::libc::O_NONBLOCK)
+        .custom_flags(flags)
         .open(target)
+    {
+        Err(e) if replace && e.kind() == std::io::ErrorKind::PermissionDenied => {
+            std::fs::OpenOptions::new()
+                .write(true)
+                .custom_flags(flags)
+                .open(target)
+        }
+        r => r,
+    }
 }
 
 /// Gives `new` (the temporary file, 0600) the owner, group and extended attributes of `old`,
