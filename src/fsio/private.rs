@@ -10,9 +10,6 @@ use crate::error::{Code, Failure, Result};
 
 use super::stale;
 
-/// `statfs` magic of ramfs (nix names tmpfs's only).
-const RAMFS_MAGIC: i64 = 0x8584_58f6;
-
 /// A private directory, removed (with its content) when dropped. Locked while it lives, so
 /// that a later run can tell a killed veil's directory from a live one's.
 pub struct PrivateDir {
@@ -27,8 +24,11 @@ impl PrivateDir {
 }
 
 /// Whether `path` is on a file system held in memory.
+#[cfg(any(target_os = "linux", target_os = "android"))]
 fn in_memory(path: &Path) -> std::result::Result<(), String> {
     use nix::sys::statfs::{TMPFS_MAGIC, statfs};
+    // `statfs` magic of ramfs (nix names tmpfs's only).
+    const RAMFS_MAGIC: i64 = 0x8584_58f6;
     let fs = statfs(path).map_err(|e| e.to_string())?;
     let t = fs.filesystem_type();
     #[allow(clippy::unnecessary_cast)]
@@ -37,6 +37,12 @@ fn in_memory(path: &Path) -> std::result::Result<(), String> {
     } else {
         Err(format!("not a tmpfs (file system type {:#x})", t.0))
     }
+}
+
+/// Elsewhere no file system is known to be held in memory.
+#[cfg(not(any(target_os = "linux", target_os = "android")))]
+fn in_memory(_path: &Path) -> std::result::Result<(), String> {
+    Err("no tmpfs on this system".into())
 }
 
 /// The RAM file systems tried, in order.
