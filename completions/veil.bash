@@ -339,7 +339,7 @@ _veil() {
             return 0
             ;;
         veil__subcmd__edit)
-            opts="-a -v -h -V --input-type --age --config --verbose --help --version"
+            opts="-a -v -h -V --input-type --age --keep-key-env --config --verbose --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -439,7 +439,7 @@ _veil() {
             return 0
             ;;
         veil__subcmd__exec__subcmd__env)
-            opts="-v -h -V --pristine --input-type --config --verbose --help --version"
+            opts="-v -h -V --pristine --keep-key-env --input-type --config --verbose --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -461,7 +461,7 @@ _veil() {
             return 0
             ;;
         veil__subcmd__exec__subcmd__file)
-            opts="-v -h -V --no-fifo --filename --input-type --output-type --config --verbose --help --version"
+            opts="-v -h -V --no-fifo --filename --input-type --output-type --keep-key-env --config --verbose --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0

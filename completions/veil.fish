@@ -103,6 +103,7 @@ ini\t''
 binary\t''"
 complete -c veil -n "__fish_veil_using_subcommand edit" -s a -l age -d 'age recipients for a new file (default: from .sops.yaml)' -r
 complete -c veil -n "__fish_veil_using_subcommand edit" -l config -d 'Path of the configuration file (default: `.sops.yaml` in the current directory or a parent)' -r -F
+complete -c veil -n "__fish_veil_using_subcommand edit" -l keep-key-env -d 'Pass the identity variables (SOPS_AGE_KEY, SOPS_AGE_KEY_FILE, …) on to the editor'
 complete -c veil -n "__fish_veil_using_subcommand edit" -s v -l verbose -d 'Say on stderr what veil does: which identity opened a data key, which creation rule matched, why a file is not processed in one pass (-vv: more detail). Never values'
 complete -c veil -n "__fish_veil_using_subcommand edit" -s h -l help -d 'Print help'
 complete -c veil -n "__fish_veil_using_subcommand edit" -s V -l version -d 'Print version'
@@ -181,6 +182,7 @@ ini\t''
 binary\t''"
 complete -c veil -n "__fish_veil_using_subcommand exec-env" -l config -d 'Path of the configuration file (default: `.sops.yaml` in the current directory or a parent)' -r -F
 complete -c veil -n "__fish_veil_using_subcommand exec-env" -l pristine -d 'Do not inherit the environment of veil'
+complete -c veil -n "__fish_veil_using_subcommand exec-env" -l keep-key-env -d 'Pass the identity variables (SOPS_AGE_KEY, SOPS_AGE_KEY_FILE, …) on to the command'
 complete -c veil -n "__fish_veil_using_subcommand exec-env" -s v -l verbose -d 'Say on stderr what veil does: which identity opened a data key, which creation rule matched, why a file is not processed in one pass (-vv: more detail). Never values'
 complete -c veil -n "__fish_veil_using_subcommand exec-env" -s h -l help -d 'Print help'
 complete -c veil -n "__fish_veil_using_subcommand exec-env" -s V -l version -d 'Print version'
@@ -199,6 +201,7 @@ ini\t''
 binary\t''"
 complete -c veil -n "__fish_veil_using_subcommand exec-file" -l config -d 'Path of the configuration file (default: `.sops.yaml` in the current directory or a parent)' -r -F
 complete -c veil -n "__fish_veil_using_subcommand exec-file" -l no-fifo -d 'Write a regular file (0600, removed afterwards) instead of a FIFO'
+complete -c veil -n "__fish_veil_using_subcommand exec-file" -l keep-key-env -d 'Pass the identity variables (SOPS_AGE_KEY, SOPS_AGE_KEY_FILE, …) on to the command'
 complete -c veil -n "__fish_veil_using_subcommand exec-file" -s v -l verbose -d 'Say on stderr what veil does: which identity opened a data key, which creation rule matched, why a file is not processed in one pass (-vv: more detail). Never values'
 complete -c veil -n "__fish_veil_using_subcommand exec-file" -s h -l help -d 'Print help'
 complete -c veil -n "__fish_veil_using_subcommand exec-file" -s V -l version -d 'Print version'

@@ -11,6 +11,7 @@ mod editing;
 mod errors;
 mod hygiene;
 mod interop;
+mod local_attacker;
 mod rotate_all;
 mod roundtrip;
 mod scan_history;

@@ -1,5 +1,7 @@
 //! `veil exec-env` and `veil exec-file`: the CI decryption step. The plaintext goes to a child
-//! process (environment variables, or a FIFO / private temporary file), never to the working tree.
+//! process (environment variables, or a FIFO / private temporary file on tmpfs), never to the
+//! working tree. The child does not get veil's identity variables (`SOPS_AGE_KEY`, …) unless
+//! `--keep-key-env`: it needs the file's values, not the keys to every file.
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -21,6 +23,9 @@ pub struct ExecEnvArgs {
     /// Do not inherit the environment of veil
     #[arg(long)]
     pub pristine: bool,
+    /// Pass the identity variables (SOPS_AGE_KEY, SOPS_AGE_KEY_FILE, …) on to the command
+    #[arg(long)]
+    pub keep_key_env: bool,
     /// Format of the file (default: from the extension)
     #[arg(long, value_enum, value_name = "TYPE")]
     pub input_type: Option<Kind>,
@@ -44,6 +49,27 @@ pub struct ExecFileArgs {
     /// Format of the decrypted file (default: the input's)
     #[arg(long, value_enum, value_name = "TYPE")]
     pub output_type: Option<Kind>,
+    /// Pass the identity variables (SOPS_AGE_KEY, SOPS_AGE_KEY_FILE, …) on to the command
+    #[arg(long)]
+    pub keep_key_env: bool,
+}
+
+/// Whether an environment variable carries an identity (a secret key, or where to read or how
+/// to produce one): `SOPS_AGE_KEY`, `SOPS_AGE_KEY_FILE`, `SOPS_AGE_KEY_CMD`,
+/// `SOPS_AGE_SSH_PRIVATE_KEY_FILE`, `SOPS_AGE_SSH_PRIVATE_KEY_CMD` — and any later variable of
+/// those families.
+pub fn is_key_variable(name: &std::ffi::OsStr) -> bool {
+    let name = name.to_string_lossy();
+    name.starts_with("SOPS_AGE_KEY") || name.starts_with("SOPS_AGE_SSH_PRIVATE_KEY")
+}
+
+/// Removes the identity variables of veil's environment from a child's.
+pub fn remove_key_env(cmd: &mut Command) {
+    for (name, _) in std::env::vars_os() {
+        if is_key_variable(&name) {
+            cmd.env_remove(name);
+        }
+    }
 }
 
 fn open(file: &Path, input_type: Option<Kind>) -> Result<(crate::pipeline::whole::Opened, Kind)> {
@@ -78,6 +104,8 @@ pub fn run_env(args: ExecEnvArgs) -> Result<()> {
     cmd.arg("-c").arg(&args.command);
     if args.pristine {
         cmd.env_clear();
+    } else if !args.keep_key_env {
+        remove_key_env(&mut cmd);
     }
     for e in entries {
         let Entry::Pair(k, v) = e else { continue };
@@ -128,14 +156,16 @@ pub fn run_file(args: ExecFileArgs) -> Result<()> {
             .emit(&opened.doc.docs, None)
             .map_err(|e| Failure::new(Code::Generic, e.to_string()))?
     });
-    let dir = tempfile::Builder::new()
-        .prefix("veil-exec-")
-        .tempdir()
-        .map_err(|e| Failure::new(Code::CouldNotWriteOutput, e.to_string()))?;
+    // A FIFO holds no data on disk; a regular file (--no-fifo) is plaintext: on tmpfs, or
+    // veil says where.
+    let dir = crate::fsio::private_dir("the file for the command", args.no_fifo)?;
     let path = dir.path().join(&args.filename);
     let command = args.command.replace("{}", &path.to_string_lossy());
     let mut cmd = Command::new("/bin/sh");
     cmd.arg("-c").arg(&command);
+    if !args.keep_key_env {
+        remove_key_env(&mut cmd);
+    }
     let status = if args.no_fifo {
         let mut f = {
             let mut o = std::fs::OpenOptions::new();

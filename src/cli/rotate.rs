@@ -11,7 +11,7 @@ use crate::error::{Code, Failure, Result};
 use crate::format::{Kind, write_lossless};
 use crate::keys::groups::{self, Recipients};
 use crate::pipeline::metadata::Metadata;
-use crate::pipeline::rewrite::{OpenFile, open_file, require_existing, write_back};
+use crate::pipeline::rewrite::{OpenFile, open_file, open_update, require_existing, write_back};
 use crate::pipeline::whole::{self, DATA_KEY_CREATED_FIELD};
 
 #[derive(Debug, Args)]
@@ -86,6 +86,21 @@ pub fn encrypted_files(root: &Path) -> Result<Vec<PathBuf>> {
         .collect();
     files.sort();
     Ok(files)
+}
+
+/// `files` with each file once: a symlink and its target (or two links, hard or symbolic, to
+/// one file) are one file, kept under the name that comes first.
+fn once_each(files: Vec<PathBuf>) -> Vec<PathBuf> {
+    use std::os::unix::fs::MetadataExt;
+    let mut seen = std::collections::HashSet::new();
+    files
+        .into_iter()
+        .filter(|p| match std::fs::metadata(p) {
+            Ok(m) => seen.insert((m.dev(), m.ino())),
+            // Missing: reported by the command.
+            Err(_) => true,
+        })
+        .collect()
 }
 
 /// Runs `work` over `files` on all cores; returns the failures (the others succeeded).
@@ -208,11 +223,11 @@ pub fn run_rotate(args: RotateArgs) -> Result<()> {
         require_existing(f)?;
     }
     let cwd = std::env::current_dir().map_err(|e| Failure::new(Code::Generic, e.to_string()))?;
-    let files = if args.all {
+    let files = once_each(if args.all {
         encrypted_files(&cwd)?
     } else {
         args.files.clone()
-    };
+    });
     if files.is_empty() {
         eprintln!("veil: no encrypted files found");
         return Ok(());
@@ -249,7 +264,7 @@ pub fn run_rotate(args: RotateArgs) -> Result<()> {
         }
         let exposed = encrypted_paths(&file);
         let bytes = rotate_open_file(&mut file, &recipients)?;
-        let wrote = write_back(&file, &bytes)?;
+        let wrote = write_back(&mut file, &bytes)?;
         if !removed.is_empty() {
             eprintln!("{}", removal_notice(&file.name(), &removed, &exposed));
         }
@@ -398,11 +413,11 @@ pub fn run_updatekeys(args: UpdatekeysArgs, config: Option<&Path>) -> Result<()>
         )
     })?;
     let cwd = std::env::current_dir().map_err(|e| Failure::new(Code::Generic, e.to_string()))?;
-    let files = if args.all {
+    let files = once_each(if args.all {
         encrypted_files(&cwd)?
     } else {
         args.files.clone()
-    };
+    });
     let mut results = Vec::new();
     for path in &files {
         let r = update_one(&cfg, path, &args);
@@ -422,8 +437,9 @@ fn update_one(cfg: &crate::config::Config, path: &Path, args: &UpdatekeysArgs) -
     })?;
     let kind = crate::fsio::kind_for(args.input_type, Some(path));
     let store = kind.reading_store();
-    let original = std::fs::read(path)
-        .map_err(|e| Failure::new(Code::CouldNotReadInput, format!("{name}: {e}")))?;
+    // Locked from this read to the write.
+    let mut update = crate::fsio::Update::open(path)?;
+    let original = update.bytes().to_vec();
     let doc = store
         .parse(original.clone())
         .map_err(|e| Failure::new(Code::CouldNotReadInput, format!("{name}: {e}")))?;
@@ -456,10 +472,10 @@ fn update_one(cfg: &crate::config::Config, path: &Path, args: &UpdatekeysArgs) -
         || p.threshold_change.is_some()
         || current.groups.len() != desired.groups.len();
     if needs_rotation {
-        let mut file = open_file(path, args.input_type, &keys)?;
+        let mut file = open_update(update, path, args.input_type, &keys)?;
         let exposed = encrypted_paths(&file);
         let bytes = rotate_open_file(&mut file, &desired)?;
-        let wrote = write_back(&file, &bytes)?;
+        let wrote = write_back(&mut file, &bytes)?;
         let removed: Vec<&str> = p.removed.iter().map(|(_, r)| r.as_str()).collect();
         eprintln!("{}", removal_notice(&name, &removed, &exposed));
         return Ok(wrote);
@@ -473,7 +489,7 @@ fn update_one(cfg: &crate::config::Config, path: &Path, args: &UpdatekeysArgs) -
     if bytes == original {
         return Ok(false);
     }
-    crate::fsio::write_atomic(path, &bytes)?;
+    update.commit(&bytes)?;
     Ok(true)
 }
 
