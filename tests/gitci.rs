@@ -719,3 +719,43 @@ fn ci_mask_lines_follow_the_runner_syntax() {
         assert!(!err.contains(v.trim()));
     }
 }
+
+/// A file the attributes cover that is not encrypted merges as git would merge it.
+#[test]
+fn plaintext_files_under_the_driver_merge_as_text() {
+    let tmp = repo(true);
+    let dir = tmp.path();
+    let lines: String = (1..=12).map(|i| format!("line{i}: v{i}\n")).collect();
+    std::fs::write(dir.join("secrets.yaml"), &lines).unwrap();
+    commit_all(dir, "base");
+    let edit = |from: &str, to: &str| {
+        let text = std::fs::read_to_string(dir.join("secrets.yaml")).unwrap();
+        std::fs::write(dir.join("secrets.yaml"), text.replace(from, to)).unwrap();
+    };
+    ok(git(dir, None).args(["checkout", "-q", "-b", "feature"]));
+    edit("line11: v11", "line11: feature");
+    commit_all(dir, "feature");
+    ok(git(dir, None).args(["checkout", "-q", "main"]));
+    edit("line2: v2", "line2: main");
+    commit_all(dir, "main");
+    ok(git(dir, None).args(["merge", "-q", "--no-edit", "feature"]));
+    let text = std::fs::read_to_string(dir.join("secrets.yaml")).unwrap();
+    assert!(
+        text.contains("line2: main") && text.contains("line11: feature"),
+        "{text}"
+    );
+
+    // A real conflict: the usual markers, a non-zero exit, no message from veil.
+    ok(git(dir, None).args(["checkout", "-q", "-b", "other", "HEAD~1~1"]));
+    edit("line2: v2", "line2: other");
+    commit_all(dir, "other");
+    ok(git(dir, None).args(["checkout", "-q", "main"]));
+    let out = run(git(dir, None).args(["merge", "--no-edit", "other"]));
+    assert!(!out.status.success());
+    assert!(!stderr(&out).contains("veil"), "{}", stderr(&out));
+    let text = std::fs::read_to_string(dir.join("secrets.yaml")).unwrap();
+    assert!(
+        text.contains("<<<<<<< ours") && text.contains("line2: other"),
+        "{text}"
+    );
+}

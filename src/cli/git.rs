@@ -330,7 +330,7 @@ fn run_merge(a: MergeArgs) -> Result<()> {
                 f.message.lines().next().unwrap_or_default().to_string()
             };
             eprintln!(
-                "veil git merge: {shown}: the values cannot be merged ({}); git's text conflict is left in the encrypted file. With an identity that opens it, `git checkout -m -- {quoted}` merges it again with veil",
+                "veil git merge: {shown}: the values cannot be merged ({}); git's text conflict is left in the encrypted file. With an identity that opens it, `git checkout -m -- {quoted}` merges it again with veil (then `git add` it)",
                 sanitize(&why)
             );
             text_merge(&a, true, &shown)

@@ -495,9 +495,9 @@ pub fn merge(
         let reason = match base_key {
             Some(k) if *k == t.key => None, // ours rotated: the result keeps ours' new key
             Some(k) if *k == o.key => Some(
-                "their side rotated the data key; a merge under our key would undo the rotation: take theirs (git checkout --theirs) and make our changes again",
+                "their side has a new data key (rotated, or encrypted anew); a merge under ours would undo that: take theirs (git checkout --theirs) and make the changes below again",
             ),
-            Some(_) => Some("both sides rotated the data key"),
+            Some(_) => Some("both sides have a new data key (rotated, or encrypted anew)"),
             None => Some("the file was created on both sides, with different data keys"),
         };
         if let Some(reason) = reason {
