@@ -164,12 +164,17 @@ fn merge_top_level(opened: &[(Node, String)]) -> Result<Vec<(String, Node)>> {
     Ok(out)
 }
 
-fn open(file: &Path, input_type: Option<Kind>) -> Result<(crate::pipeline::whole::Opened, Kind)> {
+/// Reads and decrypts one file with the identities found once for all files (a passphrase is
+/// asked once).
+fn open(
+    file: &Path,
+    input_type: Option<Kind>,
+    keys: &dyn crate::keys::groups::KeySource,
+) -> Result<(crate::pipeline::whole::Opened, Kind)> {
     let input = Input::File(file.to_path_buf());
     let src = input.read()?;
     let kind = kind_for(input_type, Some(file));
-    let keys = crate::keys::identities::from_process();
-    let opened = crate::pipeline::whole::open(kind.reading_store(), src, &keys, false)
+    let opened = crate::pipeline::whole::open(kind.reading_store(), src, keys, false)
         .map_err(|f| Failure::new(f.code, format!("{}: {}", input.display(), f.message)))?;
     Ok((opened, kind))
 }
@@ -184,9 +189,10 @@ fn exit_with(status: std::process::ExitStatus) -> Result<()> {
 
 pub fn run_env(args: ExecEnvArgs) -> Result<()> {
     let inv = invocation("exec-env", args.files, args.command)?;
+    let keys = crate::keys::identities::from_process();
     let mut opened = Vec::new();
     for file in &inv.files {
-        let (o, _) = open(file, args.input_type)?;
+        let (o, _) = open(file, args.input_type, &keys)?;
         let root = o
             .doc
             .docs
@@ -243,8 +249,9 @@ fn decrypted(
             .emit(docs, None)
             .map_err(|e| Failure::new(Code::Generic, e.to_string()))
     };
+    let keys = crate::keys::identities::from_process();
     if let [file] = files {
-        let (mut opened, kind) = open(file, input_type)?;
+        let (mut opened, kind) = open(file, input_type, &keys)?;
         let out_kind = output_type.unwrap_or(kind);
         return Ok(zeroize::Zeroizing::new(
             if out_kind == opened.store.kind() {
@@ -257,7 +264,7 @@ fn decrypted(
     let mut roots = Vec::new();
     let mut first_kind = None;
     for file in files {
-        let (o, kind) = open(file, input_type)?;
+        let (o, kind) = open(file, input_type, &keys)?;
         first_kind.get_or_insert(kind);
         let root = o
             .doc
