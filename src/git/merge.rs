@@ -9,8 +9,8 @@
 //! and `lastmodified` are recomputed, never merged.
 //!
 //! A conflict — both sides changed one value differently, theirs rotated the data key, the
-//! recipients or the selection rule changed on both sides — is reported by key path (never with
-//! a value) and nothing is written.
+//! recipients changed on both sides, theirs encrypts other values than ours — is reported by key
+//! path (never with a value) and nothing is written.
 
 use crate::crypto::datakey::DataKey;
 use crate::error::{Code, Failure, Result};
@@ -505,8 +505,8 @@ pub fn merge(
         }
     }
 
-    // Metadata: recipients, selection rule and MAC scope are taken from the side that changed
-    // them; the data key's record and everything else from ours.
+    // Metadata: the recipients are taken from the side that changed them; the data key's
+    // record and everything else from ours.
     let bm = b.as_ref().map(|b| &b.meta);
     let mut meta = o.meta.clone();
     match three_way(
@@ -524,19 +524,20 @@ pub fn merge(
         )),
         None => conflicts.push(whole_file("both sides changed the recipients differently")),
     }
-    match three_way(bm.map(|m| &m.rule), &o.meta.rule, &t.meta.rule) {
-        Some(r) => meta.rule = r,
-        None => conflicts.push(whole_file(
-            "both sides changed which values are encrypted (the selection rule)",
-        )),
+    // Which values are encrypted, and what the MAC covers, stay ours': a merge never writes in
+    // clear a value that ours encrypts. A change of theirs there is a conflict, to be resolved
+    // by hand where it can be seen.
+    if o.meta.rule != t.meta.rule && bm.is_none_or(|m| m.rule != t.meta.rule) {
+        conflicts.push(whole_file(
+            "the sides encrypt different values (their selection rule differs from ours); veil does not change it in a merge",
+        ));
     }
-    match three_way(
-        bm.map(|m| &m.mac_only_encrypted),
-        &o.meta.mac_only_encrypted,
-        &t.meta.mac_only_encrypted,
-    ) {
-        Some(v) => meta.mac_only_encrypted = v,
-        None => conflicts.push(whole_file("both sides changed mac_only_encrypted")),
+    if o.meta.mac_only_encrypted != t.meta.mac_only_encrypted
+        && bm.is_none_or(|m| m.mac_only_encrypted != t.meta.mac_only_encrypted)
+    {
+        conflicts.push(whole_file(
+            "the sides differ in mac_only_encrypted; veil does not change it in a merge",
+        ));
     }
 
     // The values.
@@ -592,9 +593,7 @@ pub fn merge(
     if !conflicts.is_empty() {
         return Ok(Outcome::Conflicts { conflicts, docs });
     }
-    let metadata_changed = meta.key_groups != o.meta.key_groups
-        || meta.rule != o.meta.rule
-        || meta.mac_only_encrypted != o.meta.mac_only_encrypted;
+    let metadata_changed = meta.key_groups != o.meta.key_groups;
     if theirs_changes.is_empty() && !metadata_changed {
         return Ok(Outcome::Merged(ours_src));
     }
@@ -851,6 +850,49 @@ mod tests {
         // The other way round: ours rotated, theirs did not: merged under ours' new key.
         let out = merged(merge(kind, Some(base), theirs, ours, &keys).unwrap());
         assert_eq!(plain(kind, &out, &keys), json!({"a": 10, "b": 20}));
+    }
+
+    #[test]
+    fn theirs_encrypting_fewer_values_is_a_conflict() {
+        let (keys, opts) = demo();
+        let kind = Kind::Yaml;
+        let base = encrypt(kind, "a: 1\nb: two-secret\n", &opts);
+        let ours = change_in(kind, &base, &keys, false, |r| set(r, "a", json!(5)));
+        // Theirs re-sealed with a rule that leaves b in clear.
+        let theirs = {
+            let store = kind.reading_store();
+            let mut o = whole::open_for_rewrite(store, base.clone(), &keys).unwrap();
+            let mut meta = o.meta.clone();
+            meta.rule = Some(("unencrypted_regex".into(), "^b$".into()));
+            let rule = meta.selection_rule().unwrap();
+            whole::seal(
+                store, &mut o.doc, &o.key, meta, &rule, None, None, kind, false,
+            )
+            .unwrap()
+        };
+        assert!(String::from_utf8_lossy(&theirs).contains("two-secret"));
+        match merge(
+            kind,
+            Some(base.clone()),
+            ours.clone(),
+            theirs.clone(),
+            &keys,
+        )
+        .unwrap()
+        {
+            Outcome::Conflicts { conflicts, .. } => {
+                assert!(
+                    conflicts
+                        .iter()
+                        .any(|c| c.reason.contains("selection rule"))
+                );
+            }
+            Outcome::Merged(_) => panic!("merged under their rule"),
+        }
+        // Ours' own rule change is kept (theirs did not touch it).
+        let out = merged(merge(kind, Some(base), theirs, ours, &keys).unwrap());
+        assert!(String::from_utf8_lossy(&out).contains("two-secret"));
+        assert_eq!(plain(kind, &out, &keys), json!({"a": 5, "b": "two-secret"}));
     }
 
     #[test]
