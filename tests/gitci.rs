@@ -759,3 +759,41 @@ fn plaintext_files_under_the_driver_merge_as_text() {
         "{text}"
     );
 }
+
+/// `--global` writes the user's git configuration, and works outside a repository.
+#[test]
+fn setup_global_outside_a_repository() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path();
+    let global = dir.join("gitconfig");
+    let out = ok(veil_cmd(dir, None)
+        .env("GIT_CONFIG_GLOBAL", &global)
+        .args(["git", "setup", "--global"]));
+    assert!(stderr(&out).contains("global"), "{}", stderr(&out));
+    let text = std::fs::read_to_string(&global).unwrap();
+    assert!(
+        text.contains("driver = veil git merge %O %A %B %P"),
+        "{text}"
+    );
+    assert!(text.contains("textconv = veil git textconv"), "{text}");
+    assert!(text.contains("cachetextconv = false"), "{text}");
+    assert!(!dir.join(".gitattributes").exists());
+    // Without --global outside a repository: an error that says what to do.
+    let (c, out) = code(&mut veil_cmd(dir, None).args(["git", "setup"]));
+    assert_ne!(c, 0);
+    assert!(stderr(&out).contains("--global"), "{}", stderr(&out));
+}
+
+/// The textconv shows files that are not encrypted unchanged, and binary ones as a summary.
+#[test]
+fn textconv_of_files_that_are_not_encrypted() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path();
+    std::fs::write(dir.join("plain.yaml"), "a: 1\n").unwrap();
+    let out = ok(veil_cmd(dir, None).args(["git", "textconv", "plain.yaml"]));
+    assert_eq!(out.stdout, b"a: 1\n");
+    assert!(out.stderr.is_empty());
+    std::fs::write(dir.join("image.png"), b"\x89PNG\r\n\x1a\n\0\0\0").unwrap();
+    let out = ok(veil_cmd(dir, None).args(["git", "textconv", "image.png"]));
+    assert!(out_text(&out).starts_with("binary file, 11 bytes, sha256 "));
+}
