@@ -779,7 +779,7 @@ fn setup_global_outside_a_repository() {
     assert!(text.contains("cachetextconv = false"), "{text}");
     assert!(!dir.join(".gitattributes").exists());
     // Without --global outside a repository: an error that says what to do.
-    let (c, out) = code(&mut veil_cmd(dir, None).args(["git", "setup"]));
+    let (c, out) = code(veil_cmd(dir, None).args(["git", "setup"]));
     assert_ne!(c, 0);
     assert!(stderr(&out).contains("--global"), "{}", stderr(&out));
 }
