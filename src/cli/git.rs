@@ -162,7 +162,7 @@ fn setup(a: SetupArgs, config: Option<&Path>) -> Result<()> {
     }
     let where_ = if a.global { "global" } else { "repository's" };
     eprintln!(
-        "veil git: registered the merge driver `veil` and the diff textconv `veil` in the {where_} git configuration"
+        "veil git: registered veil's merge driver (merge.veil) and diff textconv (diff.veil) in the {where_} git configuration"
     );
     match (a.no_attributes, top) {
         (false, Some(top)) => write_attributes(&top, config),
