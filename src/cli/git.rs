@@ -296,7 +296,7 @@ fn run_merge(a: MergeArgs) -> Result<()> {
     }
     if !(eo && et && (eb || base.is_empty())) {
         eprintln!(
-            "veil git merge: {shown}: encrypted on one side only; git's text merge is left in the file"
+            "veil git merge: {shown}: not every version (base, ours, theirs) is encrypted; git's text merge is left in the file"
         );
         return text_merge(&a, true, &shown);
     }
