@@ -345,13 +345,19 @@ pub fn is_encrypted_file(path: &Path) -> bool {
     is_encrypted(Kind::from_path(path), src)
 }
 
-/// Whether `src` (of `kind`) is a sops-encrypted file.
+/// Whether `src` (of `kind`) is a sops-encrypted file: metadata with a version and a MAC. The
+/// stores that can read the metadata on its own do so; the others parse the file.
 pub fn is_encrypted(kind: Kind, src: Vec<u8>) -> bool {
-    let Ok(doc) = kind.reading_store().parse(src) else {
+    use crate::pipeline::metadata::Metadata;
+    let store = kind.reading_store();
+    let complete = |m: Metadata| !m.version.is_empty() && !m.mac.is_empty();
+    if let Some(value) = store.peek_metadata(&src) {
+        return Metadata::from_value(&value).is_ok_and(complete);
+    }
+    let Ok(doc) = store.parse(src) else {
         return false;
     };
-    crate::pipeline::whole::metadata_of(&doc)
-        .is_ok_and(|m| !m.version.is_empty() && !m.mac.is_empty())
+    crate::pipeline::whole::metadata_of(&doc).is_ok_and(complete)
 }
 
 /// A file of the directory: its path relative to it (`/`-separated) and whether it is encrypted.

@@ -12,6 +12,8 @@
 //! recipients changed on both sides, theirs encrypts other values than ours — is reported by key
 //! path (never with a value) and nothing is written.
 
+use std::collections::{HashMap, HashSet};
+
 use crate::crypto::datakey::DataKey;
 use crate::error::{Code, Failure, Result};
 use crate::format::{Document, Kind, Store, node_to_value};
@@ -40,12 +42,14 @@ impl KeyPath {
     }
 
     /// Whether one path lies on the other (same place, or one is an ancestor of the other).
+    #[cfg(test)]
     fn overlaps(&self, other: &KeyPath) -> bool {
         let n = self.steps.len().min(other.steps.len());
         self.doc == other.doc && self.steps[..n] == other.steps[..n]
     }
 
     /// Whether `self` is `other` or one of its ancestors.
+    #[cfg(test)]
     fn covers(&self, other: &KeyPath) -> bool {
         self.doc == other.doc
             && self.steps.len() <= other.steps.len()
@@ -117,11 +121,78 @@ impl Change {
 
     /// Whether two changes touch the same data: one path on the other, except that the
     /// comments of a container and a change below it are independent.
+    #[cfg(test)]
     fn overlaps(&self, other: &Change) -> bool {
         match (self, other) {
             (Change::Comments(a, _), Change::Comments(b, _)) => a == b,
             (Change::Comments(c, _), x) | (x, Change::Comments(c, _)) => x.path().covers(c),
             (a, b) => a.path().overlaps(b.path()),
+        }
+    }
+}
+
+/// A path (or its first `len` steps) as a hashable string.
+fn path_key(p: &KeyPath, len: usize) -> String {
+    let mut s = p.doc.to_string();
+    for step in &p.steps[..len] {
+        match step {
+            Step::Key(k) => {
+                s.push_str("\u{0}k");
+                s.push_str(k);
+            }
+            Step::Index(i) => s.push_str(&format!("\u{0}i{i}")),
+        }
+    }
+    s
+}
+
+/// One side's changes, indexed to tell in time proportional to a path's depth whether another
+/// change overlaps one of them ([`Change::overlaps`]).
+struct ChangeIndex {
+    /// Paths of values set or removed.
+    values: HashSet<String>,
+    /// Every prefix of those paths (themselves included).
+    value_prefixes: HashSet<String>,
+    /// Paths of containers whose comments changed.
+    comments: HashSet<String>,
+    /// Every prefix of those paths (themselves included).
+    comment_prefixes: HashSet<String>,
+}
+
+impl ChangeIndex {
+    fn new(changes: &[Change]) -> ChangeIndex {
+        let mut ix = ChangeIndex {
+            values: HashSet::new(),
+            value_prefixes: HashSet::new(),
+            comments: HashSet::new(),
+            comment_prefixes: HashSet::new(),
+        };
+        for c in changes {
+            let p = c.path();
+            let (exact, prefixes) = match c {
+                Change::Comments(..) => (&mut ix.comments, &mut ix.comment_prefixes),
+                _ => (&mut ix.values, &mut ix.value_prefixes),
+            };
+            exact.insert(path_key(p, p.steps.len()));
+            for n in 0..=p.steps.len() {
+                prefixes.insert(path_key(p, n));
+            }
+        }
+        ix
+    }
+
+    fn overlaps(&self, change: &Change) -> bool {
+        let p = change.path();
+        let full = path_key(p, p.steps.len());
+        // A value set or removed at the path or one of its ancestors.
+        let value_above = (0..=p.steps.len()).any(|n| self.values.contains(&path_key(p, n)));
+        match change {
+            Change::Comments(..) => value_above || self.comments.contains(&full),
+            _ => {
+                value_above
+                    || self.value_prefixes.contains(&full)
+                    || self.comment_prefixes.contains(&full)
+            }
         }
     }
 }
@@ -138,9 +209,15 @@ fn pairs(entries: &[Entry]) -> impl Iterator<Item = (&String, &Node)> {
     })
 }
 
-fn has_duplicate_keys(entries: &[Entry]) -> bool {
-    let mut seen = std::collections::HashSet::new();
-    pairs(entries).any(|(k, _)| !seen.insert(k))
+/// The entries of a mapping by key; None when a key appears twice (JSON allows it).
+fn by_key(entries: &[Entry]) -> Option<HashMap<&str, &Node>> {
+    let mut map = HashMap::new();
+    for (k, v) in pairs(entries) {
+        if map.insert(k.as_str(), v).is_some() {
+            return None;
+        }
+    }
+    Some(map)
 }
 
 fn get<'a>(entries: &'a [Entry], key: &str) -> Option<&'a Node> {
@@ -181,16 +258,20 @@ fn items(items: &[Node]) -> Vec<&Node> {
 fn diff(base: &Node, new: &Node, path: &KeyPath, out: &mut Vec<Change>) {
     let (b, n) = (base.resolved(), new.resolved());
     match (b, n) {
-        (Node::Map(be), Node::Map(ne)) if !has_duplicate_keys(be) && !has_duplicate_keys(ne) => {
+        (Node::Map(be), Node::Map(ne)) if by_key(be).is_some() && by_key(ne).is_some() => {
+            let (bk, nk) = (
+                by_key(be).unwrap_or_default(),
+                by_key(ne).unwrap_or_default(),
+            );
             for (k, nv) in pairs(ne) {
                 let child = path.child(Step::Key(k.clone()));
-                match get(be, k) {
+                match bk.get(k.as_str()) {
                     Some(bv) => diff(bv, nv, &child, out),
                     None => out.push(Change::Set(child, nv.resolved().clone())),
                 }
             }
             for (k, _) in pairs(be) {
-                if get(ne, k).is_none() {
+                if !nk.contains_key(k.as_str()) {
                     out.push(Change::Remove(path.child(Step::Key(k.clone()))));
                 }
             }
@@ -572,8 +653,9 @@ pub fn merge(
     }
 
     let mut restructured = false;
+    let ours_index = ChangeIndex::new(&ours_changes);
     for change in &theirs_changes {
-        let overlapping = ours_changes.iter().any(|c| c.overlaps(change));
+        let overlapping = ours_index.overlaps(change);
         if overlapping {
             if !ours_agrees(&o.doc.docs, change) {
                 conflicts.push(Conflict {
@@ -1006,6 +1088,42 @@ mod tests {
             merged_files += 1;
         }
         assert!(merged_files > 40, "only {merged_files} files merged");
+    }
+
+    #[test]
+    fn the_change_index_agrees_with_pairwise_overlaps() {
+        let p = |doc: usize, steps: &[Step]| KeyPath {
+            doc,
+            steps: steps.to_vec(),
+        };
+        let (a, b, c) = (Step::Key("a".into()), Step::Key("b".into()), Step::Index(0));
+        let paths = [
+            p(0, &[]),
+            p(0, std::slice::from_ref(&a)),
+            p(0, &[a.clone(), b.clone()]),
+            p(0, &[a.clone(), c.clone()]),
+            p(0, std::slice::from_ref(&b)),
+            p(1, std::slice::from_ref(&a)),
+            p(0, &[a.clone(), b.clone(), c.clone()]),
+        ];
+        let mut all = Vec::new();
+        for path in &paths {
+            all.push(Change::Set(path.clone(), Node::Null));
+            all.push(Change::Remove(path.clone()));
+            all.push(Change::Comments(path.clone(), Vec::new()));
+        }
+        for i in 0..all.len() {
+            for j in 0..all.len() {
+                let ix = ChangeIndex::new(std::slice::from_ref(&all[i]));
+                assert_eq!(
+                    ix.overlaps(&all[j]),
+                    all[i].overlaps(&all[j]),
+                    "{:?} / {:?}",
+                    all[i],
+                    all[j]
+                );
+            }
+        }
     }
 
     #[test]
