@@ -797,3 +797,36 @@ fn textconv_of_files_that_are_not_encrypted() {
     let out = ok(veil_cmd(dir, None).args(["git", "textconv", "image.png"]));
     assert!(out_text(&out).starts_with("binary file, 11 bytes, sha256 "));
 }
+
+/// A command that never opens exec-file's FIFO: veil still ends (the thread that feeds the FIFO
+/// is released however late it reaches its `open`). Regression: one release attempt raced the
+/// writer and left veil waiting forever.
+#[test]
+fn exec_file_ends_when_the_command_ignores_the_fifo() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path();
+    write_encrypted(dir, "a.yaml", "A: a1\n");
+    for i in 0..40 {
+        let script = if i % 2 == 0 {
+            "exit 3"
+        } else {
+            "kill -KILL $$"
+        };
+        let mut child = veil_k(dir, Some(1))
+            .args(["exec-file", "a.yaml", "--", "sh", "-c", script])
+            .spawn()
+            .unwrap();
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
+        let status = loop {
+            if let Some(s) = child.try_wait().unwrap() {
+                break s;
+            }
+            if std::time::Instant::now() > deadline {
+                let _ = child.kill();
+                panic!("veil exec-file hangs after the command ended (run {i})");
+            }
+            std::thread::sleep(std::time::Duration::from_millis(10));
+        };
+        assert_eq!(status.code(), Some(if i % 2 == 0 { 3 } else { 137 }));
+    }
+}

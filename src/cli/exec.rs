@@ -134,6 +134,7 @@ impl Invocation {
 fn merge_top_level(opened: &[(Node, String)]) -> Result<Vec<(String, Node)>> {
     let mut out: Vec<(String, Node)> = Vec::new();
     let mut from: Vec<usize> = Vec::new();
+    let mut at: std::collections::HashMap<String, usize> = std::collections::HashMap::new();
     for (i, (root, name)) in opened.iter().enumerate() {
         let Node::Map(entries) = root.resolved() else {
             return Err(Failure::new(
@@ -143,7 +144,7 @@ fn merge_top_level(opened: &[(Node, String)]) -> Result<Vec<(String, Node)>> {
         };
         for e in entries {
             let Entry::Pair(k, v) = e else { continue };
-            match out.iter().position(|(key, _)| key == k) {
+            match at.get(k).copied() {
                 Some(p) if from[p] != i => {
                     eprintln!(
                         "veil: {} from {name} overrides the value from {}",
@@ -155,6 +156,7 @@ fn merge_top_level(opened: &[(Node, String)]) -> Result<Vec<(String, Node)>> {
                 }
                 Some(p) => out[p].1 = v.resolved().clone(),
                 None => {
+                    at.insert(k.clone(), out.len());
                     out.push((k.clone(), v.resolved().clone()));
                     from.push(i);
                 }
@@ -284,6 +286,22 @@ fn decrypted(
     Ok(zeroize::Zeroizing::new(emit(out_kind, &[merged])?))
 }
 
+/// Ends the thread that feeds the FIFO when the command did not read it all (or never opened
+/// it): a reader is opened and closed again until the writer has given up. Once is not enough —
+/// the writer may not have reached its own `open` yet, and would then wait for a reader forever.
+fn release_fifo_writer(path: &Path, writer: std::thread::JoinHandle<()>) {
+    use std::os::unix::fs::OpenOptionsExt;
+    while !writer.is_finished() {
+        let reader = std::fs::OpenOptions::new()
+            .read(true)
+            .custom_flags(nix::fcntl::OFlag::O_NONBLOCK.bits())
+            .open(path);
+        std::thread::sleep(std::time::Duration::from_millis(5));
+        drop(reader);
+    }
+    let _ = writer.join();
+}
+
 pub fn run_file(args: ExecFileArgs) -> Result<()> {
     if args.filename.contains('/') || args.filename == ".." || args.filename.is_empty() {
         return Err(Failure::new(
@@ -334,15 +352,7 @@ pub fn run_file(args: ExecFileArgs) -> Result<()> {
                 }
             })
         })?;
-        if !writer.is_finished() {
-            // The command never read the FIFO: open it for reading once to release the writer.
-            use std::os::unix::fs::OpenOptionsExt;
-            let _ = std::fs::OpenOptions::new()
-                .read(true)
-                .custom_flags(nix::fcntl::OFlag::O_NONBLOCK.bits())
-                .open(&path);
-        }
-        let _ = writer.join();
+        release_fifo_writer(&path, writer);
         status
     };
     drop(bytes);
