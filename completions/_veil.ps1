@@ -37,13 +37,15 @@ Register-ArgumentCompleter -Native -CommandName 'veil' -ScriptBlock {
             [CompletionResult]::new('updatekeys', 'updatekeys', [CompletionResultType]::ParameterValue, 'Make the recipients of encrypted files match .sops.yaml')
             [CompletionResult]::new('check', 'check', [CompletionResultType]::ParameterValue, 'Policy gate: unencrypted files, plaintext values, drifted recipients, old data keys')
             [CompletionResult]::new('config', 'config', [CompletionResultType]::ParameterValue, 'Explain the configuration')
-            [CompletionResult]::new('exec-env', 'exec-env', [CompletionResultType]::ParameterValue, 'Run a command with the file''s top-level values in its environment')
-            [CompletionResult]::new('exec-file', 'exec-file', [CompletionResultType]::ParameterValue, 'Run a command with the decrypted file at a private path ({} in the command)')
+            [CompletionResult]::new('exec-env', 'exec-env', [CompletionResultType]::ParameterValue, 'Run a command with the top-level values of encrypted files in its environment')
+            [CompletionResult]::new('exec-file', 'exec-file', [CompletionResultType]::ParameterValue, 'Run a command with the decrypted file(s) at a private path ({} in the command)')
             [CompletionResult]::new('keygen', 'keygen', [CompletionResultType]::ParameterValue, 'Generate an age identity (X25519); the public key goes to stderr')
             [CompletionResult]::new('filestatus', 'filestatus', [CompletionResultType]::ParameterValue, 'Tell whether a file is encrypted, as JSON: {"encrypted":true}')
             [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print a shell completion script')
             [CompletionResult]::new('scan', 'scan', [CompletionResultType]::ParameterValue, 'Find secrets in a repository''s history, staged changes, a commit range or plain files')
             [CompletionResult]::new('hook', 'hook', [CompletionResultType]::ParameterValue, 'Manage the git pre-commit hook that runs `veil scan --staged`')
+            [CompletionResult]::new('git', 'git', [CompletionResultType]::ParameterValue, 'Git integration: a merge driver and a diff textconv for encrypted files')
+            [CompletionResult]::new('ci', 'ci', [CompletionResultType]::ParameterValue, 'CI helpers: mask the secret values of encrypted files in GitHub Actions logs')
             [CompletionResult]::new('man', 'man', [CompletionResultType]::ParameterValue, 'Write the man pages (veil.1, veil-COMMAND.1) into a directory, e.g. ~/.local/share/man/man1')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
@@ -211,7 +213,7 @@ Register-ArgumentCompleter -Native -CommandName 'veil' -ScriptBlock {
             break
         }
         'veil;exec-env' {
-            [CompletionResult]::new('--input-type', '--input-type', [CompletionResultType]::ParameterName, 'Format of the file (default: from the extension)')
+            [CompletionResult]::new('--input-type', '--input-type', [CompletionResultType]::ParameterName, 'Format of the files (default: from each extension)')
             [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Path of the configuration file (default: `.sops.yaml` in the current directory or a parent)')
             [CompletionResult]::new('--pristine', '--pristine', [CompletionResultType]::ParameterName, 'Do not inherit the environment of veil')
             [CompletionResult]::new('--keep-key-env', '--keep-key-env', [CompletionResultType]::ParameterName, 'Pass the identity variables (SOPS_AGE_KEY, SOPS_AGE_KEY_FILE, …) on to the command')
@@ -225,8 +227,8 @@ Register-ArgumentCompleter -Native -CommandName 'veil' -ScriptBlock {
         }
         'veil;exec-file' {
             [CompletionResult]::new('--filename', '--filename', [CompletionResultType]::ParameterName, 'Name of the decrypted file inside its private directory')
-            [CompletionResult]::new('--input-type', '--input-type', [CompletionResultType]::ParameterName, 'Format of the file (default: from the extension)')
-            [CompletionResult]::new('--output-type', '--output-type', [CompletionResultType]::ParameterName, 'Format of the decrypted file (default: the input''s)')
+            [CompletionResult]::new('--input-type', '--input-type', [CompletionResultType]::ParameterName, 'Format of the files (default: from each extension)')
+            [CompletionResult]::new('--output-type', '--output-type', [CompletionResultType]::ParameterName, 'Format of the decrypted file (default: the first input''s)')
             [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Path of the configuration file (default: `.sops.yaml` in the current directory or a parent)')
             [CompletionResult]::new('--no-fifo', '--no-fifo', [CompletionResultType]::ParameterName, 'Write a regular file (0600, removed afterwards) instead of a FIFO')
             [CompletionResult]::new('--keep-key-env', '--keep-key-env', [CompletionResultType]::ParameterName, 'Pass the identity variables (SOPS_AGE_KEY, SOPS_AGE_KEY_FILE, …) on to the command')
@@ -329,6 +331,109 @@ Register-ArgumentCompleter -Native -CommandName 'veil' -ScriptBlock {
         'veil;hook;help;help' {
             break
         }
+        'veil;git' {
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Path of the configuration file (default: `.sops.yaml` in the current directory or a parent)')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Say on stderr what veil does: which identity opened a data key, which creation rule matched, why a file is not processed in one pass (-vv: more detail). Never values')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Say on stderr what veil does: which identity opened a data key, which creation rule matched, why a file is not processed in one pass (-vv: more detail). Never values')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('setup', 'setup', [CompletionResultType]::ParameterValue, 'Register veil as git''s merge driver and diff textconv, and write .gitattributes entries for the files the creation rules of .sops.yaml cover')
+            [CompletionResult]::new('merge', 'merge', [CompletionResultType]::ParameterValue, 'The merge driver git runs (merge.veil.driver = veil git merge %O %A %B %P): merges the values of an encrypted file three-way and writes the result, encrypted, over %A')
+            [CompletionResult]::new('textconv', 'textconv', [CompletionResultType]::ParameterValue, 'The diff textconv git runs (diff.veil.textconv = veil git textconv): the decrypted file on stdout, or the encrypted text and a note on stderr without an identity')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'veil;git;setup' {
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Path of the configuration file (default: `.sops.yaml` in the current directory or a parent)')
+            [CompletionResult]::new('--global', '--global', [CompletionResultType]::ParameterName, 'Register the driver and the textconv in the global git configuration (~/.gitconfig) instead of the repository''s; .gitattributes is still written when run in a repository')
+            [CompletionResult]::new('--no-attributes', '--no-attributes', [CompletionResultType]::ParameterName, 'Only register the driver and the textconv; leave .gitattributes alone')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Say on stderr what veil does: which identity opened a data key, which creation rule matched, why a file is not processed in one pass (-vv: more detail). Never values')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Say on stderr what veil does: which identity opened a data key, which creation rule matched, why a file is not processed in one pass (-vv: more detail). Never values')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'veil;git;merge' {
+            [CompletionResult]::new('--input-type', '--input-type', [CompletionResultType]::ParameterName, 'Format of the file (default: from the extension of PATH)')
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Path of the configuration file (default: `.sops.yaml` in the current directory or a parent)')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Say on stderr what veil does: which identity opened a data key, which creation rule matched, why a file is not processed in one pass (-vv: more detail). Never values')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Say on stderr what veil does: which identity opened a data key, which creation rule matched, why a file is not processed in one pass (-vv: more detail). Never values')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'veil;git;textconv' {
+            [CompletionResult]::new('--input-type', '--input-type', [CompletionResultType]::ParameterName, 'Format of the file (default: from the extension)')
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Path of the configuration file (default: `.sops.yaml` in the current directory or a parent)')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Say on stderr what veil does: which identity opened a data key, which creation rule matched, why a file is not processed in one pass (-vv: more detail). Never values')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Say on stderr what veil does: which identity opened a data key, which creation rule matched, why a file is not processed in one pass (-vv: more detail). Never values')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'veil;git;help' {
+            [CompletionResult]::new('setup', 'setup', [CompletionResultType]::ParameterValue, 'Register veil as git''s merge driver and diff textconv, and write .gitattributes entries for the files the creation rules of .sops.yaml cover')
+            [CompletionResult]::new('merge', 'merge', [CompletionResultType]::ParameterValue, 'The merge driver git runs (merge.veil.driver = veil git merge %O %A %B %P): merges the values of an encrypted file three-way and writes the result, encrypted, over %A')
+            [CompletionResult]::new('textconv', 'textconv', [CompletionResultType]::ParameterValue, 'The diff textconv git runs (diff.veil.textconv = veil git textconv): the decrypted file on stdout, or the encrypted text and a note on stderr without an identity')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'veil;git;help;setup' {
+            break
+        }
+        'veil;git;help;merge' {
+            break
+        }
+        'veil;git;help;textconv' {
+            break
+        }
+        'veil;git;help;help' {
+            break
+        }
+        'veil;ci' {
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Path of the configuration file (default: `.sops.yaml` in the current directory or a parent)')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Say on stderr what veil does: which identity opened a data key, which creation rule matched, why a file is not processed in one pass (-vv: more detail). Never values')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Say on stderr what veil does: which identity opened a data key, which creation rule matched, why a file is not processed in one pass (-vv: more detail). Never values')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('mask', 'mask', [CompletionResultType]::ParameterValue, 'Print a GitHub Actions `::add-mask::` line for every encrypted value of the files (run it in a workflow step before anything can print a value); multi-line values are masked line by line too')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'veil;ci;mask' {
+            [CompletionResult]::new('--min-length', '--min-length', [CompletionResultType]::ParameterName, 'Values (and lines of multi-line values) shorter than this many characters are not masked: the runner would blank every occurrence of `1` or `}` in the logs')
+            [CompletionResult]::new('--input-type', '--input-type', [CompletionResultType]::ParameterName, 'Format of the files (default: from each extension)')
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Path of the configuration file (default: `.sops.yaml` in the current directory or a parent)')
+            [CompletionResult]::new('--force', '--force', [CompletionResultType]::ParameterName, 'Print the lines even to a terminal (they hold the values)')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Say on stderr what veil does: which identity opened a data key, which creation rule matched, why a file is not processed in one pass (-vv: more detail). Never values')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Say on stderr what veil does: which identity opened a data key, which creation rule matched, why a file is not processed in one pass (-vv: more detail). Never values')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'veil;ci;help' {
+            [CompletionResult]::new('mask', 'mask', [CompletionResultType]::ParameterValue, 'Print a GitHub Actions `::add-mask::` line for every encrypted value of the files (run it in a workflow step before anything can print a value); multi-line values are masked line by line too')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'veil;ci;help;mask' {
+            break
+        }
+        'veil;ci;help;help' {
+            break
+        }
         'veil;man' {
             [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Path of the configuration file (default: `.sops.yaml` in the current directory or a parent)')
             [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Say on stderr what veil does: which identity opened a data key, which creation rule matched, why a file is not processed in one pass (-vv: more detail). Never values')
@@ -349,13 +454,15 @@ Register-ArgumentCompleter -Native -CommandName 'veil' -ScriptBlock {
             [CompletionResult]::new('updatekeys', 'updatekeys', [CompletionResultType]::ParameterValue, 'Make the recipients of encrypted files match .sops.yaml')
             [CompletionResult]::new('check', 'check', [CompletionResultType]::ParameterValue, 'Policy gate: unencrypted files, plaintext values, drifted recipients, old data keys')
             [CompletionResult]::new('config', 'config', [CompletionResultType]::ParameterValue, 'Explain the configuration')
-            [CompletionResult]::new('exec-env', 'exec-env', [CompletionResultType]::ParameterValue, 'Run a command with the file''s top-level values in its environment')
-            [CompletionResult]::new('exec-file', 'exec-file', [CompletionResultType]::ParameterValue, 'Run a command with the decrypted file at a private path ({} in the command)')
+            [CompletionResult]::new('exec-env', 'exec-env', [CompletionResultType]::ParameterValue, 'Run a command with the top-level values of encrypted files in its environment')
+            [CompletionResult]::new('exec-file', 'exec-file', [CompletionResultType]::ParameterValue, 'Run a command with the decrypted file(s) at a private path ({} in the command)')
             [CompletionResult]::new('keygen', 'keygen', [CompletionResultType]::ParameterValue, 'Generate an age identity (X25519); the public key goes to stderr')
             [CompletionResult]::new('filestatus', 'filestatus', [CompletionResultType]::ParameterValue, 'Tell whether a file is encrypted, as JSON: {"encrypted":true}')
             [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print a shell completion script')
             [CompletionResult]::new('scan', 'scan', [CompletionResultType]::ParameterValue, 'Find secrets in a repository''s history, staged changes, a commit range or plain files')
             [CompletionResult]::new('hook', 'hook', [CompletionResultType]::ParameterValue, 'Manage the git pre-commit hook that runs `veil scan --staged`')
+            [CompletionResult]::new('git', 'git', [CompletionResultType]::ParameterValue, 'Git integration: a merge driver and a diff textconv for encrypted files')
+            [CompletionResult]::new('ci', 'ci', [CompletionResultType]::ParameterValue, 'CI helpers: mask the secret values of encrypted files in GitHub Actions logs')
             [CompletionResult]::new('man', 'man', [CompletionResultType]::ParameterValue, 'Write the man pages (veil.1, veil-COMMAND.1) into a directory, e.g. ~/.local/share/man/man1')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
@@ -414,6 +521,28 @@ Register-ArgumentCompleter -Native -CommandName 'veil' -ScriptBlock {
             break
         }
         'veil;help;hook;install' {
+            break
+        }
+        'veil;help;git' {
+            [CompletionResult]::new('setup', 'setup', [CompletionResultType]::ParameterValue, 'Register veil as git''s merge driver and diff textconv, and write .gitattributes entries for the files the creation rules of .sops.yaml cover')
+            [CompletionResult]::new('merge', 'merge', [CompletionResultType]::ParameterValue, 'The merge driver git runs (merge.veil.driver = veil git merge %O %A %B %P): merges the values of an encrypted file three-way and writes the result, encrypted, over %A')
+            [CompletionResult]::new('textconv', 'textconv', [CompletionResultType]::ParameterValue, 'The diff textconv git runs (diff.veil.textconv = veil git textconv): the decrypted file on stdout, or the encrypted text and a note on stderr without an identity')
+            break
+        }
+        'veil;help;git;setup' {
+            break
+        }
+        'veil;help;git;merge' {
+            break
+        }
+        'veil;help;git;textconv' {
+            break
+        }
+        'veil;help;ci' {
+            [CompletionResult]::new('mask', 'mask', [CompletionResultType]::ParameterValue, 'Print a GitHub Actions `::add-mask::` line for every encrypted value of the files (run it in a workflow step before anything can print a value); multi-line values are masked line by line too')
+            break
+        }
+        'veil;help;ci;mask' {
             break
         }
         'veil;help;man' {

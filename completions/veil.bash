@@ -19,6 +19,9 @@ _veil() {
             veil,check)
                 cmd="veil__subcmd__check"
                 ;;
+            veil,ci)
+                cmd="veil__subcmd__ci"
+                ;;
             veil,completions)
                 cmd="veil__subcmd__completions"
                 ;;
@@ -42,6 +45,9 @@ _veil() {
                 ;;
             veil,filestatus)
                 cmd="veil__subcmd__filestatus"
+                ;;
+            veil,git)
+                cmd="veil__subcmd__git"
                 ;;
             veil,help)
                 cmd="veil__subcmd__help"
@@ -70,6 +76,18 @@ _veil() {
             veil,updatekeys)
                 cmd="veil__subcmd__updatekeys"
                 ;;
+            veil__subcmd__ci,help)
+                cmd="veil__subcmd__ci__subcmd__help"
+                ;;
+            veil__subcmd__ci,mask)
+                cmd="veil__subcmd__ci__subcmd__mask"
+                ;;
+            veil__subcmd__ci__subcmd__help,help)
+                cmd="veil__subcmd__ci__subcmd__help__subcmd__help"
+                ;;
+            veil__subcmd__ci__subcmd__help,mask)
+                cmd="veil__subcmd__ci__subcmd__help__subcmd__mask"
+                ;;
             veil__subcmd__config,explain)
                 cmd="veil__subcmd__config__subcmd__explain"
                 ;;
@@ -82,8 +100,35 @@ _veil() {
             veil__subcmd__config__subcmd__help,help)
                 cmd="veil__subcmd__config__subcmd__help__subcmd__help"
                 ;;
+            veil__subcmd__git,help)
+                cmd="veil__subcmd__git__subcmd__help"
+                ;;
+            veil__subcmd__git,merge)
+                cmd="veil__subcmd__git__subcmd__merge"
+                ;;
+            veil__subcmd__git,setup)
+                cmd="veil__subcmd__git__subcmd__setup"
+                ;;
+            veil__subcmd__git,textconv)
+                cmd="veil__subcmd__git__subcmd__textconv"
+                ;;
+            veil__subcmd__git__subcmd__help,help)
+                cmd="veil__subcmd__git__subcmd__help__subcmd__help"
+                ;;
+            veil__subcmd__git__subcmd__help,merge)
+                cmd="veil__subcmd__git__subcmd__help__subcmd__merge"
+                ;;
+            veil__subcmd__git__subcmd__help,setup)
+                cmd="veil__subcmd__git__subcmd__help__subcmd__setup"
+                ;;
+            veil__subcmd__git__subcmd__help,textconv)
+                cmd="veil__subcmd__git__subcmd__help__subcmd__textconv"
+                ;;
             veil__subcmd__help,check)
                 cmd="veil__subcmd__help__subcmd__check"
+                ;;
+            veil__subcmd__help,ci)
+                cmd="veil__subcmd__help__subcmd__ci"
                 ;;
             veil__subcmd__help,completions)
                 cmd="veil__subcmd__help__subcmd__completions"
@@ -108,6 +153,9 @@ _veil() {
                 ;;
             veil__subcmd__help,filestatus)
                 cmd="veil__subcmd__help__subcmd__filestatus"
+                ;;
+            veil__subcmd__help,git)
+                cmd="veil__subcmd__help__subcmd__git"
                 ;;
             veil__subcmd__help,help)
                 cmd="veil__subcmd__help__subcmd__help"
@@ -136,8 +184,20 @@ _veil() {
             veil__subcmd__help,updatekeys)
                 cmd="veil__subcmd__help__subcmd__updatekeys"
                 ;;
+            veil__subcmd__help__subcmd__ci,mask)
+                cmd="veil__subcmd__help__subcmd__ci__subcmd__mask"
+                ;;
             veil__subcmd__help__subcmd__config,explain)
                 cmd="veil__subcmd__help__subcmd__config__subcmd__explain"
+                ;;
+            veil__subcmd__help__subcmd__git,merge)
+                cmd="veil__subcmd__help__subcmd__git__subcmd__merge"
+                ;;
+            veil__subcmd__help__subcmd__git,setup)
+                cmd="veil__subcmd__help__subcmd__git__subcmd__setup"
+                ;;
+            veil__subcmd__help__subcmd__git,textconv)
+                cmd="veil__subcmd__help__subcmd__git__subcmd__textconv"
                 ;;
             veil__subcmd__help__subcmd__hook,install)
                 cmd="veil__subcmd__help__subcmd__hook__subcmd__install"
@@ -161,7 +221,7 @@ _veil() {
 
     case "${cmd}" in
         veil)
-            opts="-v -h -V --config --verbose --help --version encrypt decrypt edit set unset rotate updatekeys check config exec-env exec-file keygen filestatus completions scan hook man help"
+            opts="-v -h -V --config --verbose --help --version encrypt decrypt edit set unset rotate updatekeys check config exec-env exec-file keygen filestatus completions scan hook git ci man help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -191,6 +251,92 @@ _veil() {
                     ;;
                 --format)
                     COMPREPLY=($(compgen -W "text json" -- "${cur}"))
+                    return 0
+                    ;;
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        veil__subcmd__ci)
+            opts="-v -h -V --config --verbose --help --version mask help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        veil__subcmd__ci__subcmd__help)
+            opts="mask help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        veil__subcmd__ci__subcmd__help__subcmd__help)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        veil__subcmd__ci__subcmd__help__subcmd__mask)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        veil__subcmd__ci__subcmd__mask)
+            opts="-v -h -V --min-length --force --input-type --config --verbose --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --min-length)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --input-type)
+                    COMPREPLY=($(compgen -W "yaml json toml dotenv ini binary" -- "${cur}"))
                     return 0
                     ;;
                 --config)
@@ -512,8 +658,158 @@ _veil() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        veil__subcmd__git)
+            opts="-v -h -V --config --verbose --help --version setup merge textconv help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        veil__subcmd__git__subcmd__help)
+            opts="setup merge textconv help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        veil__subcmd__git__subcmd__help__subcmd__help)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        veil__subcmd__git__subcmd__help__subcmd__merge)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        veil__subcmd__git__subcmd__help__subcmd__setup)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        veil__subcmd__git__subcmd__help__subcmd__textconv)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        veil__subcmd__git__subcmd__merge)
+            opts="-v -h -V --input-type --config --verbose --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --input-type)
+                    COMPREPLY=($(compgen -W "yaml json toml dotenv ini binary" -- "${cur}"))
+                    return 0
+                    ;;
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        veil__subcmd__git__subcmd__setup)
+            opts="-v -h -V --global --no-attributes --config --verbose --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        veil__subcmd__git__subcmd__textconv)
+            opts="-v -h -V --input-type --config --verbose --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --input-type)
+                    COMPREPLY=($(compgen -W "yaml json toml dotenv ini binary" -- "${cur}"))
+                    return 0
+                    ;;
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         veil__subcmd__help)
-            opts="encrypt decrypt edit set unset rotate updatekeys check config exec-env exec-file keygen filestatus completions scan hook man help"
+            opts="encrypt decrypt edit set unset rotate updatekeys check config exec-env exec-file keygen filestatus completions scan hook git ci man help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -529,6 +825,34 @@ _veil() {
         veil__subcmd__help__subcmd__check)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        veil__subcmd__help__subcmd__ci)
+            opts="mask"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        veil__subcmd__help__subcmd__ci__subcmd__mask)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
@@ -655,6 +979,62 @@ _veil() {
         veil__subcmd__help__subcmd__filestatus)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        veil__subcmd__help__subcmd__git)
+            opts="setup merge textconv"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        veil__subcmd__help__subcmd__git__subcmd__merge)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        veil__subcmd__help__subcmd__git__subcmd__setup)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        veil__subcmd__help__subcmd__git__subcmd__textconv)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi

@@ -34,13 +34,15 @@ set edit:completion:arg-completer[veil] = {|@words|
             cand updatekeys 'Make the recipients of encrypted files match .sops.yaml'
             cand check 'Policy gate: unencrypted files, plaintext values, drifted recipients, old data keys'
             cand config 'Explain the configuration'
-            cand exec-env 'Run a command with the file''s top-level values in its environment'
-            cand exec-file 'Run a command with the decrypted file at a private path ({} in the command)'
+            cand exec-env 'Run a command with the top-level values of encrypted files in its environment'
+            cand exec-file 'Run a command with the decrypted file(s) at a private path ({} in the command)'
             cand keygen 'Generate an age identity (X25519); the public key goes to stderr'
             cand filestatus 'Tell whether a file is encrypted, as JSON: {"encrypted":true}'
             cand completions 'Print a shell completion script'
             cand scan 'Find secrets in a repository''s history, staged changes, a commit range or plain files'
             cand hook 'Manage the git pre-commit hook that runs `veil scan --staged`'
+            cand git 'Git integration: a merge driver and a diff textconv for encrypted files'
+            cand ci 'CI helpers: mask the secret values of encrypted files in GitHub Actions logs'
             cand man 'Write the man pages (veil.1, veil-COMMAND.1) into a directory, e.g. ~/.local/share/man/man1'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
@@ -194,7 +196,7 @@ set edit:completion:arg-completer[veil] = {|@words|
         &'veil;config;help;help'= {
         }
         &'veil;exec-env'= {
-            cand --input-type 'Format of the file (default: from the extension)'
+            cand --input-type 'Format of the files (default: from each extension)'
             cand --config 'Path of the configuration file (default: `.sops.yaml` in the current directory or a parent)'
             cand --pristine 'Do not inherit the environment of veil'
             cand --keep-key-env 'Pass the identity variables (SOPS_AGE_KEY, SOPS_AGE_KEY_FILE, …) on to the command'
@@ -207,8 +209,8 @@ set edit:completion:arg-completer[veil] = {|@words|
         }
         &'veil;exec-file'= {
             cand --filename 'Name of the decrypted file inside its private directory'
-            cand --input-type 'Format of the file (default: from the extension)'
-            cand --output-type 'Format of the decrypted file (default: the input''s)'
+            cand --input-type 'Format of the files (default: from each extension)'
+            cand --output-type 'Format of the decrypted file (default: the first input''s)'
             cand --config 'Path of the configuration file (default: `.sops.yaml` in the current directory or a parent)'
             cand --no-fifo 'Write a regular file (0600, removed afterwards) instead of a FIFO'
             cand --keep-key-env 'Pass the identity variables (SOPS_AGE_KEY, SOPS_AGE_KEY_FILE, …) on to the command'
@@ -301,6 +303,95 @@ set edit:completion:arg-completer[veil] = {|@words|
         }
         &'veil;hook;help;help'= {
         }
+        &'veil;git'= {
+            cand --config 'Path of the configuration file (default: `.sops.yaml` in the current directory or a parent)'
+            cand -v 'Say on stderr what veil does: which identity opened a data key, which creation rule matched, why a file is not processed in one pass (-vv: more detail). Never values'
+            cand --verbose 'Say on stderr what veil does: which identity opened a data key, which creation rule matched, why a file is not processed in one pass (-vv: more detail). Never values'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+            cand setup 'Register veil as git''s merge driver and diff textconv, and write .gitattributes entries for the files the creation rules of .sops.yaml cover'
+            cand merge 'The merge driver git runs (merge.veil.driver = veil git merge %O %A %B %P): merges the values of an encrypted file three-way and writes the result, encrypted, over %A'
+            cand textconv 'The diff textconv git runs (diff.veil.textconv = veil git textconv): the decrypted file on stdout, or the encrypted text and a note on stderr without an identity'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'veil;git;setup'= {
+            cand --config 'Path of the configuration file (default: `.sops.yaml` in the current directory or a parent)'
+            cand --global 'Register the driver and the textconv in the global git configuration (~/.gitconfig) instead of the repository''s; .gitattributes is still written when run in a repository'
+            cand --no-attributes 'Only register the driver and the textconv; leave .gitattributes alone'
+            cand -v 'Say on stderr what veil does: which identity opened a data key, which creation rule matched, why a file is not processed in one pass (-vv: more detail). Never values'
+            cand --verbose 'Say on stderr what veil does: which identity opened a data key, which creation rule matched, why a file is not processed in one pass (-vv: more detail). Never values'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'veil;git;merge'= {
+            cand --input-type 'Format of the file (default: from the extension of PATH)'
+            cand --config 'Path of the configuration file (default: `.sops.yaml` in the current directory or a parent)'
+            cand -v 'Say on stderr what veil does: which identity opened a data key, which creation rule matched, why a file is not processed in one pass (-vv: more detail). Never values'
+            cand --verbose 'Say on stderr what veil does: which identity opened a data key, which creation rule matched, why a file is not processed in one pass (-vv: more detail). Never values'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'veil;git;textconv'= {
+            cand --input-type 'Format of the file (default: from the extension)'
+            cand --config 'Path of the configuration file (default: `.sops.yaml` in the current directory or a parent)'
+            cand -v 'Say on stderr what veil does: which identity opened a data key, which creation rule matched, why a file is not processed in one pass (-vv: more detail). Never values'
+            cand --verbose 'Say on stderr what veil does: which identity opened a data key, which creation rule matched, why a file is not processed in one pass (-vv: more detail). Never values'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'veil;git;help'= {
+            cand setup 'Register veil as git''s merge driver and diff textconv, and write .gitattributes entries for the files the creation rules of .sops.yaml cover'
+            cand merge 'The merge driver git runs (merge.veil.driver = veil git merge %O %A %B %P): merges the values of an encrypted file three-way and writes the result, encrypted, over %A'
+            cand textconv 'The diff textconv git runs (diff.veil.textconv = veil git textconv): the decrypted file on stdout, or the encrypted text and a note on stderr without an identity'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'veil;git;help;setup'= {
+        }
+        &'veil;git;help;merge'= {
+        }
+        &'veil;git;help;textconv'= {
+        }
+        &'veil;git;help;help'= {
+        }
+        &'veil;ci'= {
+            cand --config 'Path of the configuration file (default: `.sops.yaml` in the current directory or a parent)'
+            cand -v 'Say on stderr what veil does: which identity opened a data key, which creation rule matched, why a file is not processed in one pass (-vv: more detail). Never values'
+            cand --verbose 'Say on stderr what veil does: which identity opened a data key, which creation rule matched, why a file is not processed in one pass (-vv: more detail). Never values'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+            cand mask 'Print a GitHub Actions `::add-mask::` line for every encrypted value of the files (run it in a workflow step before anything can print a value); multi-line values are masked line by line too'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'veil;ci;mask'= {
+            cand --min-length 'Values (and lines of multi-line values) shorter than this many characters are not masked: the runner would blank every occurrence of `1` or `}` in the logs'
+            cand --input-type 'Format of the files (default: from each extension)'
+            cand --config 'Path of the configuration file (default: `.sops.yaml` in the current directory or a parent)'
+            cand --force 'Print the lines even to a terminal (they hold the values)'
+            cand -v 'Say on stderr what veil does: which identity opened a data key, which creation rule matched, why a file is not processed in one pass (-vv: more detail). Never values'
+            cand --verbose 'Say on stderr what veil does: which identity opened a data key, which creation rule matched, why a file is not processed in one pass (-vv: more detail). Never values'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'veil;ci;help'= {
+            cand mask 'Print a GitHub Actions `::add-mask::` line for every encrypted value of the files (run it in a workflow step before anything can print a value); multi-line values are masked line by line too'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'veil;ci;help;mask'= {
+        }
+        &'veil;ci;help;help'= {
+        }
         &'veil;man'= {
             cand --config 'Path of the configuration file (default: `.sops.yaml` in the current directory or a parent)'
             cand -v 'Say on stderr what veil does: which identity opened a data key, which creation rule matched, why a file is not processed in one pass (-vv: more detail). Never values'
@@ -320,13 +411,15 @@ set edit:completion:arg-completer[veil] = {|@words|
             cand updatekeys 'Make the recipients of encrypted files match .sops.yaml'
             cand check 'Policy gate: unencrypted files, plaintext values, drifted recipients, old data keys'
             cand config 'Explain the configuration'
-            cand exec-env 'Run a command with the file''s top-level values in its environment'
-            cand exec-file 'Run a command with the decrypted file at a private path ({} in the command)'
+            cand exec-env 'Run a command with the top-level values of encrypted files in its environment'
+            cand exec-file 'Run a command with the decrypted file(s) at a private path ({} in the command)'
             cand keygen 'Generate an age identity (X25519); the public key goes to stderr'
             cand filestatus 'Tell whether a file is encrypted, as JSON: {"encrypted":true}'
             cand completions 'Print a shell completion script'
             cand scan 'Find secrets in a repository''s history, staged changes, a commit range or plain files'
             cand hook 'Manage the git pre-commit hook that runs `veil scan --staged`'
+            cand git 'Git integration: a merge driver and a diff textconv for encrypted files'
+            cand ci 'CI helpers: mask the secret values of encrypted files in GitHub Actions logs'
             cand man 'Write the man pages (veil.1, veil-COMMAND.1) into a directory, e.g. ~/.local/share/man/man1'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
@@ -367,6 +460,22 @@ set edit:completion:arg-completer[veil] = {|@words|
             cand install 'Install the pre-commit hook in the repository of the current directory (or PATH)'
         }
         &'veil;help;hook;install'= {
+        }
+        &'veil;help;git'= {
+            cand setup 'Register veil as git''s merge driver and diff textconv, and write .gitattributes entries for the files the creation rules of .sops.yaml cover'
+            cand merge 'The merge driver git runs (merge.veil.driver = veil git merge %O %A %B %P): merges the values of an encrypted file three-way and writes the result, encrypted, over %A'
+            cand textconv 'The diff textconv git runs (diff.veil.textconv = veil git textconv): the decrypted file on stdout, or the encrypted text and a note on stderr without an identity'
+        }
+        &'veil;help;git;setup'= {
+        }
+        &'veil;help;git;merge'= {
+        }
+        &'veil;help;git;textconv'= {
+        }
+        &'veil;help;ci'= {
+            cand mask 'Print a GitHub Actions `::add-mask::` line for every encrypted value of the files (run it in a workflow step before anything can print a value); multi-line values are masked line by line too'
+        }
+        &'veil;help;ci;mask'= {
         }
         &'veil;help;man'= {
         }

@@ -9,6 +9,7 @@ mod check;
 mod cli;
 mod editing;
 mod errors;
+mod gitci;
 mod hygiene;
 mod interop;
 mod local_attacker;

@@ -9,6 +9,8 @@ use crate::error::Failure;
 use crate::format::Kind;
 
 pub mod check;
+pub mod child;
+pub mod ci;
 pub mod completions;
 pub mod configcmd;
 pub mod decrypt;
@@ -16,6 +18,7 @@ pub mod edit;
 pub mod encrypt;
 pub mod exec;
 pub mod filestatus;
+pub mod git;
 pub mod hook;
 pub mod keygen;
 pub mod progress;
@@ -62,9 +65,9 @@ pub enum Command {
     Check(check::CheckArgs),
     /// Explain the configuration
     Config(configcmd::ConfigArgs),
-    /// Run a command with the file's top-level values in its environment
+    /// Run a command with the top-level values of encrypted files in its environment
     ExecEnv(exec::ExecEnvArgs),
-    /// Run a command with the decrypted file at a private path ({} in the command)
+    /// Run a command with the decrypted file(s) at a private path ({} in the command)
     ExecFile(exec::ExecFileArgs),
     /// Generate an age identity (X25519); the public key goes to stderr
     Keygen(keygen::KeygenArgs),
@@ -76,6 +79,10 @@ pub enum Command {
     Scan(scan::ScanArgs),
     /// Manage the git pre-commit hook that runs `veil scan --staged`
     Hook(hook::HookArgs),
+    /// Git integration: a merge driver and a diff textconv for encrypted files
+    Git(git::GitArgs),
+    /// CI helpers: mask the secret values of encrypted files in GitHub Actions logs
+    Ci(ci::CiArgs),
     /// Write the man pages (veil.1, veil-COMMAND.1) into a directory, e.g. ~/.local/share/man/man1
     Man(completions::ManArgs),
 }
@@ -129,6 +136,8 @@ pub fn run(cli: Cli) -> Result<(), Failure> {
         Command::Scan(a) => scan::run(a, config),
         Command::Hook(a) => hook::run(a),
         Command::Man(a) => completions::run_man(a),
+        Command::Git(a) => git::run(a, config),
+        Command::Ci(a) => ci::run(a),
     }
 }
 

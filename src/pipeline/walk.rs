@@ -57,6 +57,15 @@ impl IvCache {
         }
     }
 
+    /// Adds the IVs of another opening of a file under the *same data key* (a merge takes values
+    /// from both sides of a merge): a value taken from the other side keeps its ciphertext too.
+    /// Entries already known are kept.
+    pub fn absorb(&mut self, other: IvCache) {
+        for (k, iv) in other.ivs {
+            self.ivs.entry(k).or_insert(iv);
+        }
+    }
+
     fn iv_for(&self, aad: &str, type_name: &str, plain: &[u8]) -> [u8; 32] {
         match self.ivs.get(&Self::key(aad, type_name, plain)) {
             Some(iv) if self.used.borrow_mut().insert(*iv) => *iv,
