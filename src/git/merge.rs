@@ -569,12 +569,15 @@ pub fn merge(
     let docs = o.doc.docs.len();
     let mut conflicts = Vec::new();
 
-    // The data key: ours' is kept. Theirs' rotation cannot be merged without undoing it.
+    // The data keys must agree: a rotation on either side is not merged (theirs' would be
+    // undone; ours' would carry values written under the key it replaced).
     let same_key = o.key == t.key;
     if !same_key {
         let base_key: Option<&DataKey> = b.as_ref().map(|b| &b.key);
         let reason = match base_key {
-            Some(k) if *k == t.key => None, // ours rotated: the result keeps ours' new key
+            Some(k) if *k == t.key => Some(
+                "our side has a new data key (rotated, or encrypted anew) and theirs changed values under the old one: make the changes below again after the rotation (veil edit)",
+            ),
             Some(k) if *k == o.key => Some(
                 "their side has a new data key (rotated, or encrypted anew); a merge under ours would undo that: take theirs (git checkout --theirs) and make the changes below again",
             ),
@@ -888,7 +891,7 @@ mod tests {
     }
 
     #[test]
-    fn theirs_rotation_conflicts_and_ours_rotation_merges() {
+    fn a_rotation_on_either_side_conflicts() {
         let (keys, opts) = demo();
         let kind = Kind::Yaml;
         let base = encrypt(kind, "a: 1\nb: 2\n", &opts);
@@ -929,9 +932,14 @@ mod tests {
             }
             Outcome::Merged(_) => panic!("undid their rotation"),
         }
-        // The other way round: ours rotated, theirs did not: merged under ours' new key.
-        let out = merged(merge(kind, Some(base), theirs, ours, &keys).unwrap());
-        assert_eq!(plain(kind, &out, &keys), json!({"a": 10, "b": 20}));
+        // The other way round: ours rotated, theirs did not: a conflict too.
+        match merge(kind, Some(base), theirs, ours, &keys).unwrap() {
+            Outcome::Conflicts { conflicts, .. } => {
+                assert!(conflicts[0].path.is_none());
+                assert!(conflicts[0].reason.contains("rotated"));
+            }
+            Outcome::Merged(_) => panic!("merged across a rotation"),
+        }
     }
 
     #[test]
