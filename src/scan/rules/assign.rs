@@ -469,7 +469,7 @@ fn pair(text: &[u8], key: (usize, usize)) -> Option<Assignment> {
         let variable = p >= 8 && text[p - 8..p].eq_ignore_ascii_case(b"variable");
         if variable {
             // Terraform: `variable "key" { … default = "v" … }`
-            return following(text, kr, &[b"default"]);
+            return following(text, key, &[b"default"]);
         }
         if p == 0 || !matches!(text[p - 1], b':' | b'=') {
             return None;
@@ -487,7 +487,7 @@ fn pair(text: &[u8], key: (usize, usize)) -> Option<Assignment> {
             return None;
         }
     }
-    following(text, kr, &[b"value", b"content"])
+    following(text, key, &[b"value", b"content"])
 }
 
 fn is_name_field(f: &[u8]) -> bool {
@@ -499,8 +499,15 @@ fn is_name_field(f: &[u8]) -> bool {
 }
 
 /// The value of the first `field` (`value: v`, `"value": "v"`, `value="v"`, `<value>v</value>`)
-/// within a few lines after `from`.
-fn following(text: &[u8], from: usize, fields: &[&[u8]]) -> Option<Assignment> {
+/// within a few lines after the key; the assignment is the key's.
+fn following(text: &[u8], name: (usize, usize), fields: &[&[u8]]) -> Option<Assignment> {
+    let from = name.1;
+    let rekey = |a: Option<Assignment>| {
+        a.map(|mut a| {
+            a.key = name;
+            a
+        })
+    };
     let n = text.len();
     let lim = n.min(from + 400);
     let mut lines = 0;
@@ -524,14 +531,14 @@ fn following(text: &[u8], from: usize, fields: &[&[u8]]) -> Option<Assignment> {
                 let key = (i, i + f.len());
                 let mut p = i + f.len();
                 if i > 0 && text[i - 1] == b'<' {
-                    return xml_element(text, key, p);
+                    return rekey(xml_element(text, key, p));
                 }
                 while p < n && matches!(text[p], b'"' | b'\'') {
                     p += 1;
                 }
                 p = skip_blanks(text, p);
                 if p < n && matches!(text[p], b':' | b'=') && text.get(p + 1) != Some(&b'=') {
-                    return value(text, key, p + 1, Op::Pair);
+                    return rekey(value(text, key, p + 1, Op::Pair));
                 }
             }
         }

@@ -1633,7 +1633,7 @@ pub(crate) static SPECS: &[Spec] = &[
     rule!("connection-string-password", "Connection string with password", High,
         "ADO.NET / ODBC / JDBC / libpq connection string `…;User ID=…;Password=…;` or `?user=…&password=…` (the password)",
         ["password=", "pwd=", "password =", "pwd ="],
-        r"(?i:(?:^|[;\s\x22'?&{])(?:password|pwd)[ \t]*=[ \t]*)(?P<s>\{[^}\r\n]{1,128}\}|'[^'\r\n]{1,128}'|[^;&\s\x22'<>]{1,128})(?:[;&\s\x22'<>]|$)",
+        r"(?i:(?:^|[;\x22'?&{])(?:password|pwd)[ \t]*=[ \t]*)(?P<s>\{[^}\r\n]{1,128}\}|'[^'\r\n]{1,128}'|[^;&\s\x22'<>]{1,128})(?:[;&\s\x22'<>]|$)",
         check: verify::conn_password, ph: true, back: 512, fwd: 512, prio: 1, help: HELP_URL),
     rule!("private-key-other", "Private key", High,
         "Any other PEM `-----BEGIN … PRIVATE KEY-----` block (X9.42 DH, SSH2, vendor labels) with a base64 body",

@@ -432,12 +432,14 @@ fn generic_ok(cx: &Cx, pw: bool) -> bool {
         if identifier
             && v.iter().filter(|b| b.is_ascii_uppercase()).count() <= 1
             && v.contains(&b'_')
+            && (digits == 0 || !upper)
         {
             return false;
         }
         let l = v.to_ascii_lowercase();
         if identifier
             && digits == 0
+            && (upper || v.contains(&b'_'))
             && [
                 b"pass".as_slice(),
                 b"pwd",
@@ -879,6 +881,7 @@ pub(crate) fn conn_password(cx: &Cx) -> bool {
         _ => s,
     };
     inner.len() >= 4
+        && !is_dotted_identifier(inner)
         && !is_placeholder(inner)
         && !inner.starts_with(b"$")
         && !inner.starts_with(b"%")
