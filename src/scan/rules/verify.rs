@@ -897,3 +897,33 @@ pub(crate) fn random_mixed(cx: &Cx) -> bool {
     let dig = s.iter().any(u8::is_ascii_digit);
     up && low && dig
 }
+
+/// After `://`: a `user:password@` part before the host ends (cheap test before the URL regex).
+pub(crate) fn url_userinfo_gate(t: &[u8], e: usize) -> bool {
+    let mut colon = false;
+    for &b in t.iter().skip(e).take(400) {
+        match b {
+            b':' => colon = true,
+            b'@' => return colon,
+            b'/' | b' ' | b'\t' | b'\n' | b'\r' | b'"' | b'\'' | b'<' | b'>' | b'`' => {
+                return false;
+            }
+            _ => {}
+        }
+    }
+    false
+}
+
+/// Vault tokens before 1.10: `s.`/`r.` + exactly 24 base62 characters then a boundary (not a
+/// call or a member: `s.AbcDef(`), or `b.AAAAAQ` + a long base64url body.
+pub(crate) fn vault_legacy_gate(t: &[u8], e: usize) -> bool {
+    if t[..e].ends_with(b"AAAAAQ") {
+        return run_of(t, e, 60, |b| {
+            b.is_ascii_alphanumeric() || *b == b'_' || *b == b'-'
+        });
+    }
+    run_of(t, e, 24, u8::is_ascii_alphanumeric)
+        && !t
+            .get(e + 24)
+            .is_some_and(|&b| b.is_ascii_alphanumeric() || matches!(b, b'(' | b'.' | b'_' | b'-'))
+}
