@@ -81,7 +81,7 @@ for kind, key, v in [
     ("jfrog-token-assignment", "artifactory_api_key", "AKCp" + pick(B62, 69)),
     ("jfrog-token-assignment", "jfrog_access_token", pick(B62, 64)),
     ("vault-service-token", "vault_token", "hvs." + pick(URL, 90)),
-    ("vault-token-legacy", "vault_token", "s." + pick(string.ascii_uppercase, 4) + pick(B62, 18) + "7q"),
+    ("vault-token-assignment", "vault_token", "s." + pick(string.ascii_uppercase, 4) + pick(B62, 18) + "7q"),
     ("mapbox-secret-token", "mapbox_token", "sk." + b64url('{"u":"acme-maps","a":"%s"}' % pick(B62, 20)) + "." + pick(URL, 22)),
     ("datadog-api-key", "dd_api_key", pick(HEX, 32)),
     ("heroku-api-key-legacy", "heroku_api_key", uuid()),

@@ -77,12 +77,16 @@ pub(crate) fn parse(text: &[u8], s: usize, e: usize) -> Option<Assignment> {
     while kl > 0 && s - kl < MAX_KEY && is_key(text[kl - 1]) {
         kl -= 1;
     }
-    let mut kr = e;
-    while kr < n && kr - e < MAX_KEY && is_key(text[kr]) {
+    // From the keyword's start: a keyword may end in a non-key byte (`auth"`).
+    let mut kr = s;
+    while kr < n && kr - s < MAX_KEY && is_key(text[kr]) {
         kr += 1;
     }
+    if kr < e.min(s + 1) {
+        return None;
+    }
     // Trailing dots and dashes are not part of a key (`password.` at the end of a sentence).
-    while kr > e && matches!(text[kr - 1], b'.' | b'-') {
+    while kr > s + 1 && matches!(text[kr - 1], b'.' | b'-') {
         kr -= 1;
     }
     let key = (kl, kr);
@@ -113,10 +117,13 @@ pub(crate) fn parse(text: &[u8], s: usize, e: usize) -> Option<Assignment> {
     if p >= n {
         return None;
     }
-    let line_start = text[..kl]
+    // The start of the key's line, looked for only a little way back (a minified file must not
+    // cost a walk to its start per keyword).
+    let lo = kl.saturating_sub(64);
+    let line_start = text[lo..kl]
         .iter()
         .rposition(|&b| b == b'\n')
-        .map_or(0, |i| i + 1);
+        .map_or(if lo == 0 { 0 } else { kl }, |i| lo + i + 1);
     let at_line_start = text[line_start..kl].iter().all(|&b| is_blank(b));
 
     // Operators, longest first.
@@ -178,7 +185,14 @@ pub(crate) fn parse(text: &[u8], s: usize, e: usize) -> Option<Assignment> {
         return None;
     };
     if op == Op::Argument && key_quoted {
-        // `f("key", "v")`: only a literal.
+        // `f("key", "v")`: a call's first argument (not a list of strings), and a literal.
+        let mut b = kl.saturating_sub(1);
+        while b > 0 && is_blank(text[b - 1]) {
+            b -= 1;
+        }
+        if b == 0 || text[b - 1] != b'(' {
+            return None;
+        }
         let a = value(text, key, skip_blanks(text, p + len), op)?;
         return a.quoted.then_some(a);
     }

@@ -370,8 +370,8 @@ const CASES: &[Case] = &[
     ("kubernetes-secret-value", &["apiVersion: v1\nkind: Secret\nmetadata:\n  name: app\ndata:\n  DB_CONN: {k8s}\n", "apiVersion: v1\nkind: Secret\nstringData:\n  session: Zq8{a:14}\n"], &["apiVersion: v1\nkind: Secret\nstringData:\n  username: deploy\n  db_host: db.internal\n"]),
     ("azure-logic-app-webhook-url", &["https://prod-12.westus.logic.azure.com:443/workflows/{h:32}/triggers/manual/paths/invoke?api-version=2016-06-01&sp=%2Ftriggers%2Fmanual%2Frun&sv=1.0&sig={u:43}"], &["https://prod-12.westus.logic.azure.com:443/workflows/{h:32}/triggers/manual/paths/invoke?api-version=2016-06-01&sig=short"]),
     ("mapbox-token-assignment", &["MAPBOX_TOKEN=sk.{u:60}.{u:22}"], &["MAPBOX_TOKEN=pk.{u:60}.{u:22}"]),
-    ("vault-token-legacy", &["VAULT_TOKEN=s.{A:1}{a:22}9"], &["s.{l:24}", "r.{x:24}"]),
-    ("vault-token-assignment", &["VAULT_TOKEN=hvr.{u:30}"], &["VAULT_TOKEN=hvr.{u:4}"]),
+    ("vault-token-legacy", &["b.AAAAAQ{u:90}"], &["b.AAAAAQ{u:10}"]),
+    ("vault-token-assignment", &["VAULT_TOKEN=hvr.{u:30}", "vault_token: s.{A:1}{a:22}9", "token = \"r.{a:24}\""], &["VAULT_TOKEN=hvr.{u:4}", "s.{a:24}"]),
     ("private-key-rsa", &["{pem:RSA PRIVATE KEY}", "key: |\n  {pem:RSA PRIVATE KEY}"], &["{pemshort:RSA PRIVATE KEY}", "{pemdots:RSA PRIVATE KEY}"]),
     ("private-key-ec", &["{pem:EC PRIVATE KEY}"], &["{pemshort:EC PRIVATE KEY}", "{pem:EC PARAMETERS}"]),
     ("private-key-dsa", &["{pem:DSA PRIVATE KEY}"], &["{pemdots:DSA PRIVATE KEY}"]),
@@ -597,7 +597,7 @@ const CASES: &[Case] = &[
     ("generic-secret", &["SESSION_SECRET={a:32}", "jwt_secret = '{a:24}'"], &["SESSION_SECRET=changeme", "secret_name: db-credentials"]),
     ("generic-token", &["auth_token: {a:32}"], &["auth_token: ${AUTH_TOKEN}", "token_type: bearer", "next_token = self.token"]),
     ("generic-credential", &["DEPLOY_CREDENTIALS={a:28}x9", "\"auth\": \"{a:30}7\""], &["credentials_file: /etc/app/creds.json", "auth: basic", "auth_type: oauth2"]),
-    ("generic-key", &["stripeKey = \"{A:2}{a:30}9x\"", "<SIGNATURE_KEY>Zq9{a:28}</SIGNATURE_KEY>"], &["cache_key: user_profile_v2", "monkey: {a:30}", "sort_key = \"created_at\"", "primary_key: {h:32}"]),
+    ("generic-key", &["stripe_key = \"{A:2}{a:30}9x\"", "<SIGNATURE_KEY>Zq9{a:28}</SIGNATURE_KEY>"], &["cache_key: user_profile_v2", "monkey: {a:30}", "sort_key = \"created_at\"", "primary_key: {h:32}"]),
     ("generic-password", &["password: Xq7{a:10}!", "[db]\npassword = \"{a:12}#1\"", "DB_PASS={a:10}9x"], &["password: changeme", "password: \"{{ .Values.db.password }}\"", "password: null", "password_file: /run/secrets/db", "if password == \"{a:12}\":", "passenger: {a:12}"]),
 ];
 
