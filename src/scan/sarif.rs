@@ -161,3 +161,59 @@ pub fn sarif(findings: &[Finding], show: bool) -> (String, usize) {
         dropped,
     )
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::scan::CommitInfo;
+
+    /// More findings than a run may hold: the most severe are kept, the log says how many were
+    /// left out, and it still validates against the SARIF 2.1.0 schema.
+    #[test]
+    fn results_are_capped_most_severe_first() {
+        let rules = crate::scan::rules::rules();
+        let high = rules.iter().find(|r| r.severity == Severity::High).unwrap();
+        let low = rules.iter().find(|r| r.severity == Severity::Low).unwrap();
+        let findings: Vec<Finding> = (0..MAX_RESULTS + 300)
+            .map(|i| Finding {
+                rule: if i < 400 { low } else { high },
+                path: format!("dir/file{i}.env"),
+                line: i + 1,
+                secret: format!("s3cr3tvalue-{i}"),
+                decoded: false,
+                origin: Origin::File,
+                commit: Some(CommitInfo {
+                    id: "0123456789abcdef0123456789abcdef01234567".into(),
+                    author: "A".into(),
+                    email: "a@example.org".into(),
+                    date: "2024-01-01T00:00:00Z".into(),
+                }),
+                commits: 1,
+                blob: None,
+                fingerprint: "f".repeat(64),
+                snippet: "TOKEN=****".into(),
+            })
+            .collect();
+        let (text, dropped) = sarif(&findings, false);
+        assert_eq!(dropped, 300);
+        let v: Value = serde_json::from_str(&text).unwrap();
+        let results = v["runs"][0]["results"].as_array().unwrap();
+        assert_eq!(results.len(), MAX_RESULTS);
+        // All the high ones are kept; of the low ones, only what fits.
+        let lows = results.iter().filter(|r| r["ruleId"] == low.id).count();
+        assert_eq!(lows, 100);
+        assert!(!text.contains("s3cr3tvalue"));
+        let schema: Value = serde_json::from_slice(
+            &std::fs::read(
+                std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+                    .join("testdata/sarif/sarif-schema-2.1.0.json"),
+            )
+            .unwrap(),
+        )
+        .unwrap();
+        let validator = jsonschema::validator_for(&schema).unwrap();
+        let errors: Vec<String> = validator.iter_errors(&v).map(|e| e.to_string()).collect();
+        assert!(errors.is_empty(), "{errors:?}");
+        assert!(text.len() < 10 << 20);
+    }
+}

@@ -142,20 +142,12 @@ pub(crate) fn is_placeholder(v: &[u8]) -> bool {
         b"123456789",
         b"1234567890",
         b"test",
-        b"test123",
-        b"testing",
         b"tbd",
         b"n/a",
         b"hidden",
         b"value",
         b"private",
         b"public",
-        b"mypassword",
-        b"mysecret",
-        b"mytoken",
-        b"secret123",
-        b"password123",
-        b"password1",
     ];
     if EXACT.contains(&l) {
         return true;
@@ -753,7 +745,7 @@ pub(crate) fn basic_b64(cx: &Cx) -> bool {
     match s.split_once(':') {
         Some((u, p)) => {
             !u.is_empty()
-                && p.len() >= 4
+                && p.len() >= 3
                 && !p.chars().any(char::is_control)
                 && !is_placeholder(p.as_bytes())
         }
