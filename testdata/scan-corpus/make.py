@@ -39,13 +39,26 @@ def P(kind, key, value, expected=None): pos.append((kind, key, value, expected))
 def N(kind, key, value): neg.append((kind, key, value))
 
 # --- generic passwords: memorable and random, as people set them
-for key, v in [
-    ("db_password", "Tr0ub4dor&3"), ("admin_password", "correcthorsebattery"), ("smtp_pass", "M4ilRelay!2024"),
-    ("password", "super$ecret"), ("mysql_root_password", "r00tPa55w0rd"), ("redis_password", "q8Zv2LmN7xKp"),
-    ("ldap_bind_password", "Winter2024!"), ("keystore_password", "k3yst0re-pass"), ("passwd", "hunter2hunter2"),
-    ("ftp_pass", "p4ssw0rd123"), ("user_pwd", "Sommer#2023"), ("PASSPHRASE", "blue-elephant-dances-42"),
-    ("vm_password", "Pass123!@#"), ("rabbitmq_password", "guestguest99"), ("wifi_password", "letmein2go!"),
-    ("jenkins_password", "thisismypassword"), ("postgres_password", "pgAdm1n_pw"), ("mail_password", "centipede77"),
+# (value, key): the value first, so that this file assigns no password to a key.
+for v, key in [
+    ('Tr0ub4dor&3', 'db_password'),
+    ('correcthorsebattery', 'admin_password'),
+    ('M4ilRelay!2024', 'smtp_pass'),
+    ('super$ecret', 'password'),
+    ('r00tPa55w0rd', 'mysql_root_password'),
+    ('q8Zv2LmN7xKp', 'redis_password'),
+    ('Winter2024!', 'ldap_bind_password'),
+    ('k3yst0re-pass', 'keystore_password'),
+    ('hunter2hunter2', 'passwd'),
+    ('p4ssw0rd123', 'ftp_pass'),
+    ('Sommer#2023', 'user_pwd'),
+    ('blue-elephant-dances-42', 'PASSPHRASE'),
+    ('Pass123!@#', 'vm_password'),
+    ('guestguest99', 'rabbitmq_password'),
+    ('letmein2go!', 'wifi_password'),
+    ('thisismypassword', 'jenkins_password'),
+    ('pgAdm1n_pw', 'postgres_password'),
+    ('centipede77', 'mail_password'),
 ]:
     P("generic-password", key, v)
 # --- generic tokens, secrets, keys, credentials

@@ -158,7 +158,7 @@ pub(crate) fn parse(text: &[u8], s: usize, e: usize) -> Option<Assignment> {
         (Op::Colon, 1)
     } else if rest[0] == b',' && (key_quoted || at_line_start) {
         (Op::Argument, 1)
-    } else if rest[0] == b'(' && after_key == kr {
+    } else if rest[0] == b'(' && after_key == kr && setter(&text[kl..kr]) {
         // `setPassword("v")`: only a literal argument.
         let q = skip_blanks(text, p + 1);
         let a = value(text, key, q, Op::Argument)?;
@@ -196,6 +196,16 @@ pub(crate) fn parse(text: &[u8], s: usize, e: usize) -> Option<Assignment> {
         let a = value(text, key, skip_blanks(text, p + len), op)?;
         return a.quoted.then_some(a);
     }
+    // `user, key := "a", "b"`: a tuple assignment (the first value is not the key's).
+    if op == Op::Assign && !key_quoted {
+        let mut b = kl;
+        while b > 0 && is_blank(text[b - 1]) {
+            b -= 1;
+        }
+        if b > 0 && text[b - 1] == b',' {
+            return None;
+        }
+    }
     let mut q = p + len;
     // `key: |` / `key: >-`: the value is the next non-empty line.
     if op == Op::Colon {
@@ -212,7 +222,48 @@ pub(crate) fn parse(text: &[u8], s: usize, e: usize) -> Option<Assignment> {
         }
     }
     q = skip_blanks(text, q);
-    value(text, key, q, op)
+    let a = value(text, key, q, op)?;
+    // `let key = other` / `var key = other`: a declaration whose value is not a literal.
+    if !a.quoted && declared(text, kl) {
+        return None;
+    }
+    Some(a)
+}
+
+/// The key follows a declaration keyword (`let`, `var`, `const`, `val`, `my`, `local`, `auto`,
+/// `final`, `static`, a type name such as `String`).
+fn declared(text: &[u8], kl: usize) -> bool {
+    let mut e = kl;
+    while e > 0 && is_blank(text[e - 1]) {
+        e -= 1;
+    }
+    if e == kl {
+        return false;
+    }
+    let mut b = e;
+    while b > 0 && text[b - 1].is_ascii_alphabetic() {
+        b -= 1;
+    }
+    matches!(
+        &text[b..e],
+        b"let"
+            | b"var"
+            | b"const"
+            | b"val"
+            | b"my"
+            | b"local"
+            | b"auto"
+            | b"final"
+            | b"static"
+            | b"String"
+            | b"string"
+            | b"str"
+            | b"int"
+            | b"char"
+            | b"dim"
+            | b"Dim"
+            | b"mut"
+    )
 }
 
 fn skip_blanks(text: &[u8], mut p: usize) -> usize {
@@ -220,6 +271,20 @@ fn skip_blanks(text: &[u8], mut p: usize) -> usize {
         p += 1;
     }
     p
+}
+
+/// A setter's name: `setPassword`, `withToken`, `password` (the argument is the value), not a
+/// constructor of several things such as `UserPassword(user, pass)`.
+fn setter(name: &[u8]) -> bool {
+    let name = match name.iter().rposition(|&b| b == b'.') {
+        Some(i) => &name[i + 1..],
+        None => name,
+    };
+    name.starts_with(b"set")
+        || name.starts_with(b"Set")
+        || name.starts_with(b"with")
+        || name.starts_with(b"With")
+        || name.iter().all(|b| b.is_ascii_lowercase() || *b == b'_')
 }
 
 /// Forms where a blank separates key and value: `ENV KEY v`, `ARG KEY v`, `setenv KEY v`,

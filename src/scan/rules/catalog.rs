@@ -1597,7 +1597,7 @@ pub(crate) static SPECS: &[Spec] = &[
     rule!("docker-password-assignment", "Docker registry password", High,
         "Docker Hub / registry password or token assigned to a Docker password/token key",
         ["docker_", "docker-", "docker.", "dockerhub", "dockerpass", "dockertoken", "dockerpat"], kv!(r"docker[_.-]?(?:hub[_.-]?)?(?:password|passwd|pass|token|pat)", r"dckr_[a-z]{3}_[A-Za-z0-9_-]{20,}|[^\s\x22'`]{8,128}"),
-        ph: true, ent: 2.5),
+        ph: true, generic: true, pw: true, ent: 2.5),
     rule!("sonar-token-assignment", "SonarQube token", High,
         "SonarQube / SonarCloud token (`sq?_` + 40 hex, or 40 hex) assigned to a Sonar token",
         ["sonar"], kv!(r"sonar", r"(?:sq[apu]_)?[0-9a-f]{40}"), ent: 3.0),
@@ -1701,6 +1701,6 @@ pub(crate) static SPECS: &[Spec] = &[
     rule!("generic-password", "Hard-coded password", Medium,
         "Assignment to a `password` / `passwd` / `passphrase` / `pwd` / `pass` key with a non-placeholder value",
         ["password", "passwd", "passphrase", "pwd", "pass"],
-        generic!(r"passw(?:or)?d|passphrase|pwd|(?:^|[_.-])pass(?:$|[_.-])|(?-i:[a-z0-9]Pass$|[A-Z0-9]PASS$)|(?-i:^(?:PASS|Pass|pass)$)"),
+        generic!(r"passw(?:or)?d|passphrase|pwd|(?:^|[_.-])pass(?:$|[_.-])|(?-i:[a-z0-9]Pass$|[A-Z0-9]PASS$)"),
         generic: true, pw: true, ph: true, min_len: 6, prio: 1, help: HELP_GENERIC),
 ];

@@ -763,6 +763,13 @@ fn k8s_value_worth_reporting(key: &[u8], value: &[u8]) -> bool {
         b"sslmode",
     ];
     let v = value.trim_ascii();
+    // Sentences, flow collections and quoted fragments are not secret values.
+    if v.iter()
+        .any(|&b| matches!(b, b' ' | b'"' | b'[' | b'{' | b'`' | b'\'' | b'\n'))
+        || v.ends_with(b",")
+    {
+        return false;
+    }
     !PLAIN.iter().any(|p| {
         k.ends_with(p)
             && (k.len() == p.len() || matches!(k[k.len() - p.len() - 1], b'_' | b'-' | b'.'))

@@ -210,8 +210,12 @@ pub(crate) fn is_placeholder(v: &[u8]) -> bool {
     if sub.is_match(l) {
         return true;
     }
-    // One repeated character, or a run such as `abcdef` / `123456789`.
-    if v.iter().all(|&b| b == v[0]) || is_sequence(v) {
+    // One repeated character, or a run such as `abcdef` / `123456789` / `0123456789abcdef`.
+    if v.iter().all(|&b| b == v[0])
+        || is_sequence(v)
+        || (v.len() >= 6
+            && memchr::memmem::find(b"0123456789abcdefghijklmnopqrstuvwxyz0123456789", l).is_some())
+    {
         return true;
     }
     // File paths.
@@ -360,6 +364,11 @@ fn generic_ok(cx: &Cx, pw: bool) -> bool {
             b"complexity",
             b"_fingerprint",
             b"fingerprint",
+            b"_pem",
+            b"stdin",
+            b"_env",
+            b"_cmd",
+            b"command",
         ];
         if DENY_SUFFIX.iter().any(|s| k.ends_with(s)) {
             return false;
@@ -419,6 +428,52 @@ fn generic_ok(cx: &Cx, pw: bool) -> bool {
         return false;
     }
     let identifier = v.iter().all(|&b| b.is_ascii_alphanumeric() || b == b'_');
+    // Code: a dereference, a negation, an address (`*password`, `!x.y`, `&cfg`).
+    if !cx.quoted && matches!(v[0], b'*' | b'!' | b'&') {
+        return false;
+    }
+    // A bare variable in camelCase (`s3ConfigSecretKey`, `userPassword2`).
+    if !cx.quoted
+        && identifier
+        && v[0].is_ascii_lowercase()
+        && upper
+        && digits <= 2
+        && v.windows(2).any(|w| w[0].is_ascii_lowercase() && w[1].is_ascii_uppercase())
+        // Words: every capital starts a lower-case run (random text has capitals together).
+        && v.windows(2).all(|w| !w[0].is_ascii_uppercase() || w[1].is_ascii_lowercase())
+        && !v[v.len() - 1].is_ascii_uppercase()
+    {
+        return false;
+    }
+    // `name=value` pairs of a list (`--set a=1,b=2`), not a value.
+    if let Some(eq) = v.iter().position(|&b| b == b'=')
+        && eq >= 3
+        && v[..eq]
+            .iter()
+            .all(|&b| b.is_ascii_alphabetic() || b == b'.' || b == b'_')
+    {
+        return false;
+    }
+    // The key spelled again (`K8sClientKey = "k8s-client-key"`).
+    if let Some(key) = cx.key {
+        let norm = |x: &[u8]| -> Vec<u8> {
+            x.iter()
+                .filter(|b| b.is_ascii_alphanumeric())
+                .map(|b| b.to_ascii_lowercase())
+                .collect()
+        };
+        let (nk, nv) = (norm(key), norm(v));
+        if !nv.is_empty() && (nk == nv || nk.ends_with(&nv) && nv.len() >= 6) {
+            return false;
+        }
+    }
+    // `f("key", "snake_case_name")`: a name passed along, not a secret.
+    if cx.op == Some(Op::Argument)
+        && v.contains(&b'_')
+        && v.iter().all(|&b| b.is_ascii_lowercase() || b == b'_')
+    {
+        return false;
+    }
     if !cx.quoted {
         // A bare identifier in code (`token = someVariable_2`, `password = userPassword`).
         if identifier
@@ -452,13 +507,31 @@ fn generic_ok(cx: &Cx, pw: bool) -> bool {
         if !cx.quoted && identifier && digits == 0 && v[0].is_ascii_lowercase() && upper {
             return false;
         }
+        // `--password value` in prose or usage text: a word follows the flag.
+        if cx.op == Some(Op::Blank) && v.iter().all(u8::is_ascii_lowercase) {
+            return false;
+        }
+        // A value that talks about passwords (`testpass`, `my-password`, `secretpassword`)
+        // is a stand-in, unless it is a complex one (`Pass123!@#`).
+        let l = v.to_ascii_lowercase();
+        if contains(&l, b"pass") || contains(&l, b"secret") || contains(&l, b"pwd") {
+            let symbol = v
+                .iter()
+                .any(|b| !b.is_ascii_alphanumeric() && !matches!(b, b'-' | b'_' | b'.'));
+            let classes = [upper, digits > 0, symbol].iter().filter(|&&c| c).count();
+            if classes < 2 {
+                return false;
+            }
+        }
         return entropy(v) >= 2.0;
     }
     // Names made of words (`db-credentials`, `storefront-basic-auth`), possibly numbered
     // (`worker-48562`, `service_order-2581`), are references.
-    if v.split(|&b| matches!(b, b'-' | b'_' | b'.'))
-        .all(|seg| seg.iter().all(u8::is_ascii_alphabetic) || seg.iter().all(u8::is_ascii_digit))
-    {
+    if v.split(|&b| matches!(b, b'-' | b'_' | b'.')).all(|seg| {
+        seg.iter().all(u8::is_ascii_alphabetic)
+            || seg.iter().all(u8::is_ascii_digit)
+            || (seg.len() <= 3 && seg.iter().all(u8::is_ascii_alphanumeric))
+    }) {
         return false;
     }
     // Bare words are usually identifiers; letters only must at least look random.
