@@ -515,9 +515,7 @@ fn generic_ok(cx: &Cx, pw: bool) -> bool {
         // is a stand-in, unless it is a complex one (`Pass123!@#`).
         let l = v.to_ascii_lowercase();
         if contains(&l, b"pass") || contains(&l, b"secret") || contains(&l, b"pwd") {
-            let symbol = v
-                .iter()
-                .any(|b| !b.is_ascii_alphanumeric() && !matches!(b, b'-' | b'_' | b'.'));
+            let symbol = v.iter().any(|b| !b.is_ascii_alphanumeric());
             let classes = [upper, digits > 0, symbol].iter().filter(|&&c| c).count();
             if classes < 2 {
                 return false;
