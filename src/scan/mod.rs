@@ -329,20 +329,21 @@ fn worker(rx: Receiver<Job>, shared: &Shared, progress: &Progress) -> Result<Poo
         Some(r) => Some(r.odb()?),
         None => None,
     };
-    let detector = Detector::new();
+    // One compiled rule set for all workers (its regex caches are per thread).
+    let detector = Detector::shared();
     let mut out = PoolOut::default();
     for job in rx {
         let blob = match job.source {
             Source::Blob(oid) => Some(oid),
             _ => None,
         };
-        let Some(mut hits) = scan_job(&job, shared, &detector, odb.as_ref(), progress, &mut out)
+        let Some(mut hits) = scan_job(&job, shared, detector, odb.as_ref(), progress, &mut out)
         else {
             continue;
         };
         if !hits.is_empty() && !job.base.is_empty() {
             let odb = odb.as_ref().expect("base versions come with a repository");
-            hits = drop_known(hits, &job, shared, &detector, odb, &mut out.errors);
+            hits = drop_known(hits, &job, shared, detector, odb, &mut out.errors);
         }
         for hit in hits {
             out.hits.push(PlacedHit {
