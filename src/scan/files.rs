@@ -95,6 +95,7 @@ pub fn scan_files(opts: &ScanOptions) -> Result<Outcome, ScanError> {
         max_blob_size: opts.max_blob_size,
         repo: None,
         stream_large: false,
+        workdir: None,
     });
     progress.stage("scanning");
     // The workers see the path relative to the config (for coverage); the report shows the path

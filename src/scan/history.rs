@@ -299,6 +299,7 @@ fn history(
         max_blob_size: opts.max_blob_size,
         repo: Some(repo.path().to_path_buf()),
         stream_large: false,
+        workdir: None,
     });
     progress.stage("scanning");
     let odb = repo.odb()?;
@@ -1058,6 +1059,7 @@ fn staged(
         max_blob_size: opts.max_blob_size,
         repo: Some(repo.path().to_path_buf()),
         stream_large: true,
+        workdir: repo.workdir().map(Path::to_path_buf),
     });
     let threads = if jobs.len() < 64 { 1 } else { opts.threads };
     let pool = run_pool(shared, threads, progress, |tx| {
@@ -1176,6 +1178,7 @@ fn range(
         max_blob_size: opts.max_blob_size,
         repo: Some(repo.path().to_path_buf()),
         stream_large: false,
+        workdir: None,
     });
     let pool = run_pool(shared, opts.threads, progress, |tx| {
         let mut seen = HashSet::new();

@@ -276,6 +276,9 @@ pub(crate) struct Shared {
     /// Scan content over `max_blob_size` in bounded memory, part by part, instead of skipping
     /// it (`--staged`: a gate must not let a large file through).
     pub stream_large: bool,
+    /// The work tree: a large staged blob whose file there has the same content is streamed
+    /// from the file (libgit2 reads a loose object's compressed bytes whole).
+    pub workdir: Option<PathBuf>,
 }
 
 /// Runs `produce` on this thread, feeding a bounded channel that `threads` workers drain.
@@ -380,6 +383,26 @@ fn scan_job(
                     if !shared.stream_large {
                         out.stats.skipped_large += 1;
                         return None;
+                    }
+                    if let Some(file) = shared
+                        .workdir
+                        .as_ref()
+                        .map(|w| w.join(&job.path))
+                        .filter(|f| {
+                            git2::Oid::hash_file(git2::ObjectType::Blob, f).is_ok_and(|h| h == oid)
+                        })
+                        .and_then(|f| std::fs::File::open(f).ok())
+                    {
+                        return scan_stream(
+                            detector,
+                            job,
+                            Box::new(file),
+                            size as u64,
+                            progress,
+                            &mut out.stats,
+                        )
+                        .map_err(|e| out.errors.push(format!("{}: {e}", job.path)))
+                        .ok();
                     }
                     return match stream_blob(odb, oid, size) {
                         Ok(reader) => scan_stream(
