@@ -296,6 +296,18 @@ type Case = (
 
 #[rustfmt::skip]
 const CASES: &[Case] = &[
+    ("onepassword-service-account-token", &["OP_SERVICE_ACCOUNT_TOKEN=ops_eyJ{b:200}"], &["ops_eyJ{b:20}"]),
+    ("onepassword-secret-key", &["A3-{U:6}-{U:11}-{U:5}-{U:5}-{U:5}"], &["A3-{U:6}-{U:3}"]),
+    ("adobe-client-secret", &["p8e-{a:32}"], &["p8e-{a:10}"]),
+    ("openshift-user-token", &["oc login --token=sha256~{u:43}"], &["sha256~{u:10}"]),
+    ("scalingo-api-token", &["tk-us-{u:48}"], &["tk-us-{u:10}"]),
+    ("sourcegraph-access-token", &["sgp_{h:16}_{h:40}"], &["sgp_{h:10}"]),
+    ("settlemint-token", &["sm_pat_{a:16}"], &["sm_pat_{a:6}"]),
+    ("definednetworking-api-token", &["dnkey-{u:26}-{u:52}"], &["dnkey-{u:10}"]),
+    ("maxmind-license-key", &["{a:6}_{a:29}_mmk"], &["{a:6}_{a:10}_mmk"]),
+    ("clickhouse-cloud-secret", &["4b1d{a:38}"], &["4b1d{a:10}"]),
+    ("sidekiq-enterprise-credentials", &["BUNDLE_ENTERPRISE__CONTRIBSYS__COM={h:8}:{h:8}"], &["BUNDLE_ENTERPRISE__CONTRIBSYS__COM={h:4}"]),
+    ("curl-user-password", &["curl -u deploy:Zq8{a:12} https://api.acme.io/v1"], &["curl -u deploy:$PASSWORD https://api.acme.io/v1"]),
     ("slack-token-assignment", &["SLACK_SIGNING_SECRET={h:32}"], &["SLACK_SIGNING_SECRET={h:10}"]),
     ("jfrog-token-assignment", &["JFROG_API_KEY={a:73}", "<artifactoryToken>{a:64}</artifactoryToken>"], &["JFROG_API_KEY={a:20}"]),
     ("jfrog-identity-token", &["eyJ2ZXIiOiIyIiwidHlwIjoiSldUIiwiYWxnIjoiUlMyNTYiLCJraWQiOiJ{u:80}"], &["eyJ2ZXIiOiIyIiwidHlwIjoiSldUIi{u:10}"]),
