@@ -202,6 +202,9 @@ pub(crate) fn is_placeholder(v: &[u8]) -> bool {
         b"not-a-real",
         b"notreal",
         b"not_real",
+        // AWS's documentation examples, whole or cut.
+        b"wjalrxutnfemi/k7mdeng",
+        b"akiaiosfodnn7",
     ];
     // One automaton over all the substrings (a memmem search per substring was a visible share
     // of a history scan: this runs for every candidate value).
