@@ -274,7 +274,7 @@ Register-ArgumentCompleter -Native -CommandName 'veil' -ScriptBlock {
             break
         }
         'veil;scan' {
-            [CompletionResult]::new('--range', '--range', [CompletionResultType]::ParameterName, 'Scan what the commits of a range add, e.g. `origin/main..HEAD` (for CI)')
+            [CompletionResult]::new('--range', '--range', [CompletionResultType]::ParameterName, 'Scan what the commits of a range introduce, e.g. `origin/main..HEAD` (for CI): a secret that a file already held before the range is not reported')
             [CompletionResult]::new('--max-blob-size', '--max-blob-size', [CompletionResultType]::ParameterName, 'Skip blobs larger than this (bytes, or with a K/M/G suffix); they are counted')
             [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'Output format')
             [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Write the report to this file instead of standard output')
@@ -283,8 +283,9 @@ Register-ArgumentCompleter -Native -CommandName 'veil' -ScriptBlock {
             [CompletionResult]::new('--write-baseline', '--write-baseline', [CompletionResultType]::ParameterName, 'Write the findings as a baseline file (sorted, one a line) and exit 0')
             [CompletionResult]::new('--ignore-file', '--ignore-file', [CompletionResultType]::ParameterName, 'The ignore file (default: .veilignore at the root of the repository or directory)')
             [CompletionResult]::new('--threads', '--threads', [CompletionResultType]::ParameterName, 'Worker threads (default: one per core)')
+            [CompletionResult]::new('--fingerprint-key', '--fingerprint-key', [CompletionResultType]::ParameterName, 'The fingerprint key file (default: $VEIL_SCAN_KEY, .veil-scan-key at the root, or the clone''s own key in the git directory)')
             [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Path of the configuration file (default: `.sops.yaml` in the current directory or a parent)')
-            [CompletionResult]::new('--staged', '--staged', [CompletionResultType]::ParameterName, 'Scan what the index adds or changes compared with HEAD (for a pre-commit hook)')
+            [CompletionResult]::new('--staged', '--staged', [CompletionResultType]::ParameterName, 'Scan what the index adds compared with HEAD (for a pre-commit hook): only secrets that HEAD''s version of the file does not already hold. With file names, only those files, and a named file that the index does not change is scanned whole (`pre-commit run --all-files`). Files over --max-blob-size are scanned part by part, not skipped')
             [CompletionResult]::new('--worktree', '--worktree', [CompletionResultType]::ParameterName, 'Scan the files of the working tree (respecting .gitignore) instead of the history')
             [CompletionResult]::new('--decrypt', '--decrypt', [CompletionResultType]::ParameterName, 'Decrypt the repository''s encrypted files (with the identities found as for `decrypt`) and report files holding copies of their values')
             [CompletionResult]::new('--show-secrets', '--show-secrets', [CompletionResultType]::ParameterName, 'Print secrets in full (they are redacted by default)')

@@ -1335,7 +1335,7 @@ _veil() {
             return 0
             ;;
         veil__subcmd__scan)
-            opts="-o -q -v -h -V --staged --range --worktree --max-blob-size --decrypt --format --output --show-secrets --baseline --write-baseline --ignore-file --quiet --threads --config --verbose --help --version"
+            opts="-o -q -v -h -V --staged --range --worktree --max-blob-size --decrypt --format --output --show-secrets --baseline --write-baseline --ignore-file --quiet --threads --fingerprint-key --config --verbose --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1374,6 +1374,10 @@ _veil() {
                     return 0
                     ;;
                 --threads)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --fingerprint-key)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

@@ -252,7 +252,7 @@ set edit:completion:arg-completer[veil] = {|@words|
             cand --version 'Print version'
         }
         &'veil;scan'= {
-            cand --range 'Scan what the commits of a range add, e.g. `origin/main..HEAD` (for CI)'
+            cand --range 'Scan what the commits of a range introduce, e.g. `origin/main..HEAD` (for CI): a secret that a file already held before the range is not reported'
             cand --max-blob-size 'Skip blobs larger than this (bytes, or with a K/M/G suffix); they are counted'
             cand --format 'Output format'
             cand -o 'Write the report to this file instead of standard output'
@@ -261,8 +261,9 @@ set edit:completion:arg-completer[veil] = {|@words|
             cand --write-baseline 'Write the findings as a baseline file (sorted, one a line) and exit 0'
             cand --ignore-file 'The ignore file (default: .veilignore at the root of the repository or directory)'
             cand --threads 'Worker threads (default: one per core)'
+            cand --fingerprint-key 'The fingerprint key file (default: $VEIL_SCAN_KEY, .veil-scan-key at the root, or the clone''s own key in the git directory)'
             cand --config 'Path of the configuration file (default: `.sops.yaml` in the current directory or a parent)'
-            cand --staged 'Scan what the index adds or changes compared with HEAD (for a pre-commit hook)'
+            cand --staged 'Scan what the index adds compared with HEAD (for a pre-commit hook): only secrets that HEAD''s version of the file does not already hold. With file names, only those files, and a named file that the index does not change is scanned whole (`pre-commit run --all-files`). Files over --max-blob-size are scanned part by part, not skipped'
             cand --worktree 'Scan the files of the working tree (respecting .gitignore) instead of the history'
             cand --decrypt 'Decrypt the repository''s encrypted files (with the identities found as for `decrypt`) and report files holding copies of their values'
             cand --show-secrets 'Print secrets in full (they are redacted by default)'

@@ -226,7 +226,7 @@ complete -c veil -n "__fish_veil_using_subcommand completions" -l config -d 'Pat
 complete -c veil -n "__fish_veil_using_subcommand completions" -s v -l verbose -d 'Say on stderr what veil does: which identity opened a data key, which creation rule matched, why a file is not processed in one pass (-vv: more detail). Never values'
 complete -c veil -n "__fish_veil_using_subcommand completions" -s h -l help -d 'Print help'
 complete -c veil -n "__fish_veil_using_subcommand completions" -s V -l version -d 'Print version'
-complete -c veil -n "__fish_veil_using_subcommand scan" -l range -d 'Scan what the commits of a range add, e.g. `origin/main..HEAD` (for CI)' -r
+complete -c veil -n "__fish_veil_using_subcommand scan" -l range -d 'Scan what the commits of a range introduce, e.g. `origin/main..HEAD` (for CI): a secret that a file already held before the range is not reported' -r
 complete -c veil -n "__fish_veil_using_subcommand scan" -l max-blob-size -d 'Skip blobs larger than this (bytes, or with a K/M/G suffix); they are counted' -r
 complete -c veil -n "__fish_veil_using_subcommand scan" -l format -d 'Output format' -r -f -a "text\t''
 json\t''
@@ -236,8 +236,9 @@ complete -c veil -n "__fish_veil_using_subcommand scan" -l baseline -d 'Report o
 complete -c veil -n "__fish_veil_using_subcommand scan" -l write-baseline -d 'Write the findings as a baseline file (sorted, one a line) and exit 0' -r -F
 complete -c veil -n "__fish_veil_using_subcommand scan" -l ignore-file -d 'The ignore file (default: .veilignore at the root of the repository or directory)' -r -F
 complete -c veil -n "__fish_veil_using_subcommand scan" -l threads -d 'Worker threads (default: one per core)' -r
+complete -c veil -n "__fish_veil_using_subcommand scan" -l fingerprint-key -d 'The fingerprint key file (default: $VEIL_SCAN_KEY, .veil-scan-key at the root, or the clone\'s own key in the git directory)' -r -F
 complete -c veil -n "__fish_veil_using_subcommand scan" -l config -d 'Path of the configuration file (default: `.sops.yaml` in the current directory or a parent)' -r -F
-complete -c veil -n "__fish_veil_using_subcommand scan" -l staged -d 'Scan what the index adds or changes compared with HEAD (for a pre-commit hook)'
+complete -c veil -n "__fish_veil_using_subcommand scan" -l staged -d 'Scan what the index adds compared with HEAD (for a pre-commit hook): only secrets that HEAD\'s version of the file does not already hold. With file names, only those files, and a named file that the index does not change is scanned whole (`pre-commit run --all-files`). Files over --max-blob-size are scanned part by part, not skipped'
 complete -c veil -n "__fish_veil_using_subcommand scan" -l worktree -d 'Scan the files of the working tree (respecting .gitignore) instead of the history'
 complete -c veil -n "__fish_veil_using_subcommand scan" -l decrypt -d 'Decrypt the repository\'s encrypted files (with the identities found as for `decrypt`) and report files holding copies of their values'
 complete -c veil -n "__fish_veil_using_subcommand scan" -l show-secrets -d 'Print secrets in full (they are redacted by default)'

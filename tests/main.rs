@@ -15,6 +15,8 @@ mod interop;
 mod local_attacker;
 mod rotate_all;
 mod roundtrip;
+mod scan_corpus;
+mod scan_findings;
 mod scan_history;
 mod scan_hook;
 mod scan_output;

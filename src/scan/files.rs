@@ -6,8 +6,7 @@ use std::sync::Arc;
 
 use crate::scan::veilaware::VeilAware;
 use crate::scan::{
-    Finding, Job, Origin, Outcome, Progress, ScanError, ScanOptions, Shared, Source, fingerprint,
-    run_pool,
+    Finding, Job, Origin, Outcome, Progress, ScanError, ScanOptions, Shared, Source, run_pool,
 };
 
 pub fn scan_files(opts: &ScanOptions) -> Result<Outcome, ScanError> {
@@ -95,6 +94,8 @@ pub fn scan_files(opts: &ScanOptions) -> Result<Outcome, ScanError> {
         veil,
         max_blob_size: opts.max_blob_size,
         repo: None,
+        stream_large: false,
+        workdir: None,
     });
     progress.stage("scanning");
     // The workers see the path relative to the config (for coverage); the report shows the path
@@ -109,6 +110,7 @@ pub fn scan_files(opts: &ScanOptions) -> Result<Outcome, ScanError> {
                 source: Source::File(p),
                 tag: (names.len() - 1) as u32,
                 origin: Origin::File,
+                base: Vec::new(),
             };
             tx.send(job)
                 .map_err(|_| ScanError("the scan workers stopped".into()))?;
@@ -120,7 +122,8 @@ pub fn scan_files(opts: &ScanOptions) -> Result<Outcome, ScanError> {
         .hits
         .into_iter()
         .map(|h| Finding {
-            fingerprint: fingerprint(h.hit.rule.id, &h.hit.secret),
+            fingerprint: String::new(),
+            snippet: h.hit.snippet,
             rule: h.hit.rule,
             path: names.get(h.tag as usize).cloned().unwrap_or(h.path),
             line: h.hit.line,
@@ -140,5 +143,6 @@ pub fn scan_files(opts: &ScanOptions) -> Result<Outcome, ScanError> {
         stats,
         warnings,
         root,
+        ..Outcome::default()
     })
 }

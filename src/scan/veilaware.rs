@@ -192,6 +192,8 @@ impl VeilAware {
                         line: crate::format::line_of(data, m.start()),
                         secret: v.clone(),
                         decoded: false,
+                        span: None,
+                        snippet: String::new(),
                     });
                 }
             }
@@ -244,6 +246,8 @@ fn check_covered(
                         line,
                         secret: value,
                         decoded: false,
+                        span: None,
+                        snippet: String::new(),
                     });
                 }
             }
@@ -256,6 +260,8 @@ fn check_covered(
                     line: *line,
                     secret: path.to_string(),
                     decoded: false,
+                    span: None,
+                    snippet: String::new(),
                 });
             }
         }
@@ -266,6 +272,8 @@ fn check_covered(
                 line: 1,
                 secret: path.to_string(),
                 decoded: false,
+                span: None,
+                snippet: String::new(),
             });
         }
         None => {}
