@@ -1,5 +1,5 @@
 //! Plain files: the files under a directory (`--worktree`, or a path outside any git
-//! repository), respecting `.gitignore`, `.ignore` and git's exclude files.
+//! repository), as [`crate::repo::files`] lists them.
 
 use std::path::Path;
 use std::sync::Arc;
@@ -40,18 +40,12 @@ pub fn scan_files(opts: &ScanOptions) -> Result<Outcome, ScanError> {
     let cfg_dir = config.as_ref().map(|c| c.dir());
     let mut veil = VeilAware::new(config.as_slice());
     let progress = Progress::new(opts.progress);
-    let walk = || {
-        let mut b = ignore::WalkBuilder::new(&opts.path);
-        b.hidden(false)
-            .git_ignore(true)
-            .git_exclude(true)
-            .git_global(false)
-            .require_git(false)
-            .parents(true);
-        b.filter_entry(|e| e.file_name() != ".git");
-        b.build()
-            .filter_map(|e| e.ok())
-            .filter(|e| e.file_type().is_some_and(|t| t.is_file()))
+    // The repository's one file listing (tracked and untracked-not-ignored inside git; ignore
+    // files honoured outside it); a single file is scanned as given.
+    let files: Vec<std::path::PathBuf> = if opts.path.is_file() {
+        vec![opts.path.clone()]
+    } else {
+        crate::repo::files(&opts.path).map_err(|e| ScanError(e.to_string()))?
     };
     let rel = |p: &Path| -> String {
         let r = p.strip_prefix(&root).unwrap_or(p);
@@ -71,8 +65,7 @@ pub fn scan_files(opts: &ScanOptions) -> Result<Outcome, ScanError> {
         progress.stage("decrypting encrypted files");
         let keys = crate::keys::identities::from_process();
         let mut values = Vec::new();
-        for e in walk() {
-            let p = e.path();
+        for p in &files {
             if let Ok(m) = p.metadata()
                 && m.len() > opts.max_blob_size
             {
@@ -102,8 +95,8 @@ pub fn scan_files(opts: &ScanOptions) -> Result<Outcome, ScanError> {
     // relative to the scanned directory: keep both.
     let mut names: Vec<String> = Vec::new();
     let pool = run_pool(shared, opts.threads, &progress, |tx| {
-        for e in walk() {
-            let p = e.path().to_path_buf();
+        for p in &files {
+            let p = p.clone();
             names.push(rel(&p));
             let job = Job {
                 path: cfg_rel(&p),
