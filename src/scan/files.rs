@@ -4,7 +4,7 @@
 use std::path::Path;
 use std::sync::Arc;
 
-use crate::scan::veilaware::VeilAware;
+use crate::scan::encryption::EncryptionPolicy;
 use crate::scan::{
     Finding, Job, Origin, Outcome, Progress, ScanError, ScanOptions, Shared, Source, run_pool,
 };
@@ -25,7 +25,7 @@ pub fn scan_files(opts: &ScanOptions) -> Result<Outcome, ScanError> {
         )));
     }
     let mut warnings = Vec::new();
-    let config = match crate::scan::veilaware::find_config(
+    let config = match crate::scan::encryption::find_config(
         opts.config.as_deref(),
         &std::path::absolute(&root).unwrap_or(root.clone()),
     ) {
@@ -38,7 +38,7 @@ pub fn scan_files(opts: &ScanOptions) -> Result<Outcome, ScanError> {
     // Paths are matched relative to the config's directory, as sops does; the scan reports them
     // relative to the scanned directory.
     let cfg_dir = config.as_ref().map(|c| c.dir());
-    let mut veil = VeilAware::new(config.as_slice());
+    let mut veil = EncryptionPolicy::new(config.as_slice());
     let progress = Progress::new(opts.progress);
     // The repository's one file listing (tracked and untracked-not-ignored inside git; ignore
     // files honoured outside it); a single file is scanned as given.
@@ -75,7 +75,7 @@ pub fn scan_files(opts: &ScanOptions) -> Result<Outcome, ScanError> {
             if (veil.covered(&cp).is_some()
                 || crate::format::Kind::from_path(p) != crate::format::Kind::Binary)
                 && let Ok(data) = std::fs::read(p)
-                && let Some(v) = crate::scan::veilaware::decrypt_values(&cp, &data, &keys)
+                && let Some(v) = crate::scan::encryption::decrypt_values(&cp, &data, &keys)
             {
                 values.extend(v);
             }

@@ -16,7 +16,7 @@ use crossbeam_channel::Sender;
 use git2::{Delta, ObjectType, Oid, Repository, Sort, Tree};
 
 use crate::config::Config;
-use crate::scan::veilaware::VeilAware;
+use crate::scan::encryption::EncryptionPolicy;
 use crate::scan::{
     CommitInfo, Finding, Job, Mode, Origin, Outcome, PoolOut, Progress, ScanError, ScanOptions,
     Shared, Source, run_pool,
@@ -83,20 +83,20 @@ fn configs(
     };
     if let Some(c) = &opts.config {
         push(
-            crate::scan::veilaware::find_config(Some(c), root).map(|c| c.expect("explicit")),
+            crate::scan::encryption::find_config(Some(c), root).map(|c| c.expect("explicit")),
             "--config",
         );
     }
     if at.is_file() {
         push(
-            crate::scan::veilaware::find_config(None, root).map(|c| c.expect("exists")),
+            crate::scan::encryption::find_config(None, root).map(|c| c.expect("exists")),
             ".sops.yaml",
         );
     }
     for oid in blobs {
         if let Ok(b) = repo.find_blob(*oid) {
             push(
-                crate::scan::veilaware::parse_config(&at, b.content().to_vec()),
+                crate::scan::encryption::parse_config(&at, b.content().to_vec()),
                 &format!(".sops.yaml (blob {})", short(*oid)),
             );
         }
@@ -254,7 +254,7 @@ fn history(
     }
     let (configs, mut warnings) = configs(opts, repo, root, &config_blobs);
     lap("finding .sops.yaml versions");
-    let mut veil = VeilAware::new(&configs);
+    let mut veil = EncryptionPolicy::new(&configs);
 
     if opts.decrypt {
         progress.stage("decrypting the repository's encrypted files");
@@ -278,7 +278,7 @@ fn history(
                         && let Ok(b) = repo.find_blob(blob)
                         && b.size() as u64 <= opts.max_blob_size
                         && let Some(v) =
-                            crate::scan::veilaware::decrypt_values(path, b.content(), &keys)
+                            crate::scan::encryption::decrypt_values(path, b.content(), &keys)
                     {
                         opened += 1;
                         values.extend(v);
@@ -1003,7 +1003,7 @@ fn staged(
     let index = repo.index()?;
     let cfg_blob = index.get_path(Path::new(".sops.yaml"), 0).map(|e| e.id);
     let (configs, warnings) = tree_configs(opts, repo, root, None, cfg_blob);
-    let mut veil = VeilAware::new(&configs);
+    let mut veil = EncryptionPolicy::new(&configs);
     if opts.decrypt {
         veil.set_known(decrypt_tree(repo, head.as_ref(), &veil, opts.max_blob_size));
     }
@@ -1120,7 +1120,12 @@ fn added_blobs(diff: &git2::Diff, seen: &mut HashSet<Oid>) -> Vec<(String, Oid, 
 }
 
 /// Known plaintext from the encrypted files of one tree.
-fn decrypt_tree(repo: &Repository, tree: Option<&Tree>, veil: &VeilAware, max: u64) -> Vec<String> {
+fn decrypt_tree(
+    repo: &Repository,
+    tree: Option<&Tree>,
+    veil: &EncryptionPolicy,
+    max: u64,
+) -> Vec<String> {
     let Some(tree) = tree else { return Vec::new() };
     let keys = crate::keys::identities::from_process();
     let mut values = Vec::new();
@@ -1135,7 +1140,7 @@ fn decrypt_tree(repo: &Repository, tree: Option<&Tree>, veil: &VeilAware, max: u
                 || crate::format::Kind::from_path(Path::new(path)) != crate::format::Kind::Binary)
                 && let Ok(b) = repo.find_blob(blob)
                 && b.size() as u64 <= max
-                && let Some(v) = crate::scan::veilaware::decrypt_values(path, b.content(), &keys)
+                && let Some(v) = crate::scan::encryption::decrypt_values(path, b.content(), &keys)
             {
                 values.extend(v);
             }
@@ -1169,7 +1174,7 @@ fn range(
         None => None,
     };
     let (configs, warnings) = tree_configs(opts, repo, root, tip.as_ref(), None);
-    let mut veil = VeilAware::new(&configs);
+    let mut veil = EncryptionPolicy::new(&configs);
     if opts.decrypt {
         veil.set_known(decrypt_tree(repo, tip.as_ref(), &veil, opts.max_blob_size));
     }

@@ -4,7 +4,7 @@
 //! The sources ([`history`], [`files`]) stream work items (blob ids, file paths, commit messages)
 //! through a bounded channel to one worker per core; each worker reads the content itself (a
 //! `git2::Repository` of its own), runs the detector ([`rules`]) and the veil-aware checks
-//! ([`veilaware`]) and keeps its findings. Only the findings are kept in memory, never the
+//! ([`encryption`]) and keeps its findings. Only the findings are kept in memory, never the
 //! contents, so memory stays bounded whatever the size of the history.
 
 use std::path::PathBuf;
@@ -14,6 +14,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use crossbeam_channel::{Receiver, Sender, bounded};
 use sha2::{Digest, Sha256};
 
+pub mod encryption;
 pub mod files;
 pub mod fingerprint;
 pub mod history;
@@ -21,10 +22,9 @@ pub mod report;
 pub mod rules;
 pub mod sarif;
 pub mod suppress;
-pub mod veilaware;
 
+use encryption::EncryptionPolicy;
 use rules::{Detector, RuleInfo};
-use veilaware::VeilAware;
 
 /// The default `--max-blob-size`: 10 MiB.
 pub const DEFAULT_MAX_BLOB_SIZE: u64 = 10 * 1024 * 1024;
@@ -269,7 +269,7 @@ impl Progress {
 
 /// Shared, read-only state of the workers.
 pub(crate) struct Shared {
-    pub veil: VeilAware,
+    pub veil: EncryptionPolicy,
     pub max_blob_size: u64,
     /// The repository to read blobs from.
     pub repo: Option<PathBuf>,
@@ -568,7 +568,7 @@ fn scan_stream(
         let mut part_stats = Stats::default();
         for mut h in scan_content(
             detector,
-            &VeilAware::new(&[]),
+            &EncryptionPolicy::new(&[]),
             &job.path,
             &buf,
             job.origin,
@@ -705,7 +705,7 @@ fn is_binary(data: &[u8]) -> bool {
 /// Runs the detector and the veil-aware checks on one piece of content.
 pub(crate) fn scan_content(
     detector: &Detector,
-    veil: &VeilAware,
+    veil: &EncryptionPolicy,
     path: &str,
     data: &[u8],
     origin: Origin,
@@ -720,7 +720,7 @@ pub(crate) fn scan_content(
         let spans = if found.is_empty() {
             Vec::new()
         } else {
-            veilaware::never_secret_spans(data)
+            encryption::never_secret_spans(data)
         };
         for m in found {
             if spans.iter().any(|s| m.start < s.end && s.start < m.end) {
@@ -793,7 +793,7 @@ fn snippets(data: &[u8], hits: &mut [Hit]) {
     let mut texts: Vec<String> = Vec::with_capacity(hits.len());
     for h in hits.iter() {
         // A file that should be encrypted: none of its plaintext is shown.
-        if h.rule.id == veilaware::UNENCRYPTED_FILE.id {
+        if h.rule.id == encryption::UNENCRYPTED_FILE.id {
             texts.push("(plaintext file: content not shown)".to_string());
             continue;
         }

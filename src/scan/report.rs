@@ -2,12 +2,12 @@
 
 use serde_json::{Value, json};
 
-use crate::scan::{Finding, Origin, Stats, veilaware};
+use crate::scan::{Finding, Origin, Stats, encryption};
 
 /// A secret as printed: `****` (no part of it: a prefix narrows a guess); the whole value with
 /// `show`. File-level findings (their "secret" is the path) are not redacted.
 pub fn redact(f: &Finding, show: bool) -> String {
-    if show || f.rule.id == veilaware::UNENCRYPTED_FILE.id {
+    if show || f.rule.id == encryption::UNENCRYPTED_FILE.id {
         return f.secret.clone();
     }
     "****".to_string()

@@ -12,7 +12,7 @@ use serde_json::{Value, json};
 use sha2::{Digest, Sha256};
 
 use crate::scan::rules::{RuleInfo, Severity};
-use crate::scan::{Finding, Origin, report, veilaware};
+use crate::scan::{Finding, Origin, encryption, report};
 
 fn level(s: Severity) -> &'static str {
     match s {
@@ -25,7 +25,7 @@ fn level(s: Severity) -> &'static str {
 /// All rules a scan can report.
 pub fn all_rules() -> Vec<&'static RuleInfo> {
     let mut v: Vec<&'static RuleInfo> = crate::scan::rules::rules().iter().collect();
-    v.extend(veilaware::rules());
+    v.extend(encryption::rules());
     v
 }
 

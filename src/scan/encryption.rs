@@ -1,4 +1,4 @@
-//! veil-specific detection: files that `.sops.yaml` says must be encrypted but are not (or hold
+//! What the scanner knows of encryption (the repository's `.sops.yaml` and encrypted files): files that `.sops.yaml` says must be encrypted but are not (or hold
 //! plaintext values their selection rule should have encrypted), plaintext of the repository's
 //! own encrypted values copied elsewhere (`--decrypt`), and what is never a finding (valid
 //! ciphertext, sops metadata, age recipients).
@@ -96,17 +96,17 @@ struct Coverage {
 
 /// What the veil-aware checks know about the repository.
 #[derive(Default)]
-pub struct VeilAware {
+pub struct EncryptionPolicy {
     coverage: Vec<Coverage>,
     known: Option<(AhoCorasick, Vec<String>)>,
 }
 
-impl VeilAware {
+impl EncryptionPolicy {
     /// Builds the checks from the `.sops.yaml` files in force (HEAD's and the history's).
     ///
     /// Only creation rules with a non-empty `path_regex` count: a catch-all rule says which keys
     /// to use, not that every file of the repository must be encrypted.
-    pub fn new(configs: &[Config]) -> VeilAware {
+    pub fn new(configs: &[Config]) -> EncryptionPolicy {
         let mut coverage = Vec::new();
         for c in configs {
             for r in &c.file.creation_rules {
@@ -129,7 +129,7 @@ impl VeilAware {
                 }
             }
         }
-        VeilAware {
+        EncryptionPolicy {
             coverage,
             known: None,
         }
