@@ -1,7 +1,8 @@
-//! What the scanner knows of encryption (the repository's `.sops.yaml` and encrypted files): files that `.sops.yaml` says must be encrypted but are not (or hold
-//! plaintext values their selection rule should have encrypted), plaintext of the repository's
-//! own encrypted values copied elsewhere (`--decrypt`), and what is never a finding (valid
-//! ciphertext, sops metadata, age recipients).
+//! What the scanner knows of the repository's encryption (`.sops.yaml` and encrypted files):
+//! files that `.sops.yaml` says must be encrypted but are not (or hold plaintext values their
+//! selection rule should have encrypted), plaintext of the repository's own encrypted values
+//! copied elsewhere (`--decrypt`), and what is never a finding (valid ciphertext, sops metadata,
+//! age recipients).
 
 use std::ops::Range;
 use std::path::Path;
