@@ -20,6 +20,8 @@ set edit:completion:arg-completer[veil] = {|@words|
         &'veil'= {
             cand --config 'Path of the configuration file (default: `.sops.yaml` in the current directory or a parent)'
             cand --decryption-order 'Key types to try first when opening a data key, comma-separated (default: age,pgp,kms: local keys before network ones)'
+            cand -v 'Say on stderr what veil does: which identity opened a data key, which creation rule matched, why a file is not processed in one pass (-vv: more detail). Never values'
+            cand --verbose 'Say on stderr what veil does: which identity opened a data key, which creation rule matched, why a file is not processed in one pass (-vv: more detail). Never values'
             cand -h 'Print help'
             cand --help 'Print help'
             cand -V 'Print version'
@@ -33,13 +35,16 @@ set edit:completion:arg-completer[veil] = {|@words|
             cand updatekeys 'Make the recipients of encrypted files match .sops.yaml'
             cand check 'Policy gate: unencrypted files, plaintext values, drifted recipients, old data keys'
             cand config 'Explain the configuration'
-            cand exec-env 'Run a command with the file''s top-level values in its environment'
-            cand exec-file 'Run a command with the decrypted file at a private path ({} in the command)'
+            cand exec-env 'Run a command with the top-level values of encrypted files in its environment'
+            cand exec-file 'Run a command with the decrypted file(s) at a private path ({} in the command)'
             cand keygen 'Generate an age identity (X25519, or post-quantum with --pq); the public key goes to stderr'
             cand filestatus 'Tell whether a file is encrypted, as JSON: {"encrypted":true}'
             cand completions 'Print a shell completion script'
             cand scan 'Find secrets in a repository''s history, staged changes, a commit range or plain files'
             cand hook 'Manage the git pre-commit hook that runs `veil scan --staged`'
+            cand git 'Git integration: a merge driver and a diff textconv for encrypted files'
+            cand ci 'CI helpers: mask the secret values of encrypted files in GitHub Actions logs'
+            cand man 'Write the man pages (veil.1, veil-COMMAND.1) into a directory, e.g. ~/.local/share/man/man1'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'veil;encrypt'= {
@@ -71,6 +76,8 @@ set edit:completion:arg-completer[veil] = {|@words|
             cand -i 'Write the result back to FILE (atomically)'
             cand --in-place 'Write the result back to FILE (atomically)'
             cand --mac-only-encrypted 'Compute the MAC over encrypted values only'
+            cand -v 'Say on stderr what veil does: which identity opened a data key, which creation rule matched, why a file is not processed in one pass (-vv: more detail). Never values'
+            cand --verbose 'Say on stderr what veil does: which identity opened a data key, which creation rule matched, why a file is not processed in one pass (-vv: more detail). Never values'
             cand -h 'Print help'
             cand --help 'Print help'
             cand -V 'Print version'
@@ -87,6 +94,8 @@ set edit:completion:arg-completer[veil] = {|@words|
             cand -i 'Write the result back to FILE (atomically)'
             cand --in-place 'Write the result back to FILE (atomically)'
             cand --ignore-mac 'Do not verify the MAC (values are still authenticated one by one)'
+            cand -v 'Say on stderr what veil does: which identity opened a data key, which creation rule matched, why a file is not processed in one pass (-vv: more detail). Never values'
+            cand --verbose 'Say on stderr what veil does: which identity opened a data key, which creation rule matched, why a file is not processed in one pass (-vv: more detail). Never values'
             cand -h 'Print help'
             cand --help 'Print help'
             cand -V 'Print version'
@@ -98,6 +107,9 @@ set edit:completion:arg-completer[veil] = {|@words|
             cand --age 'age recipients for a new file (default: from .sops.yaml)'
             cand --config 'Path of the configuration file (default: `.sops.yaml` in the current directory or a parent)'
             cand --decryption-order 'Key types to try first when opening a data key, comma-separated (default: age,pgp,kms: local keys before network ones)'
+            cand --keep-key-env 'Pass the identity variables (SOPS_AGE_KEY, SOPS_AGE_KEY_FILE, …) on to the editor'
+            cand -v 'Say on stderr what veil does: which identity opened a data key, which creation rule matched, why a file is not processed in one pass (-vv: more detail). Never values'
+            cand --verbose 'Say on stderr what veil does: which identity opened a data key, which creation rule matched, why a file is not processed in one pass (-vv: more detail). Never values'
             cand -h 'Print help'
             cand --help 'Print help'
             cand -V 'Print version'
@@ -110,6 +122,8 @@ set edit:completion:arg-completer[veil] = {|@words|
             cand --value-stdin 'Read the JSON value from standard input'
             cand --value-file 'Treat VALUE as the name of a file holding the JSON value'
             cand --idempotent 'Do nothing (and succeed) when the value is already set'
+            cand -v 'Say on stderr what veil does: which identity opened a data key, which creation rule matched, why a file is not processed in one pass (-vv: more detail). Never values'
+            cand --verbose 'Say on stderr what veil does: which identity opened a data key, which creation rule matched, why a file is not processed in one pass (-vv: more detail). Never values'
             cand -h 'Print help'
             cand --help 'Print help'
             cand -V 'Print version'
@@ -120,6 +134,8 @@ set edit:completion:arg-completer[veil] = {|@words|
             cand --config 'Path of the configuration file (default: `.sops.yaml` in the current directory or a parent)'
             cand --decryption-order 'Key types to try first when opening a data key, comma-separated (default: age,pgp,kms: local keys before network ones)'
             cand --idempotent 'Succeed when the path does not exist'
+            cand -v 'Say on stderr what veil does: which identity opened a data key, which creation rule matched, why a file is not processed in one pass (-vv: more detail). Never values'
+            cand --verbose 'Say on stderr what veil does: which identity opened a data key, which creation rule matched, why a file is not processed in one pass (-vv: more detail). Never values'
             cand -h 'Print help'
             cand --help 'Print help'
             cand -V 'Print version'
@@ -148,6 +164,8 @@ set edit:completion:arg-completer[veil] = {|@words|
             cand --dry-run 'Show what would change without writing'
             cand -i 'Accepted for sops compatibility: rotation always writes in place'
             cand --in-place 'Accepted for sops compatibility: rotation always writes in place'
+            cand -v 'Say on stderr what veil does: which identity opened a data key, which creation rule matched, why a file is not processed in one pass (-vv: more detail). Never values'
+            cand --verbose 'Say on stderr what veil does: which identity opened a data key, which creation rule matched, why a file is not processed in one pass (-vv: more detail). Never values'
             cand -h 'Print help'
             cand --help 'Print help'
             cand -V 'Print version'
@@ -161,6 +179,8 @@ set edit:completion:arg-completer[veil] = {|@words|
             cand -y 'Do not ask for confirmation'
             cand --yes 'Do not ask for confirmation'
             cand --dry-run 'Show the planned changes without writing'
+            cand -v 'Say on stderr what veil does: which identity opened a data key, which creation rule matched, why a file is not processed in one pass (-vv: more detail). Never values'
+            cand --verbose 'Say on stderr what veil does: which identity opened a data key, which creation rule matched, why a file is not processed in one pass (-vv: more detail). Never values'
             cand -h 'Print help'
             cand --help 'Print help'
             cand -V 'Print version'
@@ -173,6 +193,8 @@ set edit:completion:arg-completer[veil] = {|@words|
             cand --decryption-order 'Key types to try first when opening a data key, comma-separated (default: age,pgp,kms: local keys before network ones)'
             cand --staged 'Check what is staged in git''s index (the pre-commit case)'
             cand --verify 'Also decrypt every encrypted file and verify its MAC (needs identities)'
+            cand -v 'Say on stderr what veil does: which identity opened a data key, which creation rule matched, why a file is not processed in one pass (-vv: more detail). Never values'
+            cand --verbose 'Say on stderr what veil does: which identity opened a data key, which creation rule matched, why a file is not processed in one pass (-vv: more detail). Never values'
             cand -h 'Print help'
             cand --help 'Print help'
             cand -V 'Print version'
@@ -181,6 +203,8 @@ set edit:completion:arg-completer[veil] = {|@words|
         &'veil;config'= {
             cand --config 'Path of the configuration file (default: `.sops.yaml` in the current directory or a parent)'
             cand --decryption-order 'Key types to try first when opening a data key, comma-separated (default: age,pgp,kms: local keys before network ones)'
+            cand -v 'Say on stderr what veil does: which identity opened a data key, which creation rule matched, why a file is not processed in one pass (-vv: more detail). Never values'
+            cand --verbose 'Say on stderr what veil does: which identity opened a data key, which creation rule matched, why a file is not processed in one pass (-vv: more detail). Never values'
             cand -h 'Print help'
             cand --help 'Print help'
             cand -V 'Print version'
@@ -191,6 +215,8 @@ set edit:completion:arg-completer[veil] = {|@words|
         &'veil;config;explain'= {
             cand --config 'Path of the configuration file (default: `.sops.yaml` in the current directory or a parent)'
             cand --decryption-order 'Key types to try first when opening a data key, comma-separated (default: age,pgp,kms: local keys before network ones)'
+            cand -v 'Say on stderr what veil does: which identity opened a data key, which creation rule matched, why a file is not processed in one pass (-vv: more detail). Never values'
+            cand --verbose 'Say on stderr what veil does: which identity opened a data key, which creation rule matched, why a file is not processed in one pass (-vv: more detail). Never values'
             cand -h 'Print help'
             cand --help 'Print help'
             cand -V 'Print version'
@@ -205,10 +231,13 @@ set edit:completion:arg-completer[veil] = {|@words|
         &'veil;config;help;help'= {
         }
         &'veil;exec-env'= {
-            cand --input-type 'Format of the file (default: from the extension)'
+            cand --input-type 'Format of the files (default: from each extension)'
             cand --config 'Path of the configuration file (default: `.sops.yaml` in the current directory or a parent)'
             cand --decryption-order 'Key types to try first when opening a data key, comma-separated (default: age,pgp,kms: local keys before network ones)'
             cand --pristine 'Do not inherit the environment of veil'
+            cand --keep-key-env 'Pass the identity variables (SOPS_AGE_KEY, SOPS_AGE_KEY_FILE, …) on to the command'
+            cand -v 'Say on stderr what veil does: which identity opened a data key, which creation rule matched, why a file is not processed in one pass (-vv: more detail). Never values'
+            cand --verbose 'Say on stderr what veil does: which identity opened a data key, which creation rule matched, why a file is not processed in one pass (-vv: more detail). Never values'
             cand -h 'Print help'
             cand --help 'Print help'
             cand -V 'Print version'
@@ -216,11 +245,14 @@ set edit:completion:arg-completer[veil] = {|@words|
         }
         &'veil;exec-file'= {
             cand --filename 'Name of the decrypted file inside its private directory'
-            cand --input-type 'Format of the file (default: from the extension)'
-            cand --output-type 'Format of the decrypted file (default: the input''s)'
+            cand --input-type 'Format of the files (default: from each extension)'
+            cand --output-type 'Format of the decrypted file (default: the first input''s)'
             cand --config 'Path of the configuration file (default: `.sops.yaml` in the current directory or a parent)'
             cand --decryption-order 'Key types to try first when opening a data key, comma-separated (default: age,pgp,kms: local keys before network ones)'
             cand --no-fifo 'Write a regular file (0600, removed afterwards) instead of a FIFO'
+            cand --keep-key-env 'Pass the identity variables (SOPS_AGE_KEY, SOPS_AGE_KEY_FILE, …) on to the command'
+            cand -v 'Say on stderr what veil does: which identity opened a data key, which creation rule matched, why a file is not processed in one pass (-vv: more detail). Never values'
+            cand --verbose 'Say on stderr what veil does: which identity opened a data key, which creation rule matched, why a file is not processed in one pass (-vv: more detail). Never values'
             cand -h 'Print help'
             cand --help 'Print help'
             cand -V 'Print version'
@@ -232,6 +264,8 @@ set edit:completion:arg-completer[veil] = {|@words|
             cand --config 'Path of the configuration file (default: `.sops.yaml` in the current directory or a parent)'
             cand --decryption-order 'Key types to try first when opening a data key, comma-separated (default: age,pgp,kms: local keys before network ones)'
             cand --pq 'A post-quantum hybrid identity (ML-KEM-768 + X25519: AGE-SECRET-KEY-PQ-1…, age1pq1…)'
+            cand -v 'Say on stderr what veil does: which identity opened a data key, which creation rule matched, why a file is not processed in one pass (-vv: more detail). Never values'
+            cand --verbose 'Say on stderr what veil does: which identity opened a data key, which creation rule matched, why a file is not processed in one pass (-vv: more detail). Never values'
             cand -h 'Print help'
             cand --help 'Print help'
             cand -V 'Print version'
@@ -241,6 +275,8 @@ set edit:completion:arg-completer[veil] = {|@words|
             cand --input-type 'Format of the file (default: from the extension)'
             cand --config 'Path of the configuration file (default: `.sops.yaml` in the current directory or a parent)'
             cand --decryption-order 'Key types to try first when opening a data key, comma-separated (default: age,pgp,kms: local keys before network ones)'
+            cand -v 'Say on stderr what veil does: which identity opened a data key, which creation rule matched, why a file is not processed in one pass (-vv: more detail). Never values'
+            cand --verbose 'Say on stderr what veil does: which identity opened a data key, which creation rule matched, why a file is not processed in one pass (-vv: more detail). Never values'
             cand -h 'Print help'
             cand --help 'Print help'
             cand -V 'Print version'
@@ -249,13 +285,15 @@ set edit:completion:arg-completer[veil] = {|@words|
         &'veil;completions'= {
             cand --config 'Path of the configuration file (default: `.sops.yaml` in the current directory or a parent)'
             cand --decryption-order 'Key types to try first when opening a data key, comma-separated (default: age,pgp,kms: local keys before network ones)'
+            cand -v 'Say on stderr what veil does: which identity opened a data key, which creation rule matched, why a file is not processed in one pass (-vv: more detail). Never values'
+            cand --verbose 'Say on stderr what veil does: which identity opened a data key, which creation rule matched, why a file is not processed in one pass (-vv: more detail). Never values'
             cand -h 'Print help'
             cand --help 'Print help'
             cand -V 'Print version'
             cand --version 'Print version'
         }
         &'veil;scan'= {
-            cand --range 'Scan what the commits of a range add, e.g. `origin/main..HEAD` (for CI)'
+            cand --range 'Scan what the commits of a range introduce, e.g. `origin/main..HEAD` (for CI): a secret that a file already held before the range is not reported'
             cand --max-blob-size 'Skip blobs larger than this (bytes, or with a K/M/G suffix); they are counted'
             cand --format 'Output format'
             cand -o 'Write the report to this file instead of standard output'
@@ -264,14 +302,17 @@ set edit:completion:arg-completer[veil] = {|@words|
             cand --write-baseline 'Write the findings as a baseline file (sorted, one a line) and exit 0'
             cand --ignore-file 'The ignore file (default: .veilignore at the root of the repository or directory)'
             cand --threads 'Worker threads (default: one per core)'
+            cand --fingerprint-key 'The fingerprint key file (default: $VEIL_SCAN_KEY, .veil-scan-key at the root, or the clone''s own key in the git directory)'
             cand --config 'Path of the configuration file (default: `.sops.yaml` in the current directory or a parent)'
             cand --decryption-order 'Key types to try first when opening a data key, comma-separated (default: age,pgp,kms: local keys before network ones)'
-            cand --staged 'Scan what the index adds or changes compared with HEAD (for a pre-commit hook)'
+            cand --staged 'Scan what the index adds compared with HEAD (for a pre-commit hook): only secrets that HEAD''s version of the file does not already hold. With file names, only those files, and a named file that the index does not change is scanned whole (`pre-commit run --all-files`). Files over --max-blob-size are scanned part by part, not skipped'
             cand --worktree 'Scan the files of the working tree (respecting .gitignore) instead of the history'
             cand --decrypt 'Decrypt the repository''s encrypted files (with the identities found as for `decrypt`) and report files holding copies of their values'
             cand --show-secrets 'Print secrets in full (they are redacted by default)'
             cand -q 'No progress bar and no summary on stderr'
             cand --quiet 'No progress bar and no summary on stderr'
+            cand -v 'Say on stderr what veil does: which identity opened a data key, which creation rule matched, why a file is not processed in one pass (-vv: more detail). Never values'
+            cand --verbose 'Say on stderr what veil does: which identity opened a data key, which creation rule matched, why a file is not processed in one pass (-vv: more detail). Never values'
             cand -h 'Print help'
             cand --help 'Print help'
             cand -V 'Print version'
@@ -280,6 +321,8 @@ set edit:completion:arg-completer[veil] = {|@words|
         &'veil;hook'= {
             cand --config 'Path of the configuration file (default: `.sops.yaml` in the current directory or a parent)'
             cand --decryption-order 'Key types to try first when opening a data key, comma-separated (default: age,pgp,kms: local keys before network ones)'
+            cand -v 'Say on stderr what veil does: which identity opened a data key, which creation rule matched, why a file is not processed in one pass (-vv: more detail). Never values'
+            cand --verbose 'Say on stderr what veil does: which identity opened a data key, which creation rule matched, why a file is not processed in one pass (-vv: more detail). Never values'
             cand -h 'Print help'
             cand --help 'Print help'
             cand -V 'Print version'
@@ -290,6 +333,8 @@ set edit:completion:arg-completer[veil] = {|@words|
         &'veil;hook;install'= {
             cand --config 'Path of the configuration file (default: `.sops.yaml` in the current directory or a parent)'
             cand --decryption-order 'Key types to try first when opening a data key, comma-separated (default: age,pgp,kms: local keys before network ones)'
+            cand -v 'Say on stderr what veil does: which identity opened a data key, which creation rule matched, why a file is not processed in one pass (-vv: more detail). Never values'
+            cand --verbose 'Say on stderr what veil does: which identity opened a data key, which creation rule matched, why a file is not processed in one pass (-vv: more detail). Never values'
             cand -h 'Print help'
             cand --help 'Print help'
             cand -V 'Print version'
@@ -303,6 +348,111 @@ set edit:completion:arg-completer[veil] = {|@words|
         }
         &'veil;hook;help;help'= {
         }
+        &'veil;git'= {
+            cand --config 'Path of the configuration file (default: `.sops.yaml` in the current directory or a parent)'
+            cand --decryption-order 'Key types to try first when opening a data key, comma-separated (default: age,pgp,kms: local keys before network ones)'
+            cand -v 'Say on stderr what veil does: which identity opened a data key, which creation rule matched, why a file is not processed in one pass (-vv: more detail). Never values'
+            cand --verbose 'Say on stderr what veil does: which identity opened a data key, which creation rule matched, why a file is not processed in one pass (-vv: more detail). Never values'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+            cand setup 'Register veil as git''s merge driver and diff textconv, and write .gitattributes entries for the files the creation rules of .sops.yaml cover'
+            cand merge 'The merge driver git runs (merge.veil.driver = veil git merge %O %A %B %P): merges the values of an encrypted file three-way and writes the result, encrypted, over %A'
+            cand textconv 'The diff textconv git runs (diff.veil.textconv = veil git textconv): the decrypted file on stdout, or the encrypted text and a note on stderr without an identity'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'veil;git;setup'= {
+            cand --config 'Path of the configuration file (default: `.sops.yaml` in the current directory or a parent)'
+            cand --decryption-order 'Key types to try first when opening a data key, comma-separated (default: age,pgp,kms: local keys before network ones)'
+            cand --global 'Register the driver and the textconv in the global git configuration (~/.gitconfig) instead of the repository''s; .gitattributes is still written when run in a repository'
+            cand --no-attributes 'Only register the driver and the textconv; leave .gitattributes alone'
+            cand -v 'Say on stderr what veil does: which identity opened a data key, which creation rule matched, why a file is not processed in one pass (-vv: more detail). Never values'
+            cand --verbose 'Say on stderr what veil does: which identity opened a data key, which creation rule matched, why a file is not processed in one pass (-vv: more detail). Never values'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'veil;git;merge'= {
+            cand --input-type 'Format of the file (default: from the extension of PATH)'
+            cand --config 'Path of the configuration file (default: `.sops.yaml` in the current directory or a parent)'
+            cand --decryption-order 'Key types to try first when opening a data key, comma-separated (default: age,pgp,kms: local keys before network ones)'
+            cand -v 'Say on stderr what veil does: which identity opened a data key, which creation rule matched, why a file is not processed in one pass (-vv: more detail). Never values'
+            cand --verbose 'Say on stderr what veil does: which identity opened a data key, which creation rule matched, why a file is not processed in one pass (-vv: more detail). Never values'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'veil;git;textconv'= {
+            cand --input-type 'Format of the file (default: from the extension)'
+            cand --config 'Path of the configuration file (default: `.sops.yaml` in the current directory or a parent)'
+            cand --decryption-order 'Key types to try first when opening a data key, comma-separated (default: age,pgp,kms: local keys before network ones)'
+            cand -v 'Say on stderr what veil does: which identity opened a data key, which creation rule matched, why a file is not processed in one pass (-vv: more detail). Never values'
+            cand --verbose 'Say on stderr what veil does: which identity opened a data key, which creation rule matched, why a file is not processed in one pass (-vv: more detail). Never values'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'veil;git;help'= {
+            cand setup 'Register veil as git''s merge driver and diff textconv, and write .gitattributes entries for the files the creation rules of .sops.yaml cover'
+            cand merge 'The merge driver git runs (merge.veil.driver = veil git merge %O %A %B %P): merges the values of an encrypted file three-way and writes the result, encrypted, over %A'
+            cand textconv 'The diff textconv git runs (diff.veil.textconv = veil git textconv): the decrypted file on stdout, or the encrypted text and a note on stderr without an identity'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'veil;git;help;setup'= {
+        }
+        &'veil;git;help;merge'= {
+        }
+        &'veil;git;help;textconv'= {
+        }
+        &'veil;git;help;help'= {
+        }
+        &'veil;ci'= {
+            cand --config 'Path of the configuration file (default: `.sops.yaml` in the current directory or a parent)'
+            cand --decryption-order 'Key types to try first when opening a data key, comma-separated (default: age,pgp,kms: local keys before network ones)'
+            cand -v 'Say on stderr what veil does: which identity opened a data key, which creation rule matched, why a file is not processed in one pass (-vv: more detail). Never values'
+            cand --verbose 'Say on stderr what veil does: which identity opened a data key, which creation rule matched, why a file is not processed in one pass (-vv: more detail). Never values'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+            cand mask 'Print a GitHub Actions `::add-mask::` line for every encrypted value of the files (run it in a workflow step before anything can print a value); multi-line values are masked line by line too'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'veil;ci;mask'= {
+            cand --min-length 'Values (and lines of multi-line values) shorter than this many characters are not masked: the runner would blank every occurrence of `1` or `}` in the logs'
+            cand --input-type 'Format of the files (default: from each extension)'
+            cand --config 'Path of the configuration file (default: `.sops.yaml` in the current directory or a parent)'
+            cand --decryption-order 'Key types to try first when opening a data key, comma-separated (default: age,pgp,kms: local keys before network ones)'
+            cand --force 'Print the lines even to a terminal (they hold the values)'
+            cand -v 'Say on stderr what veil does: which identity opened a data key, which creation rule matched, why a file is not processed in one pass (-vv: more detail). Never values'
+            cand --verbose 'Say on stderr what veil does: which identity opened a data key, which creation rule matched, why a file is not processed in one pass (-vv: more detail). Never values'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'veil;ci;help'= {
+            cand mask 'Print a GitHub Actions `::add-mask::` line for every encrypted value of the files (run it in a workflow step before anything can print a value); multi-line values are masked line by line too'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'veil;ci;help;mask'= {
+        }
+        &'veil;ci;help;help'= {
+        }
+        &'veil;man'= {
+            cand --config 'Path of the configuration file (default: `.sops.yaml` in the current directory or a parent)'
+            cand --decryption-order 'Key types to try first when opening a data key, comma-separated (default: age,pgp,kms: local keys before network ones)'
+            cand -v 'Say on stderr what veil does: which identity opened a data key, which creation rule matched, why a file is not processed in one pass (-vv: more detail). Never values'
+            cand --verbose 'Say on stderr what veil does: which identity opened a data key, which creation rule matched, why a file is not processed in one pass (-vv: more detail). Never values'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
         &'veil;help'= {
             cand encrypt 'Encrypt a file''s values (stdout unless -i or --output)'
             cand decrypt 'Decrypt a file (stdout unless -i or --output)'
@@ -313,13 +463,16 @@ set edit:completion:arg-completer[veil] = {|@words|
             cand updatekeys 'Make the recipients of encrypted files match .sops.yaml'
             cand check 'Policy gate: unencrypted files, plaintext values, drifted recipients, old data keys'
             cand config 'Explain the configuration'
-            cand exec-env 'Run a command with the file''s top-level values in its environment'
-            cand exec-file 'Run a command with the decrypted file at a private path ({} in the command)'
+            cand exec-env 'Run a command with the top-level values of encrypted files in its environment'
+            cand exec-file 'Run a command with the decrypted file(s) at a private path ({} in the command)'
             cand keygen 'Generate an age identity (X25519, or post-quantum with --pq); the public key goes to stderr'
             cand filestatus 'Tell whether a file is encrypted, as JSON: {"encrypted":true}'
             cand completions 'Print a shell completion script'
             cand scan 'Find secrets in a repository''s history, staged changes, a commit range or plain files'
             cand hook 'Manage the git pre-commit hook that runs `veil scan --staged`'
+            cand git 'Git integration: a merge driver and a diff textconv for encrypted files'
+            cand ci 'CI helpers: mask the secret values of encrypted files in GitHub Actions logs'
+            cand man 'Write the man pages (veil.1, veil-COMMAND.1) into a directory, e.g. ~/.local/share/man/man1'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'veil;help;encrypt'= {
@@ -359,6 +512,24 @@ set edit:completion:arg-completer[veil] = {|@words|
             cand install 'Install the pre-commit hook in the repository of the current directory (or PATH)'
         }
         &'veil;help;hook;install'= {
+        }
+        &'veil;help;git'= {
+            cand setup 'Register veil as git''s merge driver and diff textconv, and write .gitattributes entries for the files the creation rules of .sops.yaml cover'
+            cand merge 'The merge driver git runs (merge.veil.driver = veil git merge %O %A %B %P): merges the values of an encrypted file three-way and writes the result, encrypted, over %A'
+            cand textconv 'The diff textconv git runs (diff.veil.textconv = veil git textconv): the decrypted file on stdout, or the encrypted text and a note on stderr without an identity'
+        }
+        &'veil;help;git;setup'= {
+        }
+        &'veil;help;git;merge'= {
+        }
+        &'veil;help;git;textconv'= {
+        }
+        &'veil;help;ci'= {
+            cand mask 'Print a GitHub Actions `::add-mask::` line for every encrypted value of the files (run it in a workflow step before anything can print a value); multi-line values are masked line by line too'
+        }
+        &'veil;help;ci;mask'= {
+        }
+        &'veil;help;man'= {
         }
         &'veil;help;help'= {
         }

@@ -99,52 +99,14 @@ pub struct UpdatekeysArgs {
     pub input_type: Option<Kind>,
 }
 
-/// Every encrypted file under the current directory: git's tracked files when inside a work
-/// tree, else a directory walk. Files are recognised by their metadata, not their name.
+/// Every encrypted file under `root` (see [`crate::repo::files`]). Files are recognised by
+/// their metadata, not their name.
 pub fn encrypted_files(root: &Path) -> Result<Vec<PathBuf>> {
-    let git = std::process::Command::new("git")
-        .args([
-            "ls-files",
-            "-z",
-            "--cached",
-            "--others",
-            "--exclude-standard",
-        ])
-        .current_dir(root)
-        .output();
-    let candidates: Vec<PathBuf> = match git {
-        Ok(out) if out.status.success() => out
-            .stdout
-            .split(|&b| b == 0)
-            .filter(|p| !p.is_empty())
-            .map(|p| root.join(String::from_utf8_lossy(p).into_owned()))
-            .collect(),
-        _ => {
-            let mut out = Vec::new();
-            let mut stack = vec![root.to_path_buf()];
-            while let Some(dir) = stack.pop() {
-                let Ok(rd) = std::fs::read_dir(&dir) else {
-                    continue;
-                };
-                for e in rd.flatten() {
-                    let p = e.path();
-                    let name = e.file_name();
-                    if name.to_string_lossy().starts_with('.') && name != ".env" {
-                        continue;
-                    }
-                    match e.file_type() {
-                        Ok(t) if t.is_dir() => stack.push(p),
-                        Ok(t) if t.is_file() => out.push(p),
-                        _ => {}
-                    }
-                }
-            }
-            out
-        }
-    };
+    let candidates = crate::repo::files(root).map_err(|e| {
+        crate::error::Failure::new(crate::error::Code::CouldNotReadInput, e.to_string())
+    })?;
     let mut files: Vec<PathBuf> = candidates
         .into_iter()
-        .filter(|p| p.is_file() && !crate::fsio::is_temp_file(p))
         .filter(|p| {
             // Encrypted files are small text files; skip big ones quickly.
             std::fs::metadata(p)
@@ -157,6 +119,21 @@ pub fn encrypted_files(root: &Path) -> Result<Vec<PathBuf>> {
         .collect();
     files.sort();
     Ok(files)
+}
+
+/// `files` with each file once: a symlink and its target (or two links, hard or symbolic, to
+/// one file) are one file, kept under the name that comes first.
+fn once_each(files: Vec<PathBuf>) -> Vec<PathBuf> {
+    use std::os::unix::fs::MetadataExt;
+    let mut seen = std::collections::HashSet::new();
+    files
+        .into_iter()
+        .filter(|p| match std::fs::metadata(p) {
+            Ok(m) => seen.insert((m.dev(), m.ino())),
+            // Missing: reported by the command.
+            Err(_) => true,
+        })
+        .collect()
 }
 
 /// Runs `work` over `files` on all cores; returns the failures (the others succeeded).
@@ -266,11 +243,11 @@ pub fn run_rotate(args: RotateArgs) -> Result<()> {
         require_existing(f)?;
     }
     let cwd = std::env::current_dir().map_err(|e| Failure::new(Code::Generic, e.to_string()))?;
-    let files = if args.all {
+    let files = once_each(if args.all {
         encrypted_files(&cwd)?
     } else {
         args.files.clone()
-    };
+    });
     if files.is_empty() {
         eprintln!("veil: no encrypted files found");
         return Ok(());
@@ -406,11 +383,11 @@ pub fn run_updatekeys(args: UpdatekeysArgs, config: Option<&Path>) -> Result<()>
         )
     })?;
     let cwd = std::env::current_dir().map_err(|e| Failure::new(Code::Generic, e.to_string()))?;
-    let files = if args.all {
+    let files = once_each(if args.all {
         encrypted_files(&cwd)?
     } else {
         args.files.clone()
-    };
+    });
     // Discovered when a file is first changed (a dry run asks for no passphrase).
     let keys = std::cell::OnceCell::new();
     let mut results = Vec::new();

@@ -105,7 +105,7 @@ pub fn run_set(args: SetArgs) -> Result<()> {
     // A new scalar key next to scalar siblings: one new line, written losslessly.
     if edit::try_insert(file.opened.store, &mut file.opened.doc, &steps, &node) {
         let bytes = reseal(&mut file, false)?;
-        write_back(&file, &bytes)?;
+        write_back(&mut file, &bytes)?;
         return Ok(());
     }
     let root = file
@@ -120,7 +120,7 @@ pub fn run_set(args: SetArgs) -> Result<()> {
         return Ok(());
     }
     let bytes = reseal(&mut file, outcome == SetOutcome::Restructured)?;
-    write_back(&file, &bytes)?;
+    write_back(&mut file, &bytes)?;
     Ok(())
 }
 
@@ -132,7 +132,7 @@ pub fn run_unset(args: UnsetArgs) -> Result<()> {
     // A scalar entry on its own line(s): only those lines go.
     if edit::try_unset(file.opened.store, &mut file.opened.doc, &steps) {
         let bytes = reseal(&mut file, false)?;
-        write_back(&file, &bytes)?;
+        write_back(&mut file, &bytes)?;
         return Ok(());
     }
     let root = file
@@ -147,7 +147,7 @@ pub fn run_unset(args: UnsetArgs) -> Result<()> {
         Err(e) => return Err(file_fail(&args.file, Code::Generic, e)),
     }
     let bytes = reseal(&mut file, true)?;
-    write_back(&file, &bytes)?;
+    write_back(&mut file, &bytes)?;
     Ok(())
 }
 

@@ -9,12 +9,13 @@ use crate::config::Config;
 use crate::crypto::datakey::DataKey;
 use crate::error::{Code, Failure, Result};
 use crate::format::{Kind, write_lossless};
+use crate::fsio::Update;
 use crate::keys::groups::{self, KeySource, Recipients, open_group, unusable_failure};
 use crate::keys::keyring::Wrapper;
 use crate::keys::master::Recipient;
 use crate::keys::recipients::desired_recipients;
 use crate::pipeline::metadata::{KeyGroup, Metadata};
-use crate::pipeline::rewrite::{OpenFile, open_file, write_back};
+use crate::pipeline::rewrite::{OpenFile, open_update, write_back};
 use crate::pipeline::tree::{Entry, Node};
 use crate::pipeline::whole::{self, DATA_KEY_CREATED_FIELD};
 
@@ -246,10 +247,20 @@ fn read_metadata(
     input_type: Option<Kind>,
 ) -> Result<(Metadata, Vec<u8>, crate::format::Document)> {
     let name = crate::fsio::sanitize(&path.display().to_string());
-    let kind = crate::fsio::kind_for(input_type, Some(path));
-    let store = kind.reading_store();
     let original = std::fs::read(path)
         .map_err(|e| Failure::new(Code::CouldNotReadInput, format!("{name}: {e}")))?;
+    parse_metadata(path, input_type, original)
+}
+
+/// The metadata of a file's bytes.
+fn parse_metadata(
+    path: &Path,
+    input_type: Option<Kind>,
+    original: Vec<u8>,
+) -> Result<(Metadata, Vec<u8>, crate::format::Document)> {
+    let name = crate::fsio::sanitize(&path.display().to_string());
+    let kind = crate::fsio::kind_for(input_type, Some(path));
+    let store = kind.reading_store();
     let doc = store
         .parse(original.clone())
         .map_err(|e| Failure::new(Code::CouldNotReadInput, format!("{name}: {e}")))?;
@@ -276,7 +287,11 @@ pub struct Rotated {
 /// What rotating `path` with `change` would do (nothing is decrypted or written).
 pub fn plan_rotation(path: &Path, change: &KeyChange) -> Result<Plan> {
     let (meta, _, _) = read_metadata(path, None)?;
-    let current = Recipients::from_metadata(&meta).map_err(|f| name_failure(path, f))?;
+    rotation_plan(path, &meta, change)
+}
+
+fn rotation_plan(path: &Path, meta: &Metadata, change: &KeyChange) -> Result<Plan> {
+    let current = Recipients::from_metadata(meta).map_err(|f| name_failure(path, f))?;
     let p = plan_change(&current, change);
     check_plan(&name_of(path), &p, true)?;
     Ok(p)
@@ -287,22 +302,25 @@ fn name_failure(path: &Path, f: Failure) -> Failure {
 }
 
 /// Rotates one file: a new data key, wrapped for its keys after `change`, every value
-/// re-encrypted; written atomically.
+/// re-encrypted; the file is locked from the read to the atomic write. A change veil cannot
+/// carry out is refused before anything is decrypted.
 pub fn rotate(
     path: &Path,
     change: &KeyChange,
     keys: &dyn KeySource,
     wrapper: &Wrapper,
 ) -> Result<Rotated> {
-    let p = plan_rotation(path, change)?;
-    let mut file = open_file(path, None, keys)?;
+    let update = Update::open(path)?;
+    let (meta, _, _) = parse_metadata(path, None, update.bytes().to_vec())?;
+    let p = rotation_plan(path, &meta, change)?;
+    let mut file = open_update(update, path, None, keys)?;
     let exposed = if p.removed.is_empty() {
         Vec::new()
     } else {
         encrypted_paths(&file)
     };
     let bytes = reseal_with_new_key(&mut file, &p.after, wrapper)?;
-    let written = write_back(&file, &bytes)?;
+    let written = write_back(&mut file, &bytes)?;
     Ok(Rotated {
         plan: p,
         written,
@@ -310,7 +328,8 @@ pub fn rotate(
     })
 }
 
-/// A file's planned update to the keys its creation rule wants.
+/// A file's planned update to the keys its creation rule wants. The file stays locked until
+/// the update is applied or dropped.
 pub struct PendingUpdate {
     pub plan: Plan,
     desired: Recipients,
@@ -318,6 +337,7 @@ pub struct PendingUpdate {
     original: Vec<u8>,
     doc: crate::format::Document,
     input_type: Option<Kind>,
+    update: Update,
 }
 
 /// Compares a file's keys with the keys its creation rule wants (nothing is decrypted).
@@ -330,7 +350,9 @@ pub fn plan_update(cfg: &Config, path: &Path, input_type: Option<Kind>) -> Resul
             format!("{name}: the matching creation rule names no key"),
         )
     })?;
-    let (meta, original, doc) = read_metadata(path, input_type)?;
+    // Locked from this read to the write.
+    let update = Update::open(path)?;
+    let (meta, original, doc) = parse_metadata(path, input_type, update.bytes().to_vec())?;
     let current = Recipients::from_metadata(&meta).map_err(|f| name_failure(path, f))?;
     let p = plan(&current, &desired);
     if !p.is_empty() {
@@ -345,6 +367,7 @@ pub fn plan_update(cfg: &Config, path: &Path, input_type: Option<Kind>) -> Resul
         original,
         doc,
         input_type,
+        update,
     })
 }
 
@@ -362,7 +385,7 @@ pub struct Updated {
 /// else the existing data key (or each group's share) wrapped for the added keys.
 pub fn apply_update(
     path: &Path,
-    u: PendingUpdate,
+    mut u: PendingUpdate,
     keys: &dyn KeySource,
     wrapper: &Wrapper,
 ) -> Result<Updated> {
@@ -374,10 +397,10 @@ pub fn apply_update(
         });
     }
     if u.plan.needs_new_data_key() {
-        let mut file = open_file(path, u.input_type, keys)?;
+        let mut file = open_update(u.update, path, u.input_type, keys)?;
         let exposed = encrypted_paths(&file);
         let bytes = reseal_with_new_key(&mut file, &u.desired, wrapper)?;
-        let written = write_back(&file, &bytes)?;
+        let written = write_back(&mut file, &bytes)?;
         return Ok(Updated {
             written,
             new_data_key: true,
@@ -396,7 +419,7 @@ pub fn apply_update(
             exposed: Vec::new(),
         });
     }
-    crate::fsio::write_atomic(path, &bytes)?;
+    u.update.commit(&bytes)?;
     Ok(Updated {
         written: true,
         new_data_key: false,
