@@ -136,11 +136,14 @@ fn once_each(files: Vec<PathBuf>) -> Vec<PathBuf> {
         .collect()
 }
 
-/// Runs `work` over `files` on all cores; returns the failures (the others succeeded).
+/// Runs `work` over `files` on all cores, with a progress bar on a terminal; returns every
+/// file's result, in path order.
 fn parallel<T: Send>(
     files: &[PathBuf],
+    what: &str,
     work: impl Fn(&Path) -> Result<T> + Sync,
 ) -> Vec<(PathBuf, Result<T>)> {
+    let bar = super::progress::files(files.len(), what);
     let threads = std::thread::available_parallelism()
         .map(|n| n.get())
         .unwrap_or(1)
@@ -154,6 +157,7 @@ fn parallel<T: Send>(
                     let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
                     let Some(f) = files.get(i) else { break };
                     let r = work(f);
+                    bar.inc(1);
                     results
                         .lock()
                         .expect("no worker panics while holding the lock")
@@ -162,6 +166,7 @@ fn parallel<T: Send>(
             });
         }
     });
+    bar.finish_and_clear();
     let mut r = results.into_inner().expect("workers are done");
     r.sort_by(|a, b| a.0.cmp(&b.0));
     r
@@ -254,7 +259,7 @@ pub fn run_rotate(args: RotateArgs) -> Result<()> {
     }
     // Dry runs read only the metadata: no identity is looked for (no passphrase is asked).
     let keys = (!args.dry_run).then(crate::keys::from_process);
-    let results = parallel(&files, |path| {
+    let results = parallel(&files, "rotating", |path| {
         let name = crate::fsio::sanitize(&path.display().to_string());
         let mut lines = Vec::new();
         if args.dry_run {
@@ -391,10 +396,18 @@ pub fn run_updatekeys(args: UpdatekeysArgs, config: Option<&Path>) -> Result<()>
     // Discovered when a file is first changed (a dry run asks for no passphrase).
     let keys = std::cell::OnceCell::new();
     let mut results = Vec::new();
+    // Questions and a bar do not mix: the bar only when nothing is asked.
+    let bar = if args.yes || args.dry_run {
+        super::progress::files(files.len(), "updating keys")
+    } else {
+        indicatif::ProgressBar::hidden()
+    };
     for path in &files {
         let r = update_one(&cfg, path, &args, &keys);
         results.push((path.clone(), r));
+        bar.inc(1);
     }
+    bar.finish_and_clear();
     summarize(("updated", "would be updated"), &results)
 }
 
