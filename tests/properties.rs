@@ -9,8 +9,10 @@ use proptest::test_runner::{Config, TestRunner};
 
 use veil::crypto::datakey::DataKey;
 use veil::format::{Document, Kind, Store, write_lossless};
+use veil::keys::age::AgeRecipient;
 use veil::keys::groups::{KeySource, Recipients};
 use veil::keys::identities::Identities;
+use veil::keys::master::{MasterKey, Recipient};
 use veil::pipeline::metadata::Metadata;
 use veil::pipeline::selector::Rule;
 use veil::pipeline::stream::{self, Streamed, StreamedOpen};
@@ -593,12 +595,15 @@ fn whole_round_trip(kind: Kind, src: &[u8]) -> Result<(), String> {
 struct DemoKeys(Identities);
 
 impl KeySource for DemoKeys {
-    fn open_age(
-        &self,
-        recipient: &str,
-        enc: &str,
-    ) -> Result<Option<zeroize::Zeroizing<Vec<u8>>>, String> {
-        self.0.unwrap(recipient, enc).map_err(|e| e.to_string())
+    fn open(&self, key: &MasterKey) -> Result<zeroize::Zeroizing<Vec<u8>>, String> {
+        let MasterKey::Age(k) = key else {
+            return Err("not an age key".into());
+        };
+        match self.0.unwrap(&k.recipient, &k.enc) {
+            Ok(Some(secret)) => Ok(secret),
+            Ok(None) => Err("no identity matches".into()),
+            Err(e) => Err(e.to_string()),
+        }
     }
 
     fn searched(&self) -> Vec<String> {
@@ -613,7 +618,7 @@ fn demo() -> (DemoKeys, EncryptOptions) {
         .unwrap();
     let opts = EncryptOptions {
         recipients: Recipients {
-            groups: vec![vec![public]],
+            groups: vec![vec![Recipient::Age(AgeRecipient::parse(&public).unwrap())]],
             threshold: None,
         },
         rule: Some(Rule::default()),

@@ -216,7 +216,7 @@ pub fn sops_config(data: &[u8]) {
             }
         }
     }
-    let _ = veil::scan::veilaware::parse_config(path, data.to_vec());
+    let _ = veil::scan::encryption::parse_config(path, data.to_vec());
 }
 
 /// Identity text (age key files, `SOPS_AGE_KEY`) and, after a NUL byte, an armored age file to
@@ -263,8 +263,8 @@ pub fn treepath(data: &[u8]) {
 /// The scanner's decoders: base64 layers and Kubernetes `Secret` data, ciphertext spans.
 pub fn scan_decoders(data: &[u8]) {
     let _ = veil::scan::rules::Detector::shared().scan(data);
-    let _ = veil::scan::veilaware::never_secret_spans(data);
-    let _ = veil::scan::veilaware::looks_encrypted(data);
+    let _ = veil::scan::encryption::never_secret_spans(data);
+    let _ = veil::scan::encryption::looks_encrypted(data);
 }
 
 /// An encrypted file of any format (the first byte picks the store) opened with the test key:

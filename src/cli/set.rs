@@ -99,7 +99,7 @@ pub fn run_set(args: SetArgs) -> Result<()> {
     let steps = treepath::parse(&args.path)
         .map_err(|e| Failure::new(Code::InvalidTreePath, e.to_string()))?;
     let value = read_value(&args)?;
-    let keys = crate::keys::identities::from_process();
+    let keys = crate::keys::from_process();
     let mut file = open_file(&args.file, args.input_type, &keys)?;
     let node = value_to_node(&value);
     // The value lands as deep as the path goes, inside the root mapping.
@@ -115,7 +115,7 @@ pub fn run_set(args: SetArgs) -> Result<()> {
     // A new scalar key next to scalar siblings: one new line, written losslessly.
     if edit::try_insert(file.opened.store, &mut file.opened.doc, &steps, &node) {
         let bytes = reseal(&mut file, false)?;
-        write_back(&file, &bytes)?;
+        write_back(&mut file, &bytes)?;
         return Ok(());
     }
     let root = file
@@ -130,19 +130,19 @@ pub fn run_set(args: SetArgs) -> Result<()> {
         return Ok(());
     }
     let bytes = reseal(&mut file, outcome == SetOutcome::Restructured)?;
-    write_back(&file, &bytes)?;
+    write_back(&mut file, &bytes)?;
     Ok(())
 }
 
 pub fn run_unset(args: UnsetArgs) -> Result<()> {
     let steps = treepath::parse(&args.path)
         .map_err(|e| Failure::new(Code::InvalidTreePath, e.to_string()))?;
-    let keys = crate::keys::identities::from_process();
+    let keys = crate::keys::from_process();
     let mut file = open_file(&args.file, args.input_type, &keys)?;
     // A scalar entry on its own line(s): only those lines go.
     if edit::try_unset(file.opened.store, &mut file.opened.doc, &steps) {
         let bytes = reseal(&mut file, false)?;
-        write_back(&file, &bytes)?;
+        write_back(&mut file, &bytes)?;
         return Ok(());
     }
     let root = file
@@ -157,7 +157,7 @@ pub fn run_unset(args: UnsetArgs) -> Result<()> {
         Err(e) => return Err(file_fail(&args.file, Code::Generic, e)),
     }
     let bytes = reseal(&mut file, true)?;
-    write_back(&file, &bytes)?;
+    write_back(&mut file, &bytes)?;
     Ok(())
 }
 
