@@ -229,7 +229,7 @@ pub fn decrypt_in_parts(
         return unsupported(value, key);
     };
     let layout = open_layout(&meta, &key)?;
-    if layout.has_prefix("alias:") {
+    if layout.has_aliases() {
         return unsupported(value, key);
     }
     let mut out = Vec::with_capacity(doc.src.len() / 4);

@@ -147,7 +147,7 @@ pub fn seal(
     if lossless {
         // Edits first: a store may add layout records while making them (YAML aliases).
         let edits = take_lossless_edits(store, doc, &mut layout);
-        meta.layout = layout.seal(key.as_bytes(), meta.layout.as_deref());
+        meta.layout = layout.seal(key.as_bytes(), meta.layout.as_ref());
         let bytes = finish_lossless(store, doc, edits, Some(&meta.to_value()));
         check_yaml_flow_closers(store, &doc.src, &bytes)?;
         Ok(bytes)

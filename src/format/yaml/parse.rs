@@ -12,7 +12,7 @@ use std::ops::Range;
 use saphyr_parser::{Event, Parser, ScalarStyle, Span};
 
 use super::resolve::{Resolved, resolve_plain, resolve_tagged};
-use super::{CTX_ALIAS_SCALAR, CTX_DASH, CTX_FLOW, CTX_FLOW_ROOT, CTX_PROPS, INDENT_MASK};
+use super::{CTX_DASH, CTX_DQ, CTX_FLOW, CTX_PROPS, CTX_SQ, INDENT_MASK};
 use crate::format::{Document, ParseError, PartsEnd, PartsError, node_to_value};
 use crate::pipeline::tree::{Alias, Entry, Leaf, Node, Scalar};
 
@@ -21,7 +21,7 @@ use crate::pipeline::tree::{Alias, Entry, Leaf, Node, Scalar};
 pub struct Extras {
     /// Anchor name → (offset of the definition, index path of the anchored node).
     pub anchors: Vec<(String, usize, Vec<usize>)>,
-    /// Outermost flow collections in block context: (byte span, index path).
+    /// Flow collections, inner before outer: (byte span, index path).
     pub flows: Vec<(Range<usize>, Vec<usize>)>,
 }
 
@@ -76,10 +76,6 @@ struct Frame {
     anchor: usize,
     /// Byte offset of the `{`/`[` of a flow collection, or of the first token.
     start: usize,
-    /// Whether this is an outermost flow collection in block context.
-    flow_root: bool,
-    /// The first scalar leaf has been marked (flow roots).
-    first_leaf_marked: bool,
 }
 
 struct Builder<'a, 's> {
@@ -588,7 +584,6 @@ impl<'a> Builder<'a, '_> {
         let node = match resolved {
             Resolved::Null => Node::Null,
             Resolved::Value(v) => {
-                let content = extent.clone();
                 let is_value = !matches!(
                     self.stack.last(),
                     Some(Frame {
@@ -620,23 +615,10 @@ impl<'a> Builder<'a, '_> {
                     }
                 }
                 let mut ctx = self.leaf_ctx(extent.start, props && is_value, dash);
-                let text = &self.src.as_bytes()[content.start..content.end];
-                let in_flow = self.stack.iter().any(|f| f.flow);
-                if is_value && !in_flow && text.starts_with(b"\"ENC[") {
-                    // A scalar alias expanded by the writer.
-                    ctx |= CTX_ALIAS_SCALAR;
-                }
-                if is_value
-                    && looks_encrypted(text)
-                    && let Some(root) = self.stack.iter_mut().find(|f| f.flow)
-                    && root.flow_root
-                    && !root.first_leaf_marked
-                {
-                    root.first_leaf_marked = true;
-                    let d = extent.start - root.start;
-                    if d <= INDENT_MASK as usize {
-                        ctx = (ctx & !INDENT_MASK) | CTX_FLOW_ROOT | d as u32;
-                    }
+                match style {
+                    ScalarStyle::DoubleQuoted => ctx |= CTX_DQ,
+                    ScalarStyle::SingleQuoted => ctx |= CTX_SQ,
+                    _ => {}
                 }
                 Node::Scalar(Leaf::new(v, Some(extent), ctx))
             }
@@ -656,7 +638,6 @@ impl<'a> Builder<'a, '_> {
         let flow = bracket || self.stack.last().is_some_and(|f| f.flow);
         let col = self.col(content.min(b.len()));
         self.gap(span.start, if flow { None } else { Some(col) });
-        let parent_flow = self.stack.last().is_some_and(|f| f.flow);
         if bracket {
             self.pos = self.pos.max(content + 1);
         } else if !flow {
@@ -664,7 +645,6 @@ impl<'a> Builder<'a, '_> {
                 .pos
                 .max(self.skip_props(span.start, span.end.max(span.start)).0);
         }
-        let flow_root = flow && !parent_flow;
         if anchor != 0 {
             self.unsupported("anchors")?;
         }
@@ -688,8 +668,6 @@ impl<'a> Builder<'a, '_> {
             after_child: Vec::new(),
             anchor,
             start: content,
-            flow_root,
-            first_leaf_marked: false,
         };
         if !flow {
             let heads = std::mem::take(&mut self.pending_head);
@@ -732,7 +710,7 @@ impl<'a> Builder<'a, '_> {
                 Node::Seq(items)
             }
         };
-        if self.want_extras && frame.flow_root {
+        if self.want_extras && frame.flow {
             let path = self.index_path();
             self.extras.flows.push((frame.start..self.tok_end, path));
         }
@@ -770,14 +748,6 @@ impl<'a> Builder<'a, '_> {
         });
         self.add_node(node, 0, 0)
     }
-}
-
-fn looks_encrypted(text: &[u8]) -> bool {
-    let t = match text.first() {
-        Some(b'"' | b'\'') => &text[1..],
-        _ => text,
-    };
-    t.starts_with(b"ENC[")
 }
 
 /// The name of the anchor (`&name`) among the properties at `at`.

@@ -108,10 +108,7 @@ pub(super) fn encrypt_text(
     );
     // The layout record (and alias records) go into the metadata.
     if let Some(sealed) = l2.seal(key, None) {
-        meta.insert(
-            crate::pipeline::metadata::LAYOUT_FIELD.into(),
-            Value::String(sealed),
-        );
+        meta.insert(crate::pipeline::metadata::LAYOUT_FIELD.into(), sealed);
         let mut doc = YamlStore.parse(src.to_vec()).unwrap();
         let mut l3 = LosslessRecord::default();
         // Re-encrypt deterministically is not possible (random IVs): write again from scratch.
@@ -132,10 +129,7 @@ pub(super) fn encrypt_text(
             &mut l4,
         );
         let sealed = l4.seal(key, None).unwrap();
-        meta.insert(
-            crate::pipeline::metadata::LAYOUT_FIELD.into(),
-            Value::String(sealed),
-        );
+        meta.insert(crate::pipeline::metadata::LAYOUT_FIELD.into(), sealed);
         let out2 = write_lossless(
             &YamlStore,
             &doc,
