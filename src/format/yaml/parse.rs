@@ -817,18 +817,121 @@ pub fn parse(src: Vec<u8>, want_extras: bool) -> Result<(Document, Extras), Pars
     match parse_exact(src.clone(), want_extras) {
         Ok(r) => Ok(r),
         Err(first) => {
-            let Some((lifted, moved)) = lift_flow_closers(&src) else {
-                return Err(first);
-            };
-            match parse_exact(lifted, want_extras) {
-                Ok((mut doc, extras)) if !touches(&doc.docs, &moved) => {
-                    doc.src = src;
-                    Ok((doc, extras))
-                }
-                _ => Err(first),
+            if let Some((lifted, moved)) = lift_flow_closers(&src)
+                && let Ok((mut doc, extras)) = parse_exact(lifted, want_extras)
+                && !touches(&doc.docs, &moved)
+            {
+                doc.src = src;
+                return Ok((doc, extras));
             }
+            reindented(&src, want_extras).ok_or(first)
         }
     }
+}
+
+/// The byte offset of the scanner error of `text` when it is a quoted scalar whose continuation
+/// lines are indented less than the block it stands in.
+fn quoted_indent_error(text: &str) -> Option<usize> {
+    let mut parser = Parser::new_from_str(text);
+    while let Some(ev) = parser.next_event() {
+        if let Err(e) = ev {
+            if e.info() != "invalid indentation in quoted scalar" {
+                return None;
+            }
+            let ci = e.marker().index();
+            return text.char_indices().nth(ci).map(|(b, _)| b);
+        }
+    }
+    None
+}
+
+/// yaml.v3 (and so sops, and the files Go programs write, e.g. Kubernetes CRDs) accepts a quoted
+/// scalar whose continuation lines are indented less than the block it stands in; saphyr does
+/// not. The leading blanks of a quoted scalar's continuation lines are not part of its value, so
+/// such a file is parsed from a copy where those lines are indented up to the opening quote's
+/// column, and every position is mapped back to the original.
+fn reindented(src: &[u8], want_extras: bool) -> Option<(Document, Extras)> {
+    let mut text = std::str::from_utf8(src).ok()?.to_string();
+    // Insertions into the copy: (offset in the copy, bytes inserted), in order.
+    let mut inserted: Vec<(usize, usize)> = Vec::new();
+    for _ in 0..10_000 {
+        let at = quoted_indent_error(&text)?;
+        let b = text.as_bytes();
+        let q = b[at];
+        let line_start = b[..at]
+            .iter()
+            .rposition(|&c| c == b'\n')
+            .map_or(0, |p| p + 1);
+        let col = text[line_start..at].chars().count() + 1;
+        // The continuation line starts of the scalar, with their indentation.
+        let mut fixes = Vec::new();
+        let mut i = at + 1;
+        while i < b.len() {
+            match b[i] {
+                b'\\' if q == b'"' => i += 1,
+                b'\'' if q == b'\'' && b.get(i + 1) == Some(&b'\'') => i += 1,
+                c if c == q => break,
+                b'\n' => {
+                    let indent = b[i + 1..].iter().take_while(|&&c| c == b' ').count();
+                    let next = b.get(i + 1 + indent);
+                    if indent < col && !matches!(next, Some(b'\n' | b'\r') | None) {
+                        fixes.push((i + 1, col - indent));
+                    }
+                }
+                _ => {}
+            }
+            i += 1;
+        }
+        if fixes.is_empty() {
+            return None;
+        }
+        for &(pos, n) in fixes.iter().rev() {
+            text.insert_str(pos, &" ".repeat(n));
+        }
+        // Record the insertions in the copy's coordinates, keeping the list ordered.
+        let mut shift = 0;
+        let mut added = Vec::new();
+        for (pos, n) in fixes {
+            added.push((pos + shift, n));
+            shift += n;
+        }
+        for e in inserted.iter_mut() {
+            let before: usize = added
+                .iter()
+                .filter(|(p, _)| *p <= e.0)
+                .map(|(_, n)| n)
+                .sum();
+            e.0 += before;
+        }
+        inserted.extend(added);
+        inserted.sort_unstable();
+        if parse_exact(text.clone().into_bytes(), false).is_ok() {
+            break;
+        }
+    }
+    let (mut doc, mut extras) = parse_exact(text.into_bytes(), want_extras).ok()?;
+    // Copy offset → original offset.
+    let back = |p: usize| {
+        let before: usize = inserted
+            .iter()
+            .take_while(|(at, _)| *at < p)
+            .map(|(at, n)| (*n).min(p - at))
+            .sum();
+        p - before
+    };
+    let map = |r: &mut Range<usize>| *r = back(r.start)..back(r.end);
+    for d in &mut doc.docs {
+        crate::format::visit_spans_mut(d, &mut |r| map(r));
+    }
+    doc.metadata_spans.iter_mut().for_each(map);
+    doc.metadata_at = back(doc.metadata_at);
+    extras.flows.iter_mut().for_each(|(r, _)| map(r));
+    extras
+        .anchors
+        .iter_mut()
+        .for_each(|(_, at, _)| *at = back(*at));
+    doc.src = src.to_vec();
+    Some((doc, extras))
 }
 
 /// A copy of `src` where every line that starts (after blanks) with `]` or `}` has that bracket
