@@ -376,23 +376,28 @@ impl<'a> Builder<'a, '_> {
                 (start..(i + 1).min(b.len()), props)
             }
             ScalarStyle::Literal | ScalarStyle::Folded => {
-                // The header: saphyr's span starts at the body when there are no properties.
-                let mut h = start;
-                if !matches!(b.get(h), Some(b'|' | b'>')) {
-                    let mut i = self.tok_end;
-                    while i < span.start {
-                        match b[i] {
-                            b' ' | b'\t' | b'\r' | b'\n' | b':' | b'-' | b'?' => i += 1,
-                            b'&' | b'!' => {
-                                while i < span.start && !ws(b[i]) {
-                                    i += 1;
-                                }
+                // The header: saphyr's span starts at the body when there are no properties, and
+                // a body may itself start with `&` or `!`: look for the header from the end of the
+                // previous token first.
+                let mut i = self.tok_end;
+                let mut props_before = false;
+                while i < span.start {
+                    match b[i] {
+                        b' ' | b'\t' | b'\r' | b'\n' | b':' | b'-' | b'?' => i += 1,
+                        b'&' | b'!' => {
+                            props_before = true;
+                            while i < span.start && !ws(b[i]) {
+                                i += 1;
                             }
-                            _ => break,
                         }
+                        _ => break,
                     }
-                    h = i;
                 }
+                let (h, props) = if i < span.start && matches!(b[i], b'|' | b'>') {
+                    (i, props_before)
+                } else {
+                    (start, props)
+                };
                 let mut header_end = h + 1;
                 while header_end < b.len() && matches!(b[header_end], b'0'..=b'9' | b'+' | b'-') {
                     header_end += 1;

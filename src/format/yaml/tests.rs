@@ -264,6 +264,8 @@ const INLINE_CASES: &[&str] = &[
     "x-r: &r\n  restart: always\nx-p: &p\n  pull: never\ns: &s hi\nweb:\n  <<: [*r, *p]\n  f: [*s, *r]\n  g: {k: *s, j: [*s, {m: *r}]}\n  l:\n    - [*s]\n    - *s\n",
     // Quoting styles kept in the encrypted text.
     "dq: \"x\"\nsq: 'y'\nseq:\n  - \"a\"\n  - 'b'\n  - &an \"c\"\nflow: [\"d\", 'e', f]\nesc: \"t\\tu\"\nnl: 'p\n\n  q'\n",
+    // Block scalars whose body starts with `!` or `&` (not properties).
+    "a: |\n  !(\n    x\n  )\nb: >-\n  &notanchor\nc: &real |\n  !x\nd: !!str |\n  &y\ne:\n  - |\n    !z\n",
     // A quoted scalar whose continuation lines are indented less than its block (yaml.v3).
     "a:\n  - m: x\n    rule: 'abc\n  def'\n    n: \"p\n  q\"\n  - z\n",
 ];
