@@ -36,6 +36,11 @@ use crate::pipeline::tree::{Entry, Leaf, Node, Scalar, canonical_time, format_fl
 
 pub struct TomlStore;
 
+/// Leaf context: the value is a one-line literal string (`'…'`). Such a value is encrypted as
+/// `'ENC[…]'` and a `'ENC[…]'` value decrypts to a literal string, so the style needs no layout
+/// record.
+const CTX_LITERAL: u32 = 1;
+
 impl Store for TomlStore {
     fn kind(&self) -> Kind {
         Kind::Toml
@@ -113,19 +118,31 @@ impl Store for TomlStore {
     fn parse_parts(
         &self,
         src: &[u8],
-        _every: usize,
+        every: usize,
         encrypted: bool,
         sink: &mut dyn FnMut(Node) -> Result<(), String>,
     ) -> Result<super::PartsEnd, super::PartsError> {
-        parts::parse_parts(src, encrypted, sink)
+        parts::parse_parts(src, every, encrypted, sink)
     }
 
     fn peek_metadata(&self, src: &[u8]) -> Option<Value> {
         parts::peek_metadata(src)
     }
 
-    fn render_value(&self, _doc: &Document, _leaf: &Leaf, value: &Scalar) -> String {
+    fn render_value(&self, _doc: &Document, leaf: &Leaf, value: &Scalar) -> String {
         let mut out = String::new();
+        if leaf.ctx == CTX_LITERAL
+            && let Scalar::Str(s) = value
+            && !s
+                .chars()
+                .any(|c| c == '\'' || (c.is_control() && c != '\t'))
+        {
+            out.reserve(s.len() + 2);
+            out.push('\'');
+            out.push_str(s);
+            out.push('\'');
+            return out;
+        }
         write_scalar(&mut out, value);
         out
     }
@@ -327,7 +344,21 @@ impl Builder<'_> {
     fn value(&mut self, v: &TValue, parent: usize, index: usize) -> Result<Node, ParseError> {
         let span = v.span();
         match v {
-            TValue::String(s) => self.leaf(Scalar::Str(s.value().clone()), span),
+            TValue::String(s) => {
+                let node = self.leaf(Scalar::Str(s.value().clone()), span.clone())?;
+                // A one-line literal string keeps its style in the encrypted file.
+                let literal = span.is_some_and(|r| {
+                    let t = &self.src[r];
+                    t.starts_with(b"'") && !t.starts_with(b"'''")
+                });
+                Ok(match node {
+                    Node::Scalar(mut l) if literal => {
+                        l.ctx = CTX_LITERAL;
+                        Node::Scalar(l)
+                    }
+                    n => n,
+                })
+            }
             TValue::Integer(i) => self.leaf(Scalar::Int(*i.value()), span),
             TValue::Float(f) => self.leaf(Scalar::Float(*f.value()), span),
             TValue::Boolean(b) => self.leaf(Scalar::Bool(*b.value()), span),
@@ -490,13 +521,11 @@ fn scan_comments(src: &[u8]) -> Vec<Range<usize>> {
     let mut out = Vec::new();
     let n = src.len();
     let mut i = 0;
-    while i < n {
+    while let Some(p) = memchr::memchr3(b'#', b'"', b'\'', &src[i..]) {
+        i += p;
         match src[i] {
             b'#' => {
-                let mut end = src[i..]
-                    .iter()
-                    .position(|&b| b == b'\n')
-                    .map_or(n, |p| i + p);
+                let mut end = memchr::memchr(b'\n', &src[i..]).map_or(n, |p| i + p);
                 let next = end;
                 if end > i && src[end - 1] == b'\r' {
                     end -= 1;
@@ -504,8 +533,7 @@ fn scan_comments(src: &[u8]) -> Vec<Range<usize>> {
                 out.push(i..end);
                 i = next;
             }
-            q @ (b'"' | b'\'') => i = skip_string(src, i, q),
-            _ => i += 1,
+            q => i = skip_string(src, i, q),
         }
     }
     out
@@ -519,27 +547,37 @@ fn skip_string(src: &[u8], i: usize, q: u8) -> usize {
     let basic = q == b'"';
     let mut j = if triple { i + 3 } else { i + 1 };
     while j < n {
+        // The next byte that matters: the quote, a backslash (basic strings), a line break
+        // (single-line strings).
+        let rest = &src[j..];
+        let found = match (basic, triple) {
+            (true, false) => memchr::memchr3(q, b'\\', b'\n', rest),
+            (true, true) => memchr::memchr2(q, b'\\', rest),
+            (false, false) => memchr::memchr2(q, b'\n', rest),
+            (false, true) => memchr::memchr(q, rest),
+        };
+        let Some(p) = found else { return n };
+        j += p;
         let b = src[j];
-        if basic && b == b'\\' {
+        if b == b'\\' {
             j += 2;
             continue;
         }
-        if b == q {
-            if !triple {
-                return j + 1;
-            }
-            if j + 2 < n && src[j + 1] == q && src[j + 2] == q {
-                // Up to two more quotes belong to the content.
-                let mut end = j + 3;
-                let mut extra = 0;
-                while end < n && src[end] == q && extra < 2 {
-                    end += 1;
-                    extra += 1;
-                }
-                return end;
-            }
-        } else if b == b'\n' && !triple {
+        if b == b'\n' {
             return j;
+        }
+        if !triple {
+            return j + 1;
+        }
+        if j + 2 < n && src[j + 1] == q && src[j + 2] == q {
+            // Up to two more quotes belong to the content.
+            let mut end = j + 3;
+            let mut extra = 0;
+            while end < n && src[end] == q && extra < 2 {
+                end += 1;
+                extra += 1;
+            }
+            return end;
         }
         j += 1;
     }
