@@ -47,72 +47,7 @@ impl Store for TomlStore {
     }
 
     fn parse(&self, src: Vec<u8>) -> Result<Document, ParseError> {
-        let text = std::str::from_utf8(&src).map_err(|e| {
-            ParseError::at(&src, e.valid_up_to(), "the TOML file is not valid UTF-8")
-        })?;
-        let parsed = toml_edit::Document::parse(text).map_err(|e| {
-            let at = e.span().map(|s| s.start).unwrap_or(0);
-            ParseError::at(
-                &src,
-                at,
-                format!("invalid TOML: {}", clean_message(e.message())),
-            )
-        })?;
-        let root = parsed.as_table();
-
-        // The metadata: a `[sops]` table that must be the last thing in the file.
-        let mut metadata = None;
-        let mut metadata_span = None;
-        if let Some((key, item)) = root.get_key_value("sops") {
-            let at = key.span().map(|s| s.start).unwrap_or(0);
-            let header = match item {
-                Item::Table(t) if !t.is_dotted() && !t.is_implicit() => t.span(),
-                _ => None,
-            };
-            let Some(header) = header else {
-                return Err(ParseError::at(
-                    &src,
-                    at,
-                    "the top-level key `sops` is reserved for the metadata table `[sops]`",
-                ));
-            };
-            let after = last_section_start(root, &["sops"]);
-            if after.is_some_and(|s| s > header.start) {
-                return Err(ParseError::at(
-                    &src,
-                    header.start,
-                    "the [sops] metadata table must be at the end of the file",
-                ));
-            }
-            let nl = newline(&src);
-            let start = if src[..header.start].ends_with(nl.as_bytes()) {
-                header.start - nl.len()
-            } else {
-                header.start
-            };
-            metadata_span = Some(start..src.len());
-            metadata = Some(item_to_value(item));
-        }
-        let data_end = metadata_span.as_ref().map_or(src.len(), |s| s.start);
-
-        let mut b = Builder {
-            src: &src,
-            containers: vec![Container {
-                index_path: vec![],
-                offsets: vec![],
-            }],
-            regions: vec![],
-            sections: vec![],
-        };
-        let root_node = b.table(root, 0, true)?;
-        let comments = scan_comments(&src[..data_end]);
-        let docs = vec![b.attach_comments(root_node, comments)];
-
-        let mut doc = Document::new(src, docs);
-        doc.metadata_at = data_end;
-        doc.metadata = metadata;
-        doc.metadata_spans = metadata_span.into_iter().collect();
-        Ok(doc)
+        parse_document(src, false)
     }
 
     fn parse_parts(
@@ -195,6 +130,124 @@ impl Store for TomlStore {
         }
         Ok(out.into_bytes())
     }
+}
+
+/// Parses a TOML file. With `placeholders` (the one-pass reading of an encrypted file), `toml_edit`
+/// reads a copy where each `"ENC[…]"` value is replaced by an integer of the same length (see
+/// [`enc_placeholders`]): it then need not decode those strings, which are taken from the source.
+fn parse_document(src: Vec<u8>, placeholders: bool) -> Result<Document, ParseError> {
+    let text = std::str::from_utf8(&src)
+        .map_err(|e| ParseError::at(&src, e.valid_up_to(), "the TOML file is not valid UTF-8"))?;
+    let copy = if placeholders {
+        enc_placeholders(&src)
+    } else {
+        None
+    };
+    let parsed = toml_edit::Document::parse(copy.as_deref().unwrap_or(text)).map_err(|e| {
+        let at = e.span().map(|s| s.start).unwrap_or(0);
+        ParseError::at(
+            &src,
+            at,
+            format!("invalid TOML: {}", clean_message(e.message())),
+        )
+    })?;
+    let root = parsed.as_table();
+
+    // The metadata: a `[sops]` table that must be the last thing in the file.
+    let mut metadata = None;
+    let mut metadata_span = None;
+    if let Some((key, item)) = root.get_key_value("sops") {
+        let at = key.span().map(|s| s.start).unwrap_or(0);
+        let header = match item {
+            Item::Table(t) if !t.is_dotted() && !t.is_implicit() => t.span(),
+            _ => None,
+        };
+        let Some(header) = header else {
+            return Err(ParseError::at(
+                &src,
+                at,
+                "the top-level key `sops` is reserved for the metadata table `[sops]`",
+            ));
+        };
+        let after = last_section_start(root, &["sops"]);
+        if after.is_some_and(|s| s > header.start) {
+            return Err(ParseError::at(
+                &src,
+                header.start,
+                "the [sops] metadata table must be at the end of the file",
+            ));
+        }
+        let nl = newline(&src);
+        let start = if src[..header.start].ends_with(nl.as_bytes()) {
+            header.start - nl.len()
+        } else {
+            header.start
+        };
+        metadata_span = Some(start..src.len());
+        metadata = Some(item_to_value(item));
+    }
+    let data_end = metadata_span.as_ref().map_or(src.len(), |s| s.start);
+
+    let mut b = Builder {
+        src: &src,
+        containers: vec![Container {
+            index_path: vec![],
+            offsets: vec![],
+        }],
+        regions: vec![],
+        sections: vec![],
+    };
+    let root_node = b.table(root, 0, true)?;
+    let comments = scan_comments(&src[..data_end]);
+    let docs = vec![b.attach_comments(root_node, comments)];
+
+    let mut doc = Document::new(src, docs);
+    doc.metadata_at = data_end;
+    doc.metadata = metadata;
+    doc.metadata_spans = metadata_span.into_iter().collect();
+    Ok(doc)
+}
+
+/// A copy of `src` where every one-line `"ENC[…]"` string that stands as a value (after `=`, `[`
+/// or `,`, before `,`, `]`, `}`, a comment or the line end) is replaced by `0` and blanks of the
+/// same length, for `toml_edit` to read quickly; None when there is none.
+fn enc_placeholders(src: &[u8]) -> Option<String> {
+    const ENC: &[u8] = b"\"ENC[AES256_GCM,data:";
+    let mut out: Option<Vec<u8>> = None;
+    let n = src.len();
+    let mut i = 0;
+    while let Some(p) = memchr::memchr3(b'#', b'"', b'\'', &src[i..]) {
+        i += p;
+        match src[i] {
+            b'#' => i = memchr::memchr(b'\n', &src[i..]).map_or(n, |p| i + p),
+            b'"' if src[i..].starts_with(ENC) => {
+                let end = skip_string(src, i, b'"');
+                let body = &src[i + 1..end.saturating_sub(1)];
+                let before = src[..i]
+                    .iter()
+                    .rev()
+                    .find(|&&b| b != b' ' && b != b'\t')
+                    .copied();
+                let after = src[end..]
+                    .iter()
+                    .find(|&&b| b != b' ' && b != b'\t')
+                    .copied();
+                let value = matches!(before, Some(b'=' | b'[' | b','))
+                    && matches!(
+                        after,
+                        None | Some(b',' | b']' | b'}' | b'#' | b'\r' | b'\n')
+                    );
+                if value && src[end - 1] == b'"' && !body.contains(&b'\\') {
+                    let copy = out.get_or_insert_with(|| src.to_vec());
+                    copy[i] = b'0';
+                    copy[i + 1..end].fill(b' ');
+                }
+                i = end;
+            }
+            q => i = skip_string(src, i, q),
+        }
+    }
+    out.and_then(|c| String::from_utf8(c).ok())
 }
 
 /// The line break of the file (`\r\n` when its first line ends so), else `\n`.
@@ -358,6 +411,19 @@ impl Builder<'_> {
                     }
                     n => n,
                 })
+            }
+            // A placeholder of an encrypted string (`parse_document`): the string of the source.
+            TValue::Integer(_)
+                if span
+                    .as_ref()
+                    .is_some_and(|r| self.src.get(r.start) == Some(&b'"')) =>
+            {
+                let start = span.map_or(0, |r| r.start);
+                let end = skip_string(self.src, start, b'"');
+                let text = std::str::from_utf8(&self.src[start + 1..end - 1]).map_err(|_| {
+                    ParseError::new(None, "internal error: an encrypted value is not UTF-8")
+                })?;
+                self.leaf(Scalar::Str(text.to_string()), Some(start..end))
             }
             TValue::Integer(i) => self.leaf(Scalar::Int(*i.value()), span),
             TValue::Float(f) => self.leaf(Scalar::Float(*f.value()), span),
@@ -652,6 +718,15 @@ fn toml_float(f: f64) -> String {
 fn write_string(out: &mut String, s: &str) {
     out.reserve(s.len() + 2);
     out.push('"');
+    // The common case (every encrypted value): nothing to escape.
+    if !s
+        .bytes()
+        .any(|b| b < 0x20 || b == b'"' || b == b'\\' || b == 0x7f)
+    {
+        out.push_str(s);
+        out.push('"');
+        return;
+    }
     for c in s.chars() {
         match c {
             '"' => out.push_str("\\\""),

@@ -209,9 +209,8 @@ fn own_keys(part: &Node, path: &[Comp]) -> HashSet<String> {
 }
 
 /// Parses one section (`src[start..end]`) into a part with spans of the whole file.
-fn section(src: &[u8], start: usize, end: usize) -> Result<Node, PartsError> {
-    let doc = TomlStore
-        .parse(src[start..end].to_vec())
+fn section(src: &[u8], start: usize, end: usize, encrypted: bool) -> Result<Node, PartsError> {
+    let doc = super::parse_document(src[start..end].to_vec(), encrypted)
         .map_err(|e| stop(e.to_string()))?;
     if doc.metadata.is_some() {
         return Err(stop("metadata"));
@@ -394,7 +393,7 @@ pub fn parse_parts(
         // Cut a group only where the new header shares no element with the one before.
         let in_element = ident[..shared].iter().any(|(_, e)| e.is_some());
         if !in_element && h.line_start - group_start >= group_bytes {
-            let part = section(src, group_start, h.line_start)?;
+            let part = section(src, group_start, h.line_start, encrypted)?;
             close_group(&mut open, &part, &mut group_paths, &ident);
             sink(part).map_err(PartsError::Sink)?;
             group_start = h.line_start;
@@ -415,7 +414,7 @@ pub fn parse_parts(
         group_paths.push(ident.clone());
         previous = ident;
     }
-    let part = section(src, group_start, data_end)?;
+    let part = section(src, group_start, data_end, encrypted)?;
     sink(part).map_err(PartsError::Sink)?;
     let (metadata, metadata_spans) = match metadata {
         Some((meta, span)) => (Some(meta), vec![span]),
