@@ -103,7 +103,9 @@ pub fn run_set(args: SetArgs) -> Result<()> {
     let mut file = open_file(&args.file, args.input_type, &keys)?;
     let node = value_to_node(&value);
     // A new scalar key next to scalar siblings: one new line, written losslessly.
-    if edit::try_insert(file.opened.store, &mut file.opened.doc, &steps, &node) {
+    if edit::try_insert(file.opened.store, &mut file.opened.doc, &steps, &node)
+        || edit::try_set_structure(file.opened.store, &mut file.opened.doc, &steps, &node)
+    {
         let bytes = reseal(&mut file, false)?;
         write_back(&file, &bytes)?;
         return Ok(());
@@ -129,8 +131,10 @@ pub fn run_unset(args: UnsetArgs) -> Result<()> {
         .map_err(|e| Failure::new(Code::InvalidTreePath, e.to_string()))?;
     let keys = crate::keys::identities::from_process();
     let mut file = open_file(&args.file, args.input_type, &keys)?;
-    // A scalar entry on its own line(s): only those lines go.
-    if edit::try_unset(file.opened.store, &mut file.opened.doc, &steps) {
+    // The entry's (or item's) lines go, nothing else.
+    if edit::try_unset(file.opened.store, &mut file.opened.doc, &steps)
+        || edit::try_unset_structure(file.opened.store, &mut file.opened.doc, &steps)
+    {
         let bytes = reseal(&mut file, false)?;
         write_back(&file, &bytes)?;
         return Ok(());

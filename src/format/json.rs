@@ -129,6 +129,10 @@ impl Store for JsonStore {
         parts::peek_metadata(src)
     }
 
+    fn edit_structure(&self, doc: &mut Document, op: &super::StructOp<'_>) -> bool {
+        edit::edit(doc, op)
+    }
+
     fn render_value(&self, _doc: &Document, _leaf: &Leaf, value: &Scalar) -> String {
         let mut out = String::new();
         write_scalar(&mut out, value, false);
@@ -645,6 +649,7 @@ fn error_message(kind: &ParseErrorKind) -> String {
     format!("invalid JSON: {what}")
 }
 
+mod edit;
 mod parts;
 
 #[cfg(test)]

@@ -1,15 +1,17 @@
-//! Structural edits written as line edits: `unset` of a scalar entry that stands on its own
-//! line(s), and `set` of a new scalar key next to scalar siblings on their own lines. The
-//! document's source is changed directly (spans moved with [`Document::splice`]) and the tree
-//! with it, so that the file can then be sealed losslessly: only the lines of that entry, the
-//! MAC and `lastmodified` change. Anything these functions do not recognise is left untouched
-//! (they return false) and the caller falls back to re-emitting the whole document.
+//! Structural edits written as text edits: `unset` of an entry or item, `set` of a new entry or
+//! item (any value) or of an existing one to a value of another shape. The document's source is
+//! changed directly (spans moved with [`Document::splice`]) and the tree with it, so that the
+//! file can then be sealed losslessly: only the lines of that entry, the MAC and `lastmodified`
+//! change. Scalars next to scalar siblings are handled here for every store
+//! ([`try_insert`], [`try_unset`]); everything else by the store, in the file's own style
+//! ([`Store::edit_structure`]). Anything that is not recognised is left untouched (the functions
+//! return false) and the caller falls back to re-emitting the whole document.
 
 use std::ops::Range;
 
-use crate::format::{Document, Kind, Store};
+use crate::format::{Document, Kind, Store, StructOp};
 use crate::pipeline::tree::{Entry, Leaf, Node};
-use crate::pipeline::treepath::Step;
+use crate::pipeline::treepath::{Step, build, same};
 
 /// Raw index path (comment entries and items counted) of the mapping at `steps`; None through
 /// aliases or when a step is missing.
@@ -322,4 +324,157 @@ pub fn try_insert(store: &dyn Store, doc: &mut Document, steps: &[Step], value: 
         _ => unreachable!("the mapping was found above"),
     }
     true
+}
+
+/// The raw index (comments counted) of a step in a container; None when it is missing.
+fn raw_index(node: &Node, step: &Step) -> Option<usize> {
+    match (node, step) {
+        (Node::Map(entries), Step::Key(k)) => entries
+            .iter()
+            .position(|e| matches!(e, Entry::Pair(key, _) if key == k)),
+        (Node::Seq(items), Step::Index(n)) => items
+            .iter()
+            .enumerate()
+            .filter(|(_, n)| !matches!(n, Node::Comment(_)))
+            .nth(*n)
+            .map(|(i, _)| i),
+        _ => None,
+    }
+}
+
+fn child_at(node: &Node, i: usize) -> Option<&Node> {
+    match node {
+        Node::Map(entries) => match entries.get(i)? {
+            Entry::Pair(_, v) => Some(v),
+            Entry::Comment(_) => None,
+        },
+        Node::Seq(items) => items.get(i),
+        _ => None,
+    }
+}
+
+/// The raw indexes of the data entries (not comments) of a container.
+fn data_positions(node: &Node) -> Vec<usize> {
+    match node {
+        Node::Map(e) => (0..e.len())
+            .filter(|&i| matches!(e[i], Entry::Pair(..)))
+            .collect(),
+        Node::Seq(items) => (0..items.len())
+            .filter(|&i| !matches!(items[i], Node::Comment(_)))
+            .collect(),
+        _ => Vec::new(),
+    }
+}
+
+/// `set` as a structural text edit by the store: a new entry or item (any value, with the
+/// containers a longer path needs), or an existing entry or item replaced by a value of another
+/// shape (removed, then added where it stood). False when this is not such a change or the store
+/// cannot make it; after a replacement whose second half failed, the entry is gone from both the
+/// text and the tree, and the caller's fallback adds it back.
+pub fn try_set_structure(store: &dyn Store, doc: &mut Document, steps: &[Step], value: &Node) -> bool {
+    let Some(root) = doc.docs.first() else {
+        return false;
+    };
+    let mut node = root;
+    let mut raw: Vec<usize> = Vec::new();
+    for (i, step) in steps.iter().enumerate() {
+        if !matches!(
+            (node, step),
+            (Node::Map(_), Step::Key(_)) | (Node::Seq(_), Step::Index(_))
+        ) {
+            return false;
+        }
+        match raw_index(node, step) {
+            Some(p) => {
+                raw.push(p);
+                match child_at(node, p) {
+                    Some(n) => node = n,
+                    None => return false,
+                }
+            }
+            None => {
+                let new = build(&steps[i + 1..], value.clone());
+                let key = match step {
+                    Step::Key(k) => Some(k.as_str()),
+                    Step::Index(_) => None,
+                };
+                let op = StructOp::Insert {
+                    container: &raw,
+                    before: None,
+                    key,
+                    value: &new,
+                };
+                return store.edit_structure(doc, &op);
+            }
+        }
+    }
+    // A scalar replaced by a scalar is changed in place (not here).
+    if matches!((node, value), (Node::Scalar(_), Node::Scalar(_))) || same(node, value) {
+        return false;
+    }
+    let Some((&index, container)) = raw.split_last() else {
+        return false;
+    };
+    let Some(parent) = root.at_index_path(container) else {
+        return false;
+    };
+    let key = match (parent, steps.last()) {
+        (Node::Map(_), Some(Step::Key(k))) => Some(k.clone()),
+        (Node::Seq(_), Some(Step::Index(_))) => None,
+        _ => return false,
+    };
+    let ordinal = data_positions(parent).iter().position(|&p| p == index);
+    let container = container.to_vec();
+    let remove = StructOp::Remove {
+        container: &container,
+        index,
+    };
+    if !store.edit_structure(doc, &remove) {
+        return false;
+    }
+    // Added before the entry that followed it.
+    let before = ordinal.and_then(|o| {
+        let parent = doc.docs.first()?.at_index_path(&container)?;
+        data_positions(parent).get(o).copied()
+    });
+    let op = StructOp::Insert {
+        container: &container,
+        before,
+        key: key.as_deref(),
+        value,
+    };
+    store.edit_structure(doc, &op)
+}
+
+/// `unset` as a structural text edit by the store (any entry or item). False (nothing changed)
+/// when the path is missing or the store cannot make it.
+pub fn try_unset_structure(store: &dyn Store, doc: &mut Document, steps: &[Step]) -> bool {
+    let Some((last, parents)) = steps.split_last() else {
+        return false;
+    };
+    let Some(root) = doc.docs.first() else {
+        return false;
+    };
+    let mut node = root;
+    let mut raw: Vec<usize> = Vec::new();
+    for step in parents {
+        let Some(p) = raw_index(node, step) else {
+            return false;
+        };
+        raw.push(p);
+        match child_at(node, p) {
+            Some(n) => node = n,
+            None => return false,
+        }
+    }
+    let Some(index) = raw_index(node, last) else {
+        return false;
+    };
+    store.edit_structure(
+        doc,
+        &StructOp::Remove {
+            container: &raw,
+            index,
+        },
+    )
 }

@@ -1,6 +1,7 @@
 //! The YAML store (spec §10.1): lossless parsing with `saphyr-parser` events, yaml.v3 typing,
 //! comments attached where yaml.v3 (and so sops) attaches them, and sops-style rendering.
 
+mod edit;
 mod parse;
 mod resolve;
 #[cfg(test)]
@@ -132,6 +133,10 @@ impl Store for YamlStore {
 
     fn extra_edits(&self, doc: &Document, layout: &mut LosslessRecord, edits: &mut Vec<Edit>) {
         alias_edits(doc, layout, edits);
+    }
+
+    fn edit_structure(&self, doc: &mut Document, op: &super::StructOp<'_>) -> bool {
+        edit::edit(doc, op)
     }
 
     fn emit(&self, docs: &[Node], meta: Option<&Value>) -> Result<Vec<u8>, ParseError> {

@@ -23,6 +23,23 @@ pub struct Extras {
     pub anchors: Vec<(String, usize, Vec<usize>)>,
     /// Flow collections, inner before outer: (byte span, index path).
     pub flows: Vec<(Range<usize>, Vec<usize>)>,
+    /// Mapping entries: (index path of the entry, offset of its key).
+    pub keys: Vec<(Vec<usize>, usize)>,
+    /// Sequence items: (index path of the item, offset of its content).
+    pub items: Vec<(Vec<usize>, usize)>,
+    /// Every collection: index path, where it starts (its bracket, or its first key or `-`),
+    /// where its last token ends, whether it is in flow style, and its column.
+    pub collections: Vec<Collection>,
+}
+
+/// A collection as [`Extras`] records it.
+#[derive(Clone, Debug)]
+pub struct Collection {
+    pub path: Vec<usize>,
+    pub start: usize,
+    pub end: usize,
+    pub flow: bool,
+    pub col: usize,
 }
 
 /// Char index → byte offset, with a cursor (events come almost in order).
@@ -423,6 +440,7 @@ impl<'a> Builder<'a, '_> {
     }
 
     fn add_node(&mut self, node: Node, at: usize, anchor: usize) -> Result<(), ParseError> {
+        let entry_path = self.want_extras.then(|| self.index_path());
         if anchor != 0 {
             self.anchors.insert(anchor, strip(&node));
         }
@@ -445,6 +463,9 @@ impl<'a> Builder<'a, '_> {
         let after = std::mem::take(&mut top.after_child);
         match &mut top.kind {
             Kind::Seq(items) => {
+                if let Some(p) = entry_path {
+                    self.extras.items.push((p, at));
+                }
                 items.push(node);
                 items.extend(after.into_iter().map(Node::Comment));
             }
@@ -500,6 +521,9 @@ impl<'a> Builder<'a, '_> {
                             entries.extend(after.into_iter().map(Entry::Comment));
                         }
                         return Ok(());
+                    }
+                    if let Some(p) = entry_path {
+                        self.extras.keys.push((p, key_at));
                     }
                     entries.push(Entry::Pair(k, node));
                     entries.extend(after.into_iter().map(Entry::Comment));
@@ -715,9 +739,18 @@ impl<'a> Builder<'a, '_> {
                 Node::Seq(items)
             }
         };
-        if self.want_extras && frame.flow {
+        if self.want_extras {
             let path = self.index_path();
-            self.extras.flows.push((frame.start..self.tok_end, path));
+            if frame.flow {
+                self.extras.flows.push((frame.start..self.tok_end, path.clone()));
+            }
+            self.extras.collections.push(Collection {
+                path,
+                start: frame.start,
+                end: self.tok_end,
+                flow: frame.flow,
+                col: frame.col,
+            });
         }
         self.add_node(node, frame.start, frame.anchor)
     }
