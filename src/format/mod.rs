@@ -286,7 +286,10 @@ pub enum StructOp<'a> {
         value: &'a Node,
     },
     /// Removes the entry or item at raw index `index`.
-    Remove { container: &'a [usize], index: usize },
+    Remove {
+        container: &'a [usize],
+        index: usize,
+    },
 }
 
 /// What a store does. Rendering functions return the text that stands at a leaf's span.

@@ -64,6 +64,10 @@ impl Store for TomlStore {
         parts::peek_metadata(src)
     }
 
+    fn edit_structure(&self, doc: &mut Document, op: &super::StructOp<'_>) -> bool {
+        edit::edit(doc, op)
+    }
+
     fn render_value(&self, _doc: &Document, leaf: &Leaf, value: &Scalar) -> String {
         let mut out = String::new();
         if leaf.ctx == CTX_LITERAL
@@ -981,6 +985,15 @@ fn emit_inline(out: &mut String, n: &Node) -> Result<(), ParseError> {
 }
 
 impl TomlStore {
+    /// The tree of a TOML text (a fragment written by an edit), None when it does not parse.
+    fn parse_text(text: &str) -> Option<Node> {
+        parse_document(text.as_bytes().to_vec(), false)
+            .ok()?
+            .docs
+            .into_iter()
+            .next()
+    }
+
     /// `#text`; a comment ends at the line end, so a multi-line text (from another format)
     /// becomes one comment line per line.
     fn render_comment_text(&self, text: &str) -> String {
@@ -996,6 +1009,7 @@ impl TomlStore {
     }
 }
 
+mod edit;
 mod parts;
 
 #[cfg(test)]

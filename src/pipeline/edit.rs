@@ -371,7 +371,12 @@ fn data_positions(node: &Node) -> Vec<usize> {
 /// shape (removed, then added where it stood). False when this is not such a change or the store
 /// cannot make it; after a replacement whose second half failed, the entry is gone from both the
 /// text and the tree, and the caller's fallback adds it back.
-pub fn try_set_structure(store: &dyn Store, doc: &mut Document, steps: &[Step], value: &Node) -> bool {
+pub fn try_set_structure(
+    store: &dyn Store,
+    doc: &mut Document,
+    steps: &[Step],
+    value: &Node,
+) -> bool {
     let Some(root) = doc.docs.first() else {
         return false;
     };

@@ -27,6 +27,8 @@ struct Container {
     range: Range<usize>,
     /// (start of the member or element, end of its value) in tree order.
     parts: Vec<Range<usize>>,
+    /// Where each value starts.
+    value_starts: Vec<usize>,
     /// The root object's `sops` member follows the data members.
     metadata_follows: bool,
 }
@@ -84,8 +86,16 @@ fn container(src: &str, path: &[usize]) -> Option<Container> {
                 .filter(|p| !(root && p.name.as_str() == "sops"))
                 .map(|p| p.range.start..p.value.range().end)
                 .collect(),
+            value_starts: o
+                .properties
+                .iter()
+                .filter(|p| !(root && p.name.as_str() == "sops"))
+                .map(|p| p.value.range().start)
+                .collect(),
             metadata_follows: root
-                && o.properties.last().is_some_and(|p| p.name.as_str() == "sops"),
+                && o.properties
+                    .last()
+                    .is_some_and(|p| p.name.as_str() == "sops"),
         },
         Ast::Array(a) => Container {
             range: r.start..r.end,
@@ -94,6 +104,7 @@ fn container(src: &str, path: &[usize]) -> Option<Container> {
                 .iter()
                 .map(|e| e.range().start..e.range().end)
                 .collect(),
+            value_starts: a.elements.iter().map(|e| e.range().start).collect(),
             metadata_follows: false,
         },
         _ => return None,
@@ -110,7 +121,10 @@ struct Plan {
 }
 
 fn line_start(src: &[u8], at: usize) -> usize {
-    src[..at].iter().rposition(|&b| b == b'\n').map_or(0, |p| p + 1)
+    src[..at]
+        .iter()
+        .rposition(|&b| b == b'\n')
+        .map_or(0, |p| p + 1)
 }
 
 /// The blanks that start the line of `at`, when only blanks stand before it.
@@ -142,7 +156,10 @@ fn plan(doc: &Document, op: &StructOp<'_>) -> Option<Plan> {
             // The separator between members: the file's own.
             let colon = style.colon.clone();
             let ls = line_start(src, c.range.start);
-            let blanks = src[ls..].iter().take_while(|&&b| b == b' ' || b == b'\t').count();
+            let blanks = src[ls..]
+                .iter()
+                .take_while(|&&b| b == b' ' || b == b'\t')
+                .count();
             let open_indent = String::from_utf8_lossy(&src[ls..ls + blanks]).into_owned();
             // One part per line (with its indentation), or all on one line.
             let multiline = match c.parts.first() {
@@ -154,10 +171,13 @@ fn plan(doc: &Document, op: &StructOp<'_>) -> Option<Plan> {
                 _ => format!("{open_indent}{}", style.unit),
             };
             // Values are written like the last one: a collection on one line stays one.
-            let compact = c.parts.last().is_some_and(|p| {
-                let t = &src[p.clone()];
-                t.iter().any(|&b| b == b'{' || b == b'[') && !t.contains(&b'\n')
-            });
+            let compact = c
+                .parts
+                .last()
+                .zip(c.value_starts.last())
+                .is_some_and(|(p, &v)| {
+                    matches!(src[v], b'{' | b'[') && !src[v..p.end].contains(&b'\n')
+                });
             let unit = if multiline && !compact {
                 style.unit.clone()
             } else {
@@ -185,7 +205,12 @@ fn plan(doc: &Document, op: &StructOp<'_>) -> Option<Plan> {
                     if path.is_empty() {
                         return None;
                     }
-                    (c.range.start + 1..c.range.start + 1, entry.clone(), value_off, 0)
+                    (
+                        c.range.start + 1..c.range.start + 1,
+                        entry.clone(),
+                        value_off,
+                        0,
+                    )
                 }
                 (None, n) => {
                     let last = &c.parts[n - 1];
@@ -216,7 +241,10 @@ fn plan(doc: &Document, op: &StructOp<'_>) -> Option<Plan> {
                 // With the comma after it, up to the next one (from the line start when it has its
                 // own line).
                 let next = &c.parts[index + 1];
-                match (own_line_indent(src, p.start), own_line_indent(src, next.start)) {
+                match (
+                    own_line_indent(src, p.start),
+                    own_line_indent(src, next.start),
+                ) {
                     (Some(_), Some(_)) => line_start(src, p.start)..line_start(src, next.start),
                     _ => p.start..next.start,
                 }
@@ -307,9 +335,7 @@ fn render(out: &mut String, node: &Node, indent: &str, unit: &str, nl: &str, col
 
 fn apply(doc: &mut Document, op: &StructOp<'_>, plan: Plan) -> bool {
     match *op {
-        StructOp::Insert {
-            container, key, ..
-        } => {
+        StructOp::Insert { container, key, .. } => {
             // The new value, parsed alone, its spans moved to where it goes.
             let mut value_text = String::new();
             let at = plan.range.start + plan.value_at;
@@ -334,7 +360,10 @@ fn apply(doc: &mut Document, op: &StructOp<'_>, plan: Plan) -> bool {
             if !doc.splice(plan.range.clone(), &plan.text) {
                 return false;
             }
-            let Some(cont) = doc.docs.first_mut().and_then(|d| d.at_index_path_mut(container))
+            let Some(cont) = doc
+                .docs
+                .first_mut()
+                .and_then(|d| d.at_index_path_mut(container))
             else {
                 return false;
             };
@@ -352,7 +381,10 @@ fn apply(doc: &mut Document, op: &StructOp<'_>, plan: Plan) -> bool {
             true
         }
         StructOp::Remove { container, index } => {
-            let Some(cont) = doc.docs.first_mut().and_then(|d| d.at_index_path_mut(container))
+            let Some(cont) = doc
+                .docs
+                .first_mut()
+                .and_then(|d| d.at_index_path_mut(container))
             else {
                 return false;
             };
@@ -369,7 +401,11 @@ fn apply(doc: &mut Document, op: &StructOp<'_>, plan: Plan) -> bool {
             if doc.splice(plan.range, "") {
                 return true;
             }
-            if let Some(c) = doc.docs.first_mut().and_then(|d| d.at_index_path_mut(container)) {
+            if let Some(c) = doc
+                .docs
+                .first_mut()
+                .and_then(|d| d.at_index_path_mut(container))
+            {
                 *c = saved;
             }
             false

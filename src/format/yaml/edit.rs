@@ -8,8 +8,7 @@ use std::ops::Range;
 
 use super::parse::{self, Collection, Extras};
 use super::{
-    CTX_DASH, YamlStore, detect_indentation, double_quote, needs_quotes, render_key,
-    render_scalar,
+    CTX_DASH, YamlStore, detect_indentation, double_quote, needs_quotes, render_key, render_scalar,
 };
 use crate::format::{Document, Store, StructOp, visit_spans, visit_spans_mut};
 use crate::pipeline::tree::{Entry, Node};
@@ -308,7 +307,9 @@ impl Writer<'_> {
     /// its lines at `block_col`), null, or an empty (or any) collection in flow style.
     fn inline(&mut self, value: &Node, block_col: usize) {
         match value {
-            Node::Scalar(l) => render_scalar(&l.value, false, Some(block_col), false, &mut self.out),
+            Node::Scalar(l) => {
+                render_scalar(&l.value, false, Some(block_col), false, &mut self.out)
+            }
             Node::Null | Node::Comment(_) => self.out.push_str("null"),
             other => flow(other, &mut self.out),
         }
@@ -426,22 +427,36 @@ fn child(node: &Node, i: usize) -> Option<&Node> {
 
 /// Where the entry or item at raw index `i` of the container at `path` starts: its key, or its
 /// dash (block) or first token (flow).
-fn entry_start(doc: &Document, shape: &Shape, cont: &Node, path: &[usize], i: usize) -> Option<usize> {
+fn entry_start(
+    doc: &Document,
+    shape: &Shape,
+    cont: &Node,
+    path: &[usize],
+    i: usize,
+) -> Option<usize> {
     let mut p = path.to_vec();
     p.push(i);
     match cont {
         Node::Map(_) => shape.key_at(&p),
         Node::Seq(items) => {
             let at = match &items[i] {
-                Node::Scalar(l) if l.ctx & CTX_DASH != 0 => return l.span.as_ref().map(|s| s.start),
-                _ => shape.item_at(&p).or_else(|| node_extent(&items[i]).map(|r| r.start))?,
+                Node::Scalar(l) if l.ctx & CTX_DASH != 0 => {
+                    return l.span.as_ref().map(|s| s.start);
+                }
+                _ => shape
+                    .item_at(&p)
+                    .or_else(|| node_extent(&items[i]).map(|r| r.start))?,
             };
             // Back over blanks to the dash of a block sequence item.
             let mut j = at;
             while j > 0 && matches!(doc.src[j - 1], b' ' | b'\t') {
                 j -= 1;
             }
-            Some(if j > 0 && doc.src[j - 1] == b'-' { j - 1 } else { at })
+            Some(if j > 0 && doc.src[j - 1] == b'-' {
+                j - 1
+            } else {
+                at
+            })
         }
         _ => None,
     }
@@ -493,7 +508,11 @@ fn insert(
             }
             (None, None) => (c.start + 1, entry.clone(), 0, 0),
         };
-        let wrapper = if key.is_some() { ("k: {", "}") } else { ("k: [", "]") };
+        let wrapper = if key.is_some() {
+            ("k: {", "}")
+        } else {
+            ("k: [", "]")
+        };
         let shift = (at + off) as isize - wrapper.0.len() as isize;
         let wrapped = format!("{}{entry}{}\n", wrapper.0, wrapper.1);
         let Some(node) = parsed_node(&wrapped, &[0, 0], shift) else {
@@ -574,11 +593,17 @@ fn insert(
     if !doc.splice(at..at, &text) {
         return false;
     }
-    let Some(cont) = doc.docs.first_mut().and_then(|d| d.at_index_path_mut(container)) else {
+    let Some(cont) = doc
+        .docs
+        .first_mut()
+        .and_then(|d| d.at_index_path_mut(container))
+    else {
         return false;
     };
     match (cont, key) {
-        (Node::Map(e), Some(k)) => e.insert(tree_index.min(e.len()), Entry::Pair(k.to_string(), node)),
+        (Node::Map(e), Some(k)) => {
+            e.insert(tree_index.min(e.len()), Entry::Pair(k.to_string(), node))
+        }
         (Node::Seq(items), None) => items.insert(tree_index.min(items.len()), node),
         _ => return false,
     }
@@ -643,13 +668,22 @@ fn remove(doc: &mut Document, shape: &Shape, container: &[usize], index: usize) 
             let Some(parent_key) = key_of_container(shape, container) else {
                 return false;
             };
-            let line_end = memchr::memchr(b'\n', &src[parent_key..]).map_or(src.len(), |p| parent_key + p);
-            let line_end = if line_end > 0 && src[line_end - 1] == b'\r' { line_end - 1 } else { line_end };
+            let line_end =
+                memchr::memchr(b'\n', &src[parent_key..]).map_or(src.len(), |p| parent_key + p);
+            let line_end = if line_end > 0 && src[line_end - 1] == b'\r' {
+                line_end - 1
+            } else {
+                line_end
+            };
             let head = &src[parent_key..line_end];
             if !head.ends_with(b":") || line_end > from || at_end {
                 return false;
             }
-            replacement = if matches!(cont, Node::Map(_)) { " {}".into() } else { " []".into() };
+            replacement = if matches!(cont, Node::Map(_)) {
+                " {}".into()
+            } else {
+                " []".into()
+            };
             replacement.push_str(shape.nl);
             range = line_end..stop;
         } else if at_end {
@@ -657,7 +691,11 @@ fn remove(doc: &mut Document, shape: &Shape, container: &[usize], index: usize) 
             if from == 0 {
                 return false;
             }
-            let b = if from >= 2 && src[from - 2] == b'\r' { from - 2 } else { from - 1 };
+            let b = if from >= 2 && src[from - 2] == b'\r' {
+                from - 2
+            } else {
+                from - 1
+            };
             range = b..stop;
         } else {
             range = from..stop;
@@ -668,7 +706,9 @@ fn remove(doc: &mut Document, shape: &Shape, container: &[usize], index: usize) 
     if let Node::Map(entries) = cont {
         for (i, e) in entries.iter().enumerate() {
             if let Entry::Comment(c) = e
-                && c.span.as_ref().is_some_and(|s| range.start <= s.start && s.end <= range.end)
+                && c.span
+                    .as_ref()
+                    .is_some_and(|s| range.start <= s.start && s.end <= range.end)
             {
                 gone.push(i);
             }
@@ -676,14 +716,20 @@ fn remove(doc: &mut Document, shape: &Shape, container: &[usize], index: usize) 
     } else if let Node::Seq(items) = cont {
         for (i, n) in items.iter().enumerate() {
             if let Node::Comment(c) = n
-                && c.span.as_ref().is_some_and(|s| range.start <= s.start && s.end <= range.end)
+                && c.span
+                    .as_ref()
+                    .is_some_and(|s| range.start <= s.start && s.end <= range.end)
             {
                 gone.push(i);
             }
         }
     }
     gone.sort_unstable();
-    let Some(cont) = doc.docs.first_mut().and_then(|d| d.at_index_path_mut(container)) else {
+    let Some(cont) = doc
+        .docs
+        .first_mut()
+        .and_then(|d| d.at_index_path_mut(container))
+    else {
         return false;
     };
     let saved = cont.clone();
@@ -699,7 +745,11 @@ fn remove(doc: &mut Document, shape: &Shape, container: &[usize], index: usize) 
     if doc.splice(range, &replacement) {
         return true;
     }
-    if let Some(c) = doc.docs.first_mut().and_then(|d| d.at_index_path_mut(container)) {
+    if let Some(c) = doc
+        .docs
+        .first_mut()
+        .and_then(|d| d.at_index_path_mut(container))
+    {
         *c = saved;
     }
     false
@@ -709,4 +759,3 @@ fn remove(doc: &mut Document, shape: &Shape, container: &[usize], index: usize) 
 fn key_of_container(shape: &Shape, container: &[usize]) -> Option<usize> {
     shape.key_at(&full(container, None))
 }
-

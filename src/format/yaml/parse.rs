@@ -742,7 +742,9 @@ impl<'a> Builder<'a, '_> {
         if self.want_extras {
             let path = self.index_path();
             if frame.flow {
-                self.extras.flows.push((frame.start..self.tok_end, path.clone()));
+                self.extras
+                    .flows
+                    .push((frame.start..self.tok_end, path.clone()));
             }
             self.extras.collections.push(Collection {
                 path,
