@@ -407,3 +407,68 @@ fn ini_structural_edits() {
         ],
     );
 }
+
+/// `edit`: a document whose structure the user changed is re-encrypted from the edited text
+/// itself, so its new and removed entries change only their lines.
+#[test]
+fn edit_restructures_in_place() {
+    let cases: [(&str, &str, &str, &str); 3] = [
+        (
+            "helm-values.yaml",
+            "yaml",
+            "  httpGet:\n    path: /healthz\n    port: http\n",
+            "  exec:\n    command: [cat, /tmp/healthy]\n  grpc:\n    port: 9090\n",
+        ),
+        (
+            "service.toml",
+            "toml",
+            "[server.tls]\ncert_file = \"/etc/ingest/tls.crt\"\nkey_file = \"/etc/ingest/tls.key\"\n",
+            "[server.tls]\nmode = \"mutual\"\n\n[server.tls.ca]\nfile = \"/etc/ingest/ca.crt\"\n",
+        ),
+        (
+            "app-settings.json",
+            "json",
+            "    \"pool\": {\n      \"min\": 2,\n      \"max\": 20\n    }\n",
+            "    \"pool\": [2, 20],\n    \"replica\": {\"host\": \"ro\"}\n",
+        ),
+    ];
+    for (file_name, ext, old, new) in cases {
+        let tmp = tempfile::tempdir().unwrap();
+        let dir = tmp.path();
+        git_init(dir);
+        let file = dir.join(format!("f.{ext}"));
+        let src =
+            std::fs::read_to_string(common::testdata().join("edits").join(file_name)).unwrap();
+        std::fs::write(&file, &src).unwrap();
+        encrypt(dir, &file, &[1]);
+        git_commit_all(dir, "encrypted");
+        let edited = src.replacen(old, new, 1);
+        assert_ne!(edited, src, "{file_name}");
+        std::fs::write(dir.join("edited.txt"), &edited).unwrap();
+        let ed = dir.join("ed.sh");
+        script(&ed, &format!("cp {:?} \"$1\"\n", dir.join("edited.txt")));
+        std::thread::sleep(std::time::Duration::from_millis(1050));
+        ok(veil_k(dir, Some(1))
+            .env("EDITOR", &ed)
+            .args(["edit", &format!("f.{ext}")]));
+        let out = ok(veil_k(dir, Some(1)).arg("decrypt").arg(&file));
+        assert_eq!(
+            String::from_utf8(out.stdout).unwrap(),
+            edited,
+            "{file_name}"
+        );
+        let (pa, pr) = text_numstat(dir, &src, &edited);
+        let lines = changed_lines(dir, &format!("f.{ext}"));
+        let data: Vec<&String> = lines.iter().filter(|l| !metadata_line(l)).collect();
+        let added = data.iter().filter(|l| l.starts_with('+')).count();
+        let removed = data.iter().filter(|l| l.starts_with('-')).count();
+        assert!(
+            added <= pa && removed <= pr && added + removed > 0,
+            "{file_name}: plaintext +{pa} -{pr}, encrypted file {lines:#?}"
+        );
+        if ext != "toml" {
+            let veil = veil_json(dir, &file, 1);
+            assert_sops_reads(dir, &file, 1, &veil);
+        }
+    }
+}
