@@ -472,3 +472,46 @@ fn edit_restructures_in_place() {
         }
     }
 }
+
+/// Aliases (in block position and inside flow collections) stay aliases through `set`, `unset`
+/// and `rotate`: the file is opened with its expanded copies turned back into aliases.
+#[test]
+fn aliases_survive_rewrites() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path();
+    let src = std::fs::read_to_string(
+        common::testdata()
+            .join("lossless")
+            .join("docker-compose-flow-aliases.yml"),
+    )
+    .unwrap();
+    let file = dir.join("compose.yml");
+    std::fs::write(&file, &src).unwrap();
+    encrypt(dir, &file, &[1]);
+    let decrypted = |what: &str| {
+        let out = ok(veil_k(dir, Some(1)).arg("decrypt").arg(&file));
+        let got = String::from_utf8(out.stdout).unwrap();
+        (got, what.to_string())
+    };
+    ok(veil_k(dir, Some(1)).args([
+        "set",
+        "compose.yml",
+        r#"["services"]["web"]["init"]"#,
+        "true",
+    ]));
+    let want = src.replacen(
+        "    ports: [\"$WEB_PORT:9000/tcp\"]\n",
+        "    ports: [\"$WEB_PORT:9000/tcp\"]\n    init: true\n",
+        1,
+    );
+    let (got, what) = decrypted("set");
+    assert_eq!(got, want, "{what}");
+    ok(veil_k(dir, Some(1)).args(["unset", "compose.yml", r#"["services"]["web"]["init"]"#]));
+    let (got, what) = decrypted("unset");
+    assert_eq!(got, src, "{what}");
+    ok(veil_k(dir, Some(1)).args(["rotate", "compose.yml"]));
+    let (got, what) = decrypted("rotate");
+    assert_eq!(got, src, "{what}");
+    let veil = veil_json(dir, &file, 1);
+    assert_sops_reads(dir, &file, 1, &veil);
+}

@@ -235,6 +235,10 @@ pub fn open_with_key(
     if !ignore_mac {
         verify_mac(&meta, &key, &mac)?;
     }
+    if keep_ivs && store.kind() == Kind::Yaml {
+        // To be written again: copies written for aliases become aliases again.
+        crate::format::yaml::aliases_into_tree(&mut doc, &layout);
+    }
     Ok(Opened {
         doc,
         meta,

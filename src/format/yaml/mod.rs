@@ -628,8 +628,7 @@ fn alias_edits(doc: &Document, layout: &mut LosslessRecord, edits: &mut Vec<Edit
             {
                 let mut text = String::new();
                 flow_text(&a.target, &mut text);
-                let original = String::from_utf8_lossy(&doc.src[a.span.clone()]).into_owned();
-                layout.insert_alias(tag, original);
+                layout.insert_alias(tag, format!("*{}", a.name));
                 edits.push(Edit {
                     range: a.span.clone(),
                     text,
@@ -669,10 +668,23 @@ fn first_raw_tag<'a>(doc: &'a Document, node: &Node) -> Option<&'a str> {
     }
 }
 
-/// Decryption: writes back the aliases of [`alias_edits`].
-fn restore_aliases(doc: &Document, layout: &LosslessRecord, edits: &mut Vec<Edit>) {
+/// An expanded alias found again on decryption ([`alias_edits`]).
+struct Expansion {
+    /// The text of the copy (after a block sequence's `- `).
+    range: std::ops::Range<usize>,
+    /// Index path of the copy (document first).
+    path: Vec<usize>,
+    /// `*name`.
+    alias: String,
+    /// Index path of the anchored node.
+    anchor: Vec<usize>,
+}
+
+/// The copies in `doc` (decrypted, its source still the encrypted text) that were written for an
+/// alias and still equal the node it names.
+fn expansions(doc: &Document, layout: &LosslessRecord) -> Vec<Expansion> {
     let Ok((_, extras)) = parse::parse(doc.src.clone(), true) else {
-        return;
+        return Vec::new();
     };
     let anchored = |alias: &str, before: usize| {
         let name = alias.trim_start_matches('*');
@@ -680,13 +692,15 @@ fn restore_aliases(doc: &Document, layout: &LosslessRecord, edits: &mut Vec<Edit
             .anchors
             .iter()
             .rfind(|(n, at, _)| n == name && *at < before)
-            .and_then(|(_, _, p)| node_at(&doc.docs, p))
+            .map(|(_, _, p)| p.clone())
     };
-    let same = |a: &Node, b: &Node| super::node_to_value(a) == super::node_to_value(b);
+    let same = |a: &Node, p: &[usize]| {
+        node_at(&doc.docs, p).is_some_and(|b| super::node_to_value(a) == super::node_to_value(b))
+    };
+    let mut out = Vec::new();
     // Flow collections, outer before inner: a copy inside a restored copy goes with it.
     let mut flows: Vec<&(std::ops::Range<usize>, Vec<usize>)> = extras.flows.iter().collect();
     flows.sort_by_key(|(r, _)| (r.start, std::cmp::Reverse(r.end)));
-    let mut restored: Vec<std::ops::Range<usize>> = Vec::new();
     let mut covered = 0;
     for (range, path) in flows {
         if range.start < covered {
@@ -698,51 +712,137 @@ fn restore_aliases(doc: &Document, layout: &LosslessRecord, edits: &mut Vec<Edit
         let Some(alias) = first_raw_tag(doc, node).and_then(|t| layout.get_alias(t)) else {
             continue;
         };
-        if anchored(alias, range.start).is_some_and(|a| same(node, a)) {
-            edits.push(Edit {
+        if let Some(anchor) = anchored(alias, range.start)
+            && same(node, &anchor)
+        {
+            out.push(Expansion {
                 range: range.clone(),
-                text: alias.clone(),
+                path: path.clone(),
+                alias: alias.clone(),
+                anchor,
             });
-            restored.push(range.clone());
             covered = range.end;
         }
     }
     // Scalars: a double-quoted encrypted value that was an alias.
-    let mut scalars: Vec<(std::ops::Range<usize>, String)> = Vec::new();
-    for d in &doc.docs {
-        for_each_node(d, &mut |n| {
-            let Node::Scalar(l) = n else { return };
-            let (true, Some(span)) = (l.changed, &l.span) else {
-                return;
-            };
-            if l.ctx & CTX_DQ == 0 || l.ctx & CTX_PROPS != 0 {
-                return;
+    fn scalars<'a>(n: &'a Node, path: &mut Vec<usize>, out: &mut Vec<(Vec<usize>, &'a Leaf)>) {
+        match n {
+            Node::Map(entries) => {
+                for (i, e) in entries.iter().enumerate() {
+                    if let Entry::Pair(_, v) = e {
+                        path.push(i);
+                        scalars(v, path, out);
+                        path.pop();
+                    }
+                }
             }
-            if restored
-                .iter()
-                .any(|r| r.start <= span.start && span.end <= r.end)
-            {
-                return;
+            Node::Seq(items) => {
+                for (i, v) in items.iter().enumerate() {
+                    path.push(i);
+                    scalars(v, path, out);
+                    path.pop();
+                }
             }
-            let Some(alias) = raw_tag(&doc.src[span.clone()]).and_then(|t| layout.get_alias(t))
-            else {
-                return;
-            };
-            if anchored(alias, span.start).is_some_and(|a| same(n, a)) {
-                let text = if l.ctx & CTX_DASH != 0 {
-                    format!("- {alias}")
-                } else {
-                    alias.clone()
-                };
-                scalars.push((span.clone(), text));
+            Node::Scalar(l) if l.changed && l.ctx & CTX_DQ != 0 && l.ctx & CTX_PROPS == 0 => {
+                out.push((path.clone(), l));
             }
-        });
-    }
-    for (range, text) in scalars {
-        // The leaf's own edit has the same range: replace its text.
-        match edits.iter_mut().find(|e| e.range == range) {
-            Some(e) => e.text = text,
-            None => edits.push(Edit { range, text }),
+            _ => {}
         }
+    }
+    let mut leaves = Vec::new();
+    for (d, node) in doc.docs.iter().enumerate() {
+        scalars(node, &mut vec![d], &mut leaves);
+    }
+    for (path, l) in leaves {
+        let Some(span) = &l.span else { continue };
+        if out
+            .iter()
+            .any(|e| e.range.start <= span.start && span.end <= e.range.end)
+        {
+            continue;
+        }
+        let Some(alias) = raw_tag(&doc.src[span.clone()]).and_then(|t| layout.get_alias(t)) else {
+            continue;
+        };
+        let node = Node::Scalar(l.clone());
+        if let Some(anchor) = anchored(alias, span.start)
+            && same(&node, &anchor)
+        {
+            // The copy's text starts at its quote (after a block sequence's `- `).
+            let start = if l.ctx & CTX_DASH != 0 {
+                doc.src[span.clone()]
+                    .iter()
+                    .position(|&b| b == b'"')
+                    .map_or(span.start, |p| span.start + p)
+            } else {
+                span.start
+            };
+            out.push(Expansion {
+                range: start..span.end,
+                path,
+                alias: alias.clone(),
+                anchor,
+            });
+        }
+    }
+    out
+}
+
+/// Decryption: writes back the aliases of [`alias_edits`].
+fn restore_aliases(doc: &Document, layout: &LosslessRecord, edits: &mut Vec<Edit>) {
+    for e in expansions(doc, layout) {
+        let leaf_span = match node_at(&doc.docs, &e.path) {
+            Some(Node::Scalar(l)) => l.span.clone(),
+            _ => None,
+        };
+        match leaf_span {
+            // A scalar: its own edit (same range, the dash included) gets the alias instead.
+            Some(span) => {
+                let text = format!(
+                    "{}{}",
+                    String::from_utf8_lossy(&doc.src[span.start..e.range.start]),
+                    e.alias
+                );
+                match edits.iter_mut().find(|x| x.range == span) {
+                    Some(x) => x.text = text,
+                    None => edits.push(Edit { range: span, text }),
+                }
+            }
+            None => edits.push(Edit {
+                range: e.range,
+                text: e.alias,
+            }),
+        }
+    }
+}
+
+/// For a file opened to be changed and written again: the copies written for aliases become
+/// aliases again in the tree, so that sealing writes them as aliases again (expanded, with
+/// their records) whatever else changes, a new data key included.
+pub fn aliases_into_tree(doc: &mut Document, layout: &LosslessRecord) {
+    if !layout.has_aliases() {
+        return;
+    }
+    let found = expansions(doc, layout);
+    for e in found {
+        let Some(target) = node_at(&doc.docs, &e.anchor).map(parse::strip) else {
+            continue;
+        };
+        let Some((&d, rest)) = e.path.split_first() else {
+            continue;
+        };
+        let Some(slot) = doc.docs.get_mut(d).and_then(|n| n.at_index_path_mut(rest)) else {
+            continue;
+        };
+        let ctx = match slot {
+            Node::Scalar(l) => l.ctx & (INDENT_MASK | CTX_FLOW),
+            _ => 0,
+        };
+        *slot = Node::Alias(crate::pipeline::tree::Alias {
+            name: e.alias.trim_start_matches('*').to_string(),
+            span: e.range,
+            target: Box::new(target),
+            ctx,
+        });
     }
 }
