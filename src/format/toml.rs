@@ -143,7 +143,7 @@ fn parse_document(src: Vec<u8>, placeholders: bool) -> Result<Document, ParseErr
     let text = std::str::from_utf8(&src)
         .map_err(|e| ParseError::at(&src, e.valid_up_to(), "the TOML file is not valid UTF-8"))?;
     let copy = if placeholders {
-        enc_placeholders(&src)
+        enc_placeholders(text)
     } else {
         None
     };
@@ -215,9 +215,11 @@ fn parse_document(src: Vec<u8>, placeholders: bool) -> Result<Document, ParseErr
 /// A copy of `src` where every one-line `"ENC[…]"` string that stands as a value (after `=`, `[`
 /// or `,`, before `,`, `]`, `}`, a comment or the line end) is replaced by `0` and blanks of the
 /// same length, for `toml_edit` to read quickly; None when there is none.
-fn enc_placeholders(src: &[u8]) -> Option<String> {
+fn enc_placeholders(text: &str) -> Option<String> {
     const ENC: &[u8] = b"\"ENC[AES256_GCM,data:";
-    let mut out: Option<Vec<u8>> = None;
+    let src = text.as_bytes();
+    // The copy, and how far the text has been copied into it (all cuts are at ASCII bytes).
+    let mut out: Option<(String, usize)> = None;
     let n = src.len();
     let mut i = 0;
     while let Some(p) = memchr::memchr3(b'#', b'"', b'\'', &src[i..]) {
@@ -242,16 +244,21 @@ fn enc_placeholders(src: &[u8]) -> Option<String> {
                         None | Some(b',' | b']' | b'}' | b'#' | b'\r' | b'\n')
                     );
                 if value && src[end - 1] == b'"' && !body.contains(&b'\\') {
-                    let copy = out.get_or_insert_with(|| src.to_vec());
-                    copy[i] = b'0';
-                    copy[i + 1..end].fill(b' ');
+                    let (copy, done) = out.get_or_insert_with(|| (String::with_capacity(n), 0));
+                    copy.push_str(&text[*done..i]);
+                    copy.push('0');
+                    copy.extend(std::iter::repeat_n(' ', end - i - 1));
+                    *done = end;
                 }
                 i = end;
             }
             q => i = skip_string(src, i, q),
         }
     }
-    out.and_then(|c| String::from_utf8(c).ok())
+    out.map(|(mut copy, done)| {
+        copy.push_str(&text[done..]);
+        copy
+    })
 }
 
 /// The line break of the file (`\r\n` when its first line ends so), else `\n`.
