@@ -536,7 +536,8 @@ fn edit_sections(doc: &mut Document, op: &super::StructOp<'_>) -> bool {
             {
                 return false;
             }
-            if data_end > 0 && doc.src[data_end - 1] != b'\n' {
+            let (at, lead) = crate::pipeline::edit::section_slot(&doc.src, data_end);
+            if at == 0 || lead != "\n" {
                 return false;
             }
             let mut text = format!("\n[{name}]\n");
@@ -561,10 +562,8 @@ fn edit_sections(doc: &mut Document, op: &super::StructOp<'_>) -> bool {
             let Some(Entry::Pair(_, mut node)) = roots.pop() else {
                 return false;
             };
-            crate::format::visit_spans_mut(&mut node, &mut |s| {
-                *s = s.start + data_end..s.end + data_end
-            });
-            if !doc.splice(data_end..data_end, &text) {
+            crate::format::visit_spans_mut(&mut node, &mut |s| *s = s.start + at..s.end + at);
+            if !doc.splice(at..at, &text) {
                 return false;
             }
             if let Some(Node::Map(sections)) = doc.docs.first_mut() {
@@ -596,8 +595,9 @@ fn edit_sections(doc: &mut Document, op: &super::StructOp<'_>) -> bool {
             let Some(Node::Map(sections)) = doc.docs.first_mut() else {
                 return false;
             };
+            let range = crate::pipeline::edit::blank_framed(&doc.src, start, end);
             let removed = sections.remove(index);
-            if doc.splice(start..end, "") {
+            if doc.splice(range, "") {
                 return true;
             }
             if let Some(Node::Map(sections)) = doc.docs.first_mut() {

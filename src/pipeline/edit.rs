@@ -200,6 +200,22 @@ fn removal_range(doc: &Document, kind: Kind, entries: &[Entry], p: usize) -> Opt
         return None;
     }
     match line.end {
+        // The data's last line, whose line break came with the metadata: the break before it
+        // goes instead.
+        Some(e)
+            if line.start > 0
+                && doc
+                    .metadata_spans
+                    .iter()
+                    .any(|m| m.start <= e - line.nl.len() && e - line.nl.len() < m.end) =>
+        {
+            let b = if line.start >= 2 && src[line.start - 2] == b'\r' {
+                line.start - 2
+            } else {
+                line.start - 1
+            };
+            Some(b..e - line.nl.len())
+        }
         Some(e) => Some(line.start..e),
         // The file's last line without a line break: take the break before it.
         None if line.start > 0 => Some(line.start - 1..src.len()),
@@ -293,6 +309,7 @@ pub fn try_insert(store: &dyn Store, doc: &mut Document, steps: &[Step], value: 
     if kind != Kind::Yaml && rendered.contains('\n') {
         return false;
     }
+    let mut after = if kind == Kind::Json { "" } else { line.nl };
     let (at, before) = if kind == Kind::Json {
         // After the sibling's value: `,<nl><indent>"key": value`.
         (
@@ -307,9 +324,23 @@ pub fn try_insert(store: &dyn Store, doc: &mut Document, steps: &[Step], value: 
         if kind != Kind::Dotenv && !rest.iter().all(|&b| is_ws(b)) {
             return false;
         }
-        (end, format!("{}{key}{}", line.indent, line.sep))
+        let nl_at = end - line.nl.len();
+        if doc
+            .metadata_spans
+            .iter()
+            .any(|m| m.start <= nl_at && nl_at < m.end)
+        {
+            // The data's last line has no line break (the one after it came with the
+            // metadata): the new line goes before that break, with a break of its own first.
+            after = "";
+            (
+                nl_at,
+                format!("{}{}{key}{}", line.nl, line.indent, line.sep),
+            )
+        } else {
+            (end, format!("{}{key}{}", line.indent, line.sep))
+        }
     };
-    let after = if kind == Kind::Json { "" } else { line.nl };
     let text = format!("{before}{rendered}{after}");
     if !doc.splice(at..at, &text) {
         return false;
@@ -482,4 +513,66 @@ pub fn try_unset_structure(store: &dyn Store, doc: &mut Document, steps: &[Step]
             index,
         },
     )
+}
+
+fn line_start_of(src: &[u8], at: usize) -> usize {
+    src[..at.min(src.len())]
+        .iter()
+        .rposition(|&b| b == b'\n')
+        .map_or(0, |p| p + 1)
+}
+
+/// Whether `src[r]` holds only blanks and line breaks.
+fn blank(src: &[u8], r: Range<usize>) -> bool {
+    src[r].iter().all(|&b| is_ws(b))
+}
+
+/// The text of a section (header and lines) of a sectioned file (TOML, INI) that spans the whole
+/// lines `start..end`, as it is removed: with one blank line before it, without its trailing
+/// blank lines — what [`section_slot`] writes a new section as, so that adding and removing a
+/// section give back the same bytes.
+pub fn blank_framed(src: &[u8], start: usize, end: usize) -> Range<usize> {
+    let first_end = src[start..end]
+        .iter()
+        .position(|&b| b == b'\n')
+        .map_or(end, |p| start + p + 1);
+    let mut e = end;
+    while e > first_end {
+        let ls = line_start_of(src, e - 1);
+        if ls >= first_end && blank(src, ls..e) {
+            e = ls;
+        } else {
+            break;
+        }
+    }
+    let mut s = start;
+    if s > 0 {
+        let prev = line_start_of(src, s - 1);
+        if prev < s && blank(src, prev..s) {
+            s = prev;
+        }
+    }
+    s..e
+}
+
+/// Where a new section goes at the end of a region of a sectioned file that ends at `end`: after
+/// its last line that is not blank, and the line breaks to write first (a blank line before it).
+pub fn section_slot(src: &[u8], end: usize) -> (usize, &'static str) {
+    let mut at = end;
+    while at > 0 {
+        let ls = line_start_of(src, at - 1);
+        if blank(src, ls..at) {
+            at = ls;
+        } else {
+            break;
+        }
+    }
+    if at == 0 {
+        return (0, "");
+    }
+    if src[at - 1] == b'\n' {
+        (at, "\n")
+    } else {
+        (at, "\n\n")
+    }
 }

@@ -96,7 +96,9 @@ impl Sections {
         Sections { starts, data_end }
     }
 
-    /// The section text of a header at `header`: up to the next header (or the data's end).
+    /// The section text of a header at `header`: from the blank line before it (one, if there
+    /// is one) to its last line that is not blank before the next header (or the data's end) —
+    /// the text a new section is written as (`pipeline::edit::section_slot`).
     fn section(&self, src: &[u8], header: usize) -> Range<usize> {
         let start = line_start(src, header);
         let end = self
@@ -106,7 +108,7 @@ impl Sections {
             .find(|&s| s > start)
             .unwrap_or(self.data_end)
             .min(self.data_end);
-        start..end
+        crate::pipeline::edit::blank_framed(src, start, end)
     }
 }
 
@@ -332,35 +334,6 @@ fn own_lines(src: &[u8], t: &Table, header: Option<usize>, root: bool) -> (usize
     (end.unwrap_or(0), dotted, has_own)
 }
 
-/// Where a new section goes at the end of a region that ends at `end`: before the region's
-/// trailing blank lines, and the blank line to write before it.
-fn section_slot(src: &[u8], end: usize) -> (usize, &'static str) {
-    let mut at = end;
-    // Back over whole blank lines.
-    loop {
-        let ls = line_start(src, at.saturating_sub(1));
-        if at > 0
-            && ls < at
-            && src[ls..at]
-                .iter()
-                .all(|&b| matches!(b, b' ' | b'\t' | b'\r' | b'\n'))
-            && ls > 0
-        {
-            at = ls;
-        } else {
-            break;
-        }
-    }
-    if at == 0 {
-        return (0, "");
-    }
-    if src[at - 1] == b'\n' {
-        (at, "\n")
-    } else {
-        (at, "\n\n")
-    }
-}
-
 /// What to splice: ranges to remove (for a removal) or the text to insert at `at`.
 struct Plan {
     remove: Vec<Range<usize>>,
@@ -511,7 +484,7 @@ fn insert_plan(
                     _ => return None,
                 }
                 let body = body.trim_start_matches('\n').to_string();
-                let (end, lead) = section_slot(src, end);
+                let (end, lead) = crate::pipeline::edit::section_slot(src, end);
                 let text = format!("{lead}{body}");
                 let node = parsed(&body, &full, false, end + lead.len())?;
                 return Some(Plan {
@@ -647,7 +620,7 @@ fn insert_plan(
             };
             emit_table(&mut body, &mut path.clone(), &entries, true).ok()?;
             let body = body.trim_start_matches('\n').to_string();
-            let (end, lead) = section_slot(src, end);
+            let (end, lead) = crate::pipeline::edit::section_slot(src, end);
             // The new element alone: the only element of its array.
             let node = parsed(&body, path, true, end + lead.len())?;
             Some(Plan {
