@@ -247,7 +247,14 @@ fn enc_placeholders(text: &str) -> Option<String> {
                     let (copy, done) = out.get_or_insert_with(|| (String::with_capacity(n), 0));
                     copy.push_str(&text[*done..i]);
                     copy.push('0');
-                    copy.extend(std::iter::repeat_n(' ', end - i - 1));
+                    const BLANKS: &str =
+                        "                                                                ";
+                    let mut left = end - i - 1;
+                    while left > 0 {
+                        let n = left.min(BLANKS.len());
+                        copy.push_str(&BLANKS[..n]);
+                        left -= n;
+                    }
                     *done = end;
                 }
                 i = end;
