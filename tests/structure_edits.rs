@@ -515,3 +515,49 @@ fn aliases_survive_rewrites() {
     let veil = veil_json(dir, &file, 1);
     assert_sops_reads(dir, &file, 1, &veil);
 }
+
+/// The layout record holds one line per recorded value: changing a value with a record changes
+/// that value's line and its record's line, never the records of the other values (two branches
+/// that edit different values do not conflict on the metadata).
+#[test]
+fn layout_records_change_one_by_one() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path();
+    git_init(dir);
+    // Every value needs a record (a number base, an escape, a folded block).
+    let mut src = String::from("# values veil cannot quote back without a record\n");
+    for i in 0..30 {
+        src.push_str(&format!("mode{i}: 0o7{}\n", i % 8));
+        src.push_str(&format!("text{i}: \"caf\\u00e9 {i}\"\n"));
+    }
+    let file = dir.join("f.yaml");
+    std::fs::write(&file, &src).unwrap();
+    encrypt(dir, &file, &[1]);
+    let enc = std::fs::read_to_string(&file).unwrap();
+    let mut lines = enc
+        .lines()
+        .skip_while(|l| !l.trim_start().starts_with("veil_layout:"));
+    let head = lines.next().unwrap_or_default();
+    let indent = head.len() - head.trim_start().len();
+    let records = lines
+        .take_while(|l| l.len() - l.trim_start().len() > indent)
+        .count();
+    assert_eq!(records, 60, "one record line per value:\n{enc}");
+    git_commit_all(dir, "encrypted");
+    std::thread::sleep(std::time::Duration::from_millis(1050));
+    ok(veil_k(dir, Some(1)).args(["set", "f.yaml", r#"["text7"]"#, r#""caf\u00e9 changed""#]));
+    let lines = changed_lines(dir, "f.yaml");
+    let data: Vec<&String> = lines.iter().filter(|l| !metadata_line(l)).collect();
+    assert!(
+        data.len() == 2 && data.iter().all(|l| l.contains("text7")),
+        "{lines:#?}"
+    );
+    // mac and lastmodified (out and in), the record of text7's old value out; its new value is
+    // written in the default style (`é` as is), which needs no record.
+    assert_eq!(lines.len(), 2 + 4 + 1, "{lines:#?}");
+    let out = ok(veil_k(dir, Some(1)).arg("decrypt").arg(&file));
+    assert_eq!(
+        String::from_utf8(out.stdout).unwrap(),
+        src.replace("text7: \"caf\\u00e9 7\"", "text7: \"café changed\"")
+    );
+}
