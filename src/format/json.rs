@@ -48,19 +48,7 @@ impl Store for JsonStore {
             ParseError::at(&src, e.valid_up_to(), "the JSON file is not valid UTF-8")
         })?;
         check_strict(&src)?;
-        let strict = ParseOptions {
-            allow_comments: false,
-            allow_loose_object_property_names: false,
-            allow_trailing_commas: false,
-            allow_missing_commas: false,
-            allow_single_quoted_strings: false,
-            allow_hexadecimal_numbers: false,
-            allow_unary_plus_numbers: false,
-            allow_bare_decimal_point_numbers: false,
-            allow_non_finite_numbers: false,
-            allow_extended_string_escapes: false,
-        };
-        let ast = parse_to_ast(text, &CollectOptions::default(), &strict)
+        let ast = parse_to_ast(text, &CollectOptions::default(), &strict_options())
             .map_err(|e| ParseError::at(&src, e.range().start, error_message(e.kind())))?;
         let root = match ast.value {
             Some(Ast::Object(o)) => o,
@@ -196,6 +184,22 @@ impl Store for JsonStore {
         emit_members(&mut out, &members, 0)?;
         out.push('\n');
         Ok(out.into_bytes())
+    }
+}
+
+/// `jsonc-parser` in strict JSON mode: none of its extensions.
+fn strict_options() -> ParseOptions {
+    ParseOptions {
+        allow_comments: false,
+        allow_loose_object_property_names: false,
+        allow_trailing_commas: false,
+        allow_missing_commas: false,
+        allow_single_quoted_strings: false,
+        allow_hexadecimal_numbers: false,
+        allow_unary_plus_numbers: false,
+        allow_bare_decimal_point_numbers: false,
+        allow_non_finite_numbers: false,
+        allow_extended_string_escapes: false,
     }
 }
 

@@ -576,3 +576,101 @@ pub fn section_slot(src: &[u8], end: usize) -> (usize, &'static str) {
         (at, "\n\n")
     }
 }
+
+/// Writes `text` at `at` and puts `node` (its spans already those of its place in the new text)
+/// into the container at `container` (raw index path from the first document's root) at raw
+/// index `index` (clamped), as the entry `key` of a mapping or an item of a sequence. False when
+/// the splice is refused or the container is not of that kind.
+pub fn insert_node(
+    doc: &mut Document,
+    at: usize,
+    text: &str,
+    container: &[usize],
+    index: usize,
+    key: Option<&str>,
+    node: Node,
+) -> bool {
+    if !matches!(
+        (
+            doc.docs.first().and_then(|d| d.at_index_path(container)),
+            key
+        ),
+        (Some(Node::Map(_)), Some(_)) | (Some(Node::Seq(_)), None)
+    ) {
+        return false;
+    }
+    if !doc.splice(at..at, text) {
+        return false;
+    }
+    match (
+        doc.docs
+            .first_mut()
+            .and_then(|d| d.at_index_path_mut(container)),
+        key,
+    ) {
+        (Some(Node::Map(e)), Some(k)) => {
+            e.insert(index.min(e.len()), Entry::Pair(k.to_string(), node))
+        }
+        (Some(Node::Seq(items)), None) => items.insert(index.min(items.len()), node),
+        _ => unreachable!("checked above"),
+    }
+    true
+}
+
+/// Removes the entry or item at raw index `index` of the container at `container`, with the
+/// container's comments that stand inside `ranges`, and replaces the text of `ranges` (which do
+/// not overlap) by `replacement`. Nothing changes (false) when a span that stays in the tree
+/// lies in one of the ranges.
+pub fn remove_node(
+    doc: &mut Document,
+    container: &[usize],
+    index: usize,
+    ranges: &[Range<usize>],
+    replacement: &str,
+) -> bool {
+    let inside = |s: &Option<Range<usize>>| {
+        s.as_ref()
+            .is_some_and(|s| ranges.iter().any(|r| r.start <= s.start && s.end <= r.end))
+    };
+    let Some(cont) = doc
+        .docs
+        .first_mut()
+        .and_then(|d| d.at_index_path_mut(container))
+    else {
+        return false;
+    };
+    let saved = cont.clone();
+    let mut n = 0;
+    match cont {
+        Node::Map(e) if index < e.len() => e.retain(|x| {
+            let keep = n != index && !matches!(x, Entry::Comment(c) if inside(&c.span));
+            n += 1;
+            keep
+        }),
+        Node::Seq(items) if index < items.len() => items.retain(|x| {
+            let keep = n != index && !matches!(x, Node::Comment(c) if inside(&c.span));
+            n += 1;
+            keep
+        }),
+        _ => return false,
+    }
+    // Nothing left may stand in the removed text.
+    let hits = |s: &Range<usize>| ranges.iter().any(|r| s.start < r.end && s.end > r.start);
+    let mut clash = doc.metadata_spans.iter().any(hits);
+    for d in &doc.docs {
+        crate::format::visit_spans(d, &mut |s| clash |= hits(s));
+    }
+    let mut sorted = ranges.to_vec();
+    sorted.sort_by_key(|r| std::cmp::Reverse(r.start));
+    if !clash && sorted.iter().all(|r| doc.splice(r.clone(), replacement)) {
+        return true;
+    }
+    if let Some(c) = doc
+        .docs
+        .first_mut()
+        .and_then(|d| d.at_index_path_mut(container))
+    {
+        *c = saved;
+    }
+    false
+}

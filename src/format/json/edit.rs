@@ -7,9 +7,9 @@ use std::ops::Range;
 
 use jsonc_parser::ast::Value as Ast;
 use jsonc_parser::common::Ranged;
-use jsonc_parser::{CollectOptions, ParseOptions, parse_to_ast};
+use jsonc_parser::{CollectOptions, parse_to_ast};
 
-use super::{JsonStore, detect_style, write_scalar, write_string};
+use super::{JsonStore, detect_style, strict_options, write_scalar, write_string};
 use crate::format::{Document, Store, StructOp, visit_spans_mut};
 use crate::pipeline::tree::{Entry, Node};
 
@@ -33,24 +33,9 @@ struct Container {
     metadata_follows: bool,
 }
 
-fn strict() -> ParseOptions {
-    ParseOptions {
-        allow_comments: false,
-        allow_loose_object_property_names: false,
-        allow_trailing_commas: false,
-        allow_missing_commas: false,
-        allow_single_quoted_strings: false,
-        allow_hexadecimal_numbers: false,
-        allow_unary_plus_numbers: false,
-        allow_bare_decimal_point_numbers: false,
-        allow_non_finite_numbers: false,
-        allow_extended_string_escapes: false,
-    }
-}
-
 /// The container at `path` (tree indexes: the root's `sops` member does not count).
 fn container(src: &str, path: &[usize]) -> Option<Container> {
-    let ast = parse_to_ast(src, &CollectOptions::default(), &strict()).ok()?;
+    let ast = parse_to_ast(src, &CollectOptions::default(), &strict_options()).ok()?;
     let mut value = ast.value?;
     let mut root = true;
     for &i in path {
@@ -357,58 +342,18 @@ fn apply(doc: &mut Document, op: &StructOp<'_>, plan: Plan) -> bool {
             visit_spans_mut(&mut node, &mut |s| {
                 *s = (s.start as isize + shift) as usize..(s.end as isize + shift) as usize;
             });
-            if !doc.splice(plan.range.clone(), &plan.text) {
-                return false;
-            }
-            let Some(cont) = doc
-                .docs
-                .first_mut()
-                .and_then(|d| d.at_index_path_mut(container))
-            else {
-                return false;
-            };
-            match (cont, key) {
-                (Node::Map(e), Some(k)) => {
-                    let i = plan.index.min(e.len());
-                    e.insert(i, Entry::Pair(k.to_string(), node));
-                }
-                (Node::Seq(items), None) => {
-                    let i = plan.index.min(items.len());
-                    items.insert(i, node);
-                }
-                _ => return false,
-            }
-            true
+            crate::pipeline::edit::insert_node(
+                doc,
+                plan.range.start,
+                &plan.text,
+                container,
+                plan.index,
+                key,
+                node,
+            )
         }
         StructOp::Remove { container, index } => {
-            let Some(cont) = doc
-                .docs
-                .first_mut()
-                .and_then(|d| d.at_index_path_mut(container))
-            else {
-                return false;
-            };
-            let saved = cont.clone();
-            match cont {
-                Node::Map(e) if index < e.len() => {
-                    e.remove(index);
-                }
-                Node::Seq(items) if index < items.len() => {
-                    items.remove(index);
-                }
-                _ => return false,
-            }
-            if doc.splice(plan.range, "") {
-                return true;
-            }
-            if let Some(c) = doc
-                .docs
-                .first_mut()
-                .and_then(|d| d.at_index_path_mut(container))
-            {
-                *c = saved;
-            }
-            false
+            crate::pipeline::edit::remove_node(doc, container, index, &[plan.range], "")
         }
     }
 }

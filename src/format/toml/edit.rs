@@ -789,103 +789,14 @@ fn remove_plan(
 
 fn apply(doc: &mut Document, op: &StructOp<'_>, plan: Plan) -> bool {
     match *op {
-        StructOp::Insert { container, key, .. } => {
-            let Some((node, index)) = plan.node else {
-                return false;
-            };
-            if !doc.splice(plan.at..plan.at, &plan.text) {
-                return false;
-            }
-            let Some(cont) = doc
-                .docs
-                .first_mut()
-                .and_then(|d| d.at_index_path_mut(container))
-            else {
-                return false;
-            };
-            match (cont, key) {
-                (Node::Map(e), Some(k)) => {
-                    let i = index.min(e.len());
-                    e.insert(i, Entry::Pair(k.to_string(), node));
-                }
-                (Node::Seq(items), None) => {
-                    let i = index.min(items.len());
-                    items.insert(i, node);
-                }
-                _ => return false,
-            }
-            true
-        }
+        StructOp::Insert { container, key, .. } => match plan.node {
+            Some((node, index)) => crate::pipeline::edit::insert_node(
+                doc, plan.at, &plan.text, container, index, key, node,
+            ),
+            None => false,
+        },
         StructOp::Remove { container, index } => {
-            let Some(cont) = doc
-                .docs
-                .first_mut()
-                .and_then(|d| d.at_index_path_mut(container))
-            else {
-                return false;
-            };
-            let saved = cont.clone();
-            // The entry, and the container's comments inside the removed text.
-            let inside = |s: &Option<Range<usize>>| {
-                s.as_ref().is_some_and(|s| {
-                    plan.remove
-                        .iter()
-                        .any(|r| r.start <= s.start && s.end <= r.end)
-                })
-            };
-            match cont {
-                Node::Map(e) if index < e.len() => {
-                    let mut n = 0;
-                    e.retain(|x| {
-                        let keep = n != index && !matches!(x, Entry::Comment(c) if inside(&c.span));
-                        n += 1;
-                        keep
-                    });
-                }
-                Node::Seq(items) if index < items.len() => {
-                    let mut n = 0;
-                    items.retain(|x| {
-                        let keep = n != index && !matches!(x, Node::Comment(c) if inside(&c.span));
-                        n += 1;
-                        keep
-                    });
-                }
-                _ => return false,
-            }
-            // Nothing left may stand in the removed text.
-            let mut clash = false;
-            for d in &doc.docs {
-                visit_spans(d, &mut |s| {
-                    clash |= plan
-                        .remove
-                        .iter()
-                        .any(|r| s.start < r.end && s.end > r.start);
-                });
-            }
-            clash |= doc.metadata_spans.iter().any(|s| {
-                plan.remove
-                    .iter()
-                    .any(|r| s.start < r.end && s.end > r.start)
-            });
-            if !clash {
-                for r in plan.remove.iter().rev() {
-                    if !doc.splice(r.clone(), "") {
-                        clash = true;
-                        break;
-                    }
-                }
-                if !clash {
-                    return true;
-                }
-            }
-            if let Some(c) = doc
-                .docs
-                .first_mut()
-                .and_then(|d| d.at_index_path_mut(container))
-            {
-                *c = saved;
-            }
-            false
+            crate::pipeline::edit::remove_node(doc, container, index, &plan.remove, "")
         }
     }
 }

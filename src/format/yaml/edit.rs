@@ -590,24 +590,7 @@ fn insert(
         };
         (at, text, idx, node)
     };
-    if !doc.splice(at..at, &text) {
-        return false;
-    }
-    let Some(cont) = doc
-        .docs
-        .first_mut()
-        .and_then(|d| d.at_index_path_mut(container))
-    else {
-        return false;
-    };
-    match (cont, key) {
-        (Node::Map(e), Some(k)) => {
-            e.insert(tree_index.min(e.len()), Entry::Pair(k.to_string(), node))
-        }
-        (Node::Seq(items), None) => items.insert(tree_index.min(items.len()), node),
-        _ => return false,
-    }
-    true
+    crate::pipeline::edit::insert_node(doc, at, &text, container, tree_index, key, node)
 }
 
 fn remove(doc: &mut Document, shape: &Shape, container: &[usize], index: usize) -> bool {
@@ -701,58 +684,7 @@ fn remove(doc: &mut Document, shape: &Shape, container: &[usize], index: usize) 
             range = from..stop;
         }
     }
-    // Comments of the container that stand inside the removed text go with it.
-    let mut gone: Vec<usize> = vec![index];
-    if let Node::Map(entries) = cont {
-        for (i, e) in entries.iter().enumerate() {
-            if let Entry::Comment(c) = e
-                && c.span
-                    .as_ref()
-                    .is_some_and(|s| range.start <= s.start && s.end <= range.end)
-            {
-                gone.push(i);
-            }
-        }
-    } else if let Node::Seq(items) = cont {
-        for (i, n) in items.iter().enumerate() {
-            if let Node::Comment(c) = n
-                && c.span
-                    .as_ref()
-                    .is_some_and(|s| range.start <= s.start && s.end <= range.end)
-            {
-                gone.push(i);
-            }
-        }
-    }
-    gone.sort_unstable();
-    let Some(cont) = doc
-        .docs
-        .first_mut()
-        .and_then(|d| d.at_index_path_mut(container))
-    else {
-        return false;
-    };
-    let saved = cont.clone();
-    match cont {
-        Node::Map(entries) => gone.iter().rev().for_each(|&i| {
-            entries.remove(i);
-        }),
-        Node::Seq(items) => gone.iter().rev().for_each(|&i| {
-            items.remove(i);
-        }),
-        _ => return false,
-    }
-    if doc.splice(range, &replacement) {
-        return true;
-    }
-    if let Some(c) = doc
-        .docs
-        .first_mut()
-        .and_then(|d| d.at_index_path_mut(container))
-    {
-        *c = saved;
-    }
-    false
+    crate::pipeline::edit::remove_node(doc, container, index, &[range], &replacement)
 }
 
 /// The key of the mapping entry whose value is the container at `container`.
