@@ -515,7 +515,8 @@ pub fn try_unset_structure(store: &dyn Store, doc: &mut Document, steps: &[Step]
     )
 }
 
-fn line_start_of(src: &[u8], at: usize) -> usize {
+/// Where the line of `at` starts.
+pub fn line_start_of(src: &[u8], at: usize) -> usize {
     src[..at.min(src.len())]
         .iter()
         .rposition(|&b| b == b'\n')

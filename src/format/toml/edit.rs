@@ -112,12 +112,7 @@ impl Sections {
     }
 }
 
-fn line_start(src: &[u8], at: usize) -> usize {
-    src[..at.min(src.len())]
-        .iter()
-        .rposition(|&b| b == b'\n')
-        .map_or(0, |p| p + 1)
-}
+use crate::pipeline::edit::line_start_of as line_start;
 
 /// After the line break of the line of `at` (or the end of the text).
 fn line_end(src: &[u8], at: usize) -> usize {

@@ -8,7 +8,8 @@ use std::ops::Range;
 
 use super::parse::{self, Collection, Extras};
 use super::{
-    CTX_DASH, YamlStore, detect_indentation, double_quote, needs_quotes, render_key, render_scalar,
+    CTX_DASH, YamlStore, detect_indentation, double_quote, flow_text, needs_quotes, render_key,
+    render_scalar,
 };
 use crate::format::{Document, Store, StructOp, visit_spans, visit_spans_mut};
 use crate::pipeline::tree::{Entry, Node};
@@ -113,12 +114,7 @@ fn full(container: &[usize], index: Option<usize>) -> Vec<usize> {
         .collect()
 }
 
-fn line_start(src: &[u8], at: usize) -> usize {
-    src[..at.min(src.len())]
-        .iter()
-        .rposition(|&b| b == b'\n')
-        .map_or(0, |p| p + 1)
-}
+use crate::pipeline::edit::line_start_of as line_start;
 
 fn col(src: &[u8], at: usize) -> usize {
     let ls = line_start(src, at);
@@ -311,7 +307,7 @@ impl Writer<'_> {
                 render_scalar(&l.value, false, Some(block_col), false, &mut self.out)
             }
             Node::Null | Node::Comment(_) => self.out.push_str("null"),
-            other => flow(other, &mut self.out),
+            other => flow_text(other, &mut self.out),
         }
     }
 }
@@ -322,42 +318,6 @@ fn has_pairs(e: &[Entry]) -> bool {
 
 fn has_items(items: &[Node]) -> bool {
     items.iter().any(|n| !matches!(n, Node::Comment(_)))
-}
-
-/// A value in flow style.
-fn flow(node: &Node, out: &mut String) {
-    match node.resolved() {
-        Node::Map(entries) => {
-            out.push('{');
-            let mut first = true;
-            for e in entries {
-                if let Entry::Pair(k, v) = e {
-                    if !first {
-                        out.push_str(", ");
-                    }
-                    first = false;
-                    flow_key(k, out);
-                    out.push_str(": ");
-                    flow(v, out);
-                }
-            }
-            out.push('}');
-        }
-        Node::Seq(items) => {
-            out.push('[');
-            let mut first = true;
-            for n in items.iter().filter(|n| !matches!(n, Node::Comment(_))) {
-                if !first {
-                    out.push_str(", ");
-                }
-                first = false;
-                flow(n, out);
-            }
-            out.push(']');
-        }
-        Node::Scalar(l) => render_scalar(&l.value, true, None, false, out),
-        _ => out.push_str("null"),
-    }
 }
 
 fn flow_key(k: &str, out: &mut String) {
@@ -489,7 +449,7 @@ fn insert(
             flow_key(k, &mut entry);
             entry.push_str(": ");
         }
-        flow(value, &mut entry);
+        flow_text(value, &mut entry);
         let (at, text, off, idx) = match (before, data.last()) {
             (Some(q), _) => {
                 let Some(start) = entry_start(doc, shape, cont, &path, q) else {
