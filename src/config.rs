@@ -1,4 +1,4 @@
-//! `.sops.yaml` (spec §11): found by walking up from the current directory, or given with
+//! `.sops.yaml` (docs/format.md §11): found by walking up from the current directory, or given with
 //! `--config` / `SOPS_CONFIG`; the first creation rule whose `path_regex` matches a file supplies
 //! its recipients, key groups and selection rule.
 
@@ -42,7 +42,9 @@ impl StringList {
     }
 }
 
-/// One key group of a creation rule.
+/// One key group of a creation rule (`key_groups:`). Entries other than `age` and `pgp` are
+/// mappings (`kms: [{arn, role, context, aws_profile}]`, `gcp_kms: [{resource_id}]`, …), read
+/// into typed recipients by [`crate::keys::recipients`].
 #[derive(Debug, Clone, Default, Deserialize)]
 pub struct GroupConfig {
     #[serde(default)]
@@ -57,6 +59,8 @@ pub struct GroupConfig {
     pub azure_keyvault: Vec<Value>,
     #[serde(default)]
     pub hc_vault: Vec<Value>,
+    #[serde(default)]
+    pub hckms: Vec<Value>,
     #[serde(default)]
     pub merge: Vec<GroupConfig>,
 }
@@ -80,10 +84,7 @@ impl GroupConfig {
 
     fn unsupported(&self) -> Vec<&'static str> {
         let mut out = Vec::new();
-        if !self.pgp.items().is_empty() {
-            out.push("pgp");
-        }
-        if !self.kms.is_empty() {
+        if !self.kms.is_empty() && !cfg!(feature = "aws-kms") {
             out.push("kms");
         }
         if !self.gcp_kms.is_empty() {
@@ -94,6 +95,9 @@ impl GroupConfig {
         }
         if !self.hc_vault.is_empty() {
             out.push("hc_vault");
+        }
+        if !self.hckms.is_empty() {
+            out.push("hckms");
         }
         out.extend(self.merge.iter().flat_map(|g| g.unsupported()));
         out
@@ -110,8 +114,13 @@ pub struct CreationRule {
     pub pgp: StringList,
     #[serde(default)]
     pub kms: StringList,
+    /// The AWS profile of the rule's `kms` keys.
+    #[serde(default)]
+    pub aws_profile: Option<String>,
     #[serde(default)]
     pub gcp_kms: StringList,
+    #[serde(default)]
+    pub hckms: StringList,
     #[serde(default)]
     pub azure_keyvault: StringList,
     #[serde(default)]
@@ -154,15 +163,21 @@ impl CreationRule {
         }]
     }
 
-    /// Key types in the rule that veil cannot use yet.
+    /// Key types in the rule that veil cannot use (encrypt, rotate and updatekeys refuse them).
     pub fn unsupported_key_types(&self) -> Vec<&'static str> {
         let mut out: Vec<&'static str> =
             self.groups().iter().flat_map(|g| g.unsupported()).collect();
+        let kms = if cfg!(feature = "aws-kms") {
+            &StringList::None
+        } else {
+            &self.kms
+        };
         for (name, list) in [
-            ("kms", &self.kms),
+            ("kms", kms),
             ("gcp_kms", &self.gcp_kms),
             ("azure_keyvault", &self.azure_keyvault),
             ("hc_vault_transit_uri", &self.hc_vault_transit_uri),
+            ("hckms", &self.hckms),
         ] {
             if !list.items().is_empty() {
                 out.push(name);
@@ -323,7 +338,7 @@ impl Config {
         abs.parent().map(Path::to_path_buf).unwrap_or_default()
     }
 
-    /// The first creation rule that matches `file` (spec §11.2). `Ok(None)` when the config has
+    /// The first creation rule that matches `file` (format §11.2). `Ok(None)` when the config has
     /// no creation rules at all; an error when rules exist but none matches.
     pub fn rule_for(&self, file: &Path) -> Result<Option<RuleMatch<'_>>> {
         if self.file.creation_rules.is_empty() {
@@ -338,6 +353,13 @@ impl Config {
                     .unwrap_or(false),
             };
             if hit {
+                tracing::debug!(
+                    config = %self.path.display(),
+                    rule = index + 1,
+                    path_regex = rule.path_regex.as_deref().unwrap_or(""),
+                    path = %matched_path,
+                    "creation rule matched"
+                );
                 return Ok(Some(RuleMatch {
                     index,
                     rule,
@@ -355,7 +377,7 @@ impl Config {
         ))
     }
 
-    /// The file's absolute path with the config directory prefix removed (spec §11.2).
+    /// The file's absolute path with the config directory prefix removed (format §11.2).
     pub fn relative_path(&self, file: &Path) -> String {
         let abs = std::path::absolute(file).unwrap_or_else(|_| file.to_path_buf());
         let dir = self.dir();

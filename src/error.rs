@@ -1,5 +1,5 @@
 //! Failures as the command line reports them: one line of text and an exit code per failure
-//! class. The codes follow sops where scripts rely on them (spec §13).
+//! class. The codes follow sops where scripts rely on them (docs/format.md §13).
 
 use std::fmt;
 
@@ -15,6 +15,8 @@ pub enum Code {
     CouldNotWriteOutput = 3,
     /// `.sops.yaml` could not be read or has no matching rule.
     ConfigError = 5,
+    /// `--encryption-context` is not `key:value,…`.
+    InvalidKmsEncryptionContext = 6,
     /// `set`: invalid value or path format.
     InvalidSetFormat = 7,
     /// Flags that cannot be used together.
@@ -35,6 +37,13 @@ pub enum Code {
     NoFile = 100,
     /// No recipient to encrypt to.
     NoEncryptionKey = 111,
+    /// `--decryption-order` names a key type twice (or one sops does not know).
+    DuplicateDecryptionKeyType = 112,
+    /// A flag, rule or file names a key kind veil cannot use (GCP KMS, Azure Key Vault,
+    /// HashiCorp Vault, HuaweiCloud KMS): encrypt, rotate and updatekeys refuse.
+    UnusableKeyType = 113,
+    /// A master key could not wrap the data key (gpg, AWS KMS or an age plugin failed).
+    CouldNotWrapKey = 114,
     /// No identity could recover the data key.
     CouldNotRetrieveKey = 128,
     /// `edit`: the file was not modified.

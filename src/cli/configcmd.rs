@@ -73,30 +73,30 @@ pub fn run(args: ConfigArgs, config: Option<&Path>) -> Result<()> {
         "=> rule {} applies (the first match wins; later rules are not considered)",
         i + 1
     );
-    let groups = rule.groups();
-    for (g, group) in groups.iter().enumerate() {
-        let ages = group.age_recipients();
+    let keys = crate::keys::recipients::rule_recipients(rule, &[])?;
+    for (g, group) in keys.groups.iter().enumerate() {
+        let names: Vec<String> = group.iter().map(|r| r.describe()).collect();
         println!(
             "key group {}: {}",
             g + 1,
-            if ages.is_empty() {
-                "(no age recipients)".into()
+            if names.is_empty() {
+                "(no keys)".into()
             } else {
-                ages.join(", ")
+                names.join(", ")
             }
         );
     }
-    if groups.len() > 1 {
+    if keys.groups.len() > 1 {
         println!(
             "shamir threshold: {} of {} groups",
-            rule.shamir_threshold.unwrap_or(groups.len() as u32),
-            groups.len()
+            rule.shamir_threshold.unwrap_or(keys.groups.len() as u32),
+            keys.groups.len()
         );
     }
     let unsupported = rule.unsupported_key_types();
     if !unsupported.is_empty() {
         println!(
-            "key types veil does not support yet: {}",
+            "key types veil cannot use (encrypt, rotate and updatekeys refuse them, exit 113): {}",
             unsupported.join(", ")
         );
     }

@@ -8,8 +8,8 @@ use super::FileIo;
 use super::selection::{SelectionFlags, encrypt_options};
 use crate::error::{Code, Failure, Result};
 use crate::format::{Document, Kind};
-use crate::fsio::{Input, emit, emit_with, kind_for};
-use crate::keys::recipients::resolve_recipients;
+use crate::fsio::{Input, kind_for, open_io};
+use crate::keys::recipients::{KeyFlags, resolve_recipients};
 use crate::pipeline::stream::{self, Streamed};
 use crate::pipeline::whole;
 
@@ -18,14 +18,8 @@ pub struct EncryptArgs {
     #[command(flatten)]
     pub io: FileIo,
 
-    /// age recipients (age1…, age1pq1…, ssh-ed25519 …, ssh-rsa …), comma-separated
-    #[arg(
-        short = 'a',
-        long,
-        env = "SOPS_AGE_RECIPIENTS",
-        value_name = "RECIPIENTS"
-    )]
-    pub age: Option<String>,
+    #[command(flatten)]
+    pub keys: KeyArgs,
 
     /// Number of key groups needed to recover the data key (with several key groups)
     #[arg(long, value_name = "N")]
@@ -33,6 +27,70 @@ pub struct EncryptArgs {
 
     #[command(flatten)]
     pub selection: SelectionFlags,
+}
+
+/// The master keys of a new file. Any of them replaces the creation rule's keys (one group).
+#[derive(Debug, Args, Clone, Default)]
+pub struct KeyArgs {
+    /// age recipients (age1…, age1pq1…, age1NAME1… plugin recipients, ssh-ed25519 …, ssh-rsa …),
+    /// comma-separated
+    #[arg(
+        short = 'a',
+        long,
+        env = "SOPS_AGE_RECIPIENTS",
+        value_name = "RECIPIENTS"
+    )]
+    pub age: Option<String>,
+    /// PGP fingerprints, comma-separated (encrypted through gpg)
+    #[arg(short = 'p', long, env = "SOPS_PGP_FP", value_name = "FINGERPRINTS")]
+    pub pgp: Option<String>,
+    /// AWS KMS keys, comma-separated ARN[+ROLE_ARN]
+    #[arg(short = 'k', long, env = "SOPS_KMS_ARN", value_name = "ARNS")]
+    pub kms: Option<String>,
+    /// KMS encryption context: key:value,key2:value2
+    #[arg(long, value_name = "CONTEXT")]
+    pub encryption_context: Option<String>,
+    /// AWS profile for the KMS keys
+    #[arg(long, value_name = "PROFILE")]
+    pub aws_profile: Option<String>,
+    /// GCP KMS resource IDs: refused (exit 113), veil cannot use GCP KMS
+    #[arg(long, env = "SOPS_GCP_KMS_IDS", value_name = "IDS", hide = true)]
+    pub gcp_kms: Option<String>,
+    /// Azure Key Vault URLs: refused (exit 113), veil cannot use Azure Key Vault
+    #[arg(
+        long,
+        env = "SOPS_AZURE_KEYVAULT_URLS",
+        value_name = "URLS",
+        hide = true
+    )]
+    pub azure_kv: Option<String>,
+    /// HashiCorp Vault transit URIs: refused (exit 113), veil cannot use Vault
+    #[arg(long, env = "SOPS_VAULT_URIS", value_name = "URIS", hide = true)]
+    pub hc_vault_transit: Option<String>,
+    /// HuaweiCloud KMS key IDs: refused (exit 113), veil cannot use HuaweiCloud KMS
+    #[arg(
+        long,
+        env = "SOPS_HUAWEICLOUD_KMS_IDS",
+        value_name = "IDS",
+        hide = true
+    )]
+    pub hckms: Option<String>,
+}
+
+impl KeyArgs {
+    pub fn flags(&self) -> KeyFlags {
+        KeyFlags {
+            age: self.age.clone(),
+            pgp: self.pgp.clone(),
+            kms: self.kms.clone(),
+            encryption_context: self.encryption_context.clone(),
+            aws_profile: self.aws_profile.clone(),
+            gcp_kms: self.gcp_kms.clone(),
+            azure_kv: self.azure_kv.clone(),
+            hc_vault_transit: self.hc_vault_transit.clone(),
+            hckms: self.hckms.clone(),
+        }
+    }
 }
 
 pub fn run(args: EncryptArgs, config: Option<&Path>) -> Result<()> {
@@ -48,7 +106,8 @@ pub fn run(args: EncryptArgs, config: Option<&Path>) -> Result<()> {
     let in_kind = kind_for(io.input_type, name);
     // Written in the input's format unless asked otherwise.
     let out_kind = io.output_type.unwrap_or(in_kind);
-    let src = input.read()?;
+    // In place, the file is read under the lock its write is made under.
+    let (src, mut out) = open_io(&input, io.in_place, io.output.as_deref())?;
     let what = input.display();
     if src.is_empty() {
         return Err(Failure::new(
@@ -70,7 +129,7 @@ pub fn run(args: EncryptArgs, config: Option<&Path>) -> Result<()> {
     let resolved = resolve_recipients(
         config,
         name,
-        args.age.as_deref(),
+        &args.keys.flags(),
         args.shamir_secret_sharing_threshold,
     )?;
     let opts = encrypt_options(resolved, &args.selection, in_kind)?;
@@ -79,18 +138,12 @@ pub fn run(args: EncryptArgs, config: Option<&Path>) -> Result<()> {
     // when the input turns out to need the whole tree, parsed whole.
     let mut doc = Document::new(src, Vec::new());
     if out_kind == in_kind {
-        let streamed =
-            emit_with(
-                io.in_place,
-                io.output.as_deref(),
-                &input,
-                |out| match stream::encrypt_stream(store, &mut doc, &opts, out)
-                    .map_err(with_name)?
-                {
-                    Streamed::Written => Ok(Some(())),
-                    Streamed::Unsupported(_) => Ok(None),
-                },
-            )?;
+        let streamed = out.write_with(|w| {
+            match stream::encrypt_stream(store, &mut doc, &opts, w).map_err(with_name)? {
+                Streamed::Written => Ok(Some(())),
+                Streamed::Unsupported(_) => Ok(None),
+            }
+        })?;
         if streamed.is_some() {
             return Ok(());
         }
@@ -105,5 +158,5 @@ pub fn run(args: EncryptArgs, config: Option<&Path>) -> Result<()> {
         ));
     }
     let bytes = whole::encrypt_new(store, &mut doc, &opts, out_kind).map_err(with_name)?;
-    emit(&bytes, io.in_place, io.output.as_deref(), &input)
+    out.write(&bytes)
 }

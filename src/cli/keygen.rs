@@ -1,5 +1,6 @@
-//! `veil keygen`: an age X25519 identity file like `age-keygen` writes (mode 0600), with the
-//! public key on stderr.
+//! `veil keygen`: an age identity file like `age-keygen` writes (mode 0600; missing parent
+//! directories are created 0700), X25519 or post-quantum (`--pq`), with the public key on
+//! stderr.
 
 use std::io::Write;
 use std::path::PathBuf;
@@ -13,10 +14,17 @@ pub struct KeygenArgs {
     /// Write the identity to this file (created 0600; an existing file is not overwritten)
     #[arg(short = 'o', long, value_name = "FILE")]
     pub output: Option<PathBuf>,
+    /// A post-quantum hybrid identity (ML-KEM-768 + X25519: AGE-SECRET-KEY-PQ-1…, age1pq1…)
+    #[arg(long)]
+    pub pq: bool,
 }
 
 pub fn run(args: KeygenArgs) -> Result<()> {
-    let (secret, public) = crate::keys::age::keygen();
+    let (secret, public) = if args.pq {
+        crate::keys::age::keygen_pq()
+    } else {
+        crate::keys::age::keygen()
+    };
     let created = crate::pipeline::whole::now_rfc3339();
     let mut text =
         zeroize::Zeroizing::new(format!("# created: {created}\n# public key: {public}\n"));
@@ -30,6 +38,7 @@ pub fn run(args: KeygenArgs) -> Result<()> {
                     format!("{}: {e}", path.display()),
                 )
             };
+            create_parents(path).map_err(fail)?;
             let mut opts = std::fs::OpenOptions::new();
             opts.write(true).create_new(true);
             #[cfg(unix)]
@@ -60,4 +69,22 @@ pub fn run(args: KeygenArgs) -> Result<()> {
     }
     eprintln!("Public key: {public}");
     Ok(())
+}
+
+/// Creates the missing parent directories of `path`, private (0700) as a key directory should be.
+fn create_parents(path: &std::path::Path) -> std::io::Result<()> {
+    let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) else {
+        return Ok(());
+    };
+    if parent.is_dir() {
+        return Ok(());
+    }
+    let mut builder = std::fs::DirBuilder::new();
+    builder.recursive(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::DirBuilderExt;
+        builder.mode(0o700);
+    }
+    builder.create(parent)
 }

@@ -9,6 +9,8 @@ use crate::error::Failure;
 use crate::format::Kind;
 
 pub mod check;
+pub mod child;
+pub mod ci;
 pub mod completions;
 pub mod configcmd;
 pub mod decrypt;
@@ -16,8 +18,10 @@ pub mod edit;
 pub mod encrypt;
 pub mod exec;
 pub mod filestatus;
+pub mod git;
 pub mod hook;
 pub mod keygen;
+pub mod progress;
 pub mod rotate;
 pub mod scan;
 pub mod selection;
@@ -31,6 +35,20 @@ pub struct Cli {
     /// Path of the configuration file (default: `.sops.yaml` in the current directory or a parent)
     #[arg(long, global = true, env = "SOPS_CONFIG", value_name = "PATH")]
     pub config: Option<PathBuf>,
+
+    /// Key types to try first when opening a data key, comma-separated (default: age,pgp,kms:
+    /// local keys before network ones)
+    #[arg(
+        long,
+        global = true,
+        env = "SOPS_DECRYPTION_ORDER",
+        value_name = "TYPES"
+    )]
+    pub decryption_order: Option<String>,
+    /// Say on stderr what veil does: which identity opened a data key, which creation rule
+    /// matched, why a file is not processed in one pass (-vv: more detail). Never values.
+    #[arg(short = 'v', long, global = true, action = clap::ArgAction::Count)]
+    pub verbose: u8,
 
     #[command(subcommand)]
     pub command: Command,
@@ -56,11 +74,11 @@ pub enum Command {
     Check(check::CheckArgs),
     /// Explain the configuration
     Config(configcmd::ConfigArgs),
-    /// Run a command with the file's top-level values in its environment
+    /// Run a command with the top-level values of encrypted files in its environment
     ExecEnv(exec::ExecEnvArgs),
-    /// Run a command with the decrypted file at a private path ({} in the command)
+    /// Run a command with the decrypted file(s) at a private path ({} in the command)
     ExecFile(exec::ExecFileArgs),
-    /// Generate an age identity (X25519); the public key goes to stderr
+    /// Generate an age identity (X25519, or post-quantum with --pq); the public key goes to stderr
     Keygen(keygen::KeygenArgs),
     /// Tell whether a file is encrypted, as JSON: {"encrypted":true}
     Filestatus(filestatus::FilestatusArgs),
@@ -70,6 +88,12 @@ pub enum Command {
     Scan(scan::ScanArgs),
     /// Manage the git pre-commit hook that runs `veil scan --staged`
     Hook(hook::HookArgs),
+    /// Git integration: a merge driver and a diff textconv for encrypted files
+    Git(git::GitArgs),
+    /// CI helpers: mask the secret values of encrypted files in GitHub Actions logs
+    Ci(ci::CiArgs),
+    /// Write the man pages (veil.1, veil-COMMAND.1) into a directory, e.g. ~/.local/share/man/man1
+    Man(completions::ManArgs),
 }
 
 /// Options shared by the commands that read one file and write one.
@@ -103,6 +127,15 @@ pub struct FileIo {
 /// Runs a parsed command line.
 pub fn run(cli: Cli) -> Result<(), Failure> {
     let config = cli.config.as_deref();
+    let order =
+        crate::keys::keyring::DecryptionOrder::parse(cli.decryption_order.as_deref().unwrap_or(""))
+            .map_err(|e| {
+                Failure::new(
+                    crate::error::Code::DuplicateDecryptionKeyType,
+                    e.to_string(),
+                )
+            })?;
+    crate::keys::keyring::set_decryption_order(order);
     match cli.command {
         Command::Encrypt(a) => encrypt::run(a, config),
         Command::Decrypt(a) => decrypt::run(a),
@@ -120,12 +153,31 @@ pub fn run(cli: Cli) -> Result<(), Failure> {
         Command::Completions(a) => completions::run(a),
         Command::Scan(a) => scan::run(a, config),
         Command::Hook(a) => hook::run(a),
+        Command::Man(a) => completions::run_man(a),
+        Command::Git(a) => git::run(a, config),
+        Command::Ci(a) => ci::run(a),
     }
+}
+
+/// Sends `tracing` events to stderr at the level `-v` asks for (none without it).
+fn init_logging(verbose: u8) {
+    let level = match verbose {
+        0 => return,
+        1 => tracing::Level::DEBUG,
+        _ => tracing::Level::TRACE,
+    };
+    tracing_subscriber::fmt()
+        .with_max_level(level)
+        .with_writer(std::io::stderr)
+        .with_target(false)
+        .without_time()
+        .init();
 }
 
 /// Parses the process arguments, runs the command and returns the exit code.
 pub fn main() -> i32 {
     let cli = Cli::parse();
+    init_logging(cli.verbose);
     match run(cli) {
         Ok(()) => 0,
         Err(f) => {

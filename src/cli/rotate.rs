@@ -1,18 +1,19 @@
-//! `veil rotate` and `veil updatekeys`: a new data key (every value re-encrypted), recipients
-//! added or removed, one file or every encrypted file of the repository.
+//! `veil rotate` and `veil updatekeys`: the flags and what is printed. What changes in a file,
+//! and whether it changed, is decided by [`crate::pipeline::rekey`].
 
 use std::io::{BufRead, IsTerminal, Write};
 use std::path::{Path, PathBuf};
 
 use clap::Args;
 
-use crate::crypto::datakey::DataKey;
 use crate::error::{Code, Failure, Result};
-use crate::format::{Kind, write_lossless};
-use crate::keys::groups::{self, Recipients};
-use crate::pipeline::metadata::Metadata;
-use crate::pipeline::rewrite::{OpenFile, open_file, require_existing, write_back};
-use crate::pipeline::whole::{self, DATA_KEY_CREATED_FIELD};
+use crate::format::Kind;
+use crate::keys::master::{
+    KeyKind, Recipient, parse_age_list, parse_kept_list, parse_kms_list, parse_pgp_list,
+};
+use crate::keys::recipients::KeyFlags;
+use crate::pipeline::rekey::{self, KeyChange, Plan};
+use crate::pipeline::rewrite::require_existing;
 
 #[derive(Debug, Args)]
 pub struct RotateArgs {
@@ -29,6 +30,48 @@ pub struct RotateArgs {
     /// age recipients to remove (from every key group), comma-separated
     #[arg(long, value_name = "RECIPIENTS")]
     pub rm_age: Option<String>,
+    /// PGP fingerprints to add (to the first key group), comma-separated
+    #[arg(long, value_name = "FINGERPRINTS")]
+    pub add_pgp: Option<String>,
+    /// PGP fingerprints to remove (from every key group), comma-separated
+    #[arg(long, value_name = "FINGERPRINTS")]
+    pub rm_pgp: Option<String>,
+    /// AWS KMS keys to add, comma-separated ARN[+ROLE_ARN]
+    #[arg(long, value_name = "ARNS")]
+    pub add_kms: Option<String>,
+    /// AWS KMS keys to remove, comma-separated ARNs (whatever their context)
+    #[arg(long, value_name = "ARNS")]
+    pub rm_kms: Option<String>,
+    /// Encryption context of the added KMS keys: key:value,key2:value2
+    #[arg(long, value_name = "CONTEXT")]
+    pub encryption_context: Option<String>,
+    /// AWS profile of the added KMS keys
+    #[arg(long, value_name = "PROFILE")]
+    pub aws_profile: Option<String>,
+    /// GCP KMS keys to remove, comma-separated resource IDs (veil cannot add them)
+    #[arg(long, value_name = "IDS")]
+    pub rm_gcp_kms: Option<String>,
+    /// Azure Key Vault keys to remove, comma-separated URLs (veil cannot add them)
+    #[arg(long, value_name = "URLS")]
+    pub rm_azure_kv: Option<String>,
+    /// HashiCorp Vault transit keys to remove, comma-separated URIs (veil cannot add them)
+    #[arg(long, value_name = "URIS")]
+    pub rm_hc_vault_transit: Option<String>,
+    /// HuaweiCloud KMS keys to remove, comma-separated key IDs (veil cannot add them)
+    #[arg(long, value_name = "IDS")]
+    pub rm_hckms: Option<String>,
+    /// Refused with exit 113: veil cannot wrap for GCP KMS keys
+    #[arg(long, value_name = "IDS", hide = true)]
+    pub add_gcp_kms: Option<String>,
+    /// Refused with exit 113: veil cannot wrap for Azure Key Vault keys
+    #[arg(long, value_name = "URLS", hide = true)]
+    pub add_azure_kv: Option<String>,
+    /// Refused with exit 113: veil cannot wrap for HashiCorp Vault keys
+    #[arg(long, value_name = "URIS", hide = true)]
+    pub add_hc_vault_transit: Option<String>,
+    /// Refused with exit 113: veil cannot wrap for HuaweiCloud KMS keys
+    #[arg(long, value_name = "IDS", hide = true)]
+    pub add_hckms: Option<String>,
     /// Show what would change without writing
     #[arg(long)]
     pub dry_run: bool,
@@ -39,7 +82,7 @@ pub struct RotateArgs {
 
 #[derive(Debug, Args)]
 pub struct UpdatekeysArgs {
-    /// Encrypted files whose recipients should match .sops.yaml
+    /// Encrypted files whose keys should match .sops.yaml
     #[arg(value_name = "FILE", required_unless_present = "all")]
     pub files: Vec<PathBuf>,
     /// Every encrypted file of the repository
@@ -56,62 +99,14 @@ pub struct UpdatekeysArgs {
     pub input_type: Option<Kind>,
 }
 
-fn split_list(s: &Option<String>) -> Vec<String> {
-    s.as_deref()
-        .unwrap_or("")
-        .split(',')
-        .map(str::trim)
-        .filter(|s| !s.is_empty())
-        .map(String::from)
-        .collect()
-}
-
-/// Every encrypted file under the current directory: git's tracked files when inside a work
-/// tree, else a directory walk. Files are recognised by their metadata, not their name.
+/// Every encrypted file under `root` (see [`crate::repo::files`]). Files are recognised by
+/// their metadata, not their name.
 pub fn encrypted_files(root: &Path) -> Result<Vec<PathBuf>> {
-    let git = std::process::Command::new("git")
-        .args([
-            "ls-files",
-            "-z",
-            "--cached",
-            "--others",
-            "--exclude-standard",
-        ])
-        .current_dir(root)
-        .output();
-    let candidates: Vec<PathBuf> = match git {
-        Ok(out) if out.status.success() => out
-            .stdout
-            .split(|&b| b == 0)
-            .filter(|p| !p.is_empty())
-            .map(|p| root.join(String::from_utf8_lossy(p).into_owned()))
-            .collect(),
-        _ => {
-            let mut out = Vec::new();
-            let mut stack = vec![root.to_path_buf()];
-            while let Some(dir) = stack.pop() {
-                let Ok(rd) = std::fs::read_dir(&dir) else {
-                    continue;
-                };
-                for e in rd.flatten() {
-                    let p = e.path();
-                    let name = e.file_name();
-                    if name.to_string_lossy().starts_with('.') && name != ".env" {
-                        continue;
-                    }
-                    match e.file_type() {
-                        Ok(t) if t.is_dir() => stack.push(p),
-                        Ok(t) if t.is_file() => out.push(p),
-                        _ => {}
-                    }
-                }
-            }
-            out
-        }
-    };
+    let candidates = crate::repo::files(root).map_err(|e| {
+        crate::error::Failure::new(crate::error::Code::CouldNotReadInput, e.to_string())
+    })?;
     let mut files: Vec<PathBuf> = candidates
         .into_iter()
-        .filter(|p| p.is_file() && !crate::fsio::is_temp_file(p))
         .filter(|p| {
             // Encrypted files are small text files; skip big ones quickly.
             std::fs::metadata(p)
@@ -126,11 +121,29 @@ pub fn encrypted_files(root: &Path) -> Result<Vec<PathBuf>> {
     Ok(files)
 }
 
-/// Runs `work` over `files` on all cores; returns the failures (the others succeeded).
+/// `files` with each file once: a symlink and its target (or two links, hard or symbolic, to
+/// one file) are one file, kept under the name that comes first.
+fn once_each(files: Vec<PathBuf>) -> Vec<PathBuf> {
+    use std::os::unix::fs::MetadataExt;
+    let mut seen = std::collections::HashSet::new();
+    files
+        .into_iter()
+        .filter(|p| match std::fs::metadata(p) {
+            Ok(m) => seen.insert((m.dev(), m.ino())),
+            // Missing: reported by the command.
+            Err(_) => true,
+        })
+        .collect()
+}
+
+/// Runs `work` over `files` on all cores, with a progress bar on a terminal; returns every
+/// file's result, in path order.
 fn parallel<T: Send>(
     files: &[PathBuf],
+    what: &str,
     work: impl Fn(&Path) -> Result<T> + Sync,
 ) -> Vec<(PathBuf, Result<T>)> {
+    let bar = super::progress::files(files.len(), what);
     let threads = std::thread::available_parallelism()
         .map(|n| n.get())
         .unwrap_or(1)
@@ -144,6 +157,7 @@ fn parallel<T: Send>(
                     let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
                     let Some(f) = files.get(i) else { break };
                     let r = work(f);
+                    bar.inc(1);
                     results
                         .lock()
                         .expect("no worker panics while holding the lock")
@@ -152,263 +166,201 @@ fn parallel<T: Send>(
             });
         }
     });
+    bar.finish_and_clear();
     let mut r = results.into_inner().expect("workers are done");
     r.sort_by(|a, b| a.0.cmp(&b.0));
     r
 }
 
-/// Re-encrypts an opened file under a brand-new data key for `recipients`.
-fn rotate_open_file(file: &mut OpenFile, recipients: &Recipients) -> Result<Vec<u8>> {
-    let key = DataKey::generate();
-    let (key_groups, threshold) =
-        groups::wrap(recipients, key.as_bytes()).map_err(|f| file.fail(f))?;
-    let o = &mut file.opened;
-    let mut meta = o.meta.clone();
-    meta.key_groups = key_groups;
-    meta.shamir_threshold = threshold;
-    meta.extra.retain(|(k, _)| k != DATA_KEY_CREATED_FIELD);
-    meta.extra.push((
-        DATA_KEY_CREATED_FIELD.to_string(),
-        serde_json::Value::String(whole::now_rfc3339()),
-    ));
-    meta.mac.clear();
-    let rule = meta
-        .selection_rule()
-        .map_err(|e| Failure::new(Code::Generic, e.to_string()))?;
-    let store = o.store;
-    whole::seal(
-        store,
-        &mut o.doc,
-        &key,
-        meta,
-        &rule,
-        None,
-        None,
-        store.kind(),
-        false,
-    )
-    .map_err(|f| file.fail(f))
+impl RotateArgs {
+    /// The keys to add and remove, parsed.
+    fn change(&self) -> Result<KeyChange> {
+        let add = KeyFlags {
+            age: self.add_age.clone(),
+            pgp: self.add_pgp.clone(),
+            kms: self.add_kms.clone(),
+            encryption_context: self.encryption_context.clone(),
+            aws_profile: self.aws_profile.clone(),
+            gcp_kms: self.add_gcp_kms.clone(),
+            azure_kv: self.add_azure_kv.clone(),
+            hc_vault_transit: self.add_hc_vault_transit.clone(),
+            hckms: self.add_hckms.clone(),
+        }
+        .recipients()?;
+        let opt = |s: &Option<String>| s.clone().unwrap_or_default();
+        let mut remove: Vec<Recipient> = parse_age_list(&opt(&self.rm_age))
+            .map_err(|e| Failure::new(Code::NoEncryptionKey, e.to_string()))?;
+        remove.extend(parse_pgp_list(&opt(&self.rm_pgp)));
+        remove.extend(
+            parse_kms_list(&opt(&self.rm_kms), &[], None)
+                .map_err(|e| Failure::new(Code::NoEncryptionKey, e.to_string()))?,
+        );
+        for (kind, list) in [
+            (KeyKind::GcpKms, &self.rm_gcp_kms),
+            (KeyKind::AzureKv, &self.rm_azure_kv),
+            (KeyKind::HcVault, &self.rm_hc_vault_transit),
+            (KeyKind::HcKms, &self.rm_hckms),
+        ] {
+            remove.extend(parse_kept_list(kind, kind.name(), &opt(list)));
+        }
+        Ok(KeyChange { add, remove })
+    }
 }
 
-/// The paths of the encrypted values of a document (what a removed recipient could read).
-fn encrypted_paths(file: &OpenFile) -> Vec<String> {
-    let rule = file.opened.meta.selection_rule().unwrap_or_default();
+/// How one file ended, and what to print before its line.
+type FileResult = Result<(Outcome, Vec<String>)>;
+
+/// How one file ended.
+enum Outcome {
+    Changed,
+    WouldChange,
+    Unchanged,
+}
+
+/// The lines that describe a plan (`  + group 1: pgp: …`).
+fn plan_lines(p: &Plan) -> Vec<String> {
     let mut out = Vec::new();
-    fn walk(
-        n: &crate::pipeline::tree::Node,
-        path: &mut Vec<String>,
-        rule: &crate::pipeline::selector::Rule,
-        out: &mut Vec<String>,
-    ) {
-        use crate::pipeline::tree::{Entry, Node};
-        match n {
-            Node::Map(entries) => {
-                for e in entries {
-                    if let Entry::Pair(k, v) = e {
-                        path.push(k.clone());
-                        walk(v, path, rule, out);
-                        path.pop();
-                    }
-                }
-            }
-            Node::Seq(items) => items.iter().for_each(|i| walk(i, path, rule, out)),
-            Node::Scalar(_) => {
-                if rule.encrypts(path, Vec::new) {
-                    let p = path.iter().map(|k| format!("[{k:?}]")).collect::<String>();
-                    if !out.contains(&p) {
-                        out.push(p);
-                    }
-                }
-            }
-            Node::Alias(a) => walk(&a.target, path, rule, out),
-            Node::Null | Node::Comment(_) => {}
-        }
+    for (g, r) in &p.added {
+        out.push(format!("  + group {}: {}", g + 1, r.describe()));
     }
-    for d in &file.opened.doc.docs {
-        walk(d, &mut Vec::new(), &rule, &mut out);
+    for (g, r) in &p.removed {
+        out.push(format!("  - group {}: {}", g + 1, r.describe()));
+    }
+    if let Some((a, b)) = p.threshold_change {
+        let show = |t: Option<u32>| t.map(|t| t.to_string()).unwrap_or_else(|| "none".into());
+        out.push(format!("  threshold: {} -> {}", show(a), show(b)));
     }
     out
 }
 
 pub fn run_rotate(args: RotateArgs) -> Result<()> {
-    let add = split_list(&args.add_age);
-    let rm = split_list(&args.rm_age);
+    let change = args.change()?;
     for f in &args.files {
-        if (!add.is_empty() || !rm.is_empty()) && !f.exists() {
+        if !change.is_empty() && !f.exists() {
             return Err(Failure::new(
                 Code::CannotChangeKeysOfNonexistentFile,
                 format!(
                     "{}: cannot change keys of a file that does not exist",
-                    f.display()
+                    crate::fsio::sanitize(&f.display().to_string())
                 ),
             ));
         }
         require_existing(f)?;
     }
     let cwd = std::env::current_dir().map_err(|e| Failure::new(Code::Generic, e.to_string()))?;
-    let files = if args.all {
+    let files = once_each(if args.all {
         encrypted_files(&cwd)?
     } else {
         args.files.clone()
-    };
+    });
     if files.is_empty() {
         eprintln!("veil: no encrypted files found");
         return Ok(());
     }
-    let results = parallel(&files, |path| {
-        let keys = crate::keys::identities::from_process();
-        let mut file = open_file(path, None, &keys)?;
-        let mut recipients = Recipients::from_metadata(&file.opened.meta);
-        if recipients.groups.is_empty() {
-            recipients.groups.push(Vec::new());
-        }
-        for r in &add {
-            if !recipients.groups.iter().flatten().any(|x| x == r) {
-                recipients.groups[0].push(r.clone());
-            }
-        }
-        let held: Vec<String> = recipients.groups.iter().flatten().cloned().collect();
-        let removed: Vec<&str> = rm
-            .iter()
-            .filter(|r| held.contains(r))
-            .map(String::as_str)
-            .collect();
-        for g in &mut recipients.groups {
-            g.retain(|x| !rm.contains(x));
-        }
-        if removed.len() < rm.len() {
-            eprintln!(
-                "veil: {}: some recipients to remove were not recipients of the file",
-                file.name()
-            );
-        }
+    // Dry runs read only the metadata: no identity is looked for (no passphrase is asked).
+    let keys = (!args.dry_run).then(crate::keys::from_process);
+    let results = parallel(&files, "rotating", |path| {
+        let name = crate::fsio::sanitize(&path.display().to_string());
+        let mut lines = Vec::new();
         if args.dry_run {
-            return Ok(false);
+            let p = rekey::plan_rotation(path, &change)?;
+            note_not_held(&name, &p, &mut lines);
+            lines.extend(plan_lines(&p));
+            return Ok((Outcome::WouldChange, lines));
         }
-        let exposed = encrypted_paths(&file);
-        let bytes = rotate_open_file(&mut file, &recipients)?;
-        let wrote = write_back(&file, &bytes)?;
-        if !removed.is_empty() {
-            eprintln!("{}", removal_notice(&file.name(), &removed, &exposed));
+        let keys = keys
+            .as_ref()
+            .expect("keys are discovered unless dry-running");
+        let r = rekey::rotate(path, &change, keys, keys.wrapper())?;
+        note_not_held(&name, &r.plan, &mut lines);
+        lines.extend(plan_lines(&r.plan));
+        if !r.plan.removed.is_empty() {
+            let removed: Vec<String> = r.plan.removed.iter().map(|(_, k)| k.describe()).collect();
+            lines.push(removal_notice(&name, &removed, &r.exposed));
         }
-        Ok(wrote)
+        Ok((
+            if r.written {
+                Outcome::Changed
+            } else {
+                Outcome::Unchanged
+            },
+            lines,
+        ))
     });
-    summarize("rotated", &results, args.dry_run)
+    summarize(("rotated", "would be rotated"), &results)
 }
 
-/// What to tell after a recipient was removed: who could read the file, and which values they
-/// could read (to be rotated at their source: a new data key does not un-leak old values).
-fn removal_notice(name: &str, removed: &[&str], exposed: &[String]) -> String {
+fn note_not_held(name: &str, p: &Plan, lines: &mut Vec<String>) {
+    if !p.not_held.is_empty() {
+        let keys: Vec<String> = p.not_held.iter().map(Recipient::describe).collect();
+        lines.push(format!(
+            "veil: {name}: not keys of the file, nothing to remove: {}",
+            keys.join(", ")
+        ));
+    }
+}
+
+/// What to tell after a key was removed: who could read the file, and which values they could
+/// read (to be rotated at their source: a new data key does not un-leak old values).
+fn removal_notice(name: &str, removed: &[String], exposed: &[String]) -> String {
     format!(
-        "{name}: the data key was rotated. The removed recipient(s) {} could read every value of this file until now; rotate these secrets at their source: {}",
+        "{name}: the data key was rotated. The removed key(s) {} could read every value of this file until now; rotate these secrets at their source: {}",
         removed.join(", "),
         exposed.join(", ")
     )
 }
 
-fn summarize(verb: &str, results: &[(PathBuf, Result<bool>)], dry_run: bool) -> Result<()> {
-    let failed: Vec<&(PathBuf, Result<bool>)> =
-        results.iter().filter(|(_, r)| r.is_err()).collect();
+/// Prints each file's outcome, then a count; fails when a file failed.
+fn summarize((done, would): (&str, &str), results: &[(PathBuf, FileResult)]) -> Result<()> {
+    let (mut changed, mut unchanged, mut failed) = (0, 0, 0);
+    let mut dry = false;
     for (p, r) in results {
+        let shown = crate::fsio::sanitize(&p.display().to_string());
         match r {
-            Ok(_) if dry_run => eprintln!(
-                "would be {verb}: {}",
-                crate::fsio::sanitize(&p.display().to_string())
-            ),
-            Ok(_) => eprintln!(
-                "{verb}: {}",
-                crate::fsio::sanitize(&p.display().to_string())
-            ),
-            Err(f) => eprintln!("failed: {}", crate::fsio::sanitize(&f.message)),
+            Ok((outcome, lines)) => {
+                for l in lines {
+                    eprintln!("{l}");
+                }
+                match outcome {
+                    Outcome::Changed => {
+                        changed += 1;
+                        eprintln!("{done}: {shown}");
+                    }
+                    Outcome::WouldChange => {
+                        dry = true;
+                        changed += 1;
+                        eprintln!("{would}: {shown}");
+                    }
+                    Outcome::Unchanged => {
+                        unchanged += 1;
+                        eprintln!("unchanged: {shown}");
+                    }
+                }
+            }
+            Err(f) => {
+                failed += 1;
+                eprintln!("failed: {}", crate::fsio::sanitize(&f.message));
+            }
         }
     }
     if results.len() > 1 {
         eprintln!(
-            "{} file(s) {verb}{}, {} failed",
-            results.len() - failed.len(),
-            if dry_run { " (dry run)" } else { "" },
-            failed.len()
+            "{changed} file(s) {}, {unchanged} unchanged, {failed} failed",
+            if dry { would } else { done }
         );
     }
-    match failed.first() {
-        None => Ok(()),
-        Some((_, Err(f))) if failed.len() == 1 => Err(Failure::new(f.code, f.message.clone())),
-        Some(_) => Err(Failure::new(
-            Code::Generic,
-            format!("{} of {} files failed", failed.len(), results.len()),
+    let failures: Vec<&Failure> = results
+        .iter()
+        .filter_map(|(_, r)| r.as_ref().err())
+        .collect();
+    match failures.as_slice() {
+        [] => Ok(()),
+        [f] => Err(Failure::new(f.code, f.message.clone())),
+        many => Err(Failure::new(
+            many[0].code,
+            format!("{} of {} files failed", many.len(), results.len()),
         )),
     }
-}
-
-/// The planned change of recipients for one file.
-struct Plan {
-    added: Vec<(usize, String)>,
-    removed: Vec<(usize, String)>,
-    threshold_change: Option<(Option<u32>, Option<u32>)>,
-}
-
-impl Plan {
-    fn is_empty(&self) -> bool {
-        self.added.is_empty() && self.removed.is_empty() && self.threshold_change.is_none()
-    }
-}
-
-fn plan(current: &Recipients, desired: &Recipients) -> Plan {
-    let mut added = Vec::new();
-    let mut removed = Vec::new();
-    let n = current.groups.len().max(desired.groups.len());
-    let empty = Vec::new();
-    for i in 0..n {
-        let cur = current.groups.get(i).unwrap_or(&empty);
-        let want = desired.groups.get(i).unwrap_or(&empty);
-        added.extend(
-            want.iter()
-                .filter(|r| !cur.contains(r))
-                .map(|r| (i, r.clone())),
-        );
-        removed.extend(
-            cur.iter()
-                .filter(|r| !want.contains(r))
-                .map(|r| (i, r.clone())),
-        );
-    }
-    let norm = |r: &Recipients| {
-        if r.groups.len() > 1 {
-            Some(r.threshold.unwrap_or(r.groups.len() as u32))
-        } else {
-            None
-        }
-    };
-    let threshold_change = (norm(current) != norm(desired)).then(|| (norm(current), norm(desired)));
-    Plan {
-        added,
-        removed,
-        threshold_change,
-    }
-}
-
-/// The recipients `.sops.yaml` wants for a file.
-pub fn desired_recipients(
-    config: &crate::config::Config,
-    path: &Path,
-) -> Result<Option<Recipients>> {
-    let Some(m) = config.rule_for(path)? else {
-        return Ok(None);
-    };
-    let groups: Vec<Vec<String>> = m
-        .rule
-        .groups()
-        .iter()
-        .map(|g| g.age_recipients())
-        .filter(|g| !g.is_empty())
-        .collect();
-    if groups.is_empty() {
-        return Ok(None);
-    }
-    Ok(Some(Recipients {
-        groups,
-        threshold: m.rule.shamir_threshold,
-    }))
 }
 
 fn confirm(question: &str) -> Result<bool> {
@@ -432,142 +384,79 @@ pub fn run_updatekeys(args: UpdatekeysArgs, config: Option<&Path>) -> Result<()>
     let cfg = crate::config::Config::load_for_cwd(config)?.ok_or_else(|| {
         Failure::new(
             Code::ConfigError,
-            "no .sops.yaml found (updatekeys makes recipients match it)",
+            "no .sops.yaml found (updatekeys makes the keys of files match it)",
         )
     })?;
     let cwd = std::env::current_dir().map_err(|e| Failure::new(Code::Generic, e.to_string()))?;
-    let files = if args.all {
+    let files = once_each(if args.all {
         encrypted_files(&cwd)?
     } else {
         args.files.clone()
-    };
+    });
+    // Discovered when a file is first changed (a dry run asks for no passphrase).
+    let keys = std::cell::OnceCell::new();
     let mut results = Vec::new();
+    // Questions and a bar do not mix: the bar only when nothing is asked.
+    let bar = if args.yes || args.dry_run {
+        super::progress::files(files.len(), "updating keys")
+    } else {
+        indicatif::ProgressBar::hidden()
+    };
     for path in &files {
-        let r = update_one(&cfg, path, &args);
+        let r = update_one(&cfg, path, &args, &keys);
         results.push((path.clone(), r));
+        bar.inc(1);
     }
-    summarize("updated", &results, args.dry_run)
+    bar.finish_and_clear();
+    summarize(("updated", "would be updated"), &results)
 }
 
-fn update_one(cfg: &crate::config::Config, path: &Path, args: &UpdatekeysArgs) -> Result<bool> {
+fn update_one(
+    cfg: &crate::config::Config,
+    path: &Path,
+    args: &UpdatekeysArgs,
+    keys: &std::cell::OnceCell<crate::keys::keyring::Keyring>,
+) -> FileResult {
     require_existing(path)?;
     let name = crate::fsio::sanitize(&path.display().to_string());
-    let desired = desired_recipients(cfg, path)?.ok_or_else(|| {
-        Failure::new(
-            Code::ConfigError,
-            format!("{name}: the matching creation rule has no age recipients"),
-        )
-    })?;
-    let kind = crate::fsio::kind_for(args.input_type, Some(path));
-    let store = kind.reading_store();
-    let original = std::fs::read(path)
-        .map_err(|e| Failure::new(Code::CouldNotReadInput, format!("{name}: {e}")))?;
-    let doc = store
-        .parse(original.clone())
-        .map_err(|e| Failure::new(Code::CouldNotReadInput, format!("{name}: {e}")))?;
-    let meta = whole::metadata_of(&doc)
-        .map_err(|f| Failure::new(f.code, format!("{name}: {}", f.message)))?;
-    let current = Recipients::from_metadata(&meta);
-    let p = plan(&current, &desired);
-    if p.is_empty() {
-        eprintln!("{name}: recipients already match .sops.yaml");
-        return Ok(false);
+    let pending = rekey::plan_update(cfg, path, args.input_type)?;
+    if pending.plan.is_empty() {
+        return Ok((
+            Outcome::Unchanged,
+            vec![format!("{name}: keys already match .sops.yaml")],
+        ));
     }
     eprintln!("{name}:");
-    for (g, r) in &p.added {
-        eprintln!("  + group {}: {r}", g + 1);
+    for l in plan_lines(&pending.plan) {
+        eprintln!("{l}");
     }
-    for (g, r) in &p.removed {
-        eprintln!("  - group {}: {r}", g + 1);
+    if pending.plan.needs_new_data_key() {
+        eprintln!("  a key is removed or the groups change: the data key will be rotated");
     }
-    if let Some((a, b)) = p.threshold_change {
-        eprintln!("  threshold: {a:?} -> {b:?}");
+    if args.dry_run {
+        return Ok((Outcome::WouldChange, Vec::new()));
     }
-    if !p.removed.is_empty() {
-        eprintln!("  a recipient is removed: the data key will be rotated");
+    if !args.yes && !confirm("Apply?")? {
+        return Ok((Outcome::Unchanged, vec![format!("{name}: not confirmed")]));
     }
-    if args.dry_run || (!args.yes && !confirm("Apply?")?) {
-        return Ok(false);
+    let removed: Vec<String> = pending
+        .plan
+        .removed
+        .iter()
+        .map(|(_, k)| k.describe())
+        .collect();
+    let keys = keys.get_or_init(crate::keys::from_process);
+    let u = rekey::apply_update(path, pending, keys, keys.wrapper())?;
+    let mut lines = Vec::new();
+    if u.new_data_key && !removed.is_empty() {
+        lines.push(removal_notice(&name, &removed, &u.exposed));
     }
-    let keys = crate::keys::identities::from_process();
-    let needs_rotation = !p.removed.is_empty()
-        || p.threshold_change.is_some()
-        || current.groups.len() != desired.groups.len();
-    if needs_rotation {
-        let mut file = open_file(path, args.input_type, &keys)?;
-        let exposed = encrypted_paths(&file);
-        let bytes = rotate_open_file(&mut file, &desired)?;
-        let wrote = write_back(&file, &bytes)?;
-        let removed: Vec<&str> = p.removed.iter().map(|(_, r)| r.as_str()).collect();
-        eprintln!("{}", removal_notice(&name, &removed, &exposed));
-        return Ok(wrote);
-    }
-    // Only additions: re-wrap the existing data key (or each group's share) for the new
-    // recipients; existing master keys, values, MAC and lastmodified stay as they are.
-    let new_meta = add_recipients(&meta, &desired, &keys)
-        .map_err(|f| Failure::new(f.code, format!("{name}: {}", f.message)))?;
-    let mut layout = crate::pipeline::record::LosslessRecord::default();
-    let bytes = write_lossless(store, &doc, Some(&new_meta.to_value()), &mut layout);
-    if bytes == original {
-        return Ok(false);
-    }
-    crate::fsio::write_atomic(path, &bytes)?;
-    Ok(true)
-}
-
-/// Adds master keys without changing the data key: each group's secret (the key, or the group's
-/// Shamir share) is recovered from one of its existing master keys and wrapped for the new ones.
-fn add_recipients(
-    meta: &Metadata,
-    desired: &Recipients,
-    keys: &dyn groups::KeySource,
-) -> Result<Metadata> {
-    let mut out = meta.clone();
-    for (i, want) in desired.groups.iter().enumerate() {
-        let group = &mut out.key_groups[i];
-        let new: Vec<&String> = want
-            .iter()
-            .filter(|r| !group.age.iter().any(|k| &k.recipient == *r))
-            .collect();
-        if new.is_empty() {
-            continue;
-        }
-        let secret = group
-            .age
-            .iter()
-            .find_map(|k| keys.open_age(&k.recipient, &k.enc).ok().flatten())
-            .ok_or_else(|| {
-                Failure::new(
-                    Code::CouldNotRetrieveKey,
-                    format!(
-                        "no identity opens key group {} to add recipients to it",
-                        i + 1
-                    ),
-                )
-            })?;
-        for r in new {
-            let single = Recipients {
-                groups: vec![vec![r.clone()]],
-                threshold: None,
-            };
-            let secret_arr: [u8; 32] = match <[u8; 32]>::try_from(secret.as_slice()) {
-                Ok(a) => a,
-                Err(_) => {
-                    // A 33-byte share: wrap it directly.
-                    let parsed = crate::keys::age::AgeRecipient::parse(r)
-                        .map_err(|e| Failure::new(Code::NoEncryptionKey, e.to_string()))?;
-                    let enc = crate::keys::age::wrap(&parsed, &secret)
-                        .map_err(|e| Failure::new(Code::NoEncryptionKey, e.to_string()))?;
-                    group.age.push(crate::pipeline::metadata::AgeKey {
-                        recipient: r.clone(),
-                        enc,
-                    });
-                    continue;
-                }
-            };
-            let (mut g, _) = groups::wrap(&single, &secret_arr)?;
-            group.age.append(&mut g[0].age);
-        }
-    }
-    Ok(out)
+    Ok((
+        if u.written {
+            Outcome::Changed
+        } else {
+            Outcome::Unchanged
+        },
+        lines,
+    ))
 }

@@ -99,7 +99,7 @@ pub fn run_set(args: SetArgs) -> Result<()> {
     let steps = treepath::parse(&args.path)
         .map_err(|e| Failure::new(Code::InvalidTreePath, e.to_string()))?;
     let value = read_value(&args)?;
-    let keys = crate::keys::identities::from_process();
+    let keys = crate::keys::from_process();
     let mut file = open_file(&args.file, args.input_type, &keys)?;
     let node = value_to_node(&value);
     // A new scalar key next to scalar siblings: one new line, written losslessly.
@@ -107,7 +107,7 @@ pub fn run_set(args: SetArgs) -> Result<()> {
         || edit::try_set_structure(file.opened.store, &mut file.opened.doc, &steps, &node)
     {
         let bytes = reseal(&mut file, false)?;
-        write_back(&file, &bytes)?;
+        write_back(&mut file, &bytes)?;
         return Ok(());
     }
     let root = file
@@ -122,21 +122,21 @@ pub fn run_set(args: SetArgs) -> Result<()> {
         return Ok(());
     }
     let bytes = reseal(&mut file, outcome == SetOutcome::Restructured)?;
-    write_back(&file, &bytes)?;
+    write_back(&mut file, &bytes)?;
     Ok(())
 }
 
 pub fn run_unset(args: UnsetArgs) -> Result<()> {
     let steps = treepath::parse(&args.path)
         .map_err(|e| Failure::new(Code::InvalidTreePath, e.to_string()))?;
-    let keys = crate::keys::identities::from_process();
+    let keys = crate::keys::from_process();
     let mut file = open_file(&args.file, args.input_type, &keys)?;
     // The entry's (or item's) lines go, nothing else.
     if edit::try_unset(file.opened.store, &mut file.opened.doc, &steps)
         || edit::try_unset_structure(file.opened.store, &mut file.opened.doc, &steps)
     {
         let bytes = reseal(&mut file, false)?;
-        write_back(&file, &bytes)?;
+        write_back(&mut file, &bytes)?;
         return Ok(());
     }
     let root = file
@@ -151,7 +151,7 @@ pub fn run_unset(args: UnsetArgs) -> Result<()> {
         Err(e) => return Err(file_fail(&args.file, Code::Generic, e)),
     }
     let bytes = reseal(&mut file, true)?;
-    write_back(&file, &bytes)?;
+    write_back(&mut file, &bytes)?;
     Ok(())
 }
 

@@ -1,4 +1,4 @@
-//! The dotenv store (spec §10.3, §9.4), with exactly sops's semantics so that files round-trip
+//! The dotenv store (docs/format.md §10.3, §9.4), with exactly sops's semantics so that files round-trip
 //! through sops:
 //!
 //! * the input is split on `\n`; empty lines are skipped (they stay in the source, so the
@@ -341,10 +341,13 @@ pub(crate) mod testkit {
             ..Metadata::default()
         };
         if let Some((recipient, enc)) = age {
-            meta.key_groups.push(crate::pipeline::metadata::KeyGroup {
-                age: vec![crate::pipeline::metadata::AgeKey { recipient, enc }],
-                other: vec![],
-            });
+            meta.key_groups
+                .push(crate::pipeline::metadata::KeyGroup::new(vec![
+                    crate::pipeline::metadata::MasterKey::Age(crate::pipeline::metadata::AgeKey {
+                        recipient,
+                        enc,
+                    }),
+                ]));
         }
         write_lossless(store, &doc, Some(&meta.to_value()), &mut layout)
     }
@@ -434,7 +437,7 @@ pub(crate) mod testkit {
             .join(v["file"].as_str().unwrap());
         let doc = store.parse(std::fs::read(file).unwrap()).unwrap();
         let meta = Metadata::from_value(doc.metadata.as_ref().unwrap()).unwrap();
-        let age = meta.key_groups[0].age[0].clone();
+        let age = meta.key_groups[0].age().next().unwrap().clone();
         (
             (age.recipient, age.enc),
             Path::new(VECTORS).join(name).join("keys/age-o1.txt"),
@@ -522,7 +525,7 @@ pub(crate) mod testkit {
         let identity: age::x25519::Identity = line.trim().parse().unwrap();
         let mut doc = store.parse(enc.to_vec()).expect("sops output parses");
         let meta = Metadata::from_value(doc.metadata.as_ref().unwrap()).unwrap();
-        let wrapped = &meta.key_groups[0].age[0].enc;
+        let wrapped = &meta.key_groups[0].age().next().unwrap().enc;
         let reader = age::armor::ArmoredReader::new(wrapped.as_bytes());
         let dec = age::Decryptor::new(reader).unwrap();
         let mut r = dec

@@ -9,7 +9,7 @@ use serde_json::Value;
 use crate::crypto::cipher;
 use crate::crypto::mac::mac_aad;
 use crate::format::{Document, Store, node_to_value, write_lossless};
-use crate::pipeline::metadata::{AgeKey, KeyGroup, Metadata};
+use crate::pipeline::metadata::{AgeKey, KeyGroup, MasterKey, Metadata};
 use crate::pipeline::record::LosslessRecord;
 use crate::pipeline::selector::Rule;
 use crate::pipeline::tree::{Entry, Node, Scalar};
@@ -169,7 +169,7 @@ pub fn vector_age(dir: &str) -> (KeyGroup, PathBuf, [u8; 32]) {
 
 /// The recipient of a key group's first age key.
 pub fn recipient(group: &KeyGroup) -> String {
-    group.age[0].recipient.clone()
+    group.age().next().unwrap().recipient.clone()
 }
 
 /// Metadata for a freshly encrypted document.
@@ -182,14 +182,15 @@ pub fn fresh_metadata(
     let lastmodified = "2026-01-02T03:04:05Z".to_string();
     let aad = mac_aad(&lastmodified).unwrap();
     let meta = Metadata {
-        key_groups: vec![group.cloned().unwrap_or(KeyGroup {
-            age: vec![AgeKey {
-                recipient: "age1test".into(),
-                enc: "-----BEGIN AGE ENCRYPTED FILE-----\nAAAA\n-----END AGE ENCRYPTED FILE-----\n"
-                    .into(),
-            }],
-            other: vec![],
-        })],
+        key_groups: vec![
+            group
+                .cloned()
+                .unwrap_or(KeyGroup::new(vec![MasterKey::Age(AgeKey {
+            recipient: "age1test".into(),
+            enc: "-----BEGIN AGE ENCRYPTED FILE-----\nAAAA\n-----END AGE ENCRYPTED FILE-----\n"
+                .into(),
+        })])),
+        ],
         lastmodified,
         mac: cipher::encrypt(key, &Scalar::Str(mac.to_string()), aad.as_bytes()),
         rule: Some(("unencrypted_suffix".into(), "_unencrypted".into())),
@@ -427,7 +428,7 @@ pub fn unwrap_data_key(meta_value: &Value, keyfile: &Path) -> [u8; 32] {
         .filter(|l| l.starts_with("AGE-SECRET-KEY-1"))
         .map(|l| age::x25519::Identity::from_str(l.trim()).unwrap())
         .collect();
-    for k in &meta.key_groups[0].age {
+    for k in meta.key_groups[0].age() {
         for id in &ids {
             if let Ok(key) = age::decrypt(id, k.enc.as_bytes()) {
                 return key.try_into().expect("32-byte data key");

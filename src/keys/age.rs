@@ -53,6 +53,9 @@ pub enum AgeRecipient {
     SshEd25519(String, age::ssh::Recipient),
     /// `ssh-rsa AAAA… [comment]`.
     SshRsa(String, age::ssh::Recipient),
+    /// `age1NAME1…`: wrapped by the plugin binary `age-plugin-NAME` (found on `PATH`) through
+    /// the age plugin protocol.
+    Plugin(String, age::plugin::Recipient),
 }
 
 impl AgeRecipient {
@@ -74,9 +77,9 @@ impl AgeRecipient {
         if let Some(data) = lower.strip_prefix("age1") {
             // The Bech32 data alphabet has no '1': a second one means an `age1NAME1…` plugin.
             if data.contains('1') {
-                return Err(invalid(
-                    "age plugin recipients are not supported (only X25519, post-quantum and SSH recipients)",
-                ));
+                let key = age::plugin::Recipient::from_str(s)
+                    .map_err(|e| invalid(&format!("invalid age plugin recipient: {e}")))?;
+                return Ok(AgeRecipient::Plugin(s.to_string(), key));
             }
             let key = age::x25519::Recipient::from_str(s).map_err(&invalid)?;
             return Ok(AgeRecipient::X25519(s.to_string(), key));
@@ -121,7 +124,8 @@ impl AgeRecipient {
             AgeRecipient::X25519(s, _)
             | AgeRecipient::MlKem768X25519(s, _)
             | AgeRecipient::SshEd25519(s, _)
-            | AgeRecipient::SshRsa(s, _) => s,
+            | AgeRecipient::SshRsa(s, _)
+            | AgeRecipient::Plugin(s, _) => s,
         }
     }
 
@@ -132,15 +136,82 @@ impl AgeRecipient {
             AgeRecipient::MlKem768X25519(..) => "mlkem768x25519",
             AgeRecipient::SshEd25519(..) => "ssh-ed25519",
             AgeRecipient::SshRsa(..) => "ssh-rsa",
+            AgeRecipient::Plugin(..) => "plugin",
         }
     }
 
-    fn as_age(&self) -> &dyn age::Recipient {
+    /// The stanzas that wrap `file_key` for this recipient (a plugin may write several).
+    fn wrap_file_key(&self, file_key: &FileKey) -> Result<Vec<age_core::format::Stanza>, KeyError> {
+        let wrap = |r: &dyn age::Recipient| {
+            r.wrap_file_key(file_key)
+                .map(|(stanzas, _labels)| stanzas)
+                .map_err(|e| KeyError::Encrypt(e.to_string()))
+        };
         match self {
-            AgeRecipient::X25519(_, k) => k,
-            AgeRecipient::MlKem768X25519(_, k) => k,
-            AgeRecipient::SshEd25519(_, k) | AgeRecipient::SshRsa(_, k) => k,
+            AgeRecipient::X25519(_, k) => wrap(k),
+            AgeRecipient::MlKem768X25519(_, k) => wrap(k),
+            AgeRecipient::SshEd25519(_, k) | AgeRecipient::SshRsa(_, k) => wrap(k),
+            AgeRecipient::Plugin(_, k) => {
+                let plugin = age::plugin::RecipientPluginV1::new(
+                    k.plugin(),
+                    std::slice::from_ref(k),
+                    &[],
+                    PromptCallbacks(terminal_prompt()),
+                )
+                .map_err(|e| KeyError::Encrypt(plugin_problem(&e)))?;
+                wrap(&plugin)
+            }
         }
+    }
+}
+
+/// Why an age plugin cannot be used, in one line.
+pub(crate) fn plugin_problem(e: &age::plugin::ResolveError) -> String {
+    match e {
+        age::plugin::ResolveError::MissingPlugin { binary_name } => {
+            format!("the age plugin {binary_name} is not on PATH (install it to use this key)")
+        }
+        age::plugin::ResolveError::InvalidPluginName { name } => {
+            format!("invalid age plugin name {name:?}")
+        }
+        other => other
+            .to_string()
+            .split_whitespace()
+            .collect::<Vec<_>>()
+            .join(" "),
+    }
+}
+
+/// Asks the user for a passphrase (or a plugin's PIN); gets a description such as
+/// `Enter passphrase for identity file /path`. `None` = no passphrase available.
+pub type PassphrasePrompt = std::sync::Arc<dyn Fn(&str) -> Option<Zeroizing<String>> + Send + Sync>;
+
+/// Prompts on the terminal.
+pub fn terminal_prompt() -> PassphrasePrompt {
+    std::sync::Arc::new(|description: &str| {
+        rpassword::prompt_password(format!("{description}: "))
+            .ok()
+            .map(Zeroizing::new)
+    })
+}
+
+/// age callbacks that route passphrase and PIN requests (encrypted SSH keys, plugins) to the
+/// prompt and plugin messages to stderr.
+#[derive(Clone)]
+pub(crate) struct PromptCallbacks(pub(crate) PassphrasePrompt);
+
+impl age::Callbacks for PromptCallbacks {
+    fn display_message(&self, message: &str) {
+        eprintln!("{message}");
+    }
+    fn confirm(&self, _: &str, _: &str, _: Option<&str>) -> Option<bool> {
+        None
+    }
+    fn request_public_string(&self, _: &str) -> Option<String> {
+        None
+    }
+    fn request_passphrase(&self, description: &str) -> Option<age::secrecy::SecretString> {
+        (self.0)(description).map(|p| age::secrecy::SecretString::from(p.as_str().to_owned()))
     }
 }
 
@@ -188,9 +259,9 @@ const MAX_WRAP_LEN: usize = 64 * 1024;
 /// armored age v1 file, as sops writes it (`-----BEGIN AGE ENCRYPTED FILE-----\n`, 64-column
 /// base64, `-----END AGE ENCRYPTED FILE-----\n`).
 ///
-/// The file has exactly one recipient stanza (the `age` crate's encryptor would add a random
-/// "grease" stanza, so the header and the single-chunk payload are assembled here; the
-/// stanza itself comes from the recipient implementation).
+/// The file has the recipient's stanza (one, except for plugins that write several) and no
+/// other: the `age` crate's encryptor would add a random "grease" stanza, so the header and the
+/// single-chunk payload are assembled here; the stanzas come from the recipient implementation.
 pub fn wrap(recipient: &AgeRecipient, secret: &[u8]) -> Result<String, KeyError> {
     if secret.len() > MAX_WRAP_LEN {
         return Err(KeyError::Encrypt(format!(
@@ -199,33 +270,31 @@ pub fn wrap(recipient: &AgeRecipient, secret: &[u8]) -> Result<String, KeyError>
         )));
     }
     let file_key = FileKey::init_with_mut(|k| OsRng.fill_bytes(k));
-    let (stanzas, _labels) = recipient
-        .as_age()
-        .wrap_file_key(&file_key)
-        .map_err(|e| KeyError::Encrypt(e.to_string()))?;
-    let [stanza] = stanzas.as_slice() else {
-        return Err(KeyError::Encrypt(format!(
-            "recipient produced {} stanzas instead of one",
-            stanzas.len()
-        )));
-    };
+    let stanzas = recipient.wrap_file_key(&file_key)?;
+    if stanzas.is_empty() {
+        return Err(KeyError::Encrypt(
+            "the recipient wrote no stanza".to_string(),
+        ));
+    }
 
-    // Header: version line, the stanza, then the MAC over everything up to "---".
+    // Header: version line, the stanzas, then the MAC over everything up to "---".
     let mut file = b"age-encryption.org/v1\n".to_vec();
-    file.extend_from_slice(b"-> ");
-    file.extend_from_slice(stanza.tag.as_bytes());
-    for arg in &stanza.args {
-        file.push(b' ');
-        file.extend_from_slice(arg.as_bytes());
-    }
-    file.push(b'\n');
-    let body = STANDARD_NO_PAD.encode(&stanza.body);
-    for line in body.as_bytes().chunks(64) {
-        file.extend_from_slice(line);
+    for stanza in &stanzas {
+        file.extend_from_slice(b"-> ");
+        file.extend_from_slice(stanza.tag.as_bytes());
+        for arg in &stanza.args {
+            file.push(b' ');
+            file.extend_from_slice(arg.as_bytes());
+        }
         file.push(b'\n');
-    }
-    if body.len() % 64 == 0 {
-        file.push(b'\n'); // the final body line is always shorter than 64 columns
+        let body = STANDARD_NO_PAD.encode(&stanza.body);
+        for line in body.as_bytes().chunks(64) {
+            file.extend_from_slice(line);
+            file.push(b'\n');
+        }
+        if body.len() % 64 == 0 {
+            file.push(b'\n'); // the final body line is always shorter than 64 columns
+        }
     }
     file.extend_from_slice(b"---");
     let mac_key = Zeroizing::new(hkdf(b"", b"header", file_key.expose_secret()));

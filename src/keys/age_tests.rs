@@ -383,6 +383,11 @@ fn recipient_parsing() {
         .unwrap_err()
         .to_string();
     assert!(plugin.contains("plugin"), "{plugin}");
+    let hrp = bech32::Hrp::parse("age1yubikey").unwrap();
+    let valid = bech32::encode::<bech32::Bech32>(hrp, &[7u8; 33]).unwrap();
+    let parsed = AgeRecipient::parse(&valid).unwrap();
+    assert_eq!(parsed.kind(), "plugin");
+    assert_eq!(parsed.as_str(), valid);
     assert!(AgeRecipient::parse("age1notbech32").is_err());
     assert!(AgeRecipient::parse("age1pq1qqqq").is_err());
     assert!(AgeRecipient::parse("").is_err());

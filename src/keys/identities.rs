@@ -1,4 +1,4 @@
-//! Discovery of age identities (sops spec §8.2): SSH keys, `SOPS_AGE_KEY*` variables,
+//! Discovery of age identities (docs/format.md §8.2): SSH keys, `SOPS_AGE_KEY*` variables,
 //! key commands and the default `keys.txt`, all combined.
 
 use std::collections::HashMap;
@@ -11,14 +11,18 @@ use std::sync::Arc;
 use age::secrecy::SecretString;
 use zeroize::Zeroizing;
 
-use super::age::{KeyError, decrypt_with};
+pub use super::age::PassphrasePrompt;
+use super::age::{KeyError, PromptCallbacks, decrypt_with};
 use super::pq::PqIdentity;
 
-/// Asks the user for a passphrase; gets a description such as
-/// `Enter passphrase for identity file /path`. `None` = no passphrase available.
-pub type PassphrasePrompt = Arc<dyn Fn(&str) -> Option<Zeroizing<String>> + Send + Sync>;
-
 type BoxedIdentity = Box<dyn age::Identity + Send + Sync>;
+
+/// One identity as parsed: native (X25519, post-quantum, SSH) or for an age plugin, which is
+/// run (from `PATH`) only when a native identity did not open the key.
+enum Parsed {
+    Native(BoxedIdentity),
+    Plugin(age::plugin::Identity),
+}
 
 const ENV_SSH_KEY_FILE: &str = "SOPS_AGE_SSH_PRIVATE_KEY_FILE";
 const ENV_SSH_KEY_CMD: &str = "SOPS_AGE_SSH_PRIVATE_KEY_CMD";
@@ -50,12 +54,6 @@ pub struct Env {
     prompt: PassphrasePrompt,
 }
 
-fn terminal_prompt(description: &str) -> Option<Zeroizing<String>> {
-    rpassword::prompt_password(format!("{description}: "))
-        .ok()
-        .map(Zeroizing::new)
-}
-
 impl Env {
     /// The real environment; passphrases are asked on the terminal.
     pub fn from_process() -> Self {
@@ -66,7 +64,7 @@ impl Env {
         Env {
             vars,
             home: dirs::home_dir(),
-            prompt: Arc::new(terminal_prompt),
+            prompt: super::age::terminal_prompt(),
         }
     }
 
@@ -147,25 +145,6 @@ impl fmt::Debug for Env {
     }
 }
 
-/// age callbacks that route passphrase requests (encrypted SSH keys) to the prompt.
-#[derive(Clone)]
-struct PromptCallbacks(PassphrasePrompt);
-
-impl age::Callbacks for PromptCallbacks {
-    fn display_message(&self, message: &str) {
-        eprintln!("{message}");
-    }
-    fn confirm(&self, _: &str, _: &str, _: Option<&str>) -> Option<bool> {
-        None
-    }
-    fn request_public_string(&self, _: &str) -> Option<String> {
-        None
-    }
-    fn request_passphrase(&self, description: &str) -> Option<SecretString> {
-        (self.0)(description).map(|p| SecretString::from(p.as_str().to_owned()))
-    }
-}
-
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 enum CommandKind {
     /// stdout is an unencrypted SSH private key.
@@ -197,11 +176,7 @@ impl KeyCommand {
     }
 
     /// Runs the command (no shell) with `SOPS_AGE_RECIPIENT=<recipient>` and parses stdout.
-    fn run(
-        &self,
-        recipient: &str,
-        prompt: &PassphrasePrompt,
-    ) -> Result<Vec<BoxedIdentity>, KeyError> {
+    fn run(&self, recipient: &str, prompt: &PassphrasePrompt) -> Result<Vec<Parsed>, KeyError> {
         let source_name = format!("{} output", self.var);
         let fail = |reason: String| KeyError::Source {
             source_name: self.var.to_string(),
@@ -219,7 +194,11 @@ impl KeyCommand {
             return Err(fail(format!("command failed ({})", output.status)));
         }
         match self.kind {
-            CommandKind::Ssh => Ok(vec![load_ssh_key(&stdout, &source_name, prompt)?]),
+            CommandKind::Ssh => Ok(vec![Parsed::Native(load_ssh_key(
+                &stdout,
+                &source_name,
+                prompt,
+            )?)]),
             CommandKind::Age => {
                 let text = std::str::from_utf8(&stdout)
                     .map_err(|_| fail("output is not UTF-8 text".to_string()))?;
@@ -229,22 +208,24 @@ impl KeyCommand {
     }
 }
 
-/// Parses one identity string (`AGE-SECRET-KEY-1…` or `AGE-SECRET-KEY-PQ-1…`).
-/// The error text never contains the input.
-fn parse_identity(s: &str) -> Result<BoxedIdentity, String> {
+/// Parses one identity string (`AGE-SECRET-KEY-1…`, `AGE-SECRET-KEY-PQ-1…` or
+/// `AGE-PLUGIN-NAME-1…`). The error text never contains the input.
+fn parse_identity(s: &str) -> Result<Parsed, String> {
     let upper_prefix = |p: &str| s.len() >= p.len() && s[..p.len()].eq_ignore_ascii_case(p);
     if upper_prefix("AGE-SECRET-KEY-PQ-1") {
         PqIdentity::parse(s)
-            .map(|id| Box::new(id) as BoxedIdentity)
+            .map(|id| Parsed::Native(Box::new(id)))
             .map_err(|e| e.to_string())
     } else if upper_prefix("AGE-SECRET-KEY-1") {
         age::x25519::Identity::from_str(s)
-            .map(|id| Box::new(id) as BoxedIdentity)
+            .map(|id| Parsed::Native(Box::new(id)))
             .map_err(|_| "invalid X25519 age identity".to_string())
     } else if upper_prefix("AGE-PLUGIN-") {
-        Err("age plugin identities are not supported".to_string())
+        age::plugin::Identity::from_str(s)
+            .map(Parsed::Plugin)
+            .map_err(|_| "invalid age plugin identity".to_string())
     } else {
-        Err("not an age identity (expected AGE-SECRET-KEY-1… or AGE-SECRET-KEY-PQ-1…)".to_string())
+        Err("not an age identity (expected AGE-SECRET-KEY-1…, AGE-SECRET-KEY-PQ-1… or AGE-PLUGIN-…)".to_string())
     }
 }
 
@@ -254,7 +235,7 @@ fn parse_identity_text(
     text: &str,
     source_name: &str,
     several_per_line: bool,
-) -> Result<Vec<BoxedIdentity>, KeyError> {
+) -> Result<Vec<Parsed>, KeyError> {
     let mut out = Vec::new();
     for (index, line) in text.lines().enumerate() {
         if line.is_empty() || line.starts_with('#') {
@@ -310,7 +291,7 @@ fn read_identity_file(
     path: &Path,
     source_name: &str,
     prompt: &PassphrasePrompt,
-) -> Result<Vec<BoxedIdentity>, KeyError> {
+) -> Result<Vec<Parsed>, KeyError> {
     let fail = |reason: String| KeyError::Source {
         source_name: source_name.to_string(),
         reason,
@@ -350,9 +331,11 @@ fn plural(n: usize) -> &'static str {
     if n == 1 { "identity" } else { "identities" }
 }
 
-/// All age identities available for decryption, combined from every source of spec §8.2.
+/// All age identities available for decryption, combined from every source of docs/format.md §8.2.
 pub struct Identities {
     identities: Vec<BoxedIdentity>,
+    /// Plugin identities, tried after the native ones (each plugin is a program to run).
+    plugins: Vec<age::plugin::Identity>,
     commands: Vec<KeyCommand>,
     prompt: PassphrasePrompt,
     searched: Vec<String>,
@@ -363,13 +346,14 @@ impl Identities {
     pub fn empty() -> Self {
         Identities {
             identities: Vec::new(),
+            plugins: Vec::new(),
             commands: Vec::new(),
             prompt: Arc::new(|_| None),
             searched: Vec::new(),
         }
     }
 
-    /// Looks at every source in spec order and combines what it finds.
+    /// Looks at every source in the order of docs/format.md §8.2 and combines what it finds.
     ///
     /// Configured sources (`SOPS_AGE_SSH_PRIVATE_KEY_FILE`, `SOPS_AGE_KEY`,
     /// `SOPS_AGE_KEY_FILE`, the default `keys.txt` when present) that are unreadable or
@@ -433,7 +417,7 @@ impl Identities {
                     found.len(),
                     plural(found.len())
                 ));
-                ids.identities.extend(found);
+                ids.add(found);
             }
         }
         // 5. SOPS_AGE_KEY_FILE
@@ -447,7 +431,7 @@ impl Identities {
                     found.len(),
                     plural(found.len())
                 ));
-                ids.identities.extend(found);
+                ids.add(found);
             }
         }
         // 6. SOPS_AGE_KEY_CMD
@@ -460,7 +444,7 @@ impl Identities {
                 if path.is_file() {
                     let found = read_identity_file(&path, &shown, &prompt)?;
                     ids.note(format!("{shown} ({} {})", found.len(), plural(found.len())));
-                    ids.identities.extend(found);
+                    ids.add(found);
                 } else {
                     ids.note(format!("{shown} (missing)"));
                 }
@@ -471,6 +455,15 @@ impl Identities {
 
     fn note(&mut self, entry: String) {
         self.searched.push(entry);
+    }
+
+    fn add(&mut self, found: Vec<Parsed>) {
+        for p in found {
+            match p {
+                Parsed::Native(id) => self.identities.push(id),
+                Parsed::Plugin(id) => self.plugins.push(id),
+            }
+        }
     }
 
     fn add_command(
@@ -497,7 +490,7 @@ impl Identities {
         let n = found.len();
         self.searched
             .push(format!("{source_name} ({n} {})", plural(n)));
-        self.identities.extend(found);
+        self.add(found);
         Ok(n)
     }
 
@@ -508,12 +501,50 @@ impl Identities {
 
     /// Number of identities loaded (not counting key commands, which run lazily).
     pub fn len(&self) -> usize {
-        self.identities.len()
+        self.identities.len() + self.plugins.len()
     }
 
     /// True when there is neither an identity nor a key command.
     pub fn is_empty(&self) -> bool {
-        self.identities.is_empty() && self.commands.is_empty()
+        self.identities.is_empty() && self.plugins.is_empty() && self.commands.is_empty()
+    }
+
+    /// Tries the plugin identities: each plugin (`age-plugin-NAME` on `PATH`) gets the stanzas
+    /// with its own identities. A plugin that is not installed is an error only when nothing
+    /// else opens the key.
+    fn unwrap_with_plugins(
+        &self,
+        enc: &[u8],
+        plugins: &[age::plugin::Identity],
+    ) -> Result<Option<Zeroizing<Vec<u8>>>, KeyError> {
+        let mut names: Vec<&str> = plugins.iter().map(|p| p.plugin()).collect();
+        names.sort_unstable();
+        names.dedup();
+        let mut missing = Vec::new();
+        for name in names {
+            let plugin = match age::plugin::IdentityPluginV1::new(
+                name,
+                plugins,
+                PromptCallbacks(self.prompt.clone()),
+            ) {
+                Ok(p) => p,
+                Err(e) => {
+                    missing.push(super::age::plugin_problem(&e));
+                    continue;
+                }
+            };
+            if let Some(plain) = decrypt_with(enc, &[&plugin])? {
+                return Ok(Some(plain));
+            }
+        }
+        if missing.is_empty() {
+            Ok(None)
+        } else {
+            Err(KeyError::Source {
+                source_name: "age plugin".to_string(),
+                reason: missing.join("; "),
+            })
+        }
     }
 
     /// Decrypts one sops age master key: `enc` is the armored age file, `recipient` the
@@ -535,17 +566,37 @@ impl Identities {
         if let Some(plain) = decrypt_with(enc, &loaded)? {
             return Ok(Some(plain));
         }
+        let plugin_result = if self.plugins.is_empty() {
+            Ok(None)
+        } else {
+            self.unwrap_with_plugins(enc, &self.plugins)
+        };
+        if let Ok(Some(plain)) = plugin_result {
+            return Ok(Some(plain));
+        }
         for command in &self.commands {
-            let found = command.run(recipient.trim(), &self.prompt)?;
-            let refs: Vec<&dyn age::Identity> = found
+            let mut natives = Vec::new();
+            let mut plugins = Vec::new();
+            for p in command.run(recipient.trim(), &self.prompt)? {
+                match p {
+                    Parsed::Native(id) => natives.push(id),
+                    Parsed::Plugin(id) => plugins.push(id),
+                }
+            }
+            let refs: Vec<&dyn age::Identity> = natives
                 .iter()
                 .map(|b| b.as_ref() as &dyn age::Identity)
                 .collect();
             if let Some(plain) = decrypt_with(enc, &refs)? {
                 return Ok(Some(plain));
             }
+            if !plugins.is_empty()
+                && let Some(plain) = self.unwrap_with_plugins(enc, &plugins)?
+            {
+                return Ok(Some(plain));
+            }
         }
-        Ok(None)
+        plugin_result
     }
 }
 
@@ -553,46 +604,13 @@ impl fmt::Debug for Identities {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Identities")
             .field("identities", &self.identities.len())
+            .field("plugin_identities", &self.plugins.len())
             .field(
                 "commands",
                 &self.commands.iter().map(|c| c.var).collect::<Vec<_>>(),
             )
             .field("searched", &self.searched)
             .finish()
-    }
-}
-
-/// The identities found in the environment (spec §8.2), or why discovery failed — reported
-/// only if no key could be opened.
-pub struct DiscoveredKeys {
-    found: std::result::Result<Identities, String>,
-}
-
-impl crate::keys::groups::KeySource for DiscoveredKeys {
-    fn open_age(
-        &self,
-        recipient: &str,
-        enc: &str,
-    ) -> std::result::Result<Option<zeroize::Zeroizing<Vec<u8>>>, String> {
-        match &self.found {
-            Ok(ids) => ids.unwrap(recipient, enc).map_err(|e| e.to_string()),
-            Err(e) => Err(e.clone()),
-        }
-    }
-
-    fn searched(&self) -> Vec<String> {
-        match &self.found {
-            Ok(ids) => ids.searched().to_vec(),
-            Err(e) => vec![format!("identity discovery failed: {e}")],
-        }
-    }
-}
-
-/// Discovers the identities of the process environment.
-pub fn from_process() -> DiscoveredKeys {
-    let env = Env::from_process();
-    DiscoveredKeys {
-        found: Identities::discover(&env).map_err(|e| e.to_string()),
     }
 }
 

@@ -1,4 +1,4 @@
-//! The `sops` metadata block (spec §9): the in-memory [`Metadata`] and its on-disk form, a
+//! The `sops` metadata block (docs/format.md §9): the in-memory [`Metadata`] and its on-disk form, a
 //! generic JSON-like value that every store reads and writes in its own syntax (nested for
 //! YAML/JSON/TOML, flattened for dotenv/INI, §9.4).
 
@@ -6,70 +6,37 @@ use serde_json::{Map, Value};
 
 use crate::pipeline::selector::{RULE_FIELDS, Rule};
 
-/// One age master key: the recipient string and the armored age file that wraps the data key
-/// (or its Shamir share).
-#[derive(Clone, PartialEq)]
-pub struct AgeKey {
-    pub recipient: String,
-    pub enc: String,
-}
-
-impl std::fmt::Debug for AgeKey {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("AgeKey")
-            .field("recipient", &self.recipient)
-            .finish_non_exhaustive()
-    }
-}
+pub use crate::keys::master::{AgeKey, KeyKind, MasterKey};
 
 /// A key group: every master key in it wraps the same data key (or the same share).
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct KeyGroup {
-    pub age: Vec<AgeKey>,
-    /// Master keys of other types (`pgp`, `kms`, …), kept verbatim so they survive a rewrite.
-    pub other: Vec<(String, Value)>,
+    /// The master keys, in the order the metadata lists them.
+    pub keys: Vec<MasterKey>,
 }
 
 impl KeyGroup {
+    pub fn new(keys: Vec<MasterKey>) -> KeyGroup {
+        KeyGroup { keys }
+    }
+
     pub fn is_empty(&self) -> bool {
-        self.age.is_empty() && self.other.is_empty()
+        self.keys.is_empty()
+    }
+
+    /// The age master keys of the group.
+    pub fn age(&self) -> impl Iterator<Item = &AgeKey> {
+        self.keys.iter().filter_map(|k| match k {
+            MasterKey::Age(a) => Some(a),
+            _ => None,
+        })
     }
 
     /// Human-readable identifiers of every master key (for error messages and status).
     pub fn describe(&self) -> Vec<String> {
-        let mut out: Vec<String> = self
-            .age
-            .iter()
-            .map(|k| format!("age: {}", k.recipient))
-            .collect();
-        for (kind, v) in &self.other {
-            let id = [
-                "fp",
-                "arn",
-                "resource_id",
-                "vault_url",
-                "key_id",
-                "vault_address",
-            ]
-            .iter()
-            .find_map(|f| v.get(*f).and_then(Value::as_str))
-            .unwrap_or("?");
-            out.push(format!("{kind}: {id}"));
-        }
-        out
+        self.keys.iter().map(MasterKey::describe).collect()
     }
 }
-
-/// Master-key types other than age, in the order sops' structs list them.
-pub const OTHER_KEY_TYPES: [&str; 7] = [
-    "kms",
-    "gcp_kms",
-    "hckms",
-    "azure_kv",
-    "hc_vault",
-    "pgp",
-    "hc_vault_transit",
-];
 
 /// The name under which veil keeps its encrypted layout record (original lexemes), ignored by sops.
 pub const LAYOUT_FIELD: &str = "veil_layout";
@@ -145,30 +112,21 @@ fn list(v: &Value) -> &[Value] {
 
 fn read_group(obj: &Map<String, Value>) -> Result<KeyGroup, MetadataError> {
     let mut g = KeyGroup::default();
-    for entry in obj.get("age").map(list).unwrap_or(&[]) {
-        let recipient = entry
-            .get("recipient")
-            .and_then(as_string)
-            .ok_or_else(|| MetadataError::Field("age.recipient".into()))?;
-        let enc = entry
-            .get("enc")
-            .and_then(as_string)
-            .ok_or_else(|| MetadataError::Field("age.enc".into()))?;
-        g.age.push(AgeKey {
-            recipient: recipient.trim().to_string(),
-            enc,
-        });
-    }
-    for kind in OTHER_KEY_TYPES {
-        for entry in obj.get(kind).map(list).unwrap_or(&[]) {
-            g.other.push((kind.to_string(), entry.clone()));
+    for kind in KeyKind::ALL {
+        for entry in obj.get(kind.name()).map(list).unwrap_or(&[]) {
+            let key = MasterKey::from_entry(kind, entry).map_err(|e| MetadataError::Field(e.0))?;
+            // Some old files carry empty placeholder entries (no key, nothing wrapped).
+            if key.id().is_empty() && key.enc().is_empty() {
+                continue;
+            }
+            g.keys.push(key);
         }
     }
     Ok(g)
 }
 
 impl Metadata {
-    /// Reads metadata from its generic form (spec §9.1, §9.2).
+    /// Reads metadata from its generic form (format §9.1, §9.2).
     pub fn from_value(v: &Value) -> Result<Metadata, MetadataError> {
         let obj = v.as_object().ok_or(MetadataError::NotAMap)?;
         let mut m = Metadata::default();
@@ -221,7 +179,7 @@ impl Metadata {
                 || k == "mac_only_encrypted"
                 || k == "version"
                 || k == LAYOUT_FIELD
-                || OTHER_KEY_TYPES.contains(&k)
+                || KeyKind::from_name(k).is_some()
                 || RULE_FIELDS.contains(&k)
         };
         m.extra = obj
@@ -232,7 +190,7 @@ impl Metadata {
         Ok(m)
     }
 
-    /// Checks what sops checks before it decrypts (spec §9.2).
+    /// Checks what sops checks before it decrypts (format §9.2).
     pub fn validate_for_decryption(&self) -> Result<(), MetadataError> {
         if self.version.is_empty() {
             return Err(MetadataError::NoVersion);
@@ -259,31 +217,18 @@ impl Metadata {
         }
     }
 
-    /// The on-disk form, keys sorted by name as sops 3.13 writes them (spec §9.3).
+    /// The on-disk form, keys sorted by name as sops 3.13 writes them (format §9.3).
     pub fn to_value(&self) -> Value {
         fn group_value(g: &KeyGroup, out: &mut Map<String, Value>) {
-            if !g.age.is_empty() {
-                let ages = g
-                    .age
-                    .iter()
-                    .map(|k| {
-                        let mut e = Map::new();
-                        e.insert("enc".into(), Value::String(k.enc.clone()));
-                        e.insert("recipient".into(), Value::String(k.recipient.clone()));
-                        Value::Object(e)
-                    })
-                    .collect();
-                out.insert("age".into(), Value::Array(ages));
-            }
-            for kind in OTHER_KEY_TYPES {
+            for kind in KeyKind::ALL {
                 let keys: Vec<Value> = g
-                    .other
+                    .keys
                     .iter()
-                    .filter(|(k, _)| k == kind)
-                    .map(|(_, v)| v.clone())
+                    .filter(|k| k.kind() == kind)
+                    .map(MasterKey::to_entry)
                     .collect();
                 if !keys.is_empty() {
-                    out.insert(kind.into(), Value::Array(keys));
+                    out.insert(kind.name().into(), Value::Array(keys));
                 }
             }
         }
@@ -333,7 +278,7 @@ impl Metadata {
     }
 }
 
-/// Flattens metadata for dotenv and INI (spec §9.4): `age__list_0__map_enc`.
+/// Flattens metadata for dotenv and INI (format §9.4): `age__list_0__map_enc`.
 pub fn flatten(v: &Value) -> Vec<(String, String)> {
     fn walk(prefix: &str, v: &Value, out: &mut Vec<(String, String)>) {
         match v {
@@ -362,7 +307,7 @@ pub fn flatten(v: &Value) -> Vec<(String, String)> {
     out
 }
 
-/// Rebuilds nested metadata from flattened keys (spec §9.4). Values stay strings; the metadata
+/// Rebuilds nested metadata from flattened keys (format §9.4). Values stay strings; the metadata
 /// reader converts numbers and booleans loosely.
 pub fn unflatten(pairs: &[(String, String)]) -> Result<Value, MetadataError> {
     enum Step {
@@ -477,7 +422,7 @@ mod tests {
         let v = json!({"age": [{"recipient": " age1x ", "enc": "E"}], "lastmodified": "2024-01-01T00:00:00Z", "mac": "M", "version": "3.9.0", "kms": [], "unencrypted_suffix": "_unencrypted"});
         let m = Metadata::from_value(&v).unwrap();
         assert_eq!(m.key_groups.len(), 1);
-        assert_eq!(m.key_groups[0].age[0].recipient, "age1x");
+        assert_eq!(m.key_groups[0].age().next().unwrap().recipient, "age1x");
         assert_eq!(
             m.rule,
             Some(("unencrypted_suffix".into(), "_unencrypted".into()))
@@ -485,6 +430,58 @@ mod tests {
         m.validate_for_decryption().unwrap();
         let back = Metadata::from_value(&m.to_value()).unwrap();
         assert_eq!(back.key_groups, m.key_groups);
+    }
+
+    #[test]
+    fn every_kind_round_trips_and_old_layouts_read() {
+        // sops 3.6 JSON: null lists for the kinds a file does not use, one PGP key
+        let old = json!({"kms": null, "gcp_kms": null, "azure_kv": null, "hc_vault": null,
+            "lastmodified": "2021-04-27T20:27:20Z", "mac": "M",
+            "pgp": [{"created_at": "2021-04-27T20:27:20Z", "enc": "-----BEGIN PGP MESSAGE-----\n…", "fp": "35C1A64CD7FC0AB6EB66756B2445463C3234ECE1"}],
+            "encrypted_regex": "^(data|stringData)$", "version": "3.6.0"});
+        let m = Metadata::from_value(&old).unwrap();
+        assert_eq!(m.key_groups.len(), 1);
+        assert_eq!(
+            m.key_groups[0].describe(),
+            ["pgp: 35C1A64CD7FC0AB6EB66756B2445463C3234ECE1"]
+        );
+        assert!(m.extra.is_empty(), "{:?}", m.extra);
+        // an empty placeholder entry is no key
+        let placeholder = json!({"kms": [{"arn": "", "created_at": "", "enc": ""}], "pgp": [{"fp": "AB", "enc": "E", "created_at": "x"}], "version": "3.0.0"});
+        assert_eq!(
+            Metadata::from_value(&placeholder).unwrap().key_groups[0]
+                .keys
+                .len(),
+            1
+        );
+
+        // two groups of every kind; the kept ones come back exactly as read
+        let gcp = json!({"resource_id": "projects/p/k", "created_at": "2024-01-01T00:00:00Z", "enc": "CiQ", "x-extra": [1]});
+        let azure = json!({"vault_url": "https://v.vault.azure.net", "name": "k", "version": "1", "created_at": "c", "enc": "e"});
+        let v = json!({"key_groups": [
+            {"age": [{"enc": "A", "recipient": "age1x"}], "gcp_kms": [gcp], "pgp": [{"created_at": "c", "enc": "P", "fp": "FF"}]},
+            {"azure_kv": [azure], "hc_vault": [{"vault_address": "https://vault", "engine_path": "transit", "key_name": "k", "created_at": "c", "enc": "V"}],
+             "hckms": [{"key_id": "r:k", "created_at": "c", "enc": "H"}],
+             "kms": [{"arn": "arn:aws:kms:us-east-1:1:key/k", "aws_profile": "", "context": {"a": "b"}, "created_at": "c", "enc": "K"}]}],
+            "lastmodified": "2024-01-01T00:00:00Z", "mac": "M", "shamir_threshold": 2, "version": "3.11.0"});
+        let m = Metadata::from_value(&v).unwrap();
+        let kinds: Vec<Vec<&str>> = m
+            .key_groups
+            .iter()
+            .map(|g| g.keys.iter().map(|k| k.kind().name()).collect())
+            .collect();
+        assert_eq!(
+            kinds,
+            [
+                vec!["age", "gcp_kms", "pgp"],
+                vec!["azure_kv", "hc_vault", "hckms", "kms"]
+            ]
+        );
+        assert_eq!(m.to_value(), v);
+        assert_eq!(
+            m.key_groups[1].describe()[0],
+            "azure_kv: https://v.vault.azure.net/keys/k/1"
+        );
     }
 
     #[test]

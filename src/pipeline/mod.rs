@@ -10,10 +10,12 @@
 //! - [`stream`]: the same in one pass, part by part, for large files.
 //! - [`rewrite`]: opening an encrypted file for a change and writing it back.
 //! - [`edit`]: structural edits of `set`/`unset` written as line edits.
+//! - [`rekey`]: `rotate` and `updatekeys`: a file's master keys changed, atomically.
 
 pub mod edit;
 pub mod metadata;
 pub mod record;
+pub mod rekey;
 pub mod rewrite;
 pub mod selector;
 pub mod stream;

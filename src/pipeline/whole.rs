@@ -263,7 +263,7 @@ pub(crate) fn open_layout(meta: &Metadata, key: &DataKey) -> Result<LosslessReco
     }
 }
 
-/// Compares the recomputed MAC with the stored one (spec §6.2). Fails closed.
+/// Compares the recomputed MAC with the stored one (docs/format.md §6.2). Fails closed.
 pub fn verify_mac(meta: &Metadata, key: &DataKey, computed: &str) -> Result<()> {
     if meta.mac.is_empty() {
         return Err(Failure::new(

@@ -110,3 +110,72 @@ pub fn demo_key(n: usize) -> (PathBuf, String) {
         .to_string();
     (path, public)
 }
+
+/// Runs gpg in the GnuPG home `home` (batch mode); panics, saying what to install, when gpg is
+/// missing.
+pub fn gpg(home: &Path, args: &[&str]) -> Output {
+    let out = Command::new("gpg")
+        .env("GNUPGHOME", home)
+        .arg("--batch")
+        .args(args)
+        .output()
+        .expect("gpg is needed by the PGP tests: run `bash scripts/test.sh` (it installs GnuPG) or install it (apt-get install gnupg)");
+    assert!(
+        out.status.success(),
+        "gpg {args:?} failed: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    out
+}
+
+/// A new private GnuPG home (0700) under `dir` with the given key files imported (armored or
+/// binary, public or secret).
+pub fn gnupg_home(dir: &Path, keys: &[PathBuf]) -> PathBuf {
+    use std::os::unix::fs::PermissionsExt;
+    let home = dir.join("gnupg");
+    std::fs::create_dir_all(&home).unwrap();
+    std::fs::set_permissions(&home, std::fs::Permissions::from_mode(0o700)).unwrap();
+    for k in keys {
+        gpg(&home, &["--import", k.to_str().unwrap()]);
+    }
+    home
+}
+
+/// Generates a PGP key (ed25519, with a cv25519 encryption subkey, no passphrase) in the GnuPG
+/// home `home`; returns its fingerprint.
+pub fn pgp_keygen(home: &Path, name: &str) -> String {
+    let uid = format!("{name} <{name}@veil.test>");
+    gpg(
+        home,
+        &[
+            "--passphrase",
+            "",
+            "--quick-gen-key",
+            &uid,
+            "ed25519",
+            "cert,sign",
+            "0",
+        ],
+    );
+    let listing = gpg(home, &["--with-colons", "--list-keys", &uid]);
+    let fp = String::from_utf8_lossy(&listing.stdout)
+        .lines()
+        .find_map(|l| {
+            l.strip_prefix("fpr:")
+                .map(|r| r.trim_matches(':').to_string())
+        })
+        .expect("fingerprint");
+    gpg(
+        home,
+        &[
+            "--passphrase",
+            "",
+            "--quick-add-key",
+            &fp,
+            "cv25519",
+            "encr",
+            "0",
+        ],
+    );
+    fp
+}

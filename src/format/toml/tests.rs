@@ -158,7 +158,7 @@ fn encrypted_layout() {
     let m =
         crate::pipeline::metadata::Metadata::from_value(doc.metadata.as_ref().unwrap()).unwrap();
     assert_eq!(m.version, "3.11.0");
-    assert_eq!(m.key_groups[0].age[0].recipient, "age1test");
+    assert_eq!(m.key_groups[0].age().next().unwrap().recipient, "age1test");
 }
 
 #[test]
