@@ -390,7 +390,7 @@ pub fn run(args: CheckArgs, config: Option<&Path>) -> Result<()> {
     let mut report = Report::default();
     let cfg = match crate::config::Config::load_for_cwd(config) {
         Ok(c) => c,
-        Err(f) => return Err(Failure::new(Code::CheckError, f.message)),
+        Err(e) => return Err(Failure::from_error(Code::CheckError, e)),
     };
     let files = candidates(&args, &cwd, &mut report);
     let bar = super::progress::files(files.len(), "checking");
