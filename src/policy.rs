@@ -2,7 +2,7 @@
 //! reports (a) files a creation rule covers that are not encrypted, or hold a plaintext value
 //! their selector should have encrypted; (b) encrypted files whose recipients drifted from their
 //! rule; (c) data keys older than a maximum age; (d) with `verify`, files that do not decrypt or
-//! whose MAC does not match. The command line (`cli/check.rs`) prints the [`Report`].
+//! whose MAC does not match. The command line (`cli/checkcmd.rs`) prints the [`Report`].
 
 use std::path::{Path, PathBuf};
 
