@@ -267,8 +267,15 @@ fn a_document_at_the_limit_needs_little_stack() {
                 ..Metadata::default()
             };
             let rule = Rule::default();
-            let enc =
-                whole::seal(store, &mut doc, &key, meta, &rule, None, None, kind, false).unwrap();
+            let enc = whole::seal(
+                store,
+                &mut doc,
+                &key,
+                meta,
+                &rule,
+                whole::SealOptions::fresh(kind),
+            )
+            .unwrap();
             let back = store.parse(enc).unwrap();
             let meta = whole::metadata_of(&back).unwrap();
             let mut opened = whole::open_with_key(store, back, meta, key, false, false).unwrap();

@@ -31,4 +31,5 @@ mod scan_output;
 mod scan_self;
 mod streaming;
 mod structural;
+mod structure_edits;
 mod vectors;

@@ -558,10 +558,7 @@ fn whole_round_trip(kind: Kind, src: &[u8]) -> Result<(), String> {
         &key,
         meta,
         &Rule::default(),
-        None,
-        None,
-        kind,
-        false,
+        whole::SealOptions::fresh(kind),
     )
     .map_err(|f| f.message)?;
     let reading = kind.reading_store();

@@ -105,8 +105,14 @@ fn round_trip(store: &'static dyn Store, mut doc: veil::format::Document, data: 
     };
     let rule = Rule::default();
     let kind = store.kind();
-    let Ok(encrypted) = whole::seal(store, &mut doc, &key, meta, &rule, None, None, kind, false)
-    else {
+    let Ok(encrypted) = whole::seal(
+        store,
+        &mut doc,
+        &key,
+        meta,
+        &rule,
+        whole::SealOptions::fresh(kind),
+    ) else {
         // A document veil cannot encrypt (e.g. a comment rule conflict) is refused, not broken.
         return;
     };
@@ -188,6 +194,8 @@ pub fn enc_value(data: &[u8]) {
 pub fn metadata(data: &[u8]) {
     if let Ok(value) = serde_json::from_slice::<serde_json::Value>(data) {
         read_metadata(&value);
+        // A layout record in its mapping form.
+        let _ = LosslessRecord::open(&KEY, &value);
     }
     if let Ok(text) = std::str::from_utf8(data) {
         let pairs: Vec<(String, String)> = text
@@ -198,7 +206,8 @@ pub fn metadata(data: &[u8]) {
         if let Ok(value) = metadata::unflatten(&pairs) {
             read_metadata(&value);
         }
-        let _ = LosslessRecord::open(&KEY, text);
+        // A layout record in its older form, one encrypted string.
+        let _ = LosslessRecord::open(&KEY, &serde_json::Value::String(text.to_string()));
     }
 }
 

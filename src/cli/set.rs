@@ -113,7 +113,9 @@ pub fn run_set(args: SetArgs) -> Result<()> {
         ));
     }
     // A new scalar key next to scalar siblings: one new line, written losslessly.
-    if edit::try_insert(file.opened.store, &mut file.opened.doc, &steps, &node) {
+    if edit::try_insert(file.opened.store, &mut file.opened.doc, &steps, &node)
+        || edit::try_set_structure(file.opened.store, &mut file.opened.doc, &steps, &node)
+    {
         let bytes = reseal(&mut file, false)?;
         write_back(&mut file, &bytes)?;
         return Ok(());
@@ -139,8 +141,10 @@ pub fn run_unset(args: UnsetArgs) -> Result<()> {
         .map_err(|e| Failure::new(Code::InvalidTreePath, e.to_string()))?;
     let keys = crate::keys::from_process();
     let mut file = open_file(&args.file, args.input_type, &keys)?;
-    // A scalar entry on its own line(s): only those lines go.
-    if edit::try_unset(file.opened.store, &mut file.opened.doc, &steps) {
+    // The entry's (or item's) lines go, nothing else.
+    if edit::try_unset(file.opened.store, &mut file.opened.doc, &steps)
+        || edit::try_unset_structure(file.opened.store, &mut file.opened.doc, &steps)
+    {
         let bytes = reseal(&mut file, false)?;
         write_back(&mut file, &bytes)?;
         return Ok(());

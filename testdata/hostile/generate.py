@@ -22,6 +22,8 @@ not authenticated, by sops either). Those accepted today, each as sops does:
     on the next write);
   - JSON with CR line ends (CR is JSON whitespace);
   - a comment-only plaintext file (encrypted as its comment);
+  - an empty `veil_layout` mapping (the record's form, with no entries: the data is the MAC's,
+    only the original formatting is lost);
   - dotenv keys that are empty or hold a space, NUL or CR in a value; INI duplicate keys, NUL
     in a value, `[a]]` (sops' readers take them; veil keeps the bytes).
 """
