@@ -691,3 +691,17 @@ fn comment_before_block_header() {
     let enc = round_trip(b"k: # c\n  |\n    &x y\n", "comment before header");
     assert!(!enc.is_empty());
 }
+
+/// Block collections nested on one line past the limit are refused before saphyr reads them;
+/// up to the limit they read.
+#[test]
+fn compact_nesting_is_bounded_before_parsing() {
+    let deep = format!("deep:\n{}x\n", "- ".repeat(1_000_000));
+    let err = YamlStore.parse(deep.into_bytes()).unwrap_err();
+    assert!(err.limit, "{err}");
+    assert!(err.to_string().contains("line 2"), "{err}");
+    let keys = format!("{}x\n", "? ".repeat(300));
+    assert!(YamlStore.parse(keys.into_bytes()).unwrap_err().limit);
+    let ok = format!("deep:\n{}x\n", "- ".repeat(200));
+    assert!(YamlStore.parse(ok.into_bytes()).is_ok());
+}
