@@ -207,6 +207,9 @@ pub struct VeilSettings {
     /// Default maximum data-key age for `veil check` (`90d`).
     #[serde(default)]
     pub max_data_key_age: Option<String>,
+    /// A file without veil's whole-document authenticator is an error, not a notice.
+    #[serde(default)]
+    pub require_authenticator: bool,
 }
 
 #[derive(Debug, Clone, Default, Deserialize)]

@@ -39,6 +39,9 @@ pub struct CheckArgs {
     /// Output format
     #[arg(long, value_enum, default_value = "text")]
     pub format: OutputFormat,
+    /// Report files without veil's authenticator as violations, not notices
+    #[arg(from_global)]
+    pub require_authenticator: bool,
 }
 
 #[derive(Debug, Serialize, Clone)]
@@ -53,6 +56,9 @@ struct Report {
     checked: usize,
     violations: Vec<Violation>,
     errors: Vec<Violation>,
+    /// Remarks that are not violations: files without veil's authenticator (violations when
+    /// one is required).
+    notices: Vec<Violation>,
 }
 
 /// A file to check: its path (relative to the repository or current directory) and, for staged
@@ -231,6 +237,99 @@ fn data_key_created(
     created.or_else(|| parse(&meta.lastmodified).map(|t| (t, "lastmodified")))
 }
 
+/// The metadata of every committed version of the file at `rel` that has metadata, oldest
+/// first, with the commit.
+fn history(rel: &Path, cwd: &Path) -> Vec<(String, crate::pipeline::metadata::Metadata)> {
+    let name = rel.to_string_lossy();
+    let log = git(&["log", "--format=%H", "--reverse", "--", &name], cwd).unwrap_or_default();
+    let kind = Kind::from_path(rel);
+    let mut out = Vec::new();
+    for commit in String::from_utf8_lossy(&log).lines() {
+        let Some(bytes) = git(&["show", &format!("{commit}:{name}")], cwd) else {
+            continue;
+        };
+        let Ok(doc) = kind.reading_store().parse(bytes) else {
+            continue;
+        };
+        if let Ok(meta) = whole::metadata_of(&doc) {
+            out.push((commit.to_string(), meta));
+        }
+    }
+    out
+}
+
+/// Do two versions of a file have the same data key? Keyless: they share a wrapped key (the
+/// same `enc`), or veil's record of when the key was created.
+fn same_data_key(
+    a: &crate::pipeline::metadata::Metadata,
+    b: &crate::pipeline::metadata::Metadata,
+) -> bool {
+    let created = |m: &crate::pipeline::metadata::Metadata| {
+        m.extra
+            .iter()
+            .find(|(k, _)| k == DATA_KEY_CREATED_FIELD)
+            .and_then(|(_, v)| v.as_str().map(str::to_string))
+    };
+    if let (Some(x), Some(y)) = (created(a), created(b)) {
+        return x == y;
+    }
+    let encs = |m: &crate::pipeline::metadata::Metadata| -> Vec<String> {
+        m.key_groups
+            .iter()
+            .flat_map(|g| g.keys.iter().map(|k| k.enc().to_string()))
+            .filter(|e| !e.is_empty())
+            .collect()
+    };
+    let theirs = encs(b);
+    encs(a).iter().any(|e| theirs.contains(e))
+}
+
+/// Rollback (format §9.6, keyless): the file's `lastmodified` is older than one it had in an
+/// earlier commit, or its data key is one that an earlier commit had already replaced.
+fn rollback(
+    meta: &crate::pipeline::metadata::Metadata,
+    rel: &Path,
+    cwd: &Path,
+) -> Vec<(&'static str, String)> {
+    use time::format_description::well_known::Rfc3339;
+    let parse = |s: &str| time::OffsetDateTime::parse(s.trim(), &Rfc3339).ok();
+    let short = |c: &str| c.chars().take(12).collect::<String>();
+    let past = history(rel, cwd);
+    let mut found = Vec::new();
+    if let Some(now) = parse(&meta.lastmodified)
+        && let Some((commit, newest, text)) = past
+            .iter()
+            .filter_map(|(c, m)| parse(&m.lastmodified).map(|t| (c, t, &m.lastmodified)))
+            .max_by_key(|(_, t, _)| *t)
+        && newest > now
+    {
+        found.push((
+            "rollback",
+            format!(
+                "lastmodified {} is older than {} in commit {} (an older version of the file was restored)",
+                meta.lastmodified.trim(),
+                text.trim(),
+                short(commit)
+            ),
+        ));
+    }
+    // The last version with this data key, and a later one without it.
+    if let Some(last_with) = past.iter().rposition(|(_, m)| same_data_key(m, meta))
+        && let Some((replaced_in, _)) = past[last_with + 1..]
+            .iter()
+            .find(|(_, m)| !same_data_key(m, meta))
+    {
+        found.push((
+            "data-key-returned",
+            format!(
+                "the data key was replaced in commit {} and is back (an older version of the file was restored; run veil rotate)",
+                short(replaced_in)
+            ),
+        ));
+    }
+    found
+}
+
 fn check_one(
     c: &Candidate,
     cfg: Option<&Config>,
@@ -372,6 +471,26 @@ fn check_one(
             }
         }
     }
+    // (e) rollback across git history, and files without veil's authenticator.
+    for (kind, message) in rollback(&meta, &c.path, cwd) {
+        report.violations.push(Violation {
+            path: display.clone(),
+            kind,
+            message,
+        });
+    }
+    if meta.auth.is_none() {
+        let v = Violation {
+            path: display.clone(),
+            kind: "no-authenticator",
+            message: "no veil authenticator (written by sops or an older veil): keys, types, comments and metadata are not authenticated; any veil write adds one".into(),
+        };
+        if args.require_authenticator || cfg.is_some_and(|c| c.file.veil.require_authenticator) {
+            report.violations.push(v);
+        } else {
+            report.notices.push(v);
+        }
+    }
     // (d) decryption and MAC.
     if args.verify {
         let keys = crate::keys::from_process();
@@ -405,6 +524,14 @@ pub fn run(args: CheckArgs, config: Option<&Path>) -> Result<()> {
             serde_json::to_string_pretty(&report).unwrap_or_default()
         ),
         OutputFormat::Text => {
+            for v in report.notices.iter() {
+                eprintln!(
+                    "{}: [{}] {}",
+                    crate::fsio::sanitize(&v.path),
+                    v.kind,
+                    crate::fsio::sanitize(&v.message)
+                );
+            }
             for v in report.violations.iter().chain(report.errors.iter()) {
                 println!(
                     "{}: [{}] {}",

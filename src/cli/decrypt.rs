@@ -45,7 +45,8 @@ pub fn run(args: DecryptArgs) -> Result<()> {
     if args.extract.is_none() && out_kind == store.kind() {
         let doc = Document::new(src, Vec::new());
         match stream::decrypt_stream(store, &doc, &keys, args.ignore_mac).map_err(with_name)? {
-            StreamedOpen::Plaintext(bytes) => {
+            StreamedOpen::Plaintext(bytes, auth) => {
+                whole::auth_notice(&what, auth);
                 return out.write(&bytes);
             }
             StreamedOpen::Unsupported(key) => known = key,
@@ -54,6 +55,7 @@ pub fn run(args: DecryptArgs) -> Result<()> {
     }
     let mut opened =
         whole::open_known(store, src, &keys, args.ignore_mac, false, known).map_err(with_name)?;
+    whole::auth_notice(&what, opened.auth);
     let bytes = if let Some(path) = &args.extract {
         extract(&opened.doc.docs, path, out_kind)
             .map_err(|f| Failure::new(f.code, format!("{what}: {}", f.message)))?

@@ -204,6 +204,7 @@ fn open(
     let kind = kind_for(input_type, Some(file));
     let opened = crate::pipeline::whole::open(kind.reading_store(), src, keys, false)
         .map_err(|f| Failure::new(f.code, format!("{}: {}", input.display(), f.message)))?;
+    crate::pipeline::whole::auth_notice(&input.display(), opened.auth);
     Ok((opened, kind))
 }
 

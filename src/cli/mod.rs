@@ -49,6 +49,11 @@ pub struct Cli {
     /// matched, why a file is not processed in one pass (-vv: more detail). Never values.
     #[arg(short = 'v', long, global = true, action = clap::ArgAction::Count)]
     pub verbose: u8,
+    /// Refuse to read a file without veil's whole-document authenticator (one written by sops or
+    /// an older veil) instead of printing a notice (also `veil.require_authenticator: true` in
+    /// .sops.yaml)
+    #[arg(long, global = true, env = "VEIL_REQUIRE_AUTHENTICATOR")]
+    pub require_authenticator: bool,
 
     #[command(subcommand)]
     pub command: Command,
@@ -136,6 +141,12 @@ pub fn run(cli: Cli) -> Result<(), Failure> {
                 )
             })?;
     crate::keys::keyring::set_decryption_order(order);
+    let require = cli.require_authenticator
+        || crate::config::Config::load_for_cwd(config)
+            .ok()
+            .flatten()
+            .is_some_and(|c| c.file.veil.require_authenticator);
+    crate::pipeline::whole::set_require_authenticator(require);
     match cli.command {
         Command::Encrypt(a) => encrypt::run(a, config),
         Command::Decrypt(a) => decrypt::run(a),

@@ -522,24 +522,42 @@ impl<'a> PartWriter<'a> {
 
     /// Writes the rest of the input with the last `edits` (metadata inserted or removed)
     /// applied. Ok(false) when one of them lies before what was already written.
-    pub fn finish(self, doc: &Document, mut edits: Vec<Edit>) -> std::io::Result<bool> {
+    pub fn finish(self, doc: &Document, edits: Vec<Edit>) -> std::io::Result<bool> {
+        let out = self.out;
+        match Self::tail_of(self.pos, doc, edits) {
+            Some(tail) => {
+                out.write_all(&tail)?;
+                out.flush()?;
+                Ok(true)
+            }
+            None => Ok(false),
+        }
+    }
+
+    /// What [`PartWriter::finish`] would write, returned instead of written (None when one of
+    /// the edits lies before what was already written).
+    pub fn finish_tail(self, doc: &Document, edits: Vec<Edit>) -> Option<Vec<u8>> {
+        Self::tail_of(self.pos, doc, edits)
+    }
+
+    fn tail_of(from: usize, doc: &Document, mut edits: Vec<Edit>) -> Option<Vec<u8>> {
         edits.sort_by_key(|e| e.range.start);
-        let mut end = self.pos;
+        let mut end = from;
         for e in &edits {
             if e.range.start < end || e.range.end > doc.src.len() {
-                return Ok(false);
+                return None;
             }
             end = e.range.end;
         }
-        let mut pos = self.pos;
+        let mut tail = Vec::with_capacity(doc.src.len() - from);
+        let mut pos = from;
         for e in edits {
-            self.out.write_all(&doc.src[pos..e.range.start])?;
-            self.out.write_all(e.text.as_bytes())?;
+            tail.extend_from_slice(&doc.src[pos..e.range.start]);
+            tail.extend_from_slice(e.text.as_bytes());
             pos = e.range.end;
         }
-        self.out.write_all(&doc.src[pos..])?;
-        self.out.flush()?;
-        Ok(true)
+        tail.extend_from_slice(&doc.src[pos..]);
+        Some(tail)
     }
 }
 

@@ -4,6 +4,7 @@
 
 use serde_json::{Map, Value};
 
+use crate::crypto::auth::AUTH_FIELD;
 use crate::pipeline::selector::{RULE_FIELDS, Rule};
 
 pub use crate::keys::master::{AgeKey, KeyKind, MasterKey};
@@ -55,6 +56,8 @@ pub struct Metadata {
     /// veil's encrypted layout record (see `pipeline::record`): a mapping of encrypted records,
     /// or (files of older veil versions) one encrypted string.
     pub layout: Option<Value>,
+    /// veil's whole-document authenticator (`veil_auth`, see `crypto::auth`), as written.
+    pub auth: Option<String>,
     /// Unknown fields, kept so that a rewrite does not drop them.
     pub extra: Vec<(String, Value)>,
 }
@@ -170,6 +173,7 @@ impl Metadata {
             .unwrap_or(false);
         m.version = obj.get("version").and_then(as_string).unwrap_or_default();
         m.layout = obj.get(LAYOUT_FIELD).filter(|v| !v.is_null()).cloned();
+        m.auth = obj.get(AUTH_FIELD).and_then(as_string);
         let known = |k: &str| {
             k == "age"
                 || k == "key_groups"
@@ -179,6 +183,7 @@ impl Metadata {
                 || k == "mac_only_encrypted"
                 || k == "version"
                 || k == LAYOUT_FIELD
+                || k == AUTH_FIELD
                 || KeyKind::from_name(k).is_some()
                 || RULE_FIELDS.contains(&k)
         };
@@ -265,6 +270,9 @@ impl Metadata {
         }
         if let Some(l) = &self.layout {
             fields.push((LAYOUT_FIELD.into(), l.clone()));
+        }
+        if let Some(a) = &self.auth {
+            fields.push((AUTH_FIELD.into(), Value::String(a.clone())));
         }
         fields.push(("version".into(), Value::String(self.version.clone())));
         fields.extend(self.extra.iter().cloned());

@@ -407,11 +407,25 @@ pub fn apply_update(
             exposed,
         });
     }
-    let new_meta = add_keys(&u.meta, &u.plan, keys, wrapper).map_err(|f| name_failure(path, f))?;
+    let mut new_meta =
+        add_keys(&u.meta, &u.plan, keys, wrapper).map_err(|f| name_failure(path, f))?;
     let kind = crate::fsio::kind_for(u.input_type, Some(path));
     let store = kind.reading_store();
+    // The authenticator covers the metadata (format §9.6): the file is opened and verified with
+    // its data key, and the new metadata authenticated.
+    let opened = whole::open_file_bytes(store, u.original.clone(), keys, false, false)
+        .map_err(|f| name_failure(path, f))?;
+    whole::auth_notice(&path.display().to_string(), opened.auth);
+    whole::seal_mac(
+        &mut new_meta,
+        &opened.key,
+        opened.mac.clone(),
+        Some(&opened.mac),
+    );
+    let placeholder = whole::auth_placeholder(&mut new_meta);
     let mut layout = crate::pipeline::record::LosslessRecord::default();
-    let bytes = write_lossless(store, &u.doc, Some(&new_meta.to_value()), &mut layout);
+    let mut bytes = write_lossless(store, &u.doc, Some(&new_meta.to_value()), &mut layout);
+    whole::stamp(&opened.key, &mut bytes, &placeholder).map_err(|f| name_failure(path, f))?;
     if bytes == u.original {
         return Ok(Updated {
             written: false,

@@ -54,6 +54,7 @@ pub fn open_update(
     let store = kind.reading_store();
     let opened = whole::open_for_rewrite(store, original.clone(), keys)
         .map_err(|f| Failure::new(f.code, format!("{}: {}", update.display(), f.message)))?;
+    whole::auth_notice(&update.display(), opened.auth);
     Ok(OpenFile {
         path: path.to_path_buf(),
         kind,
