@@ -378,7 +378,8 @@ mod tests {
         ] {
             let r = rule(&format!("creation_rules:\n  - age: {AGE}\n    {yaml}\n"));
             let got = rule_recipients(&r, &[]).unwrap();
-            let e = got.require_usable("the creation rule").unwrap_err();
+            let e =
+                crate::error::Failure::from(got.require_usable("the creation rule").unwrap_err());
             assert_eq!(e.code, Code::UnusableKeyType);
             assert!(e.message.contains(named), "{named}: {}", e.message);
         }

@@ -212,7 +212,7 @@ fn reseal_with_new_key(
 ) -> Result<Vec<u8>> {
     let key = DataKey::generate();
     let (key_groups, threshold) =
-        groups::wrap_with(wrapper, recipients, key.as_bytes()).map_err(|f| file.fail(f))?;
+        groups::wrap_with(wrapper, recipients, key.as_bytes()).map_err(|f| file.fail(f.into()))?;
     let o = &mut file.opened;
     let mut meta = o.meta.clone();
     meta.key_groups = key_groups;
@@ -291,7 +291,7 @@ pub fn plan_rotation(path: &Path, change: &KeyChange) -> Result<Plan> {
 }
 
 fn rotation_plan(path: &Path, meta: &Metadata, change: &KeyChange) -> Result<Plan> {
-    let current = Recipients::from_metadata(meta).map_err(|f| name_failure(path, f))?;
+    let current = Recipients::from_metadata(meta).map_err(|f| name_failure(path, f.into()))?;
     let p = plan_change(&current, change);
     check_plan(&name_of(path), &p, true)?;
     Ok(p)
@@ -353,7 +353,7 @@ pub fn plan_update(cfg: &Config, path: &Path, input_type: Option<Kind>) -> Resul
     // Locked from this read to the write.
     let update = Update::open(path)?;
     let (meta, original, doc) = parse_metadata(path, input_type, update.bytes().to_vec())?;
-    let current = Recipients::from_metadata(&meta).map_err(|f| name_failure(path, f))?;
+    let current = Recipients::from_metadata(&meta).map_err(|f| name_failure(path, f.into()))?;
     let p = plan(&current, &desired);
     if !p.is_empty() {
         check_plan(&name, &p, p.needs_new_data_key())?;

@@ -324,7 +324,7 @@ pub fn metadata_of(doc: &Document) -> Result<Metadata> {
 
 /// Recovers the data key of an encrypted document.
 pub fn data_key(meta: &Metadata, keys: &dyn KeySource) -> Result<DataKey> {
-    groups::unwrap(meta, keys)
+    Ok(groups::unwrap(meta, keys)?)
 }
 
 /// Decrypts a parsed encrypted document with a known data key, verifying the MAC unless
