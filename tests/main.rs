@@ -5,6 +5,7 @@ mod common;
 mod edithelp;
 mod scan_common;
 
+mod authenticator;
 mod check;
 mod cli;
 mod editing;
