@@ -178,8 +178,9 @@ fn plaintext_leaves(
     }
 }
 
-/// When the data key of the file at `rel` was created: veil's record, else the oldest commit in
-/// git history that already had one of the file's current master keys, else `lastmodified`.
+/// When the data key of the file at `rel` was created: the earlier of veil's record (never later
+/// than now) and the oldest commit in git history that already had one of the file's current
+/// master keys, else `lastmodified`.
 fn data_key_created(
     meta: &crate::pipeline::metadata::Metadata,
     rel: &Path,
@@ -191,11 +192,17 @@ fn data_key_created(
             .ok()
             .map(|t| t.unix_timestamp())
     };
-    if let Some((_, v)) = meta.extra.iter().find(|(k, _)| k == DATA_KEY_CREATED_FIELD)
-        && let Some(t) = v.as_str().and_then(parse)
-    {
-        return Some((t, "recorded"));
-    }
+    // veil's record is authenticated only for key holders (format §9.6): keyless, a record
+    // later than the key's first commit, or than now, is not believed.
+    let recorded = meta
+        .extra
+        .iter()
+        .find(|(k, _)| k == DATA_KEY_CREATED_FIELD)
+        .and_then(|(_, v)| v.as_str().and_then(parse))
+        .map(|t| {
+            let now = time::OffsetDateTime::now_utc().unix_timestamp();
+            (t.min(now), "recorded")
+        });
     let encs: Vec<&str> = meta
         .key_groups
         .iter()
@@ -234,7 +241,11 @@ fn data_key_created(
         }
         created = ts.parse().ok().map(|t| (t, "git history"));
     }
-    created.or_else(|| parse(&meta.lastmodified).map(|t| (t, "lastmodified")))
+    match (recorded, created) {
+        (Some(r), Some(g)) if g.0 < r.0 => Some(g),
+        (Some(r), _) => Some(r),
+        (None, g) => g.or_else(|| parse(&meta.lastmodified).map(|t| (t, "lastmodified"))),
+    }
 }
 
 /// The metadata of every committed version of the file at `rel` that has metadata, oldest
