@@ -221,7 +221,7 @@ _veil() {
 
     case "${cmd}" in
         veil)
-            opts="-v -h -V --config --decryption-order --verbose --help --version encrypt decrypt edit set unset rotate updatekeys check config exec-env exec-file keygen filestatus completions scan hook git ci man help"
+            opts="-v -h -V --config --decryption-order --verbose --require-authenticator --help --version encrypt decrypt edit set unset rotate updatekeys check config exec-env exec-file keygen filestatus completions scan hook git ci man help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -243,7 +243,7 @@ _veil() {
             return 0
             ;;
         veil__subcmd__check)
-            opts="-v -h -V --staged --max-age --verify --format --config --decryption-order --verbose --help --version"
+            opts="-v -h -V --staged --max-age --verify --format --config --decryption-order --verbose --require-authenticator --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -273,7 +273,7 @@ _veil() {
             return 0
             ;;
         veil__subcmd__ci)
-            opts="-v -h -V --config --decryption-order --verbose --help --version mask help"
+            opts="-v -h -V --config --decryption-order --verbose --require-authenticator --help --version mask help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -337,7 +337,7 @@ _veil() {
             return 0
             ;;
         veil__subcmd__ci__subcmd__mask)
-            opts="-v -h -V --min-length --force --input-type --config --decryption-order --verbose --help --version"
+            opts="-v -h -V --min-length --force --input-type --config --decryption-order --verbose --require-authenticator --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -367,7 +367,7 @@ _veil() {
             return 0
             ;;
         veil__subcmd__completions)
-            opts="-v -h -V --config --decryption-order --verbose --help --version bash elvish fish powershell zsh"
+            opts="-v -h -V --config --decryption-order --verbose --require-authenticator --help --version bash elvish fish powershell zsh"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -389,7 +389,7 @@ _veil() {
             return 0
             ;;
         veil__subcmd__config)
-            opts="-v -h -V --config --decryption-order --verbose --help --version explain help"
+            opts="-v -h -V --config --decryption-order --verbose --require-authenticator --help --version explain help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -411,7 +411,7 @@ _veil() {
             return 0
             ;;
         veil__subcmd__config__subcmd__explain)
-            opts="-v -h -V --config --decryption-order --verbose --help --version"
+            opts="-v -h -V --config --decryption-order --verbose --require-authenticator --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -475,7 +475,7 @@ _veil() {
             return 0
             ;;
         veil__subcmd__decrypt)
-            opts="-i -v -h -V --in-place --output --input-type --output-type --filename-override --extract --ignore-mac --config --decryption-order --verbose --help --version"
+            opts="-i -v -h -V --in-place --output --input-type --output-type --filename-override --extract --ignore-mac --config --decryption-order --verbose --require-authenticator --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -517,7 +517,7 @@ _veil() {
             return 0
             ;;
         veil__subcmd__edit)
-            opts="-a -v -h -V --input-type --age --keep-key-env --config --decryption-order --verbose --help --version"
+            opts="-a -v -h -V --input-type --age --keep-key-env --config --decryption-order --verbose --require-authenticator --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -551,7 +551,7 @@ _veil() {
             return 0
             ;;
         veil__subcmd__encrypt)
-            opts="-i -a -p -k -v -h -V --in-place --output --input-type --output-type --filename-override --age --pgp --kms --encryption-context --aws-profile --gcp-kms --azure-kv --hc-vault-transit --hckms --shamir-secret-sharing-threshold --unencrypted-suffix --encrypted-suffix --unencrypted-regex --encrypted-regex --unencrypted-comment-regex --encrypted-comment-regex --mac-only-encrypted --config --decryption-order --verbose --help --version"
+            opts="-i -a -p -k -v -h -V --in-place --output --input-type --output-type --filename-override --age --pgp --kms --encryption-context --aws-profile --gcp-kms --azure-kv --hc-vault-transit --hckms --shamir-secret-sharing-threshold --unencrypted-suffix --encrypted-suffix --unencrypted-regex --encrypted-regex --unencrypted-comment-regex --encrypted-comment-regex --mac-only-encrypted --config --decryption-order --verbose --require-authenticator --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -665,7 +665,7 @@ _veil() {
             return 0
             ;;
         veil__subcmd__exec__subcmd__env)
-            opts="-v -h -V --pristine --keep-key-env --input-type --config --decryption-order --verbose --help --version"
+            opts="-v -h -V --pristine --keep-key-env --input-type --config --decryption-order --verbose --require-authenticator --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -691,7 +691,7 @@ _veil() {
             return 0
             ;;
         veil__subcmd__exec__subcmd__file)
-            opts="-v -h -V --no-fifo --filename --input-type --output-type --keep-key-env --config --decryption-order --verbose --help --version"
+            opts="-v -h -V --no-fifo --filename --input-type --output-type --keep-key-env --config --decryption-order --verbose --require-authenticator --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -725,7 +725,7 @@ _veil() {
             return 0
             ;;
         veil__subcmd__filestatus)
-            opts="-v -h -V --input-type --config --decryption-order --verbose --help --version"
+            opts="-v -h -V --input-type --config --decryption-order --verbose --require-authenticator --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -751,7 +751,7 @@ _veil() {
             return 0
             ;;
         veil__subcmd__git)
-            opts="-v -h -V --config --decryption-order --verbose --help --version setup merge textconv help"
+            opts="-v -h -V --config --decryption-order --verbose --require-authenticator --help --version setup merge textconv help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -843,7 +843,7 @@ _veil() {
             return 0
             ;;
         veil__subcmd__git__subcmd__merge)
-            opts="-v -h -V --input-type --config --decryption-order --verbose --help --version"
+            opts="-v -h -V --input-type --config --decryption-order --verbose --require-authenticator --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -869,7 +869,7 @@ _veil() {
             return 0
             ;;
         veil__subcmd__git__subcmd__setup)
-            opts="-v -h -V --global --no-attributes --config --decryption-order --verbose --help --version"
+            opts="-v -h -V --global --no-attributes --config --decryption-order --verbose --require-authenticator --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -891,7 +891,7 @@ _veil() {
             return 0
             ;;
         veil__subcmd__git__subcmd__textconv)
-            opts="-v -h -V --input-type --config --decryption-order --verbose --help --version"
+            opts="-v -h -V --input-type --config --decryption-order --verbose --require-authenticator --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1295,7 +1295,7 @@ _veil() {
             return 0
             ;;
         veil__subcmd__hook)
-            opts="-v -h -V --config --decryption-order --verbose --help --version install help"
+            opts="-v -h -V --config --decryption-order --verbose --require-authenticator --help --version install help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1359,7 +1359,7 @@ _veil() {
             return 0
             ;;
         veil__subcmd__hook__subcmd__install)
-            opts="-v -h -V --config --decryption-order --verbose --help --version"
+            opts="-v -h -V --config --decryption-order --verbose --require-authenticator --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1381,7 +1381,7 @@ _veil() {
             return 0
             ;;
         veil__subcmd__keygen)
-            opts="-o -v -h -V --output --pq --config --decryption-order --verbose --help --version"
+            opts="-o -v -h -V --output --pq --config --decryption-order --verbose --require-authenticator --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1411,7 +1411,7 @@ _veil() {
             return 0
             ;;
         veil__subcmd__man)
-            opts="-v -h -V --config --decryption-order --verbose --help --version"
+            opts="-v -h -V --config --decryption-order --verbose --require-authenticator --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1433,7 +1433,7 @@ _veil() {
             return 0
             ;;
         veil__subcmd__rotate)
-            opts="-i -v -h -V --all --add-age --rm-age --add-pgp --rm-pgp --add-kms --rm-kms --encryption-context --aws-profile --rm-gcp-kms --rm-azure-kv --rm-hc-vault-transit --rm-hckms --add-gcp-kms --add-azure-kv --add-hc-vault-transit --add-hckms --dry-run --in-place --config --decryption-order --verbose --help --version"
+            opts="-i -v -h -V --all --add-age --rm-age --add-pgp --rm-pgp --add-kms --rm-kms --encryption-context --aws-profile --rm-gcp-kms --rm-azure-kv --rm-hc-vault-transit --rm-hckms --add-gcp-kms --add-azure-kv --add-hc-vault-transit --add-hckms --dry-run --in-place --config --decryption-order --verbose --require-authenticator --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1519,7 +1519,7 @@ _veil() {
             return 0
             ;;
         veil__subcmd__scan)
-            opts="-o -q -v -h -V --staged --range --worktree --max-blob-size --decrypt --format --output --show-secrets --baseline --write-baseline --ignore-file --quiet --threads --fingerprint-key --config --decryption-order --verbose --help --version"
+            opts="-o -q -v -h -V --staged --range --worktree --max-blob-size --decrypt --format --output --show-secrets --baseline --write-baseline --ignore-file --quiet --threads --fingerprint-key --config --decryption-order --verbose --require-authenticator --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1581,7 +1581,7 @@ _veil() {
             return 0
             ;;
         veil__subcmd__set)
-            opts="-v -h -V --value-stdin --value-file --idempotent --input-type --config --decryption-order --verbose --help --version"
+            opts="-v -h -V --value-stdin --value-file --idempotent --input-type --config --decryption-order --verbose --require-authenticator --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1607,7 +1607,7 @@ _veil() {
             return 0
             ;;
         veil__subcmd__unset)
-            opts="-v -h -V --idempotent --input-type --config --decryption-order --verbose --help --version"
+            opts="-v -h -V --idempotent --input-type --config --decryption-order --verbose --require-authenticator --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1633,7 +1633,7 @@ _veil() {
             return 0
             ;;
         veil__subcmd__updatekeys)
-            opts="-y -v -h -V --all --yes --dry-run --input-type --config --decryption-order --verbose --help --version"
+            opts="-y -v -h -V --all --yes --dry-run --input-type --config --decryption-order --verbose --require-authenticator --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0

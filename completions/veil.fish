@@ -1,6 +1,6 @@
 # Print an optspec for argparse to handle cmd's options that are independent of any subcommand.
 function __fish_veil_global_optspecs
-    string join \n config= decryption-order= v/verbose h/help V/version
+    string join \n config= decryption-order= v/verbose require-authenticator h/help V/version
 end
 
 function __fish_veil_needs_command
@@ -27,6 +27,7 @@ end
 complete -c veil -n "__fish_veil_needs_command" -l config -d 'Path of the configuration file (default: `.sops.yaml` in the current directory or a parent)' -r -F
 complete -c veil -n "__fish_veil_needs_command" -l decryption-order -d 'Key types to try first when opening a data key, comma-separated (default: age,pgp,kms: local keys before network ones)' -r
 complete -c veil -n "__fish_veil_needs_command" -s v -l verbose -d 'Say on stderr what veil does: which identity opened a data key, which creation rule matched, why a file is not processed in one pass (-vv: more detail). Never values'
+complete -c veil -n "__fish_veil_needs_command" -l require-authenticator -d 'Refuse to read a file without veil\'s whole-document authenticator (one written by sops or an older veil) instead of printing a notice (also `veil.require_authenticator: true` in .sops.yaml)'
 complete -c veil -n "__fish_veil_needs_command" -s h -l help -d 'Print help'
 complete -c veil -n "__fish_veil_needs_command" -s V -l version -d 'Print version'
 complete -c veil -n "__fish_veil_needs_command" -f -a "encrypt" -d 'Encrypt a file\'s values (stdout unless -i or --output)'
@@ -84,6 +85,7 @@ complete -c veil -n "__fish_veil_using_subcommand encrypt" -l decryption-order -
 complete -c veil -n "__fish_veil_using_subcommand encrypt" -s i -l in-place -d 'Write the result back to FILE (atomically)'
 complete -c veil -n "__fish_veil_using_subcommand encrypt" -l mac-only-encrypted -d 'Compute the MAC over encrypted values only'
 complete -c veil -n "__fish_veil_using_subcommand encrypt" -s v -l verbose -d 'Say on stderr what veil does: which identity opened a data key, which creation rule matched, why a file is not processed in one pass (-vv: more detail). Never values'
+complete -c veil -n "__fish_veil_using_subcommand encrypt" -l require-authenticator -d 'Refuse to read a file without veil\'s whole-document authenticator (one written by sops or an older veil) instead of printing a notice (also `veil.require_authenticator: true` in .sops.yaml)'
 complete -c veil -n "__fish_veil_using_subcommand encrypt" -s h -l help -d 'Print help'
 complete -c veil -n "__fish_veil_using_subcommand encrypt" -s V -l version -d 'Print version'
 complete -c veil -n "__fish_veil_using_subcommand decrypt" -l output -d 'Write the result to this file (atomically) instead of standard output' -r -F
@@ -106,6 +108,7 @@ complete -c veil -n "__fish_veil_using_subcommand decrypt" -l decryption-order -
 complete -c veil -n "__fish_veil_using_subcommand decrypt" -s i -l in-place -d 'Write the result back to FILE (atomically)'
 complete -c veil -n "__fish_veil_using_subcommand decrypt" -l ignore-mac -d 'Do not verify the MAC (values are still authenticated one by one)'
 complete -c veil -n "__fish_veil_using_subcommand decrypt" -s v -l verbose -d 'Say on stderr what veil does: which identity opened a data key, which creation rule matched, why a file is not processed in one pass (-vv: more detail). Never values'
+complete -c veil -n "__fish_veil_using_subcommand decrypt" -l require-authenticator -d 'Refuse to read a file without veil\'s whole-document authenticator (one written by sops or an older veil) instead of printing a notice (also `veil.require_authenticator: true` in .sops.yaml)'
 complete -c veil -n "__fish_veil_using_subcommand decrypt" -s h -l help -d 'Print help'
 complete -c veil -n "__fish_veil_using_subcommand decrypt" -s V -l version -d 'Print version'
 complete -c veil -n "__fish_veil_using_subcommand edit" -l input-type -d 'Format of the file (default: from the extension)' -r -f -a "yaml\t''
@@ -119,6 +122,7 @@ complete -c veil -n "__fish_veil_using_subcommand edit" -l config -d 'Path of th
 complete -c veil -n "__fish_veil_using_subcommand edit" -l decryption-order -d 'Key types to try first when opening a data key, comma-separated (default: age,pgp,kms: local keys before network ones)' -r
 complete -c veil -n "__fish_veil_using_subcommand edit" -l keep-key-env -d 'Pass the identity variables (SOPS_AGE_KEY, SOPS_AGE_KEY_FILE, …) on to the editor'
 complete -c veil -n "__fish_veil_using_subcommand edit" -s v -l verbose -d 'Say on stderr what veil does: which identity opened a data key, which creation rule matched, why a file is not processed in one pass (-vv: more detail). Never values'
+complete -c veil -n "__fish_veil_using_subcommand edit" -l require-authenticator -d 'Refuse to read a file without veil\'s whole-document authenticator (one written by sops or an older veil) instead of printing a notice (also `veil.require_authenticator: true` in .sops.yaml)'
 complete -c veil -n "__fish_veil_using_subcommand edit" -s h -l help -d 'Print help'
 complete -c veil -n "__fish_veil_using_subcommand edit" -s V -l version -d 'Print version'
 complete -c veil -n "__fish_veil_using_subcommand set" -l input-type -d 'Format of the file (default: from the extension)' -r -f -a "yaml\t''
@@ -133,6 +137,7 @@ complete -c veil -n "__fish_veil_using_subcommand set" -l value-stdin -d 'Read t
 complete -c veil -n "__fish_veil_using_subcommand set" -l value-file -d 'Treat VALUE as the name of a file holding the JSON value'
 complete -c veil -n "__fish_veil_using_subcommand set" -l idempotent -d 'Do nothing (and succeed) when the value is already set'
 complete -c veil -n "__fish_veil_using_subcommand set" -s v -l verbose -d 'Say on stderr what veil does: which identity opened a data key, which creation rule matched, why a file is not processed in one pass (-vv: more detail). Never values'
+complete -c veil -n "__fish_veil_using_subcommand set" -l require-authenticator -d 'Refuse to read a file without veil\'s whole-document authenticator (one written by sops or an older veil) instead of printing a notice (also `veil.require_authenticator: true` in .sops.yaml)'
 complete -c veil -n "__fish_veil_using_subcommand set" -s h -l help -d 'Print help'
 complete -c veil -n "__fish_veil_using_subcommand set" -s V -l version -d 'Print version'
 complete -c veil -n "__fish_veil_using_subcommand unset" -l input-type -d 'Format of the file (default: from the extension)' -r -f -a "yaml\t''
@@ -145,6 +150,7 @@ complete -c veil -n "__fish_veil_using_subcommand unset" -l config -d 'Path of t
 complete -c veil -n "__fish_veil_using_subcommand unset" -l decryption-order -d 'Key types to try first when opening a data key, comma-separated (default: age,pgp,kms: local keys before network ones)' -r
 complete -c veil -n "__fish_veil_using_subcommand unset" -l idempotent -d 'Succeed when the path does not exist'
 complete -c veil -n "__fish_veil_using_subcommand unset" -s v -l verbose -d 'Say on stderr what veil does: which identity opened a data key, which creation rule matched, why a file is not processed in one pass (-vv: more detail). Never values'
+complete -c veil -n "__fish_veil_using_subcommand unset" -l require-authenticator -d 'Refuse to read a file without veil\'s whole-document authenticator (one written by sops or an older veil) instead of printing a notice (also `veil.require_authenticator: true` in .sops.yaml)'
 complete -c veil -n "__fish_veil_using_subcommand unset" -s h -l help -d 'Print help'
 complete -c veil -n "__fish_veil_using_subcommand unset" -s V -l version -d 'Print version'
 complete -c veil -n "__fish_veil_using_subcommand rotate" -l add-age -d 'age recipients to add (to the first key group), comma-separated' -r
@@ -169,6 +175,7 @@ complete -c veil -n "__fish_veil_using_subcommand rotate" -l all -d 'Rotate ever
 complete -c veil -n "__fish_veil_using_subcommand rotate" -l dry-run -d 'Show what would change without writing'
 complete -c veil -n "__fish_veil_using_subcommand rotate" -s i -l in-place -d 'Accepted for sops compatibility: rotation always writes in place'
 complete -c veil -n "__fish_veil_using_subcommand rotate" -s v -l verbose -d 'Say on stderr what veil does: which identity opened a data key, which creation rule matched, why a file is not processed in one pass (-vv: more detail). Never values'
+complete -c veil -n "__fish_veil_using_subcommand rotate" -l require-authenticator -d 'Refuse to read a file without veil\'s whole-document authenticator (one written by sops or an older veil) instead of printing a notice (also `veil.require_authenticator: true` in .sops.yaml)'
 complete -c veil -n "__fish_veil_using_subcommand rotate" -s h -l help -d 'Print help'
 complete -c veil -n "__fish_veil_using_subcommand rotate" -s V -l version -d 'Print version'
 complete -c veil -n "__fish_veil_using_subcommand updatekeys" -l input-type -d 'Format of the files (default: from the extension)' -r -f -a "yaml\t''
@@ -183,6 +190,7 @@ complete -c veil -n "__fish_veil_using_subcommand updatekeys" -l all -d 'Every e
 complete -c veil -n "__fish_veil_using_subcommand updatekeys" -s y -l yes -d 'Do not ask for confirmation'
 complete -c veil -n "__fish_veil_using_subcommand updatekeys" -l dry-run -d 'Show the planned changes without writing'
 complete -c veil -n "__fish_veil_using_subcommand updatekeys" -s v -l verbose -d 'Say on stderr what veil does: which identity opened a data key, which creation rule matched, why a file is not processed in one pass (-vv: more detail). Never values'
+complete -c veil -n "__fish_veil_using_subcommand updatekeys" -l require-authenticator -d 'Refuse to read a file without veil\'s whole-document authenticator (one written by sops or an older veil) instead of printing a notice (also `veil.require_authenticator: true` in .sops.yaml)'
 complete -c veil -n "__fish_veil_using_subcommand updatekeys" -s h -l help -d 'Print help'
 complete -c veil -n "__fish_veil_using_subcommand updatekeys" -s V -l version -d 'Print version'
 complete -c veil -n "__fish_veil_using_subcommand check" -l max-age -d 'Maximum age of a data key, e.g. 90d, 12w (default: max_data_key_age in .sops.yaml)' -r
@@ -193,11 +201,13 @@ complete -c veil -n "__fish_veil_using_subcommand check" -l decryption-order -d 
 complete -c veil -n "__fish_veil_using_subcommand check" -l staged -d 'Check what is staged in git\'s index (the pre-commit case)'
 complete -c veil -n "__fish_veil_using_subcommand check" -l verify -d 'Also decrypt every encrypted file and verify its MAC (needs identities)'
 complete -c veil -n "__fish_veil_using_subcommand check" -s v -l verbose -d 'Say on stderr what veil does: which identity opened a data key, which creation rule matched, why a file is not processed in one pass (-vv: more detail). Never values'
+complete -c veil -n "__fish_veil_using_subcommand check" -l require-authenticator -d 'Refuse to read a file without veil\'s whole-document authenticator (one written by sops or an older veil) instead of printing a notice (also `veil.require_authenticator: true` in .sops.yaml)'
 complete -c veil -n "__fish_veil_using_subcommand check" -s h -l help -d 'Print help'
 complete -c veil -n "__fish_veil_using_subcommand check" -s V -l version -d 'Print version'
 complete -c veil -n "__fish_veil_using_subcommand config; and not __fish_seen_subcommand_from explain help" -l config -d 'Path of the configuration file (default: `.sops.yaml` in the current directory or a parent)' -r -F
 complete -c veil -n "__fish_veil_using_subcommand config; and not __fish_seen_subcommand_from explain help" -l decryption-order -d 'Key types to try first when opening a data key, comma-separated (default: age,pgp,kms: local keys before network ones)' -r
 complete -c veil -n "__fish_veil_using_subcommand config; and not __fish_seen_subcommand_from explain help" -s v -l verbose -d 'Say on stderr what veil does: which identity opened a data key, which creation rule matched, why a file is not processed in one pass (-vv: more detail). Never values'
+complete -c veil -n "__fish_veil_using_subcommand config; and not __fish_seen_subcommand_from explain help" -l require-authenticator -d 'Refuse to read a file without veil\'s whole-document authenticator (one written by sops or an older veil) instead of printing a notice (also `veil.require_authenticator: true` in .sops.yaml)'
 complete -c veil -n "__fish_veil_using_subcommand config; and not __fish_seen_subcommand_from explain help" -s h -l help -d 'Print help'
 complete -c veil -n "__fish_veil_using_subcommand config; and not __fish_seen_subcommand_from explain help" -s V -l version -d 'Print version'
 complete -c veil -n "__fish_veil_using_subcommand config; and not __fish_seen_subcommand_from explain help" -f -a "explain" -d 'Show which creation rule of .sops.yaml matches a path, why, and its recipients'
@@ -205,6 +215,7 @@ complete -c veil -n "__fish_veil_using_subcommand config; and not __fish_seen_su
 complete -c veil -n "__fish_veil_using_subcommand config; and __fish_seen_subcommand_from explain" -l config -d 'Path of the configuration file (default: `.sops.yaml` in the current directory or a parent)' -r -F
 complete -c veil -n "__fish_veil_using_subcommand config; and __fish_seen_subcommand_from explain" -l decryption-order -d 'Key types to try first when opening a data key, comma-separated (default: age,pgp,kms: local keys before network ones)' -r
 complete -c veil -n "__fish_veil_using_subcommand config; and __fish_seen_subcommand_from explain" -s v -l verbose -d 'Say on stderr what veil does: which identity opened a data key, which creation rule matched, why a file is not processed in one pass (-vv: more detail). Never values'
+complete -c veil -n "__fish_veil_using_subcommand config; and __fish_seen_subcommand_from explain" -l require-authenticator -d 'Refuse to read a file without veil\'s whole-document authenticator (one written by sops or an older veil) instead of printing a notice (also `veil.require_authenticator: true` in .sops.yaml)'
 complete -c veil -n "__fish_veil_using_subcommand config; and __fish_seen_subcommand_from explain" -s h -l help -d 'Print help'
 complete -c veil -n "__fish_veil_using_subcommand config; and __fish_seen_subcommand_from explain" -s V -l version -d 'Print version'
 complete -c veil -n "__fish_veil_using_subcommand config; and __fish_seen_subcommand_from help" -f -a "explain" -d 'Show which creation rule of .sops.yaml matches a path, why, and its recipients'
@@ -220,6 +231,7 @@ complete -c veil -n "__fish_veil_using_subcommand exec-env" -l decryption-order 
 complete -c veil -n "__fish_veil_using_subcommand exec-env" -l pristine -d 'Do not inherit the environment of veil'
 complete -c veil -n "__fish_veil_using_subcommand exec-env" -l keep-key-env -d 'Pass the identity variables (SOPS_AGE_KEY, SOPS_AGE_KEY_FILE, …) on to the command'
 complete -c veil -n "__fish_veil_using_subcommand exec-env" -s v -l verbose -d 'Say on stderr what veil does: which identity opened a data key, which creation rule matched, why a file is not processed in one pass (-vv: more detail). Never values'
+complete -c veil -n "__fish_veil_using_subcommand exec-env" -l require-authenticator -d 'Refuse to read a file without veil\'s whole-document authenticator (one written by sops or an older veil) instead of printing a notice (also `veil.require_authenticator: true` in .sops.yaml)'
 complete -c veil -n "__fish_veil_using_subcommand exec-env" -s h -l help -d 'Print help'
 complete -c veil -n "__fish_veil_using_subcommand exec-env" -s V -l version -d 'Print version'
 complete -c veil -n "__fish_veil_using_subcommand exec-file" -l filename -d 'Name of the decrypted file inside its private directory' -r
@@ -240,6 +252,7 @@ complete -c veil -n "__fish_veil_using_subcommand exec-file" -l decryption-order
 complete -c veil -n "__fish_veil_using_subcommand exec-file" -l no-fifo -d 'Write a regular file (0600, removed afterwards) instead of a FIFO'
 complete -c veil -n "__fish_veil_using_subcommand exec-file" -l keep-key-env -d 'Pass the identity variables (SOPS_AGE_KEY, SOPS_AGE_KEY_FILE, …) on to the command'
 complete -c veil -n "__fish_veil_using_subcommand exec-file" -s v -l verbose -d 'Say on stderr what veil does: which identity opened a data key, which creation rule matched, why a file is not processed in one pass (-vv: more detail). Never values'
+complete -c veil -n "__fish_veil_using_subcommand exec-file" -l require-authenticator -d 'Refuse to read a file without veil\'s whole-document authenticator (one written by sops or an older veil) instead of printing a notice (also `veil.require_authenticator: true` in .sops.yaml)'
 complete -c veil -n "__fish_veil_using_subcommand exec-file" -s h -l help -d 'Print help'
 complete -c veil -n "__fish_veil_using_subcommand exec-file" -s V -l version -d 'Print version'
 complete -c veil -n "__fish_veil_using_subcommand keygen" -s o -l output -d 'Write the identity to this file (created 0600; an existing file is not overwritten)' -r -F
@@ -247,6 +260,7 @@ complete -c veil -n "__fish_veil_using_subcommand keygen" -l config -d 'Path of 
 complete -c veil -n "__fish_veil_using_subcommand keygen" -l decryption-order -d 'Key types to try first when opening a data key, comma-separated (default: age,pgp,kms: local keys before network ones)' -r
 complete -c veil -n "__fish_veil_using_subcommand keygen" -l pq -d 'A post-quantum hybrid identity (ML-KEM-768 + X25519: AGE-SECRET-KEY-PQ-1…, age1pq1…)'
 complete -c veil -n "__fish_veil_using_subcommand keygen" -s v -l verbose -d 'Say on stderr what veil does: which identity opened a data key, which creation rule matched, why a file is not processed in one pass (-vv: more detail). Never values'
+complete -c veil -n "__fish_veil_using_subcommand keygen" -l require-authenticator -d 'Refuse to read a file without veil\'s whole-document authenticator (one written by sops or an older veil) instead of printing a notice (also `veil.require_authenticator: true` in .sops.yaml)'
 complete -c veil -n "__fish_veil_using_subcommand keygen" -s h -l help -d 'Print help'
 complete -c veil -n "__fish_veil_using_subcommand keygen" -s V -l version -d 'Print version'
 complete -c veil -n "__fish_veil_using_subcommand filestatus" -l input-type -d 'Format of the file (default: from the extension)' -r -f -a "yaml\t''
@@ -258,11 +272,13 @@ binary\t''"
 complete -c veil -n "__fish_veil_using_subcommand filestatus" -l config -d 'Path of the configuration file (default: `.sops.yaml` in the current directory or a parent)' -r -F
 complete -c veil -n "__fish_veil_using_subcommand filestatus" -l decryption-order -d 'Key types to try first when opening a data key, comma-separated (default: age,pgp,kms: local keys before network ones)' -r
 complete -c veil -n "__fish_veil_using_subcommand filestatus" -s v -l verbose -d 'Say on stderr what veil does: which identity opened a data key, which creation rule matched, why a file is not processed in one pass (-vv: more detail). Never values'
+complete -c veil -n "__fish_veil_using_subcommand filestatus" -l require-authenticator -d 'Refuse to read a file without veil\'s whole-document authenticator (one written by sops or an older veil) instead of printing a notice (also `veil.require_authenticator: true` in .sops.yaml)'
 complete -c veil -n "__fish_veil_using_subcommand filestatus" -s h -l help -d 'Print help'
 complete -c veil -n "__fish_veil_using_subcommand filestatus" -s V -l version -d 'Print version'
 complete -c veil -n "__fish_veil_using_subcommand completions" -l config -d 'Path of the configuration file (default: `.sops.yaml` in the current directory or a parent)' -r -F
 complete -c veil -n "__fish_veil_using_subcommand completions" -l decryption-order -d 'Key types to try first when opening a data key, comma-separated (default: age,pgp,kms: local keys before network ones)' -r
 complete -c veil -n "__fish_veil_using_subcommand completions" -s v -l verbose -d 'Say on stderr what veil does: which identity opened a data key, which creation rule matched, why a file is not processed in one pass (-vv: more detail). Never values'
+complete -c veil -n "__fish_veil_using_subcommand completions" -l require-authenticator -d 'Refuse to read a file without veil\'s whole-document authenticator (one written by sops or an older veil) instead of printing a notice (also `veil.require_authenticator: true` in .sops.yaml)'
 complete -c veil -n "__fish_veil_using_subcommand completions" -s h -l help -d 'Print help'
 complete -c veil -n "__fish_veil_using_subcommand completions" -s V -l version -d 'Print version'
 complete -c veil -n "__fish_veil_using_subcommand scan" -l range -d 'Scan what the commits of a range introduce, e.g. `origin/main..HEAD` (for CI): a secret that a file already held before the range is not reported' -r
@@ -284,11 +300,13 @@ complete -c veil -n "__fish_veil_using_subcommand scan" -l decrypt -d 'Decrypt t
 complete -c veil -n "__fish_veil_using_subcommand scan" -l show-secrets -d 'Print secrets in full (they are redacted by default)'
 complete -c veil -n "__fish_veil_using_subcommand scan" -s q -l quiet -d 'No progress bar and no summary on stderr'
 complete -c veil -n "__fish_veil_using_subcommand scan" -s v -l verbose -d 'Say on stderr what veil does: which identity opened a data key, which creation rule matched, why a file is not processed in one pass (-vv: more detail). Never values'
+complete -c veil -n "__fish_veil_using_subcommand scan" -l require-authenticator -d 'Refuse to read a file without veil\'s whole-document authenticator (one written by sops or an older veil) instead of printing a notice (also `veil.require_authenticator: true` in .sops.yaml)'
 complete -c veil -n "__fish_veil_using_subcommand scan" -s h -l help -d 'Print help'
 complete -c veil -n "__fish_veil_using_subcommand scan" -s V -l version -d 'Print version'
 complete -c veil -n "__fish_veil_using_subcommand hook; and not __fish_seen_subcommand_from install help" -l config -d 'Path of the configuration file (default: `.sops.yaml` in the current directory or a parent)' -r -F
 complete -c veil -n "__fish_veil_using_subcommand hook; and not __fish_seen_subcommand_from install help" -l decryption-order -d 'Key types to try first when opening a data key, comma-separated (default: age,pgp,kms: local keys before network ones)' -r
 complete -c veil -n "__fish_veil_using_subcommand hook; and not __fish_seen_subcommand_from install help" -s v -l verbose -d 'Say on stderr what veil does: which identity opened a data key, which creation rule matched, why a file is not processed in one pass (-vv: more detail). Never values'
+complete -c veil -n "__fish_veil_using_subcommand hook; and not __fish_seen_subcommand_from install help" -l require-authenticator -d 'Refuse to read a file without veil\'s whole-document authenticator (one written by sops or an older veil) instead of printing a notice (also `veil.require_authenticator: true` in .sops.yaml)'
 complete -c veil -n "__fish_veil_using_subcommand hook; and not __fish_seen_subcommand_from install help" -s h -l help -d 'Print help'
 complete -c veil -n "__fish_veil_using_subcommand hook; and not __fish_seen_subcommand_from install help" -s V -l version -d 'Print version'
 complete -c veil -n "__fish_veil_using_subcommand hook; and not __fish_seen_subcommand_from install help" -f -a "install" -d 'Install the pre-commit hook in the repository of the current directory (or PATH)'
@@ -296,6 +314,7 @@ complete -c veil -n "__fish_veil_using_subcommand hook; and not __fish_seen_subc
 complete -c veil -n "__fish_veil_using_subcommand hook; and __fish_seen_subcommand_from install" -l config -d 'Path of the configuration file (default: `.sops.yaml` in the current directory or a parent)' -r -F
 complete -c veil -n "__fish_veil_using_subcommand hook; and __fish_seen_subcommand_from install" -l decryption-order -d 'Key types to try first when opening a data key, comma-separated (default: age,pgp,kms: local keys before network ones)' -r
 complete -c veil -n "__fish_veil_using_subcommand hook; and __fish_seen_subcommand_from install" -s v -l verbose -d 'Say on stderr what veil does: which identity opened a data key, which creation rule matched, why a file is not processed in one pass (-vv: more detail). Never values'
+complete -c veil -n "__fish_veil_using_subcommand hook; and __fish_seen_subcommand_from install" -l require-authenticator -d 'Refuse to read a file without veil\'s whole-document authenticator (one written by sops or an older veil) instead of printing a notice (also `veil.require_authenticator: true` in .sops.yaml)'
 complete -c veil -n "__fish_veil_using_subcommand hook; and __fish_seen_subcommand_from install" -s h -l help -d 'Print help'
 complete -c veil -n "__fish_veil_using_subcommand hook; and __fish_seen_subcommand_from install" -s V -l version -d 'Print version'
 complete -c veil -n "__fish_veil_using_subcommand hook; and __fish_seen_subcommand_from help" -f -a "install" -d 'Install the pre-commit hook in the repository of the current directory (or PATH)'
@@ -303,6 +322,7 @@ complete -c veil -n "__fish_veil_using_subcommand hook; and __fish_seen_subcomma
 complete -c veil -n "__fish_veil_using_subcommand git; and not __fish_seen_subcommand_from setup merge textconv help" -l config -d 'Path of the configuration file (default: `.sops.yaml` in the current directory or a parent)' -r -F
 complete -c veil -n "__fish_veil_using_subcommand git; and not __fish_seen_subcommand_from setup merge textconv help" -l decryption-order -d 'Key types to try first when opening a data key, comma-separated (default: age,pgp,kms: local keys before network ones)' -r
 complete -c veil -n "__fish_veil_using_subcommand git; and not __fish_seen_subcommand_from setup merge textconv help" -s v -l verbose -d 'Say on stderr what veil does: which identity opened a data key, which creation rule matched, why a file is not processed in one pass (-vv: more detail). Never values'
+complete -c veil -n "__fish_veil_using_subcommand git; and not __fish_seen_subcommand_from setup merge textconv help" -l require-authenticator -d 'Refuse to read a file without veil\'s whole-document authenticator (one written by sops or an older veil) instead of printing a notice (also `veil.require_authenticator: true` in .sops.yaml)'
 complete -c veil -n "__fish_veil_using_subcommand git; and not __fish_seen_subcommand_from setup merge textconv help" -s h -l help -d 'Print help'
 complete -c veil -n "__fish_veil_using_subcommand git; and not __fish_seen_subcommand_from setup merge textconv help" -s V -l version -d 'Print version'
 complete -c veil -n "__fish_veil_using_subcommand git; and not __fish_seen_subcommand_from setup merge textconv help" -f -a "setup" -d 'Register veil as git\'s merge driver and diff textconv, and write .gitattributes entries for the files the creation rules of .sops.yaml cover'
@@ -314,6 +334,7 @@ complete -c veil -n "__fish_veil_using_subcommand git; and __fish_seen_subcomman
 complete -c veil -n "__fish_veil_using_subcommand git; and __fish_seen_subcommand_from setup" -l global -d 'Register the driver and the textconv in the global git configuration (~/.gitconfig) instead of the repository\'s; .gitattributes is still written when run in a repository'
 complete -c veil -n "__fish_veil_using_subcommand git; and __fish_seen_subcommand_from setup" -l no-attributes -d 'Only register the driver and the textconv; leave .gitattributes alone'
 complete -c veil -n "__fish_veil_using_subcommand git; and __fish_seen_subcommand_from setup" -s v -l verbose -d 'Say on stderr what veil does: which identity opened a data key, which creation rule matched, why a file is not processed in one pass (-vv: more detail). Never values'
+complete -c veil -n "__fish_veil_using_subcommand git; and __fish_seen_subcommand_from setup" -l require-authenticator -d 'Refuse to read a file without veil\'s whole-document authenticator (one written by sops or an older veil) instead of printing a notice (also `veil.require_authenticator: true` in .sops.yaml)'
 complete -c veil -n "__fish_veil_using_subcommand git; and __fish_seen_subcommand_from setup" -s h -l help -d 'Print help'
 complete -c veil -n "__fish_veil_using_subcommand git; and __fish_seen_subcommand_from setup" -s V -l version -d 'Print version'
 complete -c veil -n "__fish_veil_using_subcommand git; and __fish_seen_subcommand_from merge" -l input-type -d 'Format of the file (default: from the extension of PATH)' -r -f -a "yaml\t''
@@ -325,6 +346,7 @@ binary\t''"
 complete -c veil -n "__fish_veil_using_subcommand git; and __fish_seen_subcommand_from merge" -l config -d 'Path of the configuration file (default: `.sops.yaml` in the current directory or a parent)' -r -F
 complete -c veil -n "__fish_veil_using_subcommand git; and __fish_seen_subcommand_from merge" -l decryption-order -d 'Key types to try first when opening a data key, comma-separated (default: age,pgp,kms: local keys before network ones)' -r
 complete -c veil -n "__fish_veil_using_subcommand git; and __fish_seen_subcommand_from merge" -s v -l verbose -d 'Say on stderr what veil does: which identity opened a data key, which creation rule matched, why a file is not processed in one pass (-vv: more detail). Never values'
+complete -c veil -n "__fish_veil_using_subcommand git; and __fish_seen_subcommand_from merge" -l require-authenticator -d 'Refuse to read a file without veil\'s whole-document authenticator (one written by sops or an older veil) instead of printing a notice (also `veil.require_authenticator: true` in .sops.yaml)'
 complete -c veil -n "__fish_veil_using_subcommand git; and __fish_seen_subcommand_from merge" -s h -l help -d 'Print help'
 complete -c veil -n "__fish_veil_using_subcommand git; and __fish_seen_subcommand_from merge" -s V -l version -d 'Print version'
 complete -c veil -n "__fish_veil_using_subcommand git; and __fish_seen_subcommand_from textconv" -l input-type -d 'Format of the file (default: from the extension)' -r -f -a "yaml\t''
@@ -336,6 +358,7 @@ binary\t''"
 complete -c veil -n "__fish_veil_using_subcommand git; and __fish_seen_subcommand_from textconv" -l config -d 'Path of the configuration file (default: `.sops.yaml` in the current directory or a parent)' -r -F
 complete -c veil -n "__fish_veil_using_subcommand git; and __fish_seen_subcommand_from textconv" -l decryption-order -d 'Key types to try first when opening a data key, comma-separated (default: age,pgp,kms: local keys before network ones)' -r
 complete -c veil -n "__fish_veil_using_subcommand git; and __fish_seen_subcommand_from textconv" -s v -l verbose -d 'Say on stderr what veil does: which identity opened a data key, which creation rule matched, why a file is not processed in one pass (-vv: more detail). Never values'
+complete -c veil -n "__fish_veil_using_subcommand git; and __fish_seen_subcommand_from textconv" -l require-authenticator -d 'Refuse to read a file without veil\'s whole-document authenticator (one written by sops or an older veil) instead of printing a notice (also `veil.require_authenticator: true` in .sops.yaml)'
 complete -c veil -n "__fish_veil_using_subcommand git; and __fish_seen_subcommand_from textconv" -s h -l help -d 'Print help'
 complete -c veil -n "__fish_veil_using_subcommand git; and __fish_seen_subcommand_from textconv" -s V -l version -d 'Print version'
 complete -c veil -n "__fish_veil_using_subcommand git; and __fish_seen_subcommand_from help" -f -a "setup" -d 'Register veil as git\'s merge driver and diff textconv, and write .gitattributes entries for the files the creation rules of .sops.yaml cover'
@@ -345,6 +368,7 @@ complete -c veil -n "__fish_veil_using_subcommand git; and __fish_seen_subcomman
 complete -c veil -n "__fish_veil_using_subcommand ci; and not __fish_seen_subcommand_from mask help" -l config -d 'Path of the configuration file (default: `.sops.yaml` in the current directory or a parent)' -r -F
 complete -c veil -n "__fish_veil_using_subcommand ci; and not __fish_seen_subcommand_from mask help" -l decryption-order -d 'Key types to try first when opening a data key, comma-separated (default: age,pgp,kms: local keys before network ones)' -r
 complete -c veil -n "__fish_veil_using_subcommand ci; and not __fish_seen_subcommand_from mask help" -s v -l verbose -d 'Say on stderr what veil does: which identity opened a data key, which creation rule matched, why a file is not processed in one pass (-vv: more detail). Never values'
+complete -c veil -n "__fish_veil_using_subcommand ci; and not __fish_seen_subcommand_from mask help" -l require-authenticator -d 'Refuse to read a file without veil\'s whole-document authenticator (one written by sops or an older veil) instead of printing a notice (also `veil.require_authenticator: true` in .sops.yaml)'
 complete -c veil -n "__fish_veil_using_subcommand ci; and not __fish_seen_subcommand_from mask help" -s h -l help -d 'Print help'
 complete -c veil -n "__fish_veil_using_subcommand ci; and not __fish_seen_subcommand_from mask help" -s V -l version -d 'Print version'
 complete -c veil -n "__fish_veil_using_subcommand ci; and not __fish_seen_subcommand_from mask help" -f -a "mask" -d 'Print a GitHub Actions `::add-mask::` line for every encrypted value of the files (run it in a workflow step before anything can print a value); multi-line values are masked line by line too'
@@ -360,6 +384,7 @@ complete -c veil -n "__fish_veil_using_subcommand ci; and __fish_seen_subcommand
 complete -c veil -n "__fish_veil_using_subcommand ci; and __fish_seen_subcommand_from mask" -l decryption-order -d 'Key types to try first when opening a data key, comma-separated (default: age,pgp,kms: local keys before network ones)' -r
 complete -c veil -n "__fish_veil_using_subcommand ci; and __fish_seen_subcommand_from mask" -l force -d 'Print the lines even to a terminal (they hold the values)'
 complete -c veil -n "__fish_veil_using_subcommand ci; and __fish_seen_subcommand_from mask" -s v -l verbose -d 'Say on stderr what veil does: which identity opened a data key, which creation rule matched, why a file is not processed in one pass (-vv: more detail). Never values'
+complete -c veil -n "__fish_veil_using_subcommand ci; and __fish_seen_subcommand_from mask" -l require-authenticator -d 'Refuse to read a file without veil\'s whole-document authenticator (one written by sops or an older veil) instead of printing a notice (also `veil.require_authenticator: true` in .sops.yaml)'
 complete -c veil -n "__fish_veil_using_subcommand ci; and __fish_seen_subcommand_from mask" -s h -l help -d 'Print help'
 complete -c veil -n "__fish_veil_using_subcommand ci; and __fish_seen_subcommand_from mask" -s V -l version -d 'Print version'
 complete -c veil -n "__fish_veil_using_subcommand ci; and __fish_seen_subcommand_from help" -f -a "mask" -d 'Print a GitHub Actions `::add-mask::` line for every encrypted value of the files (run it in a workflow step before anything can print a value); multi-line values are masked line by line too'
@@ -367,6 +392,7 @@ complete -c veil -n "__fish_veil_using_subcommand ci; and __fish_seen_subcommand
 complete -c veil -n "__fish_veil_using_subcommand man" -l config -d 'Path of the configuration file (default: `.sops.yaml` in the current directory or a parent)' -r -F
 complete -c veil -n "__fish_veil_using_subcommand man" -l decryption-order -d 'Key types to try first when opening a data key, comma-separated (default: age,pgp,kms: local keys before network ones)' -r
 complete -c veil -n "__fish_veil_using_subcommand man" -s v -l verbose -d 'Say on stderr what veil does: which identity opened a data key, which creation rule matched, why a file is not processed in one pass (-vv: more detail). Never values'
+complete -c veil -n "__fish_veil_using_subcommand man" -l require-authenticator -d 'Refuse to read a file without veil\'s whole-document authenticator (one written by sops or an older veil) instead of printing a notice (also `veil.require_authenticator: true` in .sops.yaml)'
 complete -c veil -n "__fish_veil_using_subcommand man" -s h -l help -d 'Print help'
 complete -c veil -n "__fish_veil_using_subcommand man" -s V -l version -d 'Print version'
 complete -c veil -n "__fish_veil_using_subcommand help; and not __fish_seen_subcommand_from encrypt decrypt edit set unset rotate updatekeys check config exec-env exec-file keygen filestatus completions scan hook git ci man help" -f -a "encrypt" -d 'Encrypt a file\'s values (stdout unless -i or --output)'
