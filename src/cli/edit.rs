@@ -251,10 +251,7 @@ fn save(
                 &o.key,
                 o.meta.clone(),
                 &rule,
-                Some(&o.ivs),
-                Some(&o.mac),
-                out_kind,
-                false,
+                whole::SealOptions::keeping(&o.ivs, &o.mac, out_kind),
             )
             .map_err(|e| f.fail(e))?
         }

@@ -233,10 +233,7 @@ fn reseal_with_new_key(
         &key,
         meta,
         &rule,
-        None,
-        None,
-        store.kind(),
-        false,
+        whole::SealOptions::fresh(store.kind()),
     )
     .map_err(|f| file.fail(f))
 }

@@ -80,10 +80,7 @@ pub fn reseal(file: &mut OpenFile, restructured: bool) -> Result<Vec<u8>> {
         &o.key,
         o.meta.clone(),
         &rule,
-        Some(&o.ivs),
-        Some(&o.mac),
-        out_kind,
-        restructured,
+        whole::SealOptions::keeping(&o.ivs, &o.mac, out_kind).restructured(restructured),
     );
     bytes.map_err(|f| file.fail(f))
 }

@@ -132,7 +132,7 @@ pub fn encrypt_new(
     out_kind: Kind,
 ) -> Result<Vec<u8>> {
     let (key, meta, rule) = new_file(opts)?;
-    seal(store, doc, &key, meta, &rule, None, None, out_kind, false)
+    seal(store, doc, &key, meta, &rule, SealOptions::fresh(out_kind))
 }
 
 /// Sets `lastmodified` and the encrypted MAC, unless the MAC is unchanged since the file was
@@ -233,22 +233,67 @@ pub(crate) fn stamp(key: &DataKey, bytes: &mut [u8], placeholder: &str) -> Resul
     }
 }
 
-/// Encrypts the (plaintext) tree of `doc` with `key` and writes it with `meta`.
-///
-/// `ivs` keeps the ciphertext of unchanged values; `previous_mac` (the plaintext MAC the file had
-/// when it was opened) keeps `lastmodified` and the MAC when no value changed.
-#[allow(clippy::too_many_arguments)]
+/// How [`seal`] writes a file: what it keeps from the file it was opened from, and its format.
+#[derive(Clone, Copy)]
+pub struct SealOptions<'a> {
+    /// The ciphertexts (IVs) of the values as the file was opened: unchanged values keep them,
+    /// so their lines do not change.
+    pub ivs: Option<&'a IvCache>,
+    /// The plaintext MAC the file had when it was opened: `lastmodified` and the MAC are kept
+    /// when no value changed.
+    pub previous_mac: Option<&'a str>,
+    /// The format written (another format than the store's is a re-rendering).
+    pub out_kind: Kind,
+    /// Entries were added or removed: the tree is written afresh rather than edited in place.
+    pub restructured: bool,
+}
+
+impl<'a> SealOptions<'a> {
+    /// A new file, or one under a new data key: nothing is kept.
+    pub fn fresh(out_kind: Kind) -> Self {
+        SealOptions {
+            ivs: None,
+            previous_mac: None,
+            out_kind,
+            restructured: false,
+        }
+    }
+
+    /// A change of an opened file (its IVs and plaintext MAC, from [`Opened`]).
+    pub fn keeping(ivs: &'a IvCache, previous_mac: &'a str, out_kind: Kind) -> Self {
+        SealOptions {
+            ivs: Some(ivs),
+            previous_mac: Some(previous_mac),
+            out_kind,
+            restructured: false,
+        }
+    }
+
+    /// The same, for a tree whose entries were added or removed (`restructured`).
+    pub fn restructured(self, restructured: bool) -> Self {
+        SealOptions {
+            restructured,
+            ..self
+        }
+    }
+}
+
+/// Encrypts the (plaintext) tree of `doc` with `key` and writes it with `meta`, keeping what
+/// `how` says from the file it was opened from.
 pub fn seal(
     store: &'static dyn Store,
     doc: &mut Document,
     key: &DataKey,
     mut meta: Metadata,
     rule: &Rule,
-    ivs: Option<&IvCache>,
-    previous_mac: Option<&str>,
-    out_kind: Kind,
-    restructured: bool,
+    how: SealOptions<'_>,
 ) -> Result<Vec<u8>> {
+    let SealOptions {
+        ivs,
+        previous_mac,
+        out_kind,
+        restructured,
+    } = how;
     let mut layout = LosslessRecord::default();
     let mac = walk::encrypt(
         store,

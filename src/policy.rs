@@ -1,46 +1,31 @@
-//! `veil check`: the policy gate for CI and pre-commit. Keyless by default, it reports
-//! (a) files a creation rule covers that are not encrypted, or hold a plaintext value their
-//! selector should have encrypted; (b) encrypted files whose recipients drifted from their rule;
-//! (c) data keys older than a maximum age; (d) with `--verify`, files that do not decrypt or
-//! whose MAC does not match. Exit 0 clean, 1 violations, 2 errors.
+//! The policy check behind `veil check`, the gate for CI and pre-commit. Keyless by default, it
+//! reports (a) files a creation rule covers that are not encrypted, or hold a plaintext value
+//! their selector should have encrypted; (b) encrypted files whose recipients drifted from their
+//! rule; (c) data keys older than a maximum age; (d) with `verify`, files that do not decrypt or
+//! whose MAC does not match. The command line (`cli/checkcmd.rs`) prints the [`Report`].
 
 use std::path::{Path, PathBuf};
 
-use clap::{Args, ValueEnum};
 use serde::Serialize;
 
 use crate::config::{Config, parse_duration};
-use crate::error::{Code, Failure, Result};
 use crate::format::Kind;
 use crate::keys::groups::Recipients;
 use crate::pipeline::tree::{Entry, Node};
 use crate::pipeline::whole::{self, DATA_KEY_CREATED_FIELD};
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum OutputFormat {
-    Text,
-    Json,
-}
-
-#[derive(Debug, Args)]
-pub struct CheckArgs {
-    /// Files or directories to check (default: every file git tracks, or the current directory)
-    #[arg(value_name = "PATH")]
+/// What to check and how.
+#[derive(Debug, Clone, Default)]
+pub struct CheckOptions {
+    /// Files or directories (empty: the current directory's repository files).
     pub paths: Vec<PathBuf>,
-    /// Check what is staged in git's index (the pre-commit case)
-    #[arg(long, conflicts_with = "paths")]
+    /// Check what is staged in git's index instead (the pre-commit case).
     pub staged: bool,
-    /// Maximum age of a data key, e.g. 90d, 12w (default: max_data_key_age in .sops.yaml)
-    #[arg(long, value_name = "AGE")]
+    /// Maximum age of a data key (`90d`), else the configuration's.
     pub max_age: Option<String>,
-    /// Also decrypt every encrypted file and verify its MAC (needs identities)
-    #[arg(long)]
+    /// Also decrypt every encrypted file and verify its MAC (needs identities).
     pub verify: bool,
-    /// Output format
-    #[arg(long, value_enum, default_value = "text")]
-    pub format: OutputFormat,
-    /// Report files without veil's authenticator as violations, not notices
-    #[arg(from_global)]
+    /// Report files without veil's authenticator as violations, not notices.
     pub require_authenticator: bool,
 }
 
@@ -51,69 +36,46 @@ pub struct Violation {
     pub message: String,
 }
 
+/// What a check found: violations of the policy, and files that could not be checked.
 #[derive(Debug, Serialize, Default)]
-struct Report {
-    checked: usize,
-    violations: Vec<Violation>,
-    errors: Vec<Violation>,
+pub struct Report {
+    /// Encrypted files checked.
+    pub checked: usize,
+    pub violations: Vec<Violation>,
+    pub errors: Vec<Violation>,
     /// Remarks that are not violations: files without veil's authenticator (violations when
     /// one is required).
-    notices: Vec<Violation>,
+    pub notices: Vec<Violation>,
 }
 
 /// A file to check: its path (relative to the repository or current directory) and, for staged
 /// content, the bytes; files of the working tree are read one at a time when checked.
-struct Candidate {
+pub struct Candidate {
     path: PathBuf,
     staged: Option<Vec<u8>>,
 }
 
-fn git(args: &[&str], dir: &Path) -> Option<Vec<u8>> {
-    let out = std::process::Command::new("git")
-        .args(args)
-        .current_dir(dir)
-        .output()
-        .ok()?;
-    out.status.success().then_some(out.stdout)
-}
-
-fn nul_list(bytes: &[u8]) -> Vec<String> {
-    bytes
-        .split(|&b| b == 0)
-        .filter(|p| !p.is_empty())
-        .map(|p| String::from_utf8_lossy(p).into_owned())
-        .collect()
-}
-
-fn candidates(args: &CheckArgs, cwd: &Path, report: &mut Report) -> Vec<Candidate> {
+/// The files to check (reported errors go to `report`).
+pub fn candidates(args: &CheckOptions, cwd: &Path, report: &mut Report) -> Vec<Candidate> {
     let mut paths: Vec<PathBuf> = Vec::new();
     if args.staged {
-        let names = git(
-            &[
-                "diff",
-                "--cached",
-                "--name-only",
-                "-z",
-                "--diff-filter=ACMR",
-            ],
-            cwd,
-        )
-        .unwrap_or_default();
-        let mut out = Vec::new();
-        for name in nul_list(&names) {
-            match git(&["show", &format!(":{name}")], cwd) {
-                Some(bytes) => out.push(Candidate {
-                    path: PathBuf::from(&name),
-                    staged: Some(bytes),
-                }),
-                None => report.errors.push(Violation {
-                    path: name,
+        return match crate::repo::staged(cwd) {
+            Ok(files) => files
+                .into_iter()
+                .map(|f| Candidate {
+                    path: f.path,
+                    staged: Some(f.bytes),
+                })
+                .collect(),
+            Err(e) => {
+                report.errors.push(Violation {
+                    path: ".".into(),
                     kind: "error",
-                    message: "cannot read the staged content".into(),
-                }),
+                    message: format!("cannot read the staged content: {e}"),
+                });
+                Vec::new()
             }
-        }
-        return out;
+        };
     }
     let dirs: Vec<&Path> = if args.paths.is_empty() {
         vec![Path::new(".")]
@@ -208,23 +170,10 @@ fn data_key_created(
         .iter()
         .flat_map(|g| g.keys.iter().map(|k| k.enc()))
         .collect();
-    let log = git(
-        &["log", "--format=%H %ct", "--", &rel.to_string_lossy()],
-        cwd,
-    )
-    .unwrap_or_default();
+    let history = crate::repo::history_of(cwd, rel).unwrap_or_default();
+    let kind = Kind::from_path(rel);
     let mut created = None;
-    for line in String::from_utf8_lossy(&log).lines() {
-        let Some((commit, ts)) = line.split_once(' ') else {
-            continue;
-        };
-        let Some(bytes) = git(
-            &["show", &format!("{commit}:{}", rel.to_string_lossy())],
-            cwd,
-        ) else {
-            break;
-        };
-        let kind = Kind::from_path(rel);
+    for (time, bytes) in history {
         let Ok(doc) = kind.reading_store().parse(bytes) else {
             break;
         };
@@ -239,7 +188,7 @@ fn data_key_created(
         if !shares_key {
             break;
         }
-        created = ts.parse().ok().map(|t| (t, "git history"));
+        created = Some((time, "git history"));
     }
     match (recorded, created) {
         (Some(r), Some(g)) if g.0 < r.0 => Some(g),
@@ -249,23 +198,18 @@ fn data_key_created(
 }
 
 /// The metadata of every committed version of the file at `rel` that has metadata, oldest
-/// first, with the commit.
-fn history(rel: &Path, cwd: &Path) -> Vec<(String, crate::pipeline::metadata::Metadata)> {
-    let name = rel.to_string_lossy();
-    let log = git(&["log", "--format=%H", "--reverse", "--", &name], cwd).unwrap_or_default();
+/// first, with the commit time (seconds since the epoch).
+fn history(rel: &Path, cwd: &Path) -> Vec<(i64, crate::pipeline::metadata::Metadata)> {
     let kind = Kind::from_path(rel);
-    let mut out = Vec::new();
-    for commit in String::from_utf8_lossy(&log).lines() {
-        let Some(bytes) = git(&["show", &format!("{commit}:{name}")], cwd) else {
-            continue;
-        };
-        let Ok(doc) = kind.reading_store().parse(bytes) else {
-            continue;
-        };
-        if let Ok(meta) = whole::metadata_of(&doc) {
-            out.push((commit.to_string(), meta));
-        }
-    }
+    let mut out: Vec<_> = crate::repo::history_of(cwd, rel)
+        .unwrap_or_default()
+        .into_iter()
+        .filter_map(|(time, bytes)| {
+            let doc = kind.reading_store().parse(bytes).ok()?;
+            whole::metadata_of(&doc).ok().map(|meta| (time, meta))
+        })
+        .collect();
+    out.reverse();
     out
 }
 
@@ -304,7 +248,13 @@ fn rollback(
 ) -> Vec<(&'static str, String)> {
     use time::format_description::well_known::Rfc3339;
     let parse = |s: &str| time::OffsetDateTime::parse(s.trim(), &Rfc3339).ok();
-    let short = |c: &str| c.chars().take(12).collect::<String>();
+    // A commit, by its time.
+    let when = |t: i64| {
+        time::OffsetDateTime::from_unix_timestamp(t)
+            .ok()
+            .and_then(|d| d.format(&Rfc3339).ok())
+            .unwrap_or_else(|| t.to_string())
+    };
     let past = history(rel, cwd);
     let mut found = Vec::new();
     if let Some(now) = parse(&meta.lastmodified)
@@ -317,10 +267,10 @@ fn rollback(
         found.push((
             "rollback",
             format!(
-                "lastmodified {} is older than {} in commit {} (an older version of the file was restored)",
+                "lastmodified {} is older than {} in the commit of {} (an older version of the file was restored)",
                 meta.lastmodified.trim(),
                 text.trim(),
-                short(commit)
+                when(*commit)
             ),
         ));
     }
@@ -333,18 +283,19 @@ fn rollback(
         found.push((
             "data-key-returned",
             format!(
-                "the data key was replaced in commit {} and is back (an older version of the file was restored; run veil rotate)",
-                short(replaced_in)
+                "the data key was replaced in the commit of {} and is back (an older version of the file was restored; run veil rotate)",
+                when(*replaced_in)
             ),
         ));
     }
     found
 }
 
-fn check_one(
+/// Checks one file against the configuration, adding what it finds to `report`.
+pub fn check_one(
     c: &Candidate,
     cfg: Option<&Config>,
-    args: &CheckArgs,
+    args: &CheckOptions,
     cwd: &Path,
     report: &mut Report,
 ) {
@@ -513,63 +464,4 @@ fn check_one(
             });
         }
     }
-}
-
-pub fn run(args: CheckArgs, config: Option<&Path>) -> Result<()> {
-    let cwd = std::env::current_dir().map_err(|e| Failure::new(Code::Generic, e.to_string()))?;
-    let mut report = Report::default();
-    let cfg = match crate::config::Config::load_for_cwd(config) {
-        Ok(c) => c,
-        Err(f) => return Err(Failure::new(Code::CheckError, f.message)),
-    };
-    let files = candidates(&args, &cwd, &mut report);
-    let bar = super::progress::files(files.len(), "checking");
-    for c in &files {
-        check_one(c, cfg.as_ref(), &args, &cwd, &mut report);
-        bar.inc(1);
-    }
-    bar.finish_and_clear();
-    match args.format {
-        OutputFormat::Json => println!(
-            "{}",
-            serde_json::to_string_pretty(&report).unwrap_or_default()
-        ),
-        OutputFormat::Text => {
-            for v in report.notices.iter() {
-                eprintln!(
-                    "{}: [{}] {}",
-                    crate::fsio::sanitize(&v.path),
-                    v.kind,
-                    crate::fsio::sanitize(&v.message)
-                );
-            }
-            for v in report.violations.iter().chain(report.errors.iter()) {
-                println!(
-                    "{}: [{}] {}",
-                    crate::fsio::sanitize(&v.path),
-                    v.kind,
-                    crate::fsio::sanitize(&v.message)
-                );
-            }
-            if report.violations.is_empty() && report.errors.is_empty() {
-                eprintln!(
-                    "veil check: {} encrypted file(s) checked, no violation",
-                    report.checked
-                );
-            }
-        }
-    }
-    if !report.errors.is_empty() {
-        return Err(Failure::new(
-            Code::CheckError,
-            format!("{} error(s) while checking", report.errors.len()),
-        ));
-    }
-    if !report.violations.is_empty() {
-        return Err(Failure::new(
-            Code::Findings,
-            format!("{} violation(s)", report.violations.len()),
-        ));
-    }
-    Ok(())
 }
