@@ -214,20 +214,13 @@ fn history(rel: &Path, cwd: &Path) -> Vec<(i64, crate::pipeline::metadata::Metad
 }
 
 /// Do two versions of a file have the same data key? Keyless: they share a wrapped key (the
-/// same `enc`), or veil's record of when the key was created.
+/// same `enc`: each wrapping is random, so two data keys never share one). veil's record of
+/// when the key was created is not used: it has a resolution of one second (two keys made in
+/// the same second would look alike) and, keyless, it is not authenticated.
 fn same_data_key(
     a: &crate::pipeline::metadata::Metadata,
     b: &crate::pipeline::metadata::Metadata,
 ) -> bool {
-    let created = |m: &crate::pipeline::metadata::Metadata| {
-        m.extra
-            .iter()
-            .find(|(k, _)| k == DATA_KEY_CREATED_FIELD)
-            .and_then(|(_, v)| v.as_str().map(str::to_string))
-    };
-    if let (Some(x), Some(y)) = (created(a), created(b)) {
-        return x == y;
-    }
     let encs = |m: &crate::pipeline::metadata::Metadata| -> Vec<String> {
         m.key_groups
             .iter()
