@@ -537,7 +537,9 @@ mod tests {
             let spans = never_secret_spans(text.as_bytes());
             let at = text.find("VA1.").unwrap();
             assert!(
-                spans.iter().any(|s| s.start <= at && at + auth.len() <= s.end),
+                spans
+                    .iter()
+                    .any(|s| s.start <= at && at + auth.len() <= s.end),
                 "{line}"
             );
         }
