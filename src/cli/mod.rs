@@ -16,6 +16,7 @@ pub mod edit;
 pub mod encrypt;
 pub mod exec;
 pub mod filestatus;
+pub mod groups;
 pub mod hook;
 pub mod keygen;
 pub mod rotate;
@@ -62,6 +63,8 @@ pub enum Command {
     Rotate(rotate::RotateArgs),
     /// Make the recipients of encrypted files match .sops.yaml
     Updatekeys(rotate::UpdatekeysArgs),
+    /// Add or remove a key group of an encrypted file (the data key is kept)
+    Groups(groups::GroupsArgs),
     /// Policy gate: unencrypted files, plaintext values, drifted recipients, old data keys
     Check(check::CheckArgs),
     /// Explain the configuration
@@ -130,6 +133,7 @@ pub fn run(cli: Cli) -> Result<(), Failure> {
         Command::Unset(a) => set::run_unset(a),
         Command::Rotate(a) => rotate::run_rotate(a),
         Command::Updatekeys(a) => rotate::run_updatekeys(a, config),
+        Command::Groups(a) => groups::run(a),
         Command::Check(a) => check::run(a, config),
         Command::Config(a) => configcmd::run(a, config),
         Command::ExecEnv(a) => exec::run_env(a),

@@ -75,9 +75,19 @@ pub struct RotateArgs {
     /// Show what would change without writing
     #[arg(long)]
     pub dry_run: bool,
-    /// Accepted for sops compatibility: rotation always writes in place
-    #[arg(short = 'i', long, hide = true)]
+    /// Accepted for sops compatibility: rotation writes in place unless --output is given
+    #[arg(short = 'i', long, hide = true, conflicts_with = "output")]
     pub in_place: bool,
+    /// Write the rotated file here (atomically; `-` for standard output) instead of in place:
+    /// one FILE only
+    #[arg(long, value_name = "PATH", conflicts_with_all = ["all", "dry_run"])]
+    pub output: Option<PathBuf>,
+    /// Format of the files (default: from the extension)
+    #[arg(long, value_enum, value_name = "TYPE")]
+    pub input_type: Option<Kind>,
+    /// Format of the rotated file with --output (default: the input's)
+    #[arg(long, value_enum, value_name = "TYPE", requires = "output")]
+    pub output_type: Option<Kind>,
 }
 
 #[derive(Debug, Args)]
@@ -276,16 +286,19 @@ pub fn run_rotate(args: RotateArgs) -> Result<()> {
         return Ok(());
     }
     let keys = crate::keys::from_process();
+    if let Some(out) = &args.output {
+        return rotate_to_output(&args, &change, &files, out, &keys);
+    }
     let results = parallel(&files, |path| {
         let name = crate::fsio::sanitize(&path.display().to_string());
         let mut lines = Vec::new();
         if args.dry_run {
-            let p = rekey::plan_rotation(path, &change)?;
+            let p = rekey::plan_rotation_as(path, args.input_type, &change)?;
             note_not_held(&name, &p, &mut lines);
             lines.extend(plan_lines(&p));
             return Ok((Outcome::WouldChange, lines));
         }
-        let r = rekey::rotate(path, &change, &keys, keys.wrapper())?;
+        let r = rekey::rotate(path, args.input_type, &change, &keys, keys.wrapper())?;
         note_not_held(&name, &r.plan, &mut lines);
         lines.extend(plan_lines(&r.plan));
         if !r.plan.removed.is_empty() {
@@ -302,6 +315,39 @@ pub fn run_rotate(args: RotateArgs) -> Result<()> {
         ))
     });
     summarize(("rotated", "would be rotated"), &results)
+}
+
+/// `rotate --output`: one file rotated, written to `out` (or standard output for `-`); the file
+/// itself is left as it is.
+fn rotate_to_output(
+    args: &RotateArgs,
+    change: &rekey::KeyChange,
+    files: &[PathBuf],
+    out: &Path,
+    keys: &crate::keys::keyring::Keyring,
+) -> Result<()> {
+    let [path] = files else {
+        return Err(Failure::new(
+            Code::ConflictingParameters,
+            "--output takes exactly one FILE",
+        ));
+    };
+    let name = crate::fsio::sanitize(&path.display().to_string());
+    let (r, _, bytes) = rekey::rotate_to_bytes(
+        path,
+        change,
+        keys,
+        keys.wrapper(),
+        (args.input_type, args.output_type),
+    )?;
+    let mut lines = Vec::new();
+    note_not_held(&name, &r.plan, &mut lines);
+    lines.extend(plan_lines(&r.plan));
+    for l in lines {
+        eprintln!("{l}");
+    }
+    let to = (out != Path::new("-")).then_some(out);
+    crate::fsio::emit(&bytes, false, to, &crate::fsio::Input::File(path.clone()))
 }
 
 fn note_not_held(name: &str, p: &Plan, lines: &mut Vec<String>) {

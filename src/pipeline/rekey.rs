@@ -208,6 +208,7 @@ fn reseal_with_new_key(
     file: &mut OpenFile,
     recipients: &Recipients,
     wrapper: &Wrapper,
+    out_kind: Option<Kind>,
 ) -> Result<Vec<u8>> {
     let key = DataKey::generate();
     let (key_groups, threshold) =
@@ -234,7 +235,7 @@ fn reseal_with_new_key(
         &rule,
         None,
         None,
-        store.kind(),
+        out_kind.unwrap_or(store.kind()),
         false,
     )
     .map_err(|f| file.fail(f))
@@ -274,8 +275,9 @@ pub struct Rotated {
 }
 
 /// What rotating `path` with `change` would do (nothing is decrypted or written).
-pub fn plan_rotation(path: &Path, change: &KeyChange) -> Result<Plan> {
-    let (meta, _, _) = read_metadata(path, None)?;
+/// `input_type`: the file's format (default: from its name).
+pub fn plan_rotation_as(path: &Path, input_type: Option<Kind>, change: &KeyChange) -> Result<Plan> {
+    let (meta, _, _) = read_metadata(path, input_type)?;
     let current = Recipients::from_metadata(&meta).map_err(|f| name_failure(path, f))?;
     let p = plan_change(&current, change);
     check_plan(&name_of(path), &p, true)?;
@@ -290,24 +292,40 @@ fn name_failure(path: &Path, f: Failure) -> Failure {
 /// re-encrypted; written atomically.
 pub fn rotate(
     path: &Path,
+    input_type: Option<Kind>,
     change: &KeyChange,
     keys: &dyn KeySource,
     wrapper: &Wrapper,
 ) -> Result<Rotated> {
-    let p = plan_rotation(path, change)?;
-    let mut file = open_file(path, None, keys)?;
+    let (r, file, bytes) = rotate_to_bytes(path, change, keys, wrapper, (input_type, None))?;
+    let written = write_back(&file, &bytes)?;
+    Ok(Rotated { written, ..r })
+}
+
+/// Rotates one file without writing it: the rotation, the file as opened and the bytes of the
+/// rotated file. `types` are the input and output formats (default: from the name; the output
+/// is lossless when it is the input's format).
+pub fn rotate_to_bytes(
+    path: &Path,
+    change: &KeyChange,
+    keys: &dyn KeySource,
+    wrapper: &Wrapper,
+    types: (Option<Kind>, Option<Kind>),
+) -> Result<(Rotated, OpenFile, Vec<u8>)> {
+    let p = plan_rotation_as(path, types.0, change)?;
+    let mut file = open_file(path, types.0, keys)?;
     let exposed = if p.removed.is_empty() {
         Vec::new()
     } else {
         encrypted_paths(&file)
     };
-    let bytes = reseal_with_new_key(&mut file, &p.after, wrapper)?;
-    let written = write_back(&file, &bytes)?;
-    Ok(Rotated {
+    let bytes = reseal_with_new_key(&mut file, &p.after, wrapper, types.1)?;
+    let r = Rotated {
         plan: p,
-        written,
+        written: false,
         exposed,
-    })
+    };
+    Ok((r, file, bytes))
 }
 
 /// A file's planned update to the keys its creation rule wants.
@@ -376,7 +394,7 @@ pub fn apply_update(
     if u.plan.needs_new_data_key() {
         let mut file = open_file(path, u.input_type, keys)?;
         let exposed = encrypted_paths(&file);
-        let bytes = reseal_with_new_key(&mut file, &u.desired, wrapper)?;
+        let bytes = reseal_with_new_key(&mut file, &u.desired, wrapper, None)?;
         let written = write_back(&file, &bytes)?;
         return Ok(Updated {
             written,
@@ -402,6 +420,79 @@ pub fn apply_update(
         new_data_key: false,
         exposed: Vec::new(),
     })
+}
+
+/// A change of a file's key groups (sops's `groups add` and `groups delete`).
+#[derive(Clone, Debug)]
+pub enum GroupEdit {
+    /// A new key group with these master keys.
+    Add(Vec<Recipient>),
+    /// Remove the key group at this index (0-based).
+    Remove(usize),
+}
+
+/// Adds or removes a key group. The data key, the values and the MAC stay as they are; the data
+/// key is wrapped anew for every group (split again into Shamir shares when there are several).
+/// `threshold` replaces the file's Shamir threshold. Returns the file's bytes as read and the
+/// bytes of the changed file (nothing is written).
+pub fn regroup(
+    path: &Path,
+    input_type: Option<Kind>,
+    edit: &GroupEdit,
+    threshold: Option<u32>,
+    keys: &dyn KeySource,
+    wrapper: &Wrapper,
+) -> Result<(Vec<u8>, Vec<u8>)> {
+    let name = name_of(path);
+    let (mut meta, original, doc) = read_metadata(path, input_type)?;
+    let mut recipients = Recipients::from_metadata(&meta).map_err(|f| name_failure(path, f))?;
+    match edit {
+        GroupEdit::Add(group) => {
+            if group.is_empty() {
+                return Err(Failure::new(
+                    Code::NoEncryptionKey,
+                    format!("{name}: the new key group has no key"),
+                ));
+            }
+            recipients.groups.push(group.clone());
+        }
+        GroupEdit::Remove(i) => {
+            if *i >= recipients.groups.len() {
+                return Err(Failure::new(
+                    Code::Generic,
+                    format!(
+                        "{name}: no key group {i}: the file has {} (numbered from 0)",
+                        recipients.groups.len()
+                    ),
+                ));
+            }
+            recipients.groups.remove(*i);
+        }
+    }
+    if threshold.is_some() {
+        recipients.threshold = threshold;
+    }
+    let n = recipients.groups.len();
+    if let Some(t) = recipients.threshold
+        && (t as usize) > n
+    {
+        return Err(Failure::new(
+            Code::ConflictingParameters,
+            format!("{name}: the Shamir threshold is {t} but the file would have {n} key group(s)"),
+        ));
+    }
+    if n < 2 {
+        recipients.threshold = None;
+    }
+    let key = whole::data_key(&meta, keys).map_err(|f| name_failure(path, f))?;
+    let (key_groups, t) = groups::wrap_with(wrapper, &recipients, key.as_bytes())
+        .map_err(|f| name_failure(path, f))?;
+    meta.key_groups = key_groups;
+    meta.shamir_threshold = t;
+    let store = crate::fsio::kind_for(input_type, Some(path)).reading_store();
+    let mut layout = crate::pipeline::record::LosslessRecord::default();
+    let bytes = write_lossless(store, &doc, Some(&meta.to_value()), &mut layout);
+    Ok((original, bytes))
 }
 
 /// Adds master keys without changing the data key: each group's secret (the key, or the group's

@@ -52,13 +52,22 @@ pub fn open_file(
 /// Re-encrypts an opened file with its data key (unchanged values keep their ciphertext) and
 /// returns the new bytes.
 pub fn reseal(file: &mut OpenFile, restructured: bool) -> Result<Vec<u8>> {
+    reseal_as(file, restructured, None)
+}
+
+/// [`reseal`] written as `out_kind` (default: the file's own format, losslessly).
+pub fn reseal_as(
+    file: &mut OpenFile,
+    restructured: bool,
+    out_kind: Option<Kind>,
+) -> Result<Vec<u8>> {
     let o = &mut file.opened;
     let rule = o
         .meta
         .selection_rule()
         .map_err(|e| Failure::new(Code::Generic, e.to_string()))?;
     // An encrypted binary file is JSON: it is rewritten losslessly as JSON.
-    let out_kind = o.store.kind();
+    let out_kind = out_kind.unwrap_or(o.store.kind());
     let bytes = whole::seal(
         o.store,
         &mut o.doc,

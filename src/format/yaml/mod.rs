@@ -120,7 +120,7 @@ impl Store for YamlStore {
 
     fn emit(&self, docs: &[Node], meta: Option<&Value>) -> Result<Vec<u8>, ParseError> {
         let mut e = Emitter {
-            indent: 4,
+            indent: super::emit_yaml_indent(),
             out: String::new(),
         };
         for (i, d) in docs.iter().enumerate() {
