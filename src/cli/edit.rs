@@ -25,14 +25,17 @@ pub struct EditArgs {
     /// Format of the file (default: from the extension)
     #[arg(long, value_enum, value_name = "TYPE")]
     pub input_type: Option<Kind>,
-    /// age recipients for a new file (default: from .sops.yaml)
-    #[arg(
-        short = 'a',
-        long,
-        env = "SOPS_AGE_RECIPIENTS",
-        value_name = "RECIPIENTS"
-    )]
-    pub age: Option<String>,
+    /// Master keys of a new file (default: from .sops.yaml)
+    #[command(flatten)]
+    pub keys: super::encrypt::KeyArgs,
+    /// Number of key groups needed to recover the data key of a new file
+    #[arg(long, value_name = "N")]
+    pub shamir_secret_sharing_threshold: Option<u32>,
+    #[command(flatten)]
+    pub selection: super::selection::SelectionFlags,
+    /// Show the file's metadata (master keys…) in the editor too; what is saved there is kept
+    #[arg(short = 's', long)]
+    pub show_master_keys: bool,
 }
 
 /// The editor command: `$SOPS_EDITOR`, `$VISUAL`, `$EDITOR` (split like a shell would), else the
@@ -138,7 +141,8 @@ pub fn run(args: EditArgs, config: Option<&Path>) -> Result<()> {
                     .emit(&f.opened.doc.docs, None)
                     .map_err(|e| Failure::new(Code::Generic, e.to_string()))?
             } else {
-                write_lossless(f.opened.store, &f.opened.doc, None, &mut layout)
+                let meta = args.show_master_keys.then(|| f.opened.meta.to_value());
+                write_lossless(f.opened.store, &f.opened.doc, meta.as_ref(), &mut layout)
             }
         }
         None => template(kind).as_bytes().to_vec(),
@@ -247,6 +251,21 @@ fn save(
                 .selection_rule()
                 .map_err(|e| Failure::new(Code::Generic, e.to_string()))?;
             let seal_store = if kind == Kind::Binary { store } else { o.store };
+            // With --show-master-keys the metadata was in the editor: what was saved is kept.
+            let meta = match (&doc.metadata, args.show_master_keys) {
+                (Some(v), true) => {
+                    crate::pipeline::metadata::Metadata::from_value(v).map_err(|e| {
+                        Failure::new(
+                            Code::CouldNotReadInput,
+                            format!(
+                                "{}: the sops metadata is not valid: {e}",
+                                crate::fsio::sanitize(&args.file.display().to_string())
+                            ),
+                        )
+                    })?
+                }
+                _ => o.meta.clone(),
+            };
             let out_kind = if kind == Kind::Binary {
                 Kind::Binary
             } else {
@@ -256,7 +275,7 @@ fn save(
                 seal_store,
                 &mut doc,
                 &o.key,
-                o.meta.clone(),
+                meta,
                 &rule,
                 Some(&o.ivs),
                 Some(&o.mac),
@@ -269,14 +288,10 @@ fn save(
             let resolved = crate::keys::recipients::resolve_recipients(
                 config,
                 Some(&args.file),
-                &crate::keys::recipients::KeyFlags::age(args.age.as_deref()),
-                None,
+                &args.keys.flags(),
+                args.shamir_secret_sharing_threshold,
             )?;
-            let opts = super::selection::encrypt_options(
-                resolved,
-                &super::selection::SelectionFlags::default(),
-                kind,
-            )?;
+            let opts = super::selection::encrypt_options(resolved, &args.selection, kind)?;
             whole::encrypt_new(store, &mut doc, &opts, kind)?
         }
     };

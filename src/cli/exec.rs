@@ -24,6 +24,15 @@ pub struct ExecEnvArgs {
     /// Format of the file (default: from the extension)
     #[arg(long, value_enum, value_name = "TYPE")]
     pub input_type: Option<Kind>,
+    /// Start the command and exit at once, without waiting for it
+    #[arg(long, conflicts_with = "same_process")]
+    pub background: bool,
+    /// Run the command as this user (needs root)
+    #[arg(long, value_name = "USER")]
+    pub user: Option<String>,
+    /// Replace veil with the command instead of running it as a child
+    #[arg(long)]
+    pub same_process: bool,
 }
 
 #[derive(Debug, Args)]
@@ -44,6 +53,13 @@ pub struct ExecFileArgs {
     /// Format of the decrypted file (default: the input's)
     #[arg(long, value_enum, value_name = "TYPE")]
     pub output_type: Option<Kind>,
+    /// Start the command and exit once it has read the file, without waiting for it to end (the
+    /// file is removed when it ends)
+    #[arg(long)]
+    pub background: bool,
+    /// Run the command as this user (needs root)
+    #[arg(long, value_name = "USER")]
+    pub user: Option<String>,
 }
 
 fn open(file: &Path, input_type: Option<Kind>) -> Result<(crate::pipeline::whole::Opened, Kind)> {
@@ -105,6 +121,13 @@ pub fn run_env(args: ExecEnvArgs) -> Result<()> {
         };
         cmd.env(k, value);
     }
+    super::child::as_user(&mut cmd, args.user.as_deref())?;
+    if args.same_process {
+        return Err(super::child::exec_in_place(cmd));
+    }
+    if args.background {
+        return super::child::spawn_detached(cmd).map(drop);
+    }
     let status = cmd
         .status()
         .map_err(|e| Failure::new(Code::Generic, format!("cannot run /bin/sh: {e}")))?;
@@ -134,8 +157,21 @@ pub fn run_file(args: ExecFileArgs) -> Result<()> {
         .map_err(|e| Failure::new(Code::CouldNotWriteOutput, e.to_string()))?;
     let path = dir.path().join(&args.filename);
     let command = args.command.replace("{}", &path.to_string_lossy());
-    let mut cmd = Command::new("/bin/sh");
-    cmd.arg("-c").arg(&command);
+    let mut cmd = if args.background {
+        super::child::cleanup_after(&command, dir.path())
+    } else {
+        let mut c = Command::new("/bin/sh");
+        c.arg("-c").arg(&command);
+        c
+    };
+    super::child::as_user(&mut cmd, args.user.as_deref())?;
+    if args.user.is_some() {
+        // The other user must reach the file: the directory is theirs to enter, the file theirs.
+        chown_for(dir.path(), args.user.as_deref())?;
+    }
+    if args.background {
+        return background_file(cmd, dir, &path, &bytes, args.no_fifo, args.user.as_deref());
+    }
     let status = if args.no_fifo {
         let mut f = {
             let mut o = std::fs::OpenOptions::new();
@@ -151,6 +187,7 @@ pub fn run_file(args: ExecFileArgs) -> Result<()> {
         f.write_all(&bytes)
             .map_err(|e| Failure::new(Code::CouldNotWriteOutput, e.to_string()))?;
         drop(f);
+        chown_for(&path, args.user.as_deref())?;
         cmd.status()
     } else {
         nix::unistd::mkfifo(&path, nix::sys::stat::Mode::from_bits_truncate(0o600)).map_err(
@@ -161,6 +198,7 @@ pub fn run_file(args: ExecFileArgs) -> Result<()> {
                 )
             },
         )?;
+        chown_for(&path, args.user.as_deref())?;
         let mut child = cmd
             .spawn()
             .map_err(|e| Failure::new(Code::Generic, format!("cannot run /bin/sh: {e}")))?;
@@ -187,4 +225,94 @@ pub fn run_file(args: ExecFileArgs) -> Result<()> {
         status.map_err(|e| Failure::new(Code::Generic, format!("cannot run /bin/sh: {e}")))?;
     drop(dir);
     exit_with(status)
+}
+
+/// Gives `path` to `user` (for `exec-file --user`).
+fn chown_for(path: &Path, user: Option<&str>) -> Result<()> {
+    let Some(name) = user else { return Ok(()) };
+    let u = match name.parse::<u32>() {
+        Ok(uid) => nix::unistd::User::from_uid(nix::unistd::Uid::from_raw(uid)),
+        Err(_) => nix::unistd::User::from_name(name),
+    }
+    .ok()
+    .flatten()
+    .ok_or_else(|| Failure::new(Code::Generic, format!("--user {name}: no such user")))?;
+    nix::unistd::chown(path, Some(u.uid), Some(u.gid)).map_err(|e| {
+        Failure::new(
+            Code::CouldNotWriteOutput,
+            format!("cannot give the file to {name}: {e}"),
+        )
+    })
+}
+
+/// `exec-file --background`: the command is started, veil waits only until it has the file (the
+/// FIFO read, or the regular file written), then exits; the directory is removed when the
+/// command ends.
+fn background_file(
+    cmd: Command,
+    dir: tempfile::TempDir,
+    path: &Path,
+    bytes: &[u8],
+    no_fifo: bool,
+    user: Option<&str>,
+) -> Result<()> {
+    let fail = |e: std::io::Error| Failure::new(Code::CouldNotWriteOutput, e.to_string());
+    if no_fifo {
+        let mut o = std::fs::OpenOptions::new();
+        o.write(true).create_new(true);
+        {
+            use std::os::unix::fs::OpenOptionsExt;
+            o.mode(0o600);
+        }
+        let mut f = o.open(path).map_err(fail)?;
+        f.write_all(bytes).map_err(fail)?;
+        drop(f);
+        chown_for(path, user)?;
+        let dir = dir.keep();
+        if let Err(e) = super::child::spawn_detached(cmd) {
+            let _ = std::fs::remove_dir_all(dir);
+            return Err(e);
+        }
+        return Ok(());
+    }
+    nix::unistd::mkfifo(path, nix::sys::stat::Mode::from_bits_truncate(0o600)).map_err(|e| {
+        Failure::new(
+            Code::CouldNotWriteOutput,
+            format!("cannot create a FIFO: {e}"),
+        )
+    })?;
+    chown_for(path, user)?;
+    let dir = dir.keep();
+    let mut child = match super::child::spawn_detached(cmd) {
+        Ok(c) => c,
+        Err(e) => {
+            let _ = std::fs::remove_dir_all(&dir);
+            return Err(e);
+        }
+    };
+    let fifo = path.to_path_buf();
+    let data = zeroize::Zeroizing::new(bytes.to_vec());
+    let writer = std::thread::spawn(move || {
+        if let Ok(mut f) = std::fs::OpenOptions::new().write(true).open(&fifo) {
+            let _ = f.write_all(&data);
+        }
+    });
+    // Until the command has read the file, or has ended without reading it.
+    loop {
+        if writer.is_finished() {
+            break;
+        }
+        if let Ok(Some(_)) = child.try_wait() {
+            use std::os::unix::fs::OpenOptionsExt;
+            let _ = std::fs::OpenOptions::new()
+                .read(true)
+                .custom_flags(nix::fcntl::OFlag::O_NONBLOCK.bits())
+                .open(path);
+            let _ = std::fs::remove_dir_all(&dir);
+            break;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    let _ = writer.join();
+    Ok(())
 }

@@ -9,6 +9,7 @@ use crate::error::Failure;
 use crate::format::Kind;
 
 pub mod check;
+pub mod child;
 pub mod completions;
 pub mod configcmd;
 pub mod decrypt;
