@@ -24,6 +24,7 @@ pub mod rotate;
 pub mod scan;
 pub mod selection;
 pub mod set;
+pub mod sops;
 
 /// Keep secrets in git safely: encrypt the values of YAML, JSON, TOML, dotenv and INI files
 /// (and whole binary files), SOPS-compatible and lossless.
@@ -84,6 +85,17 @@ pub enum Command {
     Scan(scan::ScanArgs),
     /// Manage the git pre-commit hook that runs `veil scan --staged`
     Hook(hook::HookArgs),
+    /// Answer sops 3.11's command line (as when veil is installed as `sops`): veil sops -d FILE
+    #[command(disable_help_flag = true)]
+    Sops {
+        /// sops's arguments
+        #[arg(
+            trailing_var_arg = true,
+            allow_hyphen_values = true,
+            value_name = "ARGS"
+        )]
+        args: Vec<String>,
+    },
 }
 
 /// Options shared by the commands that read one file and write one.
@@ -144,11 +156,26 @@ pub fn run(cli: Cli) -> Result<(), Failure> {
         Command::Completions(a) => completions::run(a),
         Command::Scan(a) => scan::run(a, config),
         Command::Hook(a) => hook::run(a),
+        Command::Sops { .. } => unreachable!("`veil sops` is dispatched before parsing"),
     }
 }
 
 /// Parses the process arguments, runs the command and returns the exit code.
 pub fn main() -> i32 {
+    // Installed as `sops` (a symlink or a copy), or `veil sops …`: sops's command line.
+    let mut argv = std::env::args_os().map(|a| a.to_string_lossy().into_owned());
+    let program = argv.next().unwrap_or_default();
+    let rest: Vec<String> = argv.collect();
+    let base = std::path::Path::new(&program)
+        .file_stem()
+        .map(|s| s.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    if base == "sops" {
+        return sops::main(rest);
+    }
+    if rest.first().map(String::as_str) == Some("sops") {
+        return sops::main(rest[1..].to_vec());
+    }
     let cli = Cli::parse();
     match run(cli) {
         Ok(()) => 0,
