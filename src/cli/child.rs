@@ -53,3 +53,28 @@ pub fn cleanup_after(command: &str, dir: &std::path::Path) -> Command {
         .arg(dir);
     cmd
 }
+
+/// Releases the thread writing the FIFO at `path` when its reader ended without reading: the
+/// read end is held open (and drained) until the writer is done, whether or not the writer had
+/// opened the FIFO yet.
+pub fn release_fifo(path: &std::path::Path, writer: &std::thread::JoinHandle<()>) {
+    use std::io::Read;
+    use std::os::unix::fs::OpenOptionsExt;
+    if writer.is_finished() {
+        return;
+    }
+    let Ok(mut r) = std::fs::OpenOptions::new()
+        .read(true)
+        .custom_flags(nix::fcntl::OFlag::O_NONBLOCK.bits())
+        .open(path)
+    else {
+        return;
+    };
+    let mut buf = zeroize::Zeroizing::new([0u8; 8192]);
+    while !writer.is_finished() {
+        match r.read(&mut buf[..]) {
+            Ok(n) if n > 0 => {}
+            _ => std::thread::sleep(std::time::Duration::from_millis(2)),
+        }
+    }
+}

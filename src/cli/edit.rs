@@ -184,8 +184,9 @@ pub fn run(args: EditArgs, config: Option<&Path>) -> Result<()> {
             )
         })?;
         if !status.success() {
+            // As sops: the editor failing is exit 201, not "not modified".
             return Err(Failure::new(
-                Code::NotModified,
+                Code::NoEditor,
                 format!("the editor exited with {status}; the file was not changed"),
             ));
         }

@@ -210,14 +210,8 @@ pub fn run_file(args: ExecFileArgs) -> Result<()> {
             }
         });
         let status = child.wait();
-        if !writer.is_finished() {
-            // The command never read the FIFO: open it for reading once to release the writer.
-            use std::os::unix::fs::OpenOptionsExt;
-            let _ = std::fs::OpenOptions::new()
-                .read(true)
-                .custom_flags(nix::fcntl::OFlag::O_NONBLOCK.bits())
-                .open(&path);
-        }
+        // The command never read the FIFO: release the writer.
+        super::child::release_fifo(&path, &writer);
         let _ = writer.join();
         status
     };
@@ -303,16 +297,15 @@ fn background_file(
             break;
         }
         if let Ok(Some(_)) = child.try_wait() {
-            use std::os::unix::fs::OpenOptionsExt;
-            let _ = std::fs::OpenOptions::new()
-                .read(true)
-                .custom_flags(nix::fcntl::OFlag::O_NONBLOCK.bits())
-                .open(path);
+            super::child::release_fifo(path, &writer);
             let _ = std::fs::remove_dir_all(&dir);
             break;
         }
         std::thread::sleep(std::time::Duration::from_millis(20));
     }
-    let _ = writer.join();
+    // A writer still blocked (the FIFO went with its directory) ends with the process.
+    if writer.is_finished() {
+        let _ = writer.join();
+    }
     Ok(())
 }

@@ -484,6 +484,14 @@ impl Level {
         find(&self.flags, name).is_some()
     }
 
+    /// A repeatable flag's values at this level.
+    pub fn many(&self, name: &str) -> Vec<String> {
+        match self.value(name) {
+            Some(Val::Many(v)) => v.clone(),
+            _ => Vec::new(),
+        }
+    }
+
     fn value(&self, name: &str) -> Option<&Val> {
         find(&self.flags, name).and_then(|f| self.values.get(f.names[0]))
     }

@@ -130,7 +130,12 @@ fn version(p: &Parsed) {
 /// What every command shares: the key service flags, the decryption order, the indentation of
 /// re-rendered output.
 fn setup(p: &Parsed) -> Result<()> {
-    let remote = p.many("keyservice");
+    // A remote key service at either level (sops reads only the subcommand's; veil refuses
+    // one wherever it is given, rather than ignore it).
+    let mut remote = p.global.many("keyservice");
+    if let Some(sub) = &p.sub {
+        remote.extend(sub.many("keyservice"));
+    }
     if !remote.is_empty() {
         return Err(fail(
             Code::Generic,
@@ -154,7 +159,9 @@ fn setup(p: &Parsed) -> Result<()> {
     if let Ok(Some(cfg)) = crate::config::Config::load_for_cwd(config(p).as_deref()) {
         (yaml, json) = cfg.store_indents();
     }
-    if p.is_set("indent") {
+    // Like sops, `--indent` counts at the top level (the legacy modes) only: a subcommand does
+    // not see it.
+    if p.sub.is_none() && p.is_set("indent") {
         let n = p.int("indent").unwrap_or(0);
         if n < 0 {
             return Err(fail(Code::Generic, "--indent cannot be negative"));
@@ -309,6 +316,8 @@ fn sops_code(f: Failure) -> Failure {
     let code = match f.code {
         // sops: a key that cannot be used, or no key, while encrypting is a generic error.
         Code::NoEncryptionKey | Code::ConfigError => Code::Generic,
+        // A well-formed path (checked before) that is not in the file.
+        Code::InvalidTreePath => Code::Generic,
         c => c,
     };
     Failure::new(code, f.message)
@@ -338,7 +347,14 @@ fn run_encrypt(p: &Parsed, file: Option<PathBuf>) -> Result<()> {
     let args = encrypt_args(p, file)?;
     let name = args.io.filename_override.clone().or(args.io.file.clone());
     require_rule_keys(p, name.as_deref(), &args.keys)?;
-    encrypt::run(args, config(p).as_deref()).map_err(sops_code)
+    encrypt::run(args, config(p).as_deref()).map_err(|f| {
+        // sops fails a Shamir threshold it cannot split with while generating the data key.
+        if f.code == Code::ConflictingParameters && f.message.contains("Shamir threshold") {
+            Failure::new(Code::Generic, f.message)
+        } else {
+            sops_code(f)
+        }
+    })
 }
 
 fn cmd_encrypt(p: &Parsed) -> Result<()> {
@@ -707,6 +723,14 @@ fn group_io(p: &Parsed) -> Result<groups::GroupIo> {
     })
 }
 
+/// sops reports a Shamir threshold a group change cannot keep as a generic error.
+fn groups_code(f: Failure) -> Failure {
+    match f.code {
+        Code::ConflictingParameters => Failure::new(Code::Generic, f.message),
+        _ => sops_code(f),
+    }
+}
+
 fn cmd_groups_add(p: &Parsed) -> Result<()> {
     if !p.args().is_empty() {
         return Err(fail(
@@ -735,7 +759,7 @@ fn cmd_groups_add(p: &Parsed) -> Result<()> {
             keys,
         }),
     })
-    .map_err(sops_code)
+    .map_err(groups_code)
 }
 
 fn cmd_groups_delete(p: &Parsed) -> Result<()> {
@@ -754,7 +778,7 @@ fn cmd_groups_delete(p: &Parsed) -> Result<()> {
             index,
         }),
     })
-    .map_err(sops_code)
+    .map_err(groups_code)
 }
 
 /// The top level without a subcommand: the legacy mode flags (`-e`, `-d`, `-r`, `--set`) or,
