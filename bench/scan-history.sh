@@ -93,3 +93,19 @@ done
 git -C "$ST" checkout -q -- . 2>/dev/null; git -C "$ST" reset -q --hard
 median=$(printf '%s\n' "${times[@]}" | sort -n | sed -n 6p)
 say "== veil scan --staged, 1 changed file of 10000: median ${median} ms of 11 runs (${times[*]})"
+
+# --staged with one 20 MB file staged: scanned part by part (bounded memory), not skipped.
+BIG="$OUT/staged-big"
+rm -rf "$BIG"; git init -q -b main "$BIG"
+python3 - "$BIG/dump.log" <<'PY'
+import sys
+with open(sys.argv[1], "w") as f:
+    for i in range(420000):
+        f.write(f"row {i}: the quick brown fox jumps over the lazy dog\n")
+        if i == 300000:
+            f.write("export AWS_ACCESS_KEY_ID=AKIALARGESTAGEDFILQZ\n")
+PY
+git -C "$BIG" add dump.log
+/usr/bin/time -f "veil scan --staged, one 20 MB staged file: wall %e s, peak RSS %M KB" "$VEIL" scan --staged --quiet "$BIG" >"$OUT/big.out" 2>"$OUT/big.time" || true
+tail -1 "$OUT/big.time" | tee -a "$report"
+grep -q "dump.log:300002" "$OUT/big.out" && say "   (the planted key at dump.log:300002 was found)"

@@ -19,6 +19,9 @@ _veil() {
             veil,check)
                 cmd="veil__subcmd__check"
                 ;;
+            veil,ci)
+                cmd="veil__subcmd__ci"
+                ;;
             veil,completions)
                 cmd="veil__subcmd__completions"
                 ;;
@@ -43,6 +46,9 @@ _veil() {
             veil,filestatus)
                 cmd="veil__subcmd__filestatus"
                 ;;
+            veil,git)
+                cmd="veil__subcmd__git"
+                ;;
             veil,groups)
                 cmd="veil__subcmd__groups"
                 ;;
@@ -54,6 +60,9 @@ _veil() {
                 ;;
             veil,keygen)
                 cmd="veil__subcmd__keygen"
+                ;;
+            veil,man)
+                cmd="veil__subcmd__man"
                 ;;
             veil,rotate)
                 cmd="veil__subcmd__rotate"
@@ -73,6 +82,18 @@ _veil() {
             veil,updatekeys)
                 cmd="veil__subcmd__updatekeys"
                 ;;
+            veil__subcmd__ci,help)
+                cmd="veil__subcmd__ci__subcmd__help"
+                ;;
+            veil__subcmd__ci,mask)
+                cmd="veil__subcmd__ci__subcmd__mask"
+                ;;
+            veil__subcmd__ci__subcmd__help,help)
+                cmd="veil__subcmd__ci__subcmd__help__subcmd__help"
+                ;;
+            veil__subcmd__ci__subcmd__help,mask)
+                cmd="veil__subcmd__ci__subcmd__help__subcmd__mask"
+                ;;
             veil__subcmd__config,explain)
                 cmd="veil__subcmd__config__subcmd__explain"
                 ;;
@@ -84,6 +105,30 @@ _veil() {
                 ;;
             veil__subcmd__config__subcmd__help,help)
                 cmd="veil__subcmd__config__subcmd__help__subcmd__help"
+                ;;
+            veil__subcmd__git,help)
+                cmd="veil__subcmd__git__subcmd__help"
+                ;;
+            veil__subcmd__git,merge)
+                cmd="veil__subcmd__git__subcmd__merge"
+                ;;
+            veil__subcmd__git,setup)
+                cmd="veil__subcmd__git__subcmd__setup"
+                ;;
+            veil__subcmd__git,textconv)
+                cmd="veil__subcmd__git__subcmd__textconv"
+                ;;
+            veil__subcmd__git__subcmd__help,help)
+                cmd="veil__subcmd__git__subcmd__help__subcmd__help"
+                ;;
+            veil__subcmd__git__subcmd__help,merge)
+                cmd="veil__subcmd__git__subcmd__help__subcmd__merge"
+                ;;
+            veil__subcmd__git__subcmd__help,setup)
+                cmd="veil__subcmd__git__subcmd__help__subcmd__setup"
+                ;;
+            veil__subcmd__git__subcmd__help,textconv)
+                cmd="veil__subcmd__git__subcmd__help__subcmd__textconv"
                 ;;
             veil__subcmd__groups,add)
                 cmd="veil__subcmd__groups__subcmd__add"
@@ -105,6 +150,9 @@ _veil() {
                 ;;
             veil__subcmd__help,check)
                 cmd="veil__subcmd__help__subcmd__check"
+                ;;
+            veil__subcmd__help,ci)
+                cmd="veil__subcmd__help__subcmd__ci"
                 ;;
             veil__subcmd__help,completions)
                 cmd="veil__subcmd__help__subcmd__completions"
@@ -130,6 +178,9 @@ _veil() {
             veil__subcmd__help,filestatus)
                 cmd="veil__subcmd__help__subcmd__filestatus"
                 ;;
+            veil__subcmd__help,git)
+                cmd="veil__subcmd__help__subcmd__git"
+                ;;
             veil__subcmd__help,groups)
                 cmd="veil__subcmd__help__subcmd__groups"
                 ;;
@@ -141,6 +192,9 @@ _veil() {
                 ;;
             veil__subcmd__help,keygen)
                 cmd="veil__subcmd__help__subcmd__keygen"
+                ;;
+            veil__subcmd__help,man)
+                cmd="veil__subcmd__help__subcmd__man"
                 ;;
             veil__subcmd__help,rotate)
                 cmd="veil__subcmd__help__subcmd__rotate"
@@ -160,8 +214,20 @@ _veil() {
             veil__subcmd__help,updatekeys)
                 cmd="veil__subcmd__help__subcmd__updatekeys"
                 ;;
+            veil__subcmd__help__subcmd__ci,mask)
+                cmd="veil__subcmd__help__subcmd__ci__subcmd__mask"
+                ;;
             veil__subcmd__help__subcmd__config,explain)
                 cmd="veil__subcmd__help__subcmd__config__subcmd__explain"
+                ;;
+            veil__subcmd__help__subcmd__git,merge)
+                cmd="veil__subcmd__help__subcmd__git__subcmd__merge"
+                ;;
+            veil__subcmd__help__subcmd__git,setup)
+                cmd="veil__subcmd__help__subcmd__git__subcmd__setup"
+                ;;
+            veil__subcmd__help__subcmd__git,textconv)
+                cmd="veil__subcmd__help__subcmd__git__subcmd__textconv"
                 ;;
             veil__subcmd__help__subcmd__groups,add)
                 cmd="veil__subcmd__help__subcmd__groups__subcmd__add"
@@ -191,7 +257,7 @@ _veil() {
 
     case "${cmd}" in
         veil)
-            opts="-h -V --config --decryption-order --help --version encrypt decrypt edit set unset rotate updatekeys groups check config exec-env exec-file keygen filestatus completions scan hook sops help"
+            opts="-v -h -V --config --decryption-order --verbose --help --version encrypt decrypt edit set unset rotate updatekeys groups check config exec-env exec-file keygen filestatus completions scan hook git ci man sops help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -213,7 +279,7 @@ _veil() {
             return 0
             ;;
         veil__subcmd__check)
-            opts="-h -V --staged --max-age --verify --format --config --decryption-order --help --version"
+            opts="-v -h -V --staged --max-age --verify --format --config --decryption-order --verbose --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -242,8 +308,102 @@ _veil() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        veil__subcmd__ci)
+            opts="-v -h -V --config --decryption-order --verbose --help --version mask help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --decryption-order)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        veil__subcmd__ci__subcmd__help)
+            opts="mask help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        veil__subcmd__ci__subcmd__help__subcmd__help)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        veil__subcmd__ci__subcmd__help__subcmd__mask)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        veil__subcmd__ci__subcmd__mask)
+            opts="-v -h -V --min-length --force --input-type --config --decryption-order --verbose --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --min-length)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --input-type)
+                    COMPREPLY=($(compgen -W "yaml json toml dotenv ini binary" -- "${cur}"))
+                    return 0
+                    ;;
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --decryption-order)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         veil__subcmd__completions)
-            opts="-h -V --config --decryption-order --help --version bash elvish fish powershell zsh"
+            opts="-v -h -V --config --decryption-order --verbose --help --version bash elvish fish powershell zsh"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -265,7 +425,7 @@ _veil() {
             return 0
             ;;
         veil__subcmd__config)
-            opts="-h -V --config --decryption-order --help --version explain help"
+            opts="-v -h -V --config --decryption-order --verbose --help --version explain help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -287,7 +447,7 @@ _veil() {
             return 0
             ;;
         veil__subcmd__config__subcmd__explain)
-            opts="-h -V --config --decryption-order --help --version"
+            opts="-v -h -V --config --decryption-order --verbose --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -351,7 +511,7 @@ _veil() {
             return 0
             ;;
         veil__subcmd__decrypt)
-            opts="-i -h -V --in-place --output --input-type --output-type --filename-override --extract --ignore-mac --config --decryption-order --help --version"
+            opts="-i -v -h -V --in-place --output --input-type --output-type --filename-override --extract --ignore-mac --config --decryption-order --verbose --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -393,7 +553,7 @@ _veil() {
             return 0
             ;;
         veil__subcmd__edit)
-            opts="-a -p -k -s -h -V --input-type --age --pgp --kms --encryption-context --aws-profile --gcp-kms --azure-kv --hc-vault-transit --hckms --shamir-secret-sharing-threshold --unencrypted-suffix --encrypted-suffix --unencrypted-regex --encrypted-regex --unencrypted-comment-regex --encrypted-comment-regex --mac-only-encrypted --show-master-keys --config --decryption-order --help --version"
+            opts="-a -p -k -s -v -h -V --input-type --age --pgp --kms --encryption-context --aws-profile --gcp-kms --azure-kv --hc-vault-transit --hckms --shamir-secret-sharing-threshold --unencrypted-suffix --encrypted-suffix --unencrypted-regex --encrypted-regex --unencrypted-comment-regex --encrypted-comment-regex --mac-only-encrypted --show-master-keys --keep-key-env --ignore-mac --config --decryption-order --verbose --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -495,7 +655,7 @@ _veil() {
             return 0
             ;;
         veil__subcmd__encrypt)
-            opts="-i -a -p -k -h -V --in-place --output --input-type --output-type --filename-override --age --pgp --kms --encryption-context --aws-profile --gcp-kms --azure-kv --hc-vault-transit --hckms --shamir-secret-sharing-threshold --unencrypted-suffix --encrypted-suffix --unencrypted-regex --encrypted-regex --unencrypted-comment-regex --encrypted-comment-regex --mac-only-encrypted --sops-layout --config --decryption-order --help --version"
+            opts="-i -a -p -k -v -h -V --in-place --output --input-type --output-type --filename-override --age --pgp --kms --encryption-context --aws-profile --gcp-kms --azure-kv --hc-vault-transit --hckms --shamir-secret-sharing-threshold --unencrypted-suffix --encrypted-suffix --unencrypted-regex --encrypted-regex --unencrypted-comment-regex --encrypted-comment-regex --mac-only-encrypted --sops-layout --config --decryption-order --verbose --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -609,7 +769,7 @@ _veil() {
             return 0
             ;;
         veil__subcmd__exec__subcmd__env)
-            opts="-h -V --pristine --input-type --background --user --same-process --config --decryption-order --help --version"
+            opts="-v -h -V --pristine --keep-key-env --input-type --background --user --same-process --config --decryption-order --verbose --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -639,7 +799,7 @@ _veil() {
             return 0
             ;;
         veil__subcmd__exec__subcmd__file)
-            opts="-h -V --no-fifo --filename --input-type --output-type --background --user --config --decryption-order --help --version"
+            opts="-v -h -V --no-fifo --filename --input-type --output-type --keep-key-env --background --user --config --decryption-order --verbose --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -677,7 +837,7 @@ _veil() {
             return 0
             ;;
         veil__subcmd__filestatus)
-            opts="-h -V --input-type --config --decryption-order --help --version"
+            opts="-v -h -V --input-type --config --decryption-order --verbose --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -702,8 +862,174 @@ _veil() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        veil__subcmd__git)
+            opts="-v -h -V --config --decryption-order --verbose --help --version setup merge textconv help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --decryption-order)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        veil__subcmd__git__subcmd__help)
+            opts="setup merge textconv help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        veil__subcmd__git__subcmd__help__subcmd__help)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        veil__subcmd__git__subcmd__help__subcmd__merge)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        veil__subcmd__git__subcmd__help__subcmd__setup)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        veil__subcmd__git__subcmd__help__subcmd__textconv)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        veil__subcmd__git__subcmd__merge)
+            opts="-v -h -V --input-type --config --decryption-order --verbose --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --input-type)
+                    COMPREPLY=($(compgen -W "yaml json toml dotenv ini binary" -- "${cur}"))
+                    return 0
+                    ;;
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --decryption-order)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        veil__subcmd__git__subcmd__setup)
+            opts="-v -h -V --global --no-attributes --config --decryption-order --verbose --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --decryption-order)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        veil__subcmd__git__subcmd__textconv)
+            opts="-v -h -V --input-type --config --decryption-order --verbose --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --input-type)
+                    COMPREPLY=($(compgen -W "yaml json toml dotenv ini binary" -- "${cur}"))
+                    return 0
+                    ;;
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --decryption-order)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         veil__subcmd__groups)
-            opts="-h -V --config --decryption-order --help --version add remove help"
+            opts="-v -h -V --config --decryption-order --verbose --help --version add remove help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -725,7 +1051,7 @@ _veil() {
             return 0
             ;;
         veil__subcmd__groups__subcmd__add)
-            opts="-i -a -p -k -h -V --in-place --output --input-type --shamir-secret-sharing-threshold --age --pgp --kms --encryption-context --aws-profile --gcp-kms --azure-kv --hc-vault-transit --hckms --config --decryption-order --help --version"
+            opts="-i -a -p -k -v -h -V --in-place --output --input-type --shamir-secret-sharing-threshold --age --pgp --kms --encryption-context --aws-profile --gcp-kms --azure-kv --hc-vault-transit --hckms --config --decryption-order --verbose --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -863,7 +1189,7 @@ _veil() {
             return 0
             ;;
         veil__subcmd__groups__subcmd__remove)
-            opts="-i -h -V --in-place --output --input-type --shamir-secret-sharing-threshold --config --decryption-order --help --version"
+            opts="-i -v -h -V --in-place --output --input-type --shamir-secret-sharing-threshold --config --decryption-order --verbose --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -897,7 +1223,7 @@ _veil() {
             return 0
             ;;
         veil__subcmd__help)
-            opts="encrypt decrypt edit set unset rotate updatekeys groups check config exec-env exec-file keygen filestatus completions scan hook sops help"
+            opts="encrypt decrypt edit set unset rotate updatekeys groups check config exec-env exec-file keygen filestatus completions scan hook git ci man sops help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -913,6 +1239,34 @@ _veil() {
         veil__subcmd__help__subcmd__check)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        veil__subcmd__help__subcmd__ci)
+            opts="mask"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        veil__subcmd__help__subcmd__ci__subcmd__mask)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
@@ -1050,6 +1404,62 @@ _veil() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        veil__subcmd__help__subcmd__git)
+            opts="setup merge textconv"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        veil__subcmd__help__subcmd__git__subcmd__merge)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        veil__subcmd__help__subcmd__git__subcmd__setup)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        veil__subcmd__help__subcmd__git__subcmd__textconv)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         veil__subcmd__help__subcmd__groups)
             opts="add remove"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
@@ -1148,6 +1558,20 @@ _veil() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        veil__subcmd__help__subcmd__man)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         veil__subcmd__help__subcmd__rotate)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
@@ -1233,7 +1657,7 @@ _veil() {
             return 0
             ;;
         veil__subcmd__hook)
-            opts="-h -V --config --decryption-order --help --version install help"
+            opts="-v -h -V --config --decryption-order --verbose --help --version install help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1297,7 +1721,7 @@ _veil() {
             return 0
             ;;
         veil__subcmd__hook__subcmd__install)
-            opts="-h -V --config --decryption-order --help --version"
+            opts="-v -h -V --config --decryption-order --verbose --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1319,7 +1743,7 @@ _veil() {
             return 0
             ;;
         veil__subcmd__keygen)
-            opts="-o -h -V --output --pq --config --decryption-order --help --version"
+            opts="-o -v -h -V --output --pq --config --decryption-order --verbose --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1348,8 +1772,30 @@ _veil() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        veil__subcmd__man)
+            opts="-v -h -V --config --decryption-order --verbose --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --decryption-order)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         veil__subcmd__rotate)
-            opts="-i -h -V --all --add-age --rm-age --add-pgp --rm-pgp --add-kms --rm-kms --encryption-context --aws-profile --rm-gcp-kms --rm-azure-kv --rm-hc-vault-transit --rm-hckms --add-gcp-kms --add-azure-kv --add-hc-vault-transit --add-hckms --dry-run --in-place --output --input-type --output-type --config --decryption-order --help --version"
+            opts="-i -v -h -V --all --add-age --rm-age --add-pgp --rm-pgp --add-kms --rm-kms --encryption-context --aws-profile --rm-gcp-kms --rm-azure-kv --rm-hc-vault-transit --rm-hckms --add-gcp-kms --add-azure-kv --add-hc-vault-transit --add-hckms --dry-run --in-place --output --input-type --output-type --config --decryption-order --verbose --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1447,7 +1893,7 @@ _veil() {
             return 0
             ;;
         veil__subcmd__scan)
-            opts="-o -q -h -V --staged --range --worktree --max-blob-size --decrypt --format --output --show-secrets --baseline --write-baseline --ignore-file --quiet --threads --config --decryption-order --help --version"
+            opts="-o -q -v -h -V --staged --range --worktree --max-blob-size --decrypt --format --output --show-secrets --baseline --write-baseline --ignore-file --quiet --threads --fingerprint-key --config --decryption-order --verbose --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1489,6 +1935,10 @@ _veil() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --fingerprint-key)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --config)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -1505,7 +1955,7 @@ _veil() {
             return 0
             ;;
         veil__subcmd__set)
-            opts="-h -V --value-stdin --value-file --idempotent --input-type --output-type --config --decryption-order --help --version"
+            opts="-v -h -V --value-stdin --value-file --idempotent --input-type --output-type --ignore-mac --config --decryption-order --verbose --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1535,7 +1985,7 @@ _veil() {
             return 0
             ;;
         veil__subcmd__sops)
-            opts="-V --config --decryption-order --version"
+            opts="-v -V --config --decryption-order --verbose --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1557,7 +2007,7 @@ _veil() {
             return 0
             ;;
         veil__subcmd__unset)
-            opts="-h -V --idempotent --input-type --output-type --config --decryption-order --help --version"
+            opts="-v -h -V --idempotent --input-type --output-type --ignore-mac --config --decryption-order --verbose --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1587,7 +2037,7 @@ _veil() {
             return 0
             ;;
         veil__subcmd__updatekeys)
-            opts="-y -h -V --all --yes --dry-run --input-type --config --decryption-order --help --version"
+            opts="-y -v -h -V --all --yes --dry-run --input-type --config --decryption-order --verbose --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0

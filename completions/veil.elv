@@ -20,6 +20,8 @@ set edit:completion:arg-completer[veil] = {|@words|
         &'veil'= {
             cand --config 'Path of the configuration file (default: `.sops.yaml` in the current directory or a parent)'
             cand --decryption-order 'Key types to try first when opening a data key, comma-separated (default: age,pgp,kms: local keys before network ones)'
+            cand -v 'Say on stderr what veil does: which identity opened a data key, which creation rule matched, why a file is not processed in one pass (-vv: more detail). Never values'
+            cand --verbose 'Say on stderr what veil does: which identity opened a data key, which creation rule matched, why a file is not processed in one pass (-vv: more detail). Never values'
             cand -h 'Print help'
             cand --help 'Print help'
             cand -V 'Print version'
@@ -34,13 +36,16 @@ set edit:completion:arg-completer[veil] = {|@words|
             cand groups 'Add or remove a key group of an encrypted file (the data key is kept)'
             cand check 'Policy gate: unencrypted files, plaintext values, drifted recipients, old data keys'
             cand config 'Explain the configuration'
-            cand exec-env 'Run a command with the file''s top-level values in its environment'
-            cand exec-file 'Run a command with the decrypted file at a private path ({} in the command)'
+            cand exec-env 'Run a command with the top-level values of encrypted files in its environment'
+            cand exec-file 'Run a command with the decrypted file(s) at a private path ({} in the command)'
             cand keygen 'Generate an age identity (X25519, or post-quantum with --pq); the public key goes to stderr'
             cand filestatus 'Tell whether a file is encrypted, as JSON: {"encrypted":true}'
             cand completions 'Print a shell completion script'
             cand scan 'Find secrets in a repository''s history, staged changes, a commit range or plain files'
             cand hook 'Manage the git pre-commit hook that runs `veil scan --staged`'
+            cand git 'Git integration: a merge driver and a diff textconv for encrypted files'
+            cand ci 'CI helpers: mask the secret values of encrypted files in GitHub Actions logs'
+            cand man 'Write the man pages (veil.1, veil-COMMAND.1) into a directory, e.g. ~/.local/share/man/man1'
             cand sops 'Answer sops 3.11''s command line (as when veil is installed as `sops`): veil sops -d FILE'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
@@ -74,6 +79,8 @@ set edit:completion:arg-completer[veil] = {|@words|
             cand --in-place 'Write the result back to FILE (atomically)'
             cand --mac-only-encrypted 'Compute the MAC over encrypted values only'
             cand --sops-layout 'Lay the file out as sops does (re-rendered: sops''s indentation — `--indent` or the `stores:` settings of .sops.yaml —, quoting and timestamps) instead of keeping the input''s layout; decrypting then gives the re-rendered text'
+            cand -v 'Say on stderr what veil does: which identity opened a data key, which creation rule matched, why a file is not processed in one pass (-vv: more detail). Never values'
+            cand --verbose 'Say on stderr what veil does: which identity opened a data key, which creation rule matched, why a file is not processed in one pass (-vv: more detail). Never values'
             cand -h 'Print help'
             cand --help 'Print help'
             cand -V 'Print version'
@@ -90,6 +97,8 @@ set edit:completion:arg-completer[veil] = {|@words|
             cand -i 'Write the result back to FILE (atomically)'
             cand --in-place 'Write the result back to FILE (atomically)'
             cand --ignore-mac 'Do not verify the MAC (values are still authenticated one by one)'
+            cand -v 'Say on stderr what veil does: which identity opened a data key, which creation rule matched, why a file is not processed in one pass (-vv: more detail). Never values'
+            cand --verbose 'Say on stderr what veil does: which identity opened a data key, which creation rule matched, why a file is not processed in one pass (-vv: more detail). Never values'
             cand -h 'Print help'
             cand --help 'Print help'
             cand -V 'Print version'
@@ -121,6 +130,10 @@ set edit:completion:arg-completer[veil] = {|@words|
             cand --mac-only-encrypted 'Compute the MAC over encrypted values only'
             cand -s 'Show the file''s metadata (master keys…) in the editor too; what is saved there is kept'
             cand --show-master-keys 'Show the file''s metadata (master keys…) in the editor too; what is saved there is kept'
+            cand --keep-key-env 'Pass the identity variables (SOPS_AGE_KEY, SOPS_AGE_KEY_FILE, …) on to the editor'
+            cand --ignore-mac 'Edit the file even if its MAC does not match (the MAC is then computed anew)'
+            cand -v 'Say on stderr what veil does: which identity opened a data key, which creation rule matched, why a file is not processed in one pass (-vv: more detail). Never values'
+            cand --verbose 'Say on stderr what veil does: which identity opened a data key, which creation rule matched, why a file is not processed in one pass (-vv: more detail). Never values'
             cand -h 'Print help'
             cand --help 'Print help'
             cand -V 'Print version'
@@ -134,6 +147,9 @@ set edit:completion:arg-completer[veil] = {|@words|
             cand --value-stdin 'Read the JSON value from standard input'
             cand --value-file 'Treat VALUE as the name of a file holding the JSON value'
             cand --idempotent 'Do nothing (and succeed) when the value is already set'
+            cand --ignore-mac 'Change the file even if its MAC does not match (the MAC is then computed anew)'
+            cand -v 'Say on stderr what veil does: which identity opened a data key, which creation rule matched, why a file is not processed in one pass (-vv: more detail). Never values'
+            cand --verbose 'Say on stderr what veil does: which identity opened a data key, which creation rule matched, why a file is not processed in one pass (-vv: more detail). Never values'
             cand -h 'Print help'
             cand --help 'Print help'
             cand -V 'Print version'
@@ -145,6 +161,9 @@ set edit:completion:arg-completer[veil] = {|@words|
             cand --config 'Path of the configuration file (default: `.sops.yaml` in the current directory or a parent)'
             cand --decryption-order 'Key types to try first when opening a data key, comma-separated (default: age,pgp,kms: local keys before network ones)'
             cand --idempotent 'Succeed when the path does not exist'
+            cand --ignore-mac 'Change the file even if its MAC does not match (the MAC is then computed anew)'
+            cand -v 'Say on stderr what veil does: which identity opened a data key, which creation rule matched, why a file is not processed in one pass (-vv: more detail). Never values'
+            cand --verbose 'Say on stderr what veil does: which identity opened a data key, which creation rule matched, why a file is not processed in one pass (-vv: more detail). Never values'
             cand -h 'Print help'
             cand --help 'Print help'
             cand -V 'Print version'
@@ -176,6 +195,8 @@ set edit:completion:arg-completer[veil] = {|@words|
             cand --dry-run 'Show what would change without writing'
             cand -i 'Accepted for sops compatibility: rotation writes in place unless --output is given'
             cand --in-place 'Accepted for sops compatibility: rotation writes in place unless --output is given'
+            cand -v 'Say on stderr what veil does: which identity opened a data key, which creation rule matched, why a file is not processed in one pass (-vv: more detail). Never values'
+            cand --verbose 'Say on stderr what veil does: which identity opened a data key, which creation rule matched, why a file is not processed in one pass (-vv: more detail). Never values'
             cand -h 'Print help'
             cand --help 'Print help'
             cand -V 'Print version'
@@ -189,6 +210,8 @@ set edit:completion:arg-completer[veil] = {|@words|
             cand -y 'Do not ask for confirmation'
             cand --yes 'Do not ask for confirmation'
             cand --dry-run 'Show the planned changes without writing'
+            cand -v 'Say on stderr what veil does: which identity opened a data key, which creation rule matched, why a file is not processed in one pass (-vv: more detail). Never values'
+            cand --verbose 'Say on stderr what veil does: which identity opened a data key, which creation rule matched, why a file is not processed in one pass (-vv: more detail). Never values'
             cand -h 'Print help'
             cand --help 'Print help'
             cand -V 'Print version'
@@ -197,6 +220,8 @@ set edit:completion:arg-completer[veil] = {|@words|
         &'veil;groups'= {
             cand --config 'Path of the configuration file (default: `.sops.yaml` in the current directory or a parent)'
             cand --decryption-order 'Key types to try first when opening a data key, comma-separated (default: age,pgp,kms: local keys before network ones)'
+            cand -v 'Say on stderr what veil does: which identity opened a data key, which creation rule matched, why a file is not processed in one pass (-vv: more detail). Never values'
+            cand --verbose 'Say on stderr what veil does: which identity opened a data key, which creation rule matched, why a file is not processed in one pass (-vv: more detail). Never values'
             cand -h 'Print help'
             cand --help 'Print help'
             cand -V 'Print version'
@@ -225,6 +250,8 @@ set edit:completion:arg-completer[veil] = {|@words|
             cand --decryption-order 'Key types to try first when opening a data key, comma-separated (default: age,pgp,kms: local keys before network ones)'
             cand -i 'Write the result back to FILE (atomically)'
             cand --in-place 'Write the result back to FILE (atomically)'
+            cand -v 'Say on stderr what veil does: which identity opened a data key, which creation rule matched, why a file is not processed in one pass (-vv: more detail). Never values'
+            cand --verbose 'Say on stderr what veil does: which identity opened a data key, which creation rule matched, why a file is not processed in one pass (-vv: more detail). Never values'
             cand -h 'Print help'
             cand --help 'Print help'
             cand -V 'Print version'
@@ -238,6 +265,8 @@ set edit:completion:arg-completer[veil] = {|@words|
             cand --decryption-order 'Key types to try first when opening a data key, comma-separated (default: age,pgp,kms: local keys before network ones)'
             cand -i 'Write the result back to FILE (atomically)'
             cand --in-place 'Write the result back to FILE (atomically)'
+            cand -v 'Say on stderr what veil does: which identity opened a data key, which creation rule matched, why a file is not processed in one pass (-vv: more detail). Never values'
+            cand --verbose 'Say on stderr what veil does: which identity opened a data key, which creation rule matched, why a file is not processed in one pass (-vv: more detail). Never values'
             cand -h 'Print help'
             cand --help 'Print help'
             cand -V 'Print version'
@@ -261,6 +290,8 @@ set edit:completion:arg-completer[veil] = {|@words|
             cand --decryption-order 'Key types to try first when opening a data key, comma-separated (default: age,pgp,kms: local keys before network ones)'
             cand --staged 'Check what is staged in git''s index (the pre-commit case)'
             cand --verify 'Also decrypt every encrypted file and verify its MAC (needs identities)'
+            cand -v 'Say on stderr what veil does: which identity opened a data key, which creation rule matched, why a file is not processed in one pass (-vv: more detail). Never values'
+            cand --verbose 'Say on stderr what veil does: which identity opened a data key, which creation rule matched, why a file is not processed in one pass (-vv: more detail). Never values'
             cand -h 'Print help'
             cand --help 'Print help'
             cand -V 'Print version'
@@ -269,6 +300,8 @@ set edit:completion:arg-completer[veil] = {|@words|
         &'veil;config'= {
             cand --config 'Path of the configuration file (default: `.sops.yaml` in the current directory or a parent)'
             cand --decryption-order 'Key types to try first when opening a data key, comma-separated (default: age,pgp,kms: local keys before network ones)'
+            cand -v 'Say on stderr what veil does: which identity opened a data key, which creation rule matched, why a file is not processed in one pass (-vv: more detail). Never values'
+            cand --verbose 'Say on stderr what veil does: which identity opened a data key, which creation rule matched, why a file is not processed in one pass (-vv: more detail). Never values'
             cand -h 'Print help'
             cand --help 'Print help'
             cand -V 'Print version'
@@ -279,6 +312,8 @@ set edit:completion:arg-completer[veil] = {|@words|
         &'veil;config;explain'= {
             cand --config 'Path of the configuration file (default: `.sops.yaml` in the current directory or a parent)'
             cand --decryption-order 'Key types to try first when opening a data key, comma-separated (default: age,pgp,kms: local keys before network ones)'
+            cand -v 'Say on stderr what veil does: which identity opened a data key, which creation rule matched, why a file is not processed in one pass (-vv: more detail). Never values'
+            cand --verbose 'Say on stderr what veil does: which identity opened a data key, which creation rule matched, why a file is not processed in one pass (-vv: more detail). Never values'
             cand -h 'Print help'
             cand --help 'Print help'
             cand -V 'Print version'
@@ -293,13 +328,16 @@ set edit:completion:arg-completer[veil] = {|@words|
         &'veil;config;help;help'= {
         }
         &'veil;exec-env'= {
-            cand --input-type 'Format of the file (default: from the extension)'
+            cand --input-type 'Format of the files (default: from each extension)'
             cand --user 'Run the command as this user (needs root)'
             cand --config 'Path of the configuration file (default: `.sops.yaml` in the current directory or a parent)'
             cand --decryption-order 'Key types to try first when opening a data key, comma-separated (default: age,pgp,kms: local keys before network ones)'
             cand --pristine 'Do not inherit the environment of veil'
+            cand --keep-key-env 'Pass the identity variables (SOPS_AGE_KEY, SOPS_AGE_KEY_FILE, …) on to the command'
             cand --background 'Start the command and exit at once, without waiting for it'
             cand --same-process 'Replace veil with the command instead of running it as a child'
+            cand -v 'Say on stderr what veil does: which identity opened a data key, which creation rule matched, why a file is not processed in one pass (-vv: more detail). Never values'
+            cand --verbose 'Say on stderr what veil does: which identity opened a data key, which creation rule matched, why a file is not processed in one pass (-vv: more detail). Never values'
             cand -h 'Print help'
             cand --help 'Print help'
             cand -V 'Print version'
@@ -307,13 +345,16 @@ set edit:completion:arg-completer[veil] = {|@words|
         }
         &'veil;exec-file'= {
             cand --filename 'Name of the decrypted file inside its private directory'
-            cand --input-type 'Format of the file (default: from the extension)'
-            cand --output-type 'Format of the decrypted file (default: the input''s)'
+            cand --input-type 'Format of the files (default: from each extension)'
+            cand --output-type 'Format of the decrypted file (default: the first input''s)'
             cand --user 'Run the command as this user (needs root)'
             cand --config 'Path of the configuration file (default: `.sops.yaml` in the current directory or a parent)'
             cand --decryption-order 'Key types to try first when opening a data key, comma-separated (default: age,pgp,kms: local keys before network ones)'
             cand --no-fifo 'Write a regular file (0600, removed afterwards) instead of a FIFO'
+            cand --keep-key-env 'Pass the identity variables (SOPS_AGE_KEY, SOPS_AGE_KEY_FILE, …) on to the command'
             cand --background 'Start the command and exit once it has read the file, without waiting for it to end (the file is removed when it ends)'
+            cand -v 'Say on stderr what veil does: which identity opened a data key, which creation rule matched, why a file is not processed in one pass (-vv: more detail). Never values'
+            cand --verbose 'Say on stderr what veil does: which identity opened a data key, which creation rule matched, why a file is not processed in one pass (-vv: more detail). Never values'
             cand -h 'Print help'
             cand --help 'Print help'
             cand -V 'Print version'
@@ -325,6 +366,8 @@ set edit:completion:arg-completer[veil] = {|@words|
             cand --config 'Path of the configuration file (default: `.sops.yaml` in the current directory or a parent)'
             cand --decryption-order 'Key types to try first when opening a data key, comma-separated (default: age,pgp,kms: local keys before network ones)'
             cand --pq 'A post-quantum hybrid identity (ML-KEM-768 + X25519: AGE-SECRET-KEY-PQ-1…, age1pq1…)'
+            cand -v 'Say on stderr what veil does: which identity opened a data key, which creation rule matched, why a file is not processed in one pass (-vv: more detail). Never values'
+            cand --verbose 'Say on stderr what veil does: which identity opened a data key, which creation rule matched, why a file is not processed in one pass (-vv: more detail). Never values'
             cand -h 'Print help'
             cand --help 'Print help'
             cand -V 'Print version'
@@ -334,6 +377,8 @@ set edit:completion:arg-completer[veil] = {|@words|
             cand --input-type 'Format of the file (default: from the extension)'
             cand --config 'Path of the configuration file (default: `.sops.yaml` in the current directory or a parent)'
             cand --decryption-order 'Key types to try first when opening a data key, comma-separated (default: age,pgp,kms: local keys before network ones)'
+            cand -v 'Say on stderr what veil does: which identity opened a data key, which creation rule matched, why a file is not processed in one pass (-vv: more detail). Never values'
+            cand --verbose 'Say on stderr what veil does: which identity opened a data key, which creation rule matched, why a file is not processed in one pass (-vv: more detail). Never values'
             cand -h 'Print help'
             cand --help 'Print help'
             cand -V 'Print version'
@@ -342,13 +387,15 @@ set edit:completion:arg-completer[veil] = {|@words|
         &'veil;completions'= {
             cand --config 'Path of the configuration file (default: `.sops.yaml` in the current directory or a parent)'
             cand --decryption-order 'Key types to try first when opening a data key, comma-separated (default: age,pgp,kms: local keys before network ones)'
+            cand -v 'Say on stderr what veil does: which identity opened a data key, which creation rule matched, why a file is not processed in one pass (-vv: more detail). Never values'
+            cand --verbose 'Say on stderr what veil does: which identity opened a data key, which creation rule matched, why a file is not processed in one pass (-vv: more detail). Never values'
             cand -h 'Print help'
             cand --help 'Print help'
             cand -V 'Print version'
             cand --version 'Print version'
         }
         &'veil;scan'= {
-            cand --range 'Scan what the commits of a range add, e.g. `origin/main..HEAD` (for CI)'
+            cand --range 'Scan what the commits of a range introduce, e.g. `origin/main..HEAD` (for CI): a secret that a file already held before the range is not reported'
             cand --max-blob-size 'Skip blobs larger than this (bytes, or with a K/M/G suffix); they are counted'
             cand --format 'Output format'
             cand -o 'Write the report to this file instead of standard output'
@@ -357,14 +404,17 @@ set edit:completion:arg-completer[veil] = {|@words|
             cand --write-baseline 'Write the findings as a baseline file (sorted, one a line) and exit 0'
             cand --ignore-file 'The ignore file (default: .veilignore at the root of the repository or directory)'
             cand --threads 'Worker threads (default: one per core)'
+            cand --fingerprint-key 'The fingerprint key file (default: $VEIL_SCAN_KEY, .veil-scan-key at the root, or the clone''s own key in the git directory)'
             cand --config 'Path of the configuration file (default: `.sops.yaml` in the current directory or a parent)'
             cand --decryption-order 'Key types to try first when opening a data key, comma-separated (default: age,pgp,kms: local keys before network ones)'
-            cand --staged 'Scan what the index adds or changes compared with HEAD (for a pre-commit hook)'
+            cand --staged 'Scan what the index adds compared with HEAD (for a pre-commit hook): only secrets that HEAD''s version of the file does not already hold. With file names, only those files, and a named file that the index does not change is scanned whole (`pre-commit run --all-files`). Files over --max-blob-size are scanned part by part, not skipped'
             cand --worktree 'Scan the files of the working tree (respecting .gitignore) instead of the history'
             cand --decrypt 'Decrypt the repository''s encrypted files (with the identities found as for `decrypt`) and report files holding copies of their values'
             cand --show-secrets 'Print secrets in full (they are redacted by default)'
             cand -q 'No progress bar and no summary on stderr'
             cand --quiet 'No progress bar and no summary on stderr'
+            cand -v 'Say on stderr what veil does: which identity opened a data key, which creation rule matched, why a file is not processed in one pass (-vv: more detail). Never values'
+            cand --verbose 'Say on stderr what veil does: which identity opened a data key, which creation rule matched, why a file is not processed in one pass (-vv: more detail). Never values'
             cand -h 'Print help'
             cand --help 'Print help'
             cand -V 'Print version'
@@ -373,6 +423,8 @@ set edit:completion:arg-completer[veil] = {|@words|
         &'veil;hook'= {
             cand --config 'Path of the configuration file (default: `.sops.yaml` in the current directory or a parent)'
             cand --decryption-order 'Key types to try first when opening a data key, comma-separated (default: age,pgp,kms: local keys before network ones)'
+            cand -v 'Say on stderr what veil does: which identity opened a data key, which creation rule matched, why a file is not processed in one pass (-vv: more detail). Never values'
+            cand --verbose 'Say on stderr what veil does: which identity opened a data key, which creation rule matched, why a file is not processed in one pass (-vv: more detail). Never values'
             cand -h 'Print help'
             cand --help 'Print help'
             cand -V 'Print version'
@@ -383,6 +435,8 @@ set edit:completion:arg-completer[veil] = {|@words|
         &'veil;hook;install'= {
             cand --config 'Path of the configuration file (default: `.sops.yaml` in the current directory or a parent)'
             cand --decryption-order 'Key types to try first when opening a data key, comma-separated (default: age,pgp,kms: local keys before network ones)'
+            cand -v 'Say on stderr what veil does: which identity opened a data key, which creation rule matched, why a file is not processed in one pass (-vv: more detail). Never values'
+            cand --verbose 'Say on stderr what veil does: which identity opened a data key, which creation rule matched, why a file is not processed in one pass (-vv: more detail). Never values'
             cand -h 'Print help'
             cand --help 'Print help'
             cand -V 'Print version'
@@ -396,9 +450,116 @@ set edit:completion:arg-completer[veil] = {|@words|
         }
         &'veil;hook;help;help'= {
         }
+        &'veil;git'= {
+            cand --config 'Path of the configuration file (default: `.sops.yaml` in the current directory or a parent)'
+            cand --decryption-order 'Key types to try first when opening a data key, comma-separated (default: age,pgp,kms: local keys before network ones)'
+            cand -v 'Say on stderr what veil does: which identity opened a data key, which creation rule matched, why a file is not processed in one pass (-vv: more detail). Never values'
+            cand --verbose 'Say on stderr what veil does: which identity opened a data key, which creation rule matched, why a file is not processed in one pass (-vv: more detail). Never values'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+            cand setup 'Register veil as git''s merge driver and diff textconv, and write .gitattributes entries for the files the creation rules of .sops.yaml cover'
+            cand merge 'The merge driver git runs (merge.veil.driver = veil git merge %O %A %B %P): merges the values of an encrypted file three-way and writes the result, encrypted, over %A'
+            cand textconv 'The diff textconv git runs (diff.veil.textconv = veil git textconv): the decrypted file on stdout, or the encrypted text and a note on stderr without an identity'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'veil;git;setup'= {
+            cand --config 'Path of the configuration file (default: `.sops.yaml` in the current directory or a parent)'
+            cand --decryption-order 'Key types to try first when opening a data key, comma-separated (default: age,pgp,kms: local keys before network ones)'
+            cand --global 'Register the driver and the textconv in the global git configuration (~/.gitconfig) instead of the repository''s; .gitattributes is still written when run in a repository'
+            cand --no-attributes 'Only register the driver and the textconv; leave .gitattributes alone'
+            cand -v 'Say on stderr what veil does: which identity opened a data key, which creation rule matched, why a file is not processed in one pass (-vv: more detail). Never values'
+            cand --verbose 'Say on stderr what veil does: which identity opened a data key, which creation rule matched, why a file is not processed in one pass (-vv: more detail). Never values'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'veil;git;merge'= {
+            cand --input-type 'Format of the file (default: from the extension of PATH)'
+            cand --config 'Path of the configuration file (default: `.sops.yaml` in the current directory or a parent)'
+            cand --decryption-order 'Key types to try first when opening a data key, comma-separated (default: age,pgp,kms: local keys before network ones)'
+            cand -v 'Say on stderr what veil does: which identity opened a data key, which creation rule matched, why a file is not processed in one pass (-vv: more detail). Never values'
+            cand --verbose 'Say on stderr what veil does: which identity opened a data key, which creation rule matched, why a file is not processed in one pass (-vv: more detail). Never values'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'veil;git;textconv'= {
+            cand --input-type 'Format of the file (default: from the extension)'
+            cand --config 'Path of the configuration file (default: `.sops.yaml` in the current directory or a parent)'
+            cand --decryption-order 'Key types to try first when opening a data key, comma-separated (default: age,pgp,kms: local keys before network ones)'
+            cand -v 'Say on stderr what veil does: which identity opened a data key, which creation rule matched, why a file is not processed in one pass (-vv: more detail). Never values'
+            cand --verbose 'Say on stderr what veil does: which identity opened a data key, which creation rule matched, why a file is not processed in one pass (-vv: more detail). Never values'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'veil;git;help'= {
+            cand setup 'Register veil as git''s merge driver and diff textconv, and write .gitattributes entries for the files the creation rules of .sops.yaml cover'
+            cand merge 'The merge driver git runs (merge.veil.driver = veil git merge %O %A %B %P): merges the values of an encrypted file three-way and writes the result, encrypted, over %A'
+            cand textconv 'The diff textconv git runs (diff.veil.textconv = veil git textconv): the decrypted file on stdout, or the encrypted text and a note on stderr without an identity'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'veil;git;help;setup'= {
+        }
+        &'veil;git;help;merge'= {
+        }
+        &'veil;git;help;textconv'= {
+        }
+        &'veil;git;help;help'= {
+        }
+        &'veil;ci'= {
+            cand --config 'Path of the configuration file (default: `.sops.yaml` in the current directory or a parent)'
+            cand --decryption-order 'Key types to try first when opening a data key, comma-separated (default: age,pgp,kms: local keys before network ones)'
+            cand -v 'Say on stderr what veil does: which identity opened a data key, which creation rule matched, why a file is not processed in one pass (-vv: more detail). Never values'
+            cand --verbose 'Say on stderr what veil does: which identity opened a data key, which creation rule matched, why a file is not processed in one pass (-vv: more detail). Never values'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+            cand mask 'Print a GitHub Actions `::add-mask::` line for every encrypted value of the files (run it in a workflow step before anything can print a value); multi-line values are masked line by line too'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'veil;ci;mask'= {
+            cand --min-length 'Values (and lines of multi-line values) shorter than this many characters are not masked: the runner would blank every occurrence of `1` or `}` in the logs'
+            cand --input-type 'Format of the files (default: from each extension)'
+            cand --config 'Path of the configuration file (default: `.sops.yaml` in the current directory or a parent)'
+            cand --decryption-order 'Key types to try first when opening a data key, comma-separated (default: age,pgp,kms: local keys before network ones)'
+            cand --force 'Print the lines even to a terminal (they hold the values)'
+            cand -v 'Say on stderr what veil does: which identity opened a data key, which creation rule matched, why a file is not processed in one pass (-vv: more detail). Never values'
+            cand --verbose 'Say on stderr what veil does: which identity opened a data key, which creation rule matched, why a file is not processed in one pass (-vv: more detail). Never values'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'veil;ci;help'= {
+            cand mask 'Print a GitHub Actions `::add-mask::` line for every encrypted value of the files (run it in a workflow step before anything can print a value); multi-line values are masked line by line too'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'veil;ci;help;mask'= {
+        }
+        &'veil;ci;help;help'= {
+        }
+        &'veil;man'= {
+            cand --config 'Path of the configuration file (default: `.sops.yaml` in the current directory or a parent)'
+            cand --decryption-order 'Key types to try first when opening a data key, comma-separated (default: age,pgp,kms: local keys before network ones)'
+            cand -v 'Say on stderr what veil does: which identity opened a data key, which creation rule matched, why a file is not processed in one pass (-vv: more detail). Never values'
+            cand --verbose 'Say on stderr what veil does: which identity opened a data key, which creation rule matched, why a file is not processed in one pass (-vv: more detail). Never values'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
         &'veil;sops'= {
             cand --config 'Path of the configuration file (default: `.sops.yaml` in the current directory or a parent)'
             cand --decryption-order 'Key types to try first when opening a data key, comma-separated (default: age,pgp,kms: local keys before network ones)'
+            cand -v 'Say on stderr what veil does: which identity opened a data key, which creation rule matched, why a file is not processed in one pass (-vv: more detail). Never values'
+            cand --verbose 'Say on stderr what veil does: which identity opened a data key, which creation rule matched, why a file is not processed in one pass (-vv: more detail). Never values'
             cand -V 'Print version'
             cand --version 'Print version'
         }
@@ -413,13 +574,16 @@ set edit:completion:arg-completer[veil] = {|@words|
             cand groups 'Add or remove a key group of an encrypted file (the data key is kept)'
             cand check 'Policy gate: unencrypted files, plaintext values, drifted recipients, old data keys'
             cand config 'Explain the configuration'
-            cand exec-env 'Run a command with the file''s top-level values in its environment'
-            cand exec-file 'Run a command with the decrypted file at a private path ({} in the command)'
+            cand exec-env 'Run a command with the top-level values of encrypted files in its environment'
+            cand exec-file 'Run a command with the decrypted file(s) at a private path ({} in the command)'
             cand keygen 'Generate an age identity (X25519, or post-quantum with --pq); the public key goes to stderr'
             cand filestatus 'Tell whether a file is encrypted, as JSON: {"encrypted":true}'
             cand completions 'Print a shell completion script'
             cand scan 'Find secrets in a repository''s history, staged changes, a commit range or plain files'
             cand hook 'Manage the git pre-commit hook that runs `veil scan --staged`'
+            cand git 'Git integration: a merge driver and a diff textconv for encrypted files'
+            cand ci 'CI helpers: mask the secret values of encrypted files in GitHub Actions logs'
+            cand man 'Write the man pages (veil.1, veil-COMMAND.1) into a directory, e.g. ~/.local/share/man/man1'
             cand sops 'Answer sops 3.11''s command line (as when veil is installed as `sops`): veil sops -d FILE'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
@@ -468,6 +632,24 @@ set edit:completion:arg-completer[veil] = {|@words|
             cand install 'Install the pre-commit hook in the repository of the current directory (or PATH)'
         }
         &'veil;help;hook;install'= {
+        }
+        &'veil;help;git'= {
+            cand setup 'Register veil as git''s merge driver and diff textconv, and write .gitattributes entries for the files the creation rules of .sops.yaml cover'
+            cand merge 'The merge driver git runs (merge.veil.driver = veil git merge %O %A %B %P): merges the values of an encrypted file three-way and writes the result, encrypted, over %A'
+            cand textconv 'The diff textconv git runs (diff.veil.textconv = veil git textconv): the decrypted file on stdout, or the encrypted text and a note on stderr without an identity'
+        }
+        &'veil;help;git;setup'= {
+        }
+        &'veil;help;git;merge'= {
+        }
+        &'veil;help;git;textconv'= {
+        }
+        &'veil;help;ci'= {
+            cand mask 'Print a GitHub Actions `::add-mask::` line for every encrypted value of the files (run it in a workflow step before anything can print a value); multi-line values are masked line by line too'
+        }
+        &'veil;help;ci;mask'= {
+        }
+        &'veil;help;man'= {
         }
         &'veil;help;sops'= {
         }

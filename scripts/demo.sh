@@ -4,8 +4,15 @@
 # round trip gives back the original bytes.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-cargo build --release --locked --quiet
 veil=target/release/veil
+if [ ! -x "$veil" ]; then
+  echo "== building veil (release; the first build compiles every dependency and takes a few minutes on 2 cores)…" >&2
+else
+  echo "== building veil (release; up to date in seconds when nothing changed)…" >&2
+fi
+start=$(date +%s)
+cargo build --release --locked
+echo "== built in $(( $(date +%s) - start )) s" >&2
 key=testdata/demo/demo-age-key.txt
 recipient=$(sed -n 's/^# public key: //p' "$key")
 out=$(mktemp -d)

@@ -18,4 +18,5 @@ export SOPS_DISABLE_VERSION_CHECK=1
 
 command -v cargo >/dev/null 2>&1 || { echo "test.sh: error: cargo not found; install Rust (rustup) first" >&2; exit 1; }
 
-exec cargo test --workspace --all-targets --locked "$@"
+# --no-fail-fast: one failing test binary or test does not hide the results of the others.
+exec cargo test --workspace --all-targets --locked --no-fail-fast "$@"

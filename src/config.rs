@@ -1,4 +1,4 @@
-//! `.sops.yaml` (spec §11): found by walking up from the current directory, or given with
+//! `.sops.yaml` (docs/format.md §11): found by walking up from the current directory, or given with
 //! `--config` / `SOPS_CONFIG`; the first creation rule whose `path_regex` matches a file supplies
 //! its recipients, key groups and selection rule.
 
@@ -352,7 +352,7 @@ impl Config {
         abs.parent().map(Path::to_path_buf).unwrap_or_default()
     }
 
-    /// The first creation rule that matches `file` (spec §11.2). `Ok(None)` when the config has
+    /// The first creation rule that matches `file` (format §11.2). `Ok(None)` when the config has
     /// no creation rules at all; an error when rules exist but none matches.
     pub fn rule_for(&self, file: &Path) -> Result<Option<RuleMatch<'_>>> {
         if self.file.creation_rules.is_empty() {
@@ -367,6 +367,13 @@ impl Config {
                     .unwrap_or(false),
             };
             if hit {
+                tracing::debug!(
+                    config = %self.path.display(),
+                    rule = index + 1,
+                    path_regex = rule.path_regex.as_deref().unwrap_or(""),
+                    path = %matched_path,
+                    "creation rule matched"
+                );
                 return Ok(Some(RuleMatch {
                     index,
                     rule,
@@ -384,7 +391,7 @@ impl Config {
         ))
     }
 
-    /// The file's absolute path with the config directory prefix removed (spec §11.2).
+    /// The file's absolute path with the config directory prefix removed (format §11.2).
     pub fn relative_path(&self, file: &Path) -> String {
         let abs = std::path::absolute(file).unwrap_or_else(|_| file.to_path_buf());
         let dir = self.dir();

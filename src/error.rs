@@ -1,5 +1,5 @@
 //! Failures as the command line reports them: one line of text and an exit code per failure
-//! class. The codes follow sops where scripts rely on them (spec §13).
+//! class. The codes follow sops where scripts rely on them (docs/format.md §13).
 
 use std::fmt;
 

@@ -1,11 +1,23 @@
-//! Reading inputs and writing outputs: `-` for stdin, atomic in-place writes (temporary file in
-//! the same directory, fsync, rename, mode kept), and escaping of untrusted text for terminals.
+//! Reading inputs and writing outputs: `-` for stdin, in-place and `--output` writes through
+//! [`Update`] (symlinks followed, an advisory lock from the read to the write, atomic rename,
+//! owner, group, extended attributes and mode kept, stale temporary files of killed runs
+//! removed), private directories for plaintext ([`private_dir`]), and escaping of untrusted
+//! text for terminals.
 
 use std::io::{Read, Write};
+use std::os::unix::fs::{FileTypeExt, OpenOptionsExt};
 use std::path::{Path, PathBuf};
 
 use crate::error::{Code, Failure, Result};
 use crate::format::Kind;
+
+mod private;
+mod stale;
+mod update;
+
+pub use private::{PrivateDir, private_dir};
+pub use stale::clean_dir as clean_stale_temps;
+pub use update::{Update, resolve};
 
 /// Where the input comes from.
 pub enum Input {
@@ -37,6 +49,9 @@ impl Input {
         }
     }
 
+    /// Reads the whole input. A path must name a regular file (after symlinks): a FIFO, a
+    /// device or a directory is refused at once (exit 2) instead of blocking or reading
+    /// without end; standard input is `-`.
     pub fn read(&self) -> Result<Vec<u8>> {
         match self {
             Input::Stdin => {
@@ -49,20 +64,57 @@ impl Input {
                 })?;
                 Ok(buf)
             }
-            Input::File(p) => std::fs::read(p).map_err(|e| {
-                let code = if e.kind() == std::io::ErrorKind::NotFound {
-                    Code::NoFile
-                } else {
-                    Code::CouldNotReadInput
+            Input::File(p) => {
+                let fail = |e: std::io::Error| {
+                    if e.kind() == std::io::ErrorKind::NotFound {
+                        Failure::new(Code::NoFile, format!("{}: no such file", self.display()))
+                    } else {
+                        Failure::new(
+                            Code::CouldNotReadInput,
+                            format!("{}: cannot read: {e}", self.display()),
+                        )
+                    }
                 };
-                let what = if e.kind() == std::io::ErrorKind::NotFound {
-                    "no such file".to_string()
-                } else {
-                    format!("cannot read: {e}")
-                };
-                Failure::new(code, format!("{}: {what}", self.display()))
-            }),
+                // O_NONBLOCK: opening a FIFO must not wait for a writer.
+                let file = std::fs::OpenOptions::new()
+                    .read(true)
+                    .custom_flags(nix::libc::O_NONBLOCK)
+                    .open(p)
+                    .map_err(fail)?;
+                let meta = file.metadata().map_err(fail)?;
+                if !meta.is_file() {
+                    return Err(Failure::new(
+                        Code::CouldNotReadInput,
+                        format!(
+                            "{}: not a regular file ({}); pass `-` to read standard input",
+                            self.display(),
+                            file_type_name(&meta)
+                        ),
+                    ));
+                }
+                let mut buf = Vec::with_capacity(meta.len() as usize);
+                (&file).read_to_end(&mut buf).map_err(fail)?;
+                Ok(buf)
+            }
         }
+    }
+}
+
+/// What a file that is not a regular file is, for messages.
+fn file_type_name(m: &std::fs::Metadata) -> &'static str {
+    let t = m.file_type();
+    if t.is_dir() {
+        "a directory"
+    } else if t.is_fifo() {
+        "a FIFO"
+    } else if t.is_socket() {
+        "a socket"
+    } else if t.is_char_device() {
+        "a character device"
+    } else if t.is_block_device() {
+        "a block device"
+    } else {
+        "not a regular file"
     }
 }
 
@@ -71,104 +123,125 @@ pub fn kind_for(explicit: Option<Kind>, name: Option<&Path>) -> Kind {
     explicit.unwrap_or_else(|| name.map(Kind::from_path).unwrap_or(Kind::Binary))
 }
 
-/// Prefix and suffix of the temporary files of [`write_atomic`]. A process killed between the
-/// write and the rename leaves one behind: it must never be taken for a file of the repository.
+/// Prefix and suffix of the temporary files of atomic writes (`.veil-<pid>-<random>.tmp`). A
+/// process killed between the write and the rename leaves one behind (0600 until the instant
+/// before the rename): it must never be taken for a file of the repository, and the next veil
+/// that writes in that directory removes it.
 pub const TEMP_PREFIX: &str = ".veil-";
 pub const TEMP_SUFFIX: &str = ".tmp";
 
-/// Whether `path` names a temporary file of [`write_atomic`] (possibly a leftover).
+/// Whether `path` names a temporary file of an atomic write (possibly a leftover).
 pub fn is_temp_file(path: &Path) -> bool {
     path.file_name()
         .map(|n| n.to_string_lossy())
         .is_some_and(|n| n.starts_with(TEMP_PREFIX) && n.ends_with(TEMP_SUFFIX))
 }
 
-/// Writes `bytes` to `path` atomically: a temporary file in the same directory, fsync, rename.
-/// An existing file keeps its permissions; a new one is created 0600.
+/// Writes `bytes` to `path` atomically, through its symlinks, under its lock (a file that is
+/// not read first; see [`Update`] for a read–modify–write). An existing file keeps its owner,
+/// group, extended attributes and mode; a new one is created 0600.
 pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
-    write_atomic_with(path, |w| {
-        w.write_all(bytes).map_err(|e| write_failure(path, e))?;
-        Ok(Some(()))
-    })
-    .map(|_| ())
+    Update::replace(path)?.commit(bytes)
 }
 
-fn write_failure(path: &Path, e: std::io::Error) -> Failure {
-    Failure::new(
-        Code::CouldNotWriteOutput,
-        format!(
-            "{}: cannot write: {e}",
-            sanitize(&path.display().to_string())
-        ),
-    )
+/// Where a command's result goes.
+pub enum Output {
+    /// Standard output.
+    Stdout,
+    /// A file, written atomically: the input itself (`-i`, read under the same lock) or
+    /// `--output`.
+    File(Update),
+    /// An existing `--output` that is not a regular file (`/dev/stdout`, a FIFO, a terminal):
+    /// written directly, as a whole, once the result is complete.
+    Device(PathBuf),
 }
 
-/// [`write_atomic`] for a writer that produces the file piece by piece: `write` answers
-/// `Some` to keep what it wrote, `None` to drop it (the file is left untouched).
-fn write_atomic_with<T>(
-    path: &Path,
-    write: impl FnOnce(&mut dyn Write) -> Result<Option<T>>,
-) -> Result<Option<T>> {
-    let fail = |e: std::io::Error| write_failure(path, e);
-    let dir = match path.parent() {
-        Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),
-        _ => PathBuf::from("."),
+/// Reads the input of a command that writes one result, and opens where the result goes:
+/// `output`, else back to the input (`in_place`, or an `output` that is the input file),
+/// else stdout. In place, the input is read under the lock the write is made under.
+pub fn open_io(input: &Input, in_place: bool, output: Option<&Path>) -> Result<(Vec<u8>, Output)> {
+    let same_file = match (output, input.path()) {
+        (Some(o), Some(i)) => is_same_file(o, i),
+        _ => false,
     };
-    let tmp = tempfile::Builder::new()
-        .prefix(TEMP_PREFIX)
-        .suffix(TEMP_SUFFIX)
-        .tempfile_in(&dir)
-        .map_err(fail)?;
-    let mut buffered = std::io::BufWriter::new(tmp.as_file());
-    let Some(result) = write(&mut buffered)? else {
-        return Ok(None);
-    };
-    buffered.flush().map_err(fail)?;
-    drop(buffered);
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::PermissionsExt;
-        let mode = std::fs::metadata(path)
-            .map(|m| m.permissions().mode())
-            .unwrap_or(0o600);
-        std::fs::set_permissions(tmp.path(), std::fs::Permissions::from_mode(mode))
-            .map_err(fail)?;
-    }
-    tmp.as_file().sync_all().map_err(fail)?;
-    tmp.persist(path).map_err(|e| fail(e.error))?;
-    // Make the rename durable.
-    if let Ok(d) = std::fs::File::open(&dir) {
-        let _ = d.sync_all();
-    }
-    Ok(Some(result))
-}
-
-/// Where a result goes: `output`, else back to the input (`in_place`), else stdout.
-fn target<'a>(
-    in_place: bool,
-    output: Option<&'a Path>,
-    input: &'a Input,
-) -> Result<Option<&'a Path>> {
-    if output.is_some() {
-        return Ok(output);
-    }
-    if in_place {
-        return match input.path() {
-            Some(p) => Ok(Some(p)),
-            None => Err(Failure::new(
+    if in_place || same_file {
+        let Some(path) = input.path() else {
+            return Err(Failure::new(
                 Code::ConflictingParameters,
                 "--in-place needs a file, not standard input",
-            )),
+            ));
         };
+        let mut update = Update::open(path)?;
+        let bytes = update.take_bytes();
+        return Ok((bytes, Output::File(update)));
     }
-    Ok(None)
+    let Some(out) = output else {
+        return Ok((input.read()?, Output::Stdout));
+    };
+    let bytes = input.read()?;
+    Ok((bytes, open_output(out)?))
 }
 
-/// Writes the result: to `output`, or back to the input (`in_place`), or to stdout.
-pub fn emit(bytes: &[u8], in_place: bool, output: Option<&Path>, input: &Input) -> Result<()> {
-    match target(in_place, output, input)? {
-        Some(path) => write_atomic(path, bytes),
-        None => write_stdout(&mut std::io::Cursor::new(bytes)),
+/// Opens `out` for a result that is not the input's own file: a file (written atomically) or
+/// a device.
+pub fn open_output(out: &Path) -> Result<Output> {
+    match std::fs::metadata(out) {
+        Ok(m) if !m.is_file() && !m.is_dir() => Ok(Output::Device(out.to_path_buf())),
+        _ => Ok(Output::File(Update::replace(out)?)),
+    }
+}
+
+/// Whether two paths name the same existing file.
+pub fn is_same_file(a: &Path, b: &Path) -> bool {
+    use std::os::unix::fs::MetadataExt;
+    match (std::fs::metadata(a), std::fs::metadata(b)) {
+        (Ok(x), Ok(y)) => x.dev() == y.dev() && x.ino() == y.ino(),
+        _ => false,
+    }
+}
+
+impl Output {
+    /// Writes the whole result.
+    pub fn write(&mut self, bytes: &[u8]) -> Result<()> {
+        match self {
+            Output::File(u) => u.commit(bytes),
+            Output::Stdout => write_stdout(&mut std::io::Cursor::new(bytes)),
+            Output::Device(p) => write_device(p, &mut std::io::Cursor::new(bytes)),
+        }
+    }
+
+    /// Writes a result produced piece by piece (streaming encryption): `write` answers `Some`
+    /// to publish what it wrote, `None` to drop it (nothing is published). A file target is
+    /// written atomically; for stdout or a device the result is held back until `write`
+    /// succeeds — in memory, or past a few MB in an unlinked temporary file — so that a
+    /// failure never leaves part of a file there.
+    pub fn write_with<T>(
+        &mut self,
+        write: impl FnOnce(&mut dyn Write) -> Result<Option<T>>,
+    ) -> Result<Option<T>> {
+        if let Output::File(u) = self {
+            return u.commit_with(write);
+        }
+        let fail = |e: std::io::Error| {
+            Failure::new(
+                Code::CouldNotWriteOutput,
+                format!("cannot buffer the output: {e}"),
+            )
+        };
+        let mut spool = tempfile::SpooledTempFile::new(STDOUT_SPOOL);
+        let mut buffered = std::io::BufWriter::new(&mut spool);
+        let Some(result) = write(&mut buffered)? else {
+            return Ok(None);
+        };
+        buffered.flush().map_err(fail)?;
+        drop(buffered);
+        use std::io::Seek;
+        spool.rewind().map_err(fail)?;
+        match self {
+            Output::Device(p) => write_device(p, &mut spool)?,
+            _ => write_stdout(&mut spool)?,
+        }
+        Ok(Some(result))
     }
 }
 
@@ -185,41 +258,29 @@ fn write_stdout(from: &mut dyn std::io::Read) -> Result<()> {
     }
 }
 
-/// Output held in memory up to this size before it goes to an unlinked temporary file.
-const STDOUT_SPOOL: usize = 8 << 20;
-
-/// [`emit`] for a writer that produces the result piece by piece (streaming encryption):
-/// `write` answers `Some` to publish what it wrote, `None` to drop it (nothing is published).
-/// A file target is written atomically; for stdout the result is held back until `write`
-/// succeeds — in memory, or past a few MB in an unlinked temporary file — so that a failure
-/// never leaves part of a file on stdout.
-pub fn emit_with<T>(
-    in_place: bool,
-    output: Option<&Path>,
-    input: &Input,
-    write: impl FnOnce(&mut dyn Write) -> Result<Option<T>>,
-) -> Result<Option<T>> {
-    if let Some(path) = target(in_place, output, input)? {
-        return write_atomic_with(path, write);
-    }
+fn write_device(path: &Path, from: &mut dyn std::io::Read) -> Result<()> {
     let fail = |e: std::io::Error| {
         Failure::new(
             Code::CouldNotWriteOutput,
-            format!("<stdout>: cannot buffer the output: {e}"),
+            format!(
+                "{}: cannot write: {e}",
+                sanitize(&path.display().to_string())
+            ),
         )
     };
-    let mut spool = tempfile::SpooledTempFile::new(STDOUT_SPOOL);
-    let mut buffered = std::io::BufWriter::new(&mut spool);
-    let Some(result) = write(&mut buffered)? else {
-        return Ok(None);
-    };
-    buffered.flush().map_err(fail)?;
-    drop(buffered);
-    use std::io::Seek;
-    spool.rewind().map_err(fail)?;
-    write_stdout(&mut spool)?;
-    Ok(Some(result))
+    let mut f = std::fs::OpenOptions::new()
+        .write(true)
+        .open(path)
+        .map_err(fail)?;
+    match std::io::copy(from, &mut f).and_then(|_| f.flush()) {
+        Ok(_) => Ok(()),
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
+        Err(e) => Err(fail(e)),
+    }
 }
+
+/// Output held in memory up to this size before it goes to an unlinked temporary file.
+const STDOUT_SPOOL: usize = 8 << 20;
 
 /// Escapes control characters so that untrusted text (paths, messages) cannot drive a terminal.
 pub fn sanitize(s: &str) -> String {
@@ -239,19 +300,42 @@ mod tests {
     use super::*;
 
     #[test]
-    fn atomic_write_keeps_mode() {
-        use std::os::unix::fs::PermissionsExt;
+    fn non_regular_inputs_are_refused_at_once() {
+        let dir = tempfile::tempdir().unwrap();
+        let fifo = dir.path().join("in.yaml");
+        nix::unistd::mkfifo(&fifo, nix::sys::stat::Mode::from_bits_truncate(0o600)).unwrap();
+        for (path, what) in [
+            (fifo.as_path(), "a FIFO"),
+            (dir.path(), "a directory"),
+            (Path::new("/dev/zero"), "a character device"),
+        ] {
+            let e = Input::File(path.to_path_buf()).read().unwrap_err();
+            assert_eq!(e.code, Code::CouldNotReadInput, "{e}");
+            assert!(
+                e.message.contains(&format!("not a regular file ({what})")),
+                "{e}"
+            );
+            assert!(
+                e.message
+                    .starts_with(&sanitize(&path.display().to_string()))
+            );
+        }
+        let e = Input::File(dir.path().join("missing")).read().unwrap_err();
+        assert_eq!(e.code, Code::NoFile);
+    }
+
+    #[test]
+    fn output_that_is_the_input_is_in_place() {
         let dir = tempfile::tempdir().unwrap();
         let p = dir.path().join("f.yaml");
-        std::fs::write(&p, "a").unwrap();
-        std::fs::set_permissions(&p, std::fs::Permissions::from_mode(0o640)).unwrap();
-        write_atomic(&p, b"b").unwrap();
-        assert_eq!(std::fs::read(&p).unwrap(), b"b");
-        assert_eq!(
-            std::fs::metadata(&p).unwrap().permissions().mode() & 0o777,
-            0o640
-        );
-        assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 1);
+        std::fs::write(&p, "a: 1\n").unwrap();
+        let link = dir.path().join("l.yaml");
+        std::os::unix::fs::symlink("f.yaml", &link).unwrap();
+        let (bytes, out) = open_io(&Input::File(p.clone()), false, Some(&link)).unwrap();
+        assert_eq!(bytes, b"a: 1\n");
+        assert!(matches!(out, Output::File(ref u) if u.exists()));
+        // Its lock is held: the input was read under the lock of the write.
+        assert!(std::fs::File::open(&p).unwrap().try_lock().is_err());
     }
 
     #[test]

@@ -7,6 +7,8 @@ pub mod crypto;
 pub mod error;
 pub mod format;
 pub mod fsio;
+pub mod git;
 pub mod keys;
 pub mod pipeline;
+pub mod repo;
 pub mod scan;

@@ -284,3 +284,25 @@ fn sops_drops_the_datakey_record_and_check_falls_back_to_git() {
     let (c, out) = code(veil(dir).args(["check"]));
     assert_eq!(c, 0, "{}", String::from_utf8_lossy(&out.stdout));
 }
+
+#[test]
+fn check_reports_an_untracked_plaintext_file_under_a_rule() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path();
+    git_init(dir);
+    config(dir);
+    encrypt_cfg(dir, "secrets/clean.yaml", SECRET);
+    commit_at(dir, 0, "clean");
+    // Not added to git yet: `check` must see it all the same (a CI run or a pre-push hook
+    // checks the working tree, and `git add -A` would commit it next).
+    write(dir, "secrets/leak.yaml", SECRET);
+    // Ignored files are not the repository's business.
+    write(dir, ".gitignore", "secrets/local.yaml\n");
+    write(dir, "secrets/local.yaml", SECRET);
+    let (c, out) = code(veil(dir).args(["check", "--format", "json"]));
+    let (report, found) = violations(&out);
+    assert_eq!(c, 1, "{report:#} {}", stderr(&out));
+    let expected: BTreeSet<(String, String)> =
+        [("secrets/leak.yaml".to_string(), "not-encrypted".to_string())].into();
+    assert_eq!(found, expected, "{report:#}");
+}

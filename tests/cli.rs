@@ -26,6 +26,38 @@ fn completions_are_current() {
 }
 
 #[test]
+fn man_pages_are_current() {
+    let home = tempfile::tempdir().unwrap();
+    let fresh = home.path().join("man");
+    let out = run(veil(home.path()).arg("man").arg(&fresh));
+    assert!(out.status.success(), "{}", stderr(&out));
+    let names = |dir: &std::path::Path| {
+        let mut v: Vec<String> = std::fs::read_dir(dir)
+            .map(|rd| {
+                rd.map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+                    .collect()
+            })
+            .unwrap_or_default();
+        v.sort();
+        v
+    };
+    let committed = repo().join("completions/man");
+    assert_eq!(
+        names(&fresh),
+        names(&committed),
+        "completions/man is stale: run scripts/gen-completions.sh"
+    );
+    assert!(names(&fresh).contains(&"veil.1".to_string()));
+    for name in names(&fresh) {
+        assert!(
+            std::fs::read(fresh.join(&name)).unwrap()
+                == std::fs::read(committed.join(&name)).unwrap(),
+            "completions/man/{name} is stale: run scripts/gen-completions.sh"
+        );
+    }
+}
+
+#[test]
 fn keygen_writes_a_private_identity_that_decrypts() {
     use std::os::unix::fs::PermissionsExt;
     let home = tempfile::tempdir().unwrap();

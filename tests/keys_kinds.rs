@@ -123,6 +123,16 @@ fn files_holding_unusable_kinds() {
     assert_eq!(o.status.code(), Some(113), "{}", stderr(&o));
     assert!(stderr(&o).contains("gcp_kms"), "{}", stderr(&o));
     assert_eq!(std::fs::read(&f).unwrap(), before);
+    // a dry run needs no key: it reads the metadata only
+    let gcp = "projects/p/locations/global/keyRings/r/cryptoKeys/k";
+    let o = run(veil(h)
+        .args(["rotate", "--dry-run", "--rm-gcp-kms", gcp])
+        .arg(&f));
+    assert!(o.status.success(), "{}", stderr(&o));
+    let err = stderr(&o);
+    assert!(err.contains("would be rotated:"), "{err}");
+    assert!(err.contains(&format!("- group 1: gcp_kms: {gcp}")), "{err}");
+    assert_eq!(std::fs::read(&f).unwrap(), before);
     let o = run(veil(h)
         .env("SOPS_AGE_KEY_FILE", &keys)
         .args([

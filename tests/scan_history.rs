@@ -71,12 +71,20 @@ fn history_finds_every_planted_secret_and_no_decoy() {
         password, 1,
         "the plaintext password of secrets/prod.env is reported"
     );
+    // The copy in scripts/deploy.sh is an `Authorization:` header value: a credential in its own
+    // right, found without --decrypt too.
+    let header = findings
+        .iter()
+        .filter(|f| f["rule"] == "generic-credential" && f["path"] == "scripts/deploy.sh")
+        .count();
+    assert_eq!(header, 1, "the Authorization header value is reported");
     let expected: usize = fx
         .planted
         .iter()
         .filter(|p| p.name != "known-plaintext")
         .count()
-        + password;
+        + password
+        + header;
     assert_eq!(
         findings.len(),
         expected,
@@ -160,13 +168,18 @@ fn range_reports_what_the_range_adds() {
 fn worktree_and_plain_directories() {
     let fx = fixture();
     let (_, findings) = scan_json(&fx.dir, &fx.home, false, &["--worktree"]);
-    // Only what the checkout holds: the k8s secret and the renamed file (now at new/name.txt).
+    // Only what the checkout holds: the k8s secret, the renamed file (now at new/name.txt) and
+    // the deploy script's Authorization header.
     let mut paths: Vec<&str> = findings
         .iter()
         .map(|f| f["path"].as_str().unwrap())
         .collect();
     paths.sort();
-    assert_eq!(paths, ["k8s/secret.yaml", "new/name.txt"], "{findings:#?}");
+    assert_eq!(
+        paths,
+        ["k8s/secret.yaml", "new/name.txt", "scripts/deploy.sh"],
+        "{findings:#?}"
+    );
     assert!(findings.iter().all(|f| f["commit"].is_null()));
     // A directory outside git, with a .gitignore'd file.
     let plain = fx._tmp.path().join("plain");

@@ -122,41 +122,87 @@ fn pre_commit() -> PathBuf {
     );
 }
 
-#[test]
-fn pre_commit_tool_blocks_a_staged_secret() {
-    let pc = pre_commit();
+/// The hooks `ids` of `.pre-commit-hooks.yaml` as a local configuration running the built
+/// binary: each hook keeps its id, entry arguments, `pass_filenames`, `always_run` and `stages`;
+/// only `veil` becomes the binary's path and the language `system`.
+fn local_config(wanted: &[&str]) -> String {
+    let hooks = std::fs::read_to_string(repo_root().join(".pre-commit-hooks.yaml")).unwrap();
+    let veil_bin = env!("CARGO_BIN_EXE_veil");
+    let mut out = String::from("repos:\n- repo: local\n  hooks:\n");
+    let mut ids = Vec::new();
+    for block in hooks.split("\n- ").skip(1) {
+        let field = |k: &str| {
+            block
+                .lines()
+                .map(|l| l.trim_start_matches("- ").trim())
+                .find_map(|l| l.strip_prefix(&format!("{k}: ")).map(str::to_string))
+        };
+        let id = field("id").expect("an id");
+        if !id.ends_with("-system") {
+            // The `language: rust` twins build veil from the repository: same entry.
+            continue;
+        }
+        if !wanted.contains(&id.as_str()) {
+            ids.push(id);
+            continue;
+        }
+        let entry = field("entry").unwrap().replacen("veil", veil_bin, 1);
+        out.push_str(&format!(
+            "  - id: {id}\n    name: {id}\n    entry: {entry}\n    language: system\n"
+        ));
+        for k in ["pass_filenames", "always_run", "stages"] {
+            if let Some(v) = field(k) {
+                out.push_str(&format!("    {k}: {v}\n"));
+            }
+        }
+        ids.push(id);
+    }
+    assert!(
+        ids.contains(&"veil-scan-system".to_string())
+            && ids.contains(&"veil-scan-ci-system".to_string()),
+        "{ids:?}"
+    );
+    assert!(hooks.contains("id: veil-scan\n") && hooks.contains("id: veil-scan-ci\n"));
+    out
+}
+
+fn pc(pc: &Path, dir: &Path, home: &Path, args: &[&str]) -> (bool, String) {
+    let o = Command::new(pc)
+        .args(args)
+        .current_dir(dir)
+        .env("HOME", home)
+        .env("PRE_COMMIT_HOME", home.join("pc-cache"))
+        .env("GIT_CONFIG_NOSYSTEM", "1")
+        .output()
+        .unwrap();
+    (
+        o.status.success(),
+        String::from_utf8_lossy(&o.stdout).into_owned() + &String::from_utf8_lossy(&o.stderr),
+    )
+}
+
+/// A repository with a local pre-commit configuration of the hooks `ids`, `pre-commit
+/// install`ed.
+fn pc_repo(tool: &Path, ids: &[&str]) -> (tempfile::TempDir, PathBuf, PathBuf) {
     let tmp = tempfile::tempdir().unwrap();
     let (dir, home) = (tmp.path().join("r"), tmp.path().join("home"));
     std::fs::create_dir_all(&home).unwrap();
     init_repo(&dir, &home);
-    // The repository's own hook definitions, with the entry pointing at the built binary.
-    let hooks = std::fs::read_to_string(repo_root().join(".pre-commit-hooks.yaml")).unwrap();
-    assert!(hooks.contains("id: veil-scan\n") && hooks.contains("language: rust"));
-    assert!(hooks.contains("id: veil-scan-system\n") && hooks.contains("language: system"));
-    let veil_bin = env!("CARGO_BIN_EXE_veil");
-    std::fs::write(
-        dir.join(".pre-commit-config.yaml"),
-        format!(
-            "repos:\n- repo: local\n  hooks:\n  - id: veil-scan-system\n    name: veil scan\n    entry: {veil_bin} scan --staged\n    language: system\n    pass_filenames: false\n    always_run: true\n"
-        ),
-    )
-    .unwrap();
+    std::fs::write(dir.join(".pre-commit-config.yaml"), local_config(ids)).unwrap();
     git(&dir, &home, &["add", ".pre-commit-config.yaml"]);
-    let o = Command::new(&pc)
-        .args(["install"])
-        .current_dir(&dir)
-        .env("HOME", &home)
-        .env("PRE_COMMIT_HOME", tmp.path().join("pc-cache"))
-        .output()
-        .unwrap();
-    assert!(
-        o.status.success(),
-        "pre-commit install: {}",
-        String::from_utf8_lossy(&o.stderr)
-    );
+    git(&dir, &home, &["commit", "-q", "-m", "pre-commit config"]);
+    let (ok, out) = pc(tool, &dir, &home, &["install"]);
+    assert!(ok, "pre-commit install: {out}");
+    (tmp, dir, home)
+}
+
+#[test]
+fn pre_commit_tool_blocks_a_staged_secret() {
+    let tool = pre_commit();
+    let (_tmp, dir, home) = pc_repo(&tool, &["veil-scan-system"]);
     // pre-commit's hook finds the tool through the venv path recorded in it; keep its directory
     // on PATH too.
-    let pc_dir = Path::new(&pc).parent().map(Path::to_path_buf);
+    let pc_dir = Path::new(&tool).parent().map(Path::to_path_buf);
     std::fs::write(dir.join("leak.env"), "AWS=AKIAPRECOMMITTOOLQQZ\n").unwrap();
     git(&dir, &home, &["add", "leak.env"]);
     let o = commit(&dir, &home, pc_dir.as_deref());
@@ -176,4 +222,134 @@ fn pre_commit_tool_blocks_a_staged_secret() {
         String::from_utf8_lossy(&o.stdout),
         String::from_utf8_lossy(&o.stderr)
     );
+}
+
+/// The staged hook judges the lines being added: an edit elsewhere in a file whose old secret
+/// was committed (and reported) before does not block, a new secret in the same file does.
+#[test]
+fn pre_commit_tool_judges_only_what_the_commit_adds() {
+    let tool = pre_commit();
+    let (_tmp, dir, home) = pc_repo(&tool, &["veil-scan-system"]);
+    let pc_dir = Path::new(&tool).parent().map(Path::to_path_buf);
+    std::fs::write(
+        dir.join("settings.py"),
+        "DEBUG = False\nAWS_KEY = \"AKIAOLDREPORTEDKEYQZ\"\nTIMEOUT = 30\n",
+    )
+    .unwrap();
+    git(&dir, &home, &["add", "settings.py"]);
+    git(
+        &dir,
+        &home,
+        &["commit", "-q", "--no-verify", "-m", "old secret"],
+    );
+    std::fs::write(
+        dir.join("settings.py"),
+        "DEBUG = True\nAWS_KEY = \"AKIAOLDREPORTEDKEYQZ\"\nTIMEOUT = 60\n",
+    )
+    .unwrap();
+    git(&dir, &home, &["add", "settings.py"]);
+    let o = commit(&dir, &home, pc_dir.as_deref());
+    assert!(
+        o.status.success(),
+        "an edit elsewhere was blocked: {}{}",
+        String::from_utf8_lossy(&o.stdout),
+        String::from_utf8_lossy(&o.stderr)
+    );
+    std::fs::write(
+        dir.join("settings.py"),
+        "DEBUG = True\nAWS_KEY = \"AKIAOLDREPORTEDKEYQZ\"\nTIMEOUT = 60\nOTHER = \"AKIANEWLYADDEDKEYQQZ\"\n",
+    )
+    .unwrap();
+    git(&dir, &home, &["add", "settings.py"]);
+    let o = commit(&dir, &home, pc_dir.as_deref());
+    let out = String::from_utf8_lossy(&o.stdout).into_owned() + &String::from_utf8_lossy(&o.stderr);
+    assert!(!o.status.success(), "a new secret went through: {out}");
+    assert!(out.contains("settings.py:4"), "{out}");
+    assert!(
+        !out.contains("settings.py:2"),
+        "the old secret is not reported again: {out}"
+    );
+}
+
+/// A secret in a 20 MB staged file is found (scanned in parts, not skipped).
+#[test]
+fn pre_commit_tool_blocks_a_secret_in_a_large_staged_file() {
+    let tool = pre_commit();
+    let (_tmp, dir, home) = pc_repo(&tool, &["veil-scan-system"]);
+    let pc_dir = Path::new(&tool).parent().map(Path::to_path_buf);
+    let mut big = String::with_capacity(21 << 20);
+    let mut i = 0u64;
+    while big.len() < 20 << 20 {
+        big.push_str(&format!(
+            "row {i}: the quick brown fox jumps over the lazy dog\n"
+        ));
+        i += 1;
+        if i == 300_000 {
+            big.push_str("export AWS_ACCESS_KEY_ID=AKIALARGESTAGEDFILQZ\n");
+        }
+    }
+    std::fs::write(dir.join("dump.log"), &big).unwrap();
+    git(&dir, &home, &["add", "dump.log"]);
+    let o = commit(&dir, &home, pc_dir.as_deref());
+    let out = String::from_utf8_lossy(&o.stdout).into_owned() + &String::from_utf8_lossy(&o.stderr);
+    assert!(
+        !o.status.success(),
+        "a secret in a 20 MB file went through: {out}"
+    );
+    assert!(out.contains("dump.log:300001"), "{out}");
+}
+
+/// CI: `pre-commit run --all-files` fails on a repository whose history holds a secret (the CI
+/// hook) and on one whose tracked files do (the staged hook, which then scans the files).
+#[test]
+fn pre_commit_tool_ci_runs_fail_on_secrets() {
+    let tool = pre_commit();
+    // A CI configuration: both hooks.
+    let (_tmp, dir, home) = pc_repo(&tool, &["veil-scan-system", "veil-scan-ci-system"]);
+    let (ok, out) = pc(&tool, &dir, &home, &["run", "--all-files"]);
+    assert!(ok, "a clean repository fails: {out}");
+    // A secret committed, then deleted: only the history holds it.
+    std::fs::write(dir.join("old.env"), "TOKEN=AKIAHISTORYONLYKEYQZ\n").unwrap();
+    git(&dir, &home, &["add", "old.env"]);
+    git(&dir, &home, &["commit", "-q", "--no-verify", "-m", "oops"]);
+    git(&dir, &home, &["rm", "-q", "old.env"]);
+    git(
+        &dir,
+        &home,
+        &["commit", "-q", "--no-verify", "-m", "remove"],
+    );
+    let (ok, out) = pc(
+        &tool,
+        &dir,
+        &home,
+        &["run", "veil-scan-ci-system", "--all-files"],
+    );
+    assert!(!ok, "the CI hook passed a history with a secret: {out}");
+    assert!(out.contains("old.env:1"), "{out}");
+    let (ok, out) = pc(
+        &tool,
+        &dir,
+        &home,
+        &["run", "veil-scan-system", "--all-files"],
+    );
+    assert!(
+        ok,
+        "the staged hook judges files, and none holds a secret now: {out}"
+    );
+    // A tracked file with a secret: the staged hook fails under --all-files.
+    std::fs::write(dir.join("cfg.env"), "TOKEN=AKIATRACKEDFILEKEYQZ\n").unwrap();
+    git(&dir, &home, &["add", "cfg.env"]);
+    git(
+        &dir,
+        &home,
+        &["commit", "-q", "--no-verify", "-m", "tracked"],
+    );
+    let (ok, out) = pc(
+        &tool,
+        &dir,
+        &home,
+        &["run", "veil-scan-system", "--all-files"],
+    );
+    assert!(!ok, "--all-files checked nothing: {out}");
+    assert!(out.contains("cfg.env:1"), "{out}");
 }

@@ -63,15 +63,40 @@ fn sarif_validates_against_the_schema() {
         let loc = &r["locations"][0]["physicalLocation"];
         assert!(loc["artifactLocation"]["uri"].is_string());
         assert!(loc["region"]["startLine"].as_u64().unwrap() >= 1);
-        let fp = r["partialFingerprints"]["veilSecretHash/v1"]
-            .as_str()
-            .unwrap();
+        let fp = r["partialFingerprints"]["veilFinding/v1"].as_str().unwrap();
         assert_eq!(fp.len(), 64);
+        // History results carry the introducing commit where code-scanning consumers look.
+        let sha = r["partialFingerprints"]["commitSha"].as_str().unwrap();
+        assert_eq!(sha.len(), 40);
         assert!(
-            r["message"]["text"].as_str().unwrap().contains("commit "),
-            "history results name their commit"
+            r["message"]["text"]
+                .as_str()
+                .unwrap()
+                .contains(&format!("commit {sha}")),
+            "history results name their commit: {r}"
         );
+        // A redacted snippet of the line (file-level findings have their path as "secret").
+        let snippet = loc["region"]["snippet"]["text"].as_str().unwrap();
+        assert!(!snippet.is_empty());
+        for s in SECRETS {
+            assert!(!snippet.contains(s), "snippet {snippet:?} shows {s}");
+        }
     }
+    let planted = results
+        .iter()
+        .find(|r| {
+            r["ruleId"] == "aws-access-key-id"
+                && r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"]
+                    == "config/app.py"
+        })
+        .expect("the AWS key of config/app.py");
+    assert_eq!(
+        planted["locations"][0]["physicalLocation"]["region"]["snippet"]["text"],
+        "AWS_KEY = \"****\""
+    );
+    // Within GitHub's upload limits: one run, at most 5,000 results, compact.
+    assert_eq!(sarif["runs"].as_array().unwrap().len(), 1);
+    assert!(text.len() < 10 << 20 && !text.contains("\n  "));
     // Fingerprints do not depend on the run.
     let again: Value =
         serde_json::from_str(&output(&fx, &["--format", "sarif", "--quiet"])).unwrap();
@@ -81,7 +106,7 @@ fn sarif_validates_against_the_schema() {
             .unwrap()
             .iter()
             .map(|r| {
-                r["partialFingerprints"]["veilSecretHash/v1"]
+                r["partialFingerprints"]["veilFinding/v1"]
                     .as_str()
                     .unwrap()
                     .to_string()
@@ -124,6 +149,7 @@ fn text_lines_are_path_line_rule_commit_secret() {
     let f: Vec<&str> = line.split(' ').collect();
     assert_eq!(f[1], "aws-access-key-id");
     assert!(p.commit.starts_with(f[2]));
-    assert_eq!(f[3], "AKIA…");
+    // Redacted without any prefix of the secret.
+    assert_eq!(f[3], "****");
     assert!(stderr(&o).is_empty(), "--quiet: {}", stderr(&o));
 }

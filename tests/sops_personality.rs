@@ -40,6 +40,15 @@ enum Src {
     EncWith(&'static str, Vec<u8>, Vec<String>),
     /// Encrypted by sops under this `.sops.yaml`.
     EncCfg(&'static str, Vec<u8>, String),
+    /// Encrypted by sops with extra arguments, then a plaintext value changed (`from` replaced
+    /// by `to`) so that the MAC no longer matches.
+    Tampered(
+        &'static str,
+        Vec<u8>,
+        Vec<String>,
+        &'static str,
+        &'static str,
+    ),
 }
 
 struct Case {
@@ -83,6 +92,24 @@ impl Case {
         let args = args.iter().map(|s| expand(s)).collect();
         self.files
             .push(Src::EncWith(name, text.as_bytes().to_vec(), args));
+        self
+    }
+    fn tampered(
+        mut self,
+        name: &'static str,
+        text: &str,
+        args: &[&str],
+        from: &'static str,
+        to: &'static str,
+    ) -> Case {
+        let args = args.iter().map(|s| expand(s)).collect();
+        self.files.push(Src::Tampered(
+            name,
+            text.as_bytes().to_vec(),
+            args,
+            from,
+            to,
+        ));
         self
     }
     fn enc_cfg(mut self, name: &'static str, text: &str, cfg: &str) -> Case {
@@ -141,6 +168,7 @@ fn prepare(c: &Case) -> Vec<(String, Vec<u8>)> {
     std::fs::write(tmp.path().join("keys.txt"), keys_text()).unwrap();
     let mut out = Vec::new();
     for f in &c.files {
+        let mut tamper = None;
         let (name, text, extra): (&str, &Vec<u8>, Vec<String>) = match f {
             Src::Plain(n, t) => {
                 out.push((n.to_string(), t.clone()));
@@ -152,6 +180,10 @@ fn prepare(c: &Case) -> Vec<(String, Vec<u8>)> {
                 std::fs::write(tmp.path().join(".sops.yaml"), cfg).unwrap();
                 (n, t, Vec::new())
             }
+            Src::Tampered(n, t, a, from, to) => {
+                tamper = Some((*from, *to));
+                (n, t, a.clone())
+            }
         };
         let p = tmp.path().join(name);
         std::fs::write(&p, text).unwrap();
@@ -162,7 +194,13 @@ fn prepare(c: &Case) -> Vec<(String, Vec<u8>)> {
             .arg(&p));
         assert!(o.status.success(), "sops encrypt {name}: {}", stderr(&o));
         let _ = std::fs::remove_file(tmp.path().join(".sops.yaml"));
-        out.push((name.to_string(), o.stdout));
+        let mut bytes = o.stdout;
+        if let Some((from, to)) = tamper {
+            let text = String::from_utf8(bytes).unwrap();
+            assert!(text.contains(from), "{name}: no {from:?} to tamper with");
+            bytes = text.replacen(from, to, 1).into_bytes();
+        }
+        out.push((name.to_string(), bytes));
     }
     out
 }
@@ -374,7 +412,10 @@ fn detect_kind(bytes: &[u8], by_name: Kind) -> Kind {
     }
 }
 
-fn compare_encrypted(a: &[u8], b: &[u8], kind: Kind, what: &str) {
+/// `layout`: the text around the encrypted values must be the same too (what sops renders:
+/// encryption, where the personality writes the file as sops lays it out). Elsewhere veil keeps
+/// the file's own layout (lossless edits), and only the data and the encryption are compared.
+fn compare_encrypted(a: &[u8], b: &[u8], kind: Kind, what: &str, layout_too: bool) {
     assert_eq!(
         decrypt_as_data(a, kind, &format!("{what} (veil)")),
         decrypt_as_data(b, kind, &format!("{what} (sops)")),
@@ -385,6 +426,42 @@ fn compare_encrypted(a: &[u8], b: &[u8], kind: Kind, what: &str) {
         shape(b, kind),
         "{what}: the encrypted values or the recipients differ"
     );
+    if layout_too {
+        assert_eq!(
+            layout(a, kind),
+            layout(b, kind),
+            "{what}: the layouts differ (indentation, order, comments)"
+        );
+    }
+}
+
+/// The text of an encrypted file without what is random: each `ENC[…]` is `ENC`, and the sops
+/// metadata (its key and all after it, or its lines) is left out.
+fn layout(bytes: &[u8], kind: Kind) -> String {
+    let text = String::from_utf8_lossy(bytes);
+    let enc = regex::Regex::new(r"ENC\[[^\]]*\]").unwrap();
+    let masked = enc.replace_all(&text, "ENC");
+    let mut out = Vec::new();
+    for line in masked.lines() {
+        let t = line.trim_start();
+        let end = match kind {
+            Kind::Yaml => line.starts_with("sops:"),
+            Kind::Json => t.starts_with("\"sops\":"),
+            Kind::Ini => line.starts_with("[sops]"),
+            Kind::Dotenv => {
+                if line.starts_with("sops_") {
+                    continue;
+                }
+                false
+            }
+            _ => return String::new(),
+        };
+        if end {
+            break;
+        }
+        out.push(line);
+    }
+    out.join("\n")
 }
 
 fn compare_data(a: &[u8], b: &[u8], kind: Kind, what: &str) {
@@ -414,6 +491,10 @@ fn check(c: Case) {
         os.status.code(),
         "exit codes differ: {ctx}"
     );
+    let layout = c
+        .args
+        .iter()
+        .any(|a| ["encrypt", "-e", "--encrypt"].contains(&a.as_str()));
     // A failure prints nothing on stdout (sops's usage errors print its help: not compared).
     let stdout = match c.stdout {
         Out::Encrypted(_) | Out::Data(_) if !os.status.success() => Out::Exact,
@@ -427,7 +508,7 @@ fn check(c: Case) {
         ),
         Out::Data(k) => compare_data(&ov.stdout, &os.stdout, k, &format!("stdout: {ctx}")),
         Out::Encrypted(k) => {
-            compare_encrypted(&ov.stdout, &os.stdout, k, &format!("stdout: {ctx}"))
+            compare_encrypted(&ov.stdout, &os.stdout, k, &format!("stdout: {ctx}"), layout)
         }
         Out::Version => {
             for o in [&ov, &os] {
@@ -459,7 +540,7 @@ fn check(c: Case) {
         let kind = detect_kind(&a, sops_kind(&name));
         let what = format!("file {name}: {ctx}");
         match (is_encrypted(&a, kind), is_encrypted(&b, kind)) {
-            (true, true) => compare_encrypted(&a, &b, kind, &what),
+            (true, true) => compare_encrypted(&a, &b, kind, &what, layout),
             (false, false) => compare_data(&a, &b, kind, &what),
             (x, y) => panic!("{what}: encrypted with veil: {x}, with sops: {y}"),
         }
@@ -484,6 +565,7 @@ table! {
     // --- version, help, usage ------------------------------------------------------------
     version_long => case(&["--version"]).out(Version);
     version_short_disable_check => case(&["-v", "--disable-version-check"]).out(Version);
+    version_check_for_updates => case(&["--version", "--check-for-updates"]).out(Version);
     help_flag => case(&["--help"]).out(NonEmpty);
     unknown_flag_is_a_usage_error => case(&["--no-such-flag", "x.yaml"]).out(Ignore);
     no_file_exits_100 => case(&["-d"]);
@@ -518,6 +600,10 @@ table! {
         .config("creation_rules:\n  - key_groups:\n      - age: [{PUB1}]\n      - age: [{PUB2}]\n").out(Encrypted(Kind::Yaml));
     encrypt_rule_without_keys => case(&["encrypt", "s.yaml"]).plain("s.yaml", YAML).config("creation_rules:\n  - path_regex: s\\.yaml$\n");
     encrypt_indent_2 => case(&["--indent", "2", "encrypt", "s.json"]).plain("s.json", JSON).out(Encrypted(Kind::Json));
+    encrypt_stores_yaml_indent => case(&["encrypt", "s.yaml"]).plain("s.yaml", YAML)
+        .config("stores:\n  yaml:\n    indent: 4\ncreation_rules:\n  - age: {PUB1}\n").out(Encrypted(Kind::Yaml));
+    encrypt_stores_json_indent_in_place => case(&["encrypt", "-i", "s.json"]).plain("s.json", JSON)
+        .config("stores:\n  json:\n    indent: 3\ncreation_rules:\n  - age: {PUB1}\n");
     legacy_encrypt => case(&["-e", "s.yaml"]).plain("s.yaml", YAML).out(Encrypted(Kind::Yaml));
     legacy_encrypt_in_place => case(&["-e", "-i", "s.json"]).plain("s.json", JSON);
     legacy_encrypt_long_output_type => case(&["--encrypt", "--output-type", "json", "s.yaml"]).plain("s.yaml", YAML).out(Encrypted(Kind::Json));
@@ -538,6 +624,10 @@ table! {
     decrypt_indent_json => case(&["decrypt", "--indent", "2", "--output-type", "json", "s.yaml"]).enc("s.yaml", YAML).out(Ignore);
     decrypt_stores_indent_config => case(&["decrypt", "--output-type", "json", "s.yaml"]).enc("s.yaml", YAML)
         .config("stores:\n  json:\n    indent: 2\ncreation_rules:\n  - age: {PUB1}\n");
+    decrypt_stores_yaml_indent => case(&["decrypt", "s.yaml"]).enc("s.yaml", YAML)
+        .config("stores:\n  yaml:\n    indent: 4\ncreation_rules:\n  - age: {PUB1}\n");
+    decrypt_stores_yaml_indent_from_json => case(&["decrypt", "--output-type", "yaml", "s.json"]).enc("s.json", JSON)
+        .config("stores:\n  yaml:\n    indent: 4\ncreation_rules:\n  - age: {PUB1}\n");
     decrypt_extract_string => case(&["decrypt", "--extract", "[\"db\"][\"password\"]", "s.yaml"]).enc("s.yaml", YAML);
     decrypt_extract_number => case(&["decrypt", "--extract", "[\"db\"][\"port\"]", "s.yaml"]).enc("s.yaml", YAML);
     decrypt_extract_mapping => case(&["decrypt", "--extract", "[\"db\"]", "s.yaml"]).enc("s.yaml", YAML).out(Data(Kind::Yaml));
@@ -560,11 +650,17 @@ table! {
     legacy_decrypt_output => case(&["-d", "--output", "o.json", "s.json"]).enc("s.json", JSON);
     legacy_decrypt_in_place_and_output_exits_8 => case(&["-d", "-i", "--output", "o.json", "s.json"]).enc("s.json", JSON);
     legacy_decrypt_ignore_mac => case(&["-d", "--ignore-mac", "s.json"]).enc("s.json", JSON);
+    decrypt_mac_mismatch_exits_51 => case(&["decrypt", "s.yaml"]).tampered("s.yaml", YAML, &["--age", "{PUB1}", "--encrypted-regex", "^password"], "user: admin", "user: root");
+    decrypt_mac_mismatch_ignore_mac => case(&["decrypt", "--ignore-mac", "s.yaml"]).tampered("s.yaml", YAML, &["--age", "{PUB1}", "--encrypted-regex", "^password"], "user: admin", "user: root");
+    legacy_decrypt_mac_mismatch_ignore_mac => case(&["-d", "--ignore-mac", "--output-type", "json", "s.yaml"]).tampered("s.yaml", YAML, &["--age", "{PUB1}", "--encrypted-regex", "^password"], "user: admin", "user: root");
+    legacy_decrypt_mac_mismatch_exits_51 => case(&["-d", "s.yaml"]).tampered("s.yaml", YAML, &["--age", "{PUB1}", "--encrypted-regex", "^password"], "user: admin", "user: root");
 
     // --- rotate ----------------------------------------------------------------------------
     rotate_to_stdout => case(&["rotate", "s.yaml"]).enc("s.yaml", YAML).out(Encrypted(Kind::Yaml));
     rotate_in_place => case(&["rotate", "-i", "s.yaml"]).enc("s.yaml", YAML);
     rotate_output_flag => case(&["rotate", "--output", "r.json", "s.json"]).enc("s.json", JSON);
+    rotate_output_type_json => case(&["rotate", "--output-type", "json", "s.yaml"]).enc("s.yaml", YAML).out(Encrypted(Kind::Json));
+    rotate_add_age_to_stdout => case(&["rotate", "--add-age", "{PUB2}", "s.yaml"]).enc("s.yaml", YAML).out(Encrypted(Kind::Yaml));
     rotate_add_age => case(&["rotate", "-i", "--add-age", "{PUB2}", "s.yaml"]).enc("s.yaml", YAML);
     rotate_rm_age => case(&["rotate", "-i", "--rm-age", "{PUB2}", "s.yaml"]).enc_with("s.yaml", YAML, &["--age", "{PUB1},{PUB2}"]);
     rotate_keys_of_missing_file_exits_49 => case(&["rotate", "--add-age", "{PUB2}", "nope.yaml"]);
@@ -572,6 +668,7 @@ table! {
     legacy_rotate_in_place_add_age => case(&["-r", "-i", "--add-age", "{PUB2}", "s.yaml"]).enc("s.yaml", YAML);
     legacy_rotate_long_rm_age => case(&["--rotate", "--in-place", "--rm-age", "{PUB2}", "s.env"]).enc_with("s.env", DOTENV, &["--age", "{PUB1},{PUB2}"]);
     legacy_add_age_missing_file_exits_49 => case(&["-r", "--add-age", "{PUB2}", "nope.yaml"]);
+    legacy_add_age_without_rotate_flag => case(&["--add-age", "{PUB2}", "-i", "s.yaml"]).enc("s.yaml", YAML);
 
     // --- set / unset -----------------------------------------------------------------------
     set_string => case(&["set", "s.yaml", "[\"db\"][\"password\"]", "\"n3w\""]).enc("s.yaml", YAML);
@@ -579,6 +676,8 @@ table! {
     set_value_stdin => case(&["set", "--value-stdin", "s.yaml", "[\"api_token\"]"]).enc("s.yaml", YAML).stdin("\"from-stdin\"");
     set_value_file => case(&["set", "--value-file", "s.yaml", "[\"api_token\"]", "v.json"]).enc("s.yaml", YAML).plain("v.json", "42");
     set_idempotent_unchanged => case(&["set", "--idempotent", "s.yaml", "[\"db\"][\"user\"]", "\"admin\""]).enc("s.yaml", YAML);
+    set_mac_mismatch_exits_51 => case(&["set", "s.yaml", "[\"db\"][\"port\"]", "1"]).tampered("s.yaml", YAML, &["--age", "{PUB1}", "--encrypted-regex", "^password"], "user: admin", "user: root");
+    set_ignore_mac => case(&["set", "--ignore-mac", "s.yaml", "[\"db\"][\"port\"]", "1"]).tampered("s.yaml", YAML, &["--age", "{PUB1}", "--encrypted-regex", "^password"], "user: admin", "user: root");
     set_output_type_yaml => case(&["set", "--output-type", "yaml", "s.json", "[\"n\"]", "4"]).enc("s.json", JSON);
     set_bad_index_exits_7 => case(&["set", "s.yaml", "db", "1"]).enc("s.yaml", YAML);
     set_bad_json_exits_7 => case(&["set", "s.yaml", "[\"db\"]", "{nope"]).enc("s.yaml", YAML);
@@ -590,6 +689,8 @@ table! {
     unset_list_item => case(&["unset", "s.json", "[\"nested\"][\"a\"][0]"]).enc("s.json", JSON);
     unset_missing_exits_1 => case(&["unset", "s.yaml", "[\"nope\"]"]).enc("s.yaml", YAML);
     unset_missing_idempotent => case(&["unset", "--idempotent", "s.yaml", "[\"nope\"]"]).enc("s.yaml", YAML);
+    unset_ignore_mac => case(&["unset", "--ignore-mac", "s.yaml", "[\"api_token\"]"]).tampered("s.yaml", YAML, &["--age", "{PUB1}", "--encrypted-regex", "^password"], "user: admin", "user: root");
+    legacy_set_ignore_mac => case(&["--ignore-mac", "--set", "[\"db\"][\"port\"] 1", "s.yaml"]).tampered("s.yaml", YAML, &["--age", "{PUB1}", "--encrypted-regex", "^password"], "user: admin", "user: root");
     unset_one_argument_exits_100 => case(&["unset", "s.yaml"]).enc("s.yaml", YAML);
 
     // --- edit ------------------------------------------------------------------------------
@@ -604,6 +705,15 @@ table! {
     edit_new_file => case(&["new.yaml"]).env("EDIT_WRITE", "token: fresh\n");
     edit_new_file_age_flag => case(&["edit", "--age", "{PUB2}", "new.json"]).env("EDIT_WRITE", "{\"token\": \"fresh\"}\n");
     edit_ignore_mac => case(&["edit", "--ignore-mac", "s.yaml"]).enc("s.yaml", YAML).env("EDIT_SED", "s/admin/root/");
+    edit_mac_mismatch_exits_51 => case(&["edit", "s.yaml"]).tampered("s.yaml", YAML, &["--age", "{PUB1}", "--encrypted-regex", "^password"], "user: admin", "user: root").env("EDIT_SED", "s/s3cret/changed/");
+    edit_mac_mismatch_ignore_mac => case(&["edit", "--ignore-mac", "s.yaml"]).tampered("s.yaml", YAML, &["--age", "{PUB1}", "--encrypted-regex", "^password"], "user: admin", "user: root").env("EDIT_SED", "s/s3cret/changed/");
+    edit_new_file_key_groups_shamir => case(&["edit", "--shamir-secret-sharing-threshold", "1", "new.yaml"])
+        .config("creation_rules:\n  - key_groups:\n      - age: [{PUB1}]\n      - age: [{PUB2}]\n").env("EDIT_WRITE", "token: fresh\n");
+    edit_new_file_encrypted_regex => case(&["edit", "--encrypted-regex", "^tok", "new.yaml"]).env("EDIT_WRITE", "token: fresh\nplain: visible\n");
+    // (sops re-renders the new file with the `stores:` indentation; veil keeps the layout
+    // written in the editor: compared as data.)
+    edit_new_file_stores_indent => case(&["new.yaml"]).env("EDIT_WRITE", "a:\n  b:\n    - c\n")
+        .config("stores:\n  yaml:\n    indent: 4\ncreation_rules:\n  - age: {PUB1}\n");
 
     // --- updatekeys, groups ----------------------------------------------------------------
     updatekeys_adds_a_recipient => case(&["updatekeys", "-y", "s.yaml"]).enc("s.yaml", YAML)
@@ -628,11 +738,15 @@ table! {
     exec_env_background_same_process_exits_8 => case(&["exec-env", "--background", "--same-process", "s.env", "true"]).enc("s.env", DOTENV);
     exec_env_user => case(&["exec-env", "--user", "nobody", "s.env", "id -u"]).enc("s.env", DOTENV);
     exec_env_ignore_mac_global => case(&["--ignore-mac", "exec-env", "s.env", "echo $USER"]).enc("s.env", DOTENV);
+    exec_env_mac_mismatch => case(&["exec-env", "s.yaml", "echo $api_token"]).tampered("s.yaml", YAML, &["--age", "{PUB1}", "--encrypted-regex", "^password"], "user: admin", "user: root");
+    exec_env_ignore_mac_global_mac_mismatch => case(&["--ignore-mac", "exec-env", "s.yaml", "echo $api_token"]).tampered("s.yaml", YAML, &["--age", "{PUB1}", "--encrypted-regex", "^password"], "user: admin", "user: root");
     exec_env_one_argument_exits_1 => case(&["exec-env", "s.env"]).enc("s.env", DOTENV);
     exec_file_fifo => case(&["exec-file", "s.yaml", "cat {}"]).enc("s.yaml", YAML);
     exec_file_no_fifo => case(&["exec-file", "--no-fifo", "s.json", "cat {}"]).enc("s.json", JSON);
     exec_file_output_type => case(&["exec-file", "--output-type", "json", "s.yaml", "cat {}"]).enc("s.yaml", YAML);
     exec_file_filename => case(&["exec-file", "--no-fifo", "--filename", "app.conf", "s.yaml", "basename {}"]).enc("s.yaml", YAML);
+    exec_file_user => case(&["exec-file", "--user", "nobody", "s.env", "id -u; cat {}"]).enc("s.env", DOTENV);
+    exec_file_user_no_fifo => case(&["exec-file", "--no-fifo", "--user", "nobody", "s.env", "id -u; cat {}"]).enc("s.env", DOTENV);
     // (sops removes the file before a background command can read it; veil keeps it until the
     // command has read it: see below.)
     exec_file_background => case(&["exec-file", "--background", "s.env", "echo started > bg.txt"]).enc("s.env", DOTENV).wait_for("bg.txt");

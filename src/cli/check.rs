@@ -55,10 +55,11 @@ struct Report {
     errors: Vec<Violation>,
 }
 
-/// A file to check: its path (relative to the repository or current directory) and content.
+/// A file to check: its path (relative to the repository or current directory) and, for staged
+/// content, the bytes; files of the working tree are read one at a time when checked.
 struct Candidate {
     path: PathBuf,
-    bytes: Vec<u8>,
+    staged: Option<Vec<u8>>,
 }
 
 fn git(args: &[&str], dir: &Path) -> Option<Vec<u8>> {
@@ -76,21 +77,6 @@ fn nul_list(bytes: &[u8]) -> Vec<String> {
         .filter(|p| !p.is_empty())
         .map(|p| String::from_utf8_lossy(p).into_owned())
         .collect()
-}
-
-fn walk_dir(dir: &Path, out: &mut Vec<PathBuf>) {
-    let Ok(rd) = std::fs::read_dir(dir) else {
-        return;
-    };
-    for e in rd.flatten() {
-        let p = e.path();
-        let hidden = e.file_name().to_string_lossy().starts_with('.');
-        match e.file_type() {
-            Ok(t) if t.is_dir() && !hidden && e.file_name() != "target" => walk_dir(&p, out),
-            Ok(t) if t.is_file() => out.push(p),
-            _ => {}
-        }
-    }
 }
 
 fn candidates(args: &CheckArgs, cwd: &Path, report: &mut Report) -> Vec<Candidate> {
@@ -112,7 +98,7 @@ fn candidates(args: &CheckArgs, cwd: &Path, report: &mut Report) -> Vec<Candidat
             match git(&["show", &format!(":{name}")], cwd) {
                 Some(bytes) => out.push(Candidate {
                     path: PathBuf::from(&name),
-                    bytes,
+                    staged: Some(bytes),
                 }),
                 None => report.errors.push(Violation {
                     path: name,
@@ -123,32 +109,33 @@ fn candidates(args: &CheckArgs, cwd: &Path, report: &mut Report) -> Vec<Candidat
         }
         return out;
     }
-    if args.paths.is_empty() {
-        match git(&["ls-files", "-z"], cwd) {
-            Some(list) => paths.extend(nul_list(&list).into_iter().map(PathBuf::from)),
-            None => walk_dir(cwd, &mut paths),
-        }
+    let dirs: Vec<&Path> = if args.paths.is_empty() {
+        vec![Path::new(".")]
     } else {
-        for p in &args.paths {
-            if p.is_dir() {
-                walk_dir(p, &mut paths);
-            } else {
-                paths.push(p.clone());
-            }
+        args.paths.iter().map(PathBuf::as_path).collect()
+    };
+    for p in dirs {
+        if !p.is_dir() {
+            paths.push(p.to_path_buf());
+            continue;
         }
-    }
-    let mut out = Vec::new();
-    for p in paths {
-        match std::fs::read(&p) {
-            Ok(bytes) => out.push(Candidate { path: p, bytes }),
+        match crate::repo::files(&cwd.join(p)) {
+            // Shown relative to the current directory, as given.
+            Ok(found) => paths.extend(found.into_iter().map(|f| {
+                let rel = f.strip_prefix(cwd).map(Path::to_path_buf).unwrap_or(f);
+                rel.strip_prefix(".").map(Path::to_path_buf).unwrap_or(rel)
+            })),
             Err(e) => report.errors.push(Violation {
                 path: p.display().to_string(),
                 kind: "error",
-                message: format!("cannot read: {e}"),
+                message: e.to_string(),
             }),
         }
     }
-    out
+    paths
+        .into_iter()
+        .map(|path| Candidate { path, staged: None })
+        .collect()
 }
 
 /// Leaves that `rule` selects but that are not encrypted.
@@ -262,8 +249,22 @@ fn check_one(
     let required = rule
         .as_ref()
         .is_some_and(|m| m.rule.path_regex.as_deref().is_some_and(|r| !r.is_empty()));
+    let bytes = match &c.staged {
+        Some(b) => b.clone(),
+        None => match std::fs::read(&c.path) {
+            Ok(b) => b,
+            Err(e) => {
+                report.errors.push(Violation {
+                    path: display,
+                    kind: "error",
+                    message: format!("cannot read: {e}"),
+                });
+                return;
+            }
+        },
+    };
     let store = kind.reading_store();
-    let doc = match store.parse(c.bytes.clone()) {
+    let doc = match store.parse(bytes.clone()) {
         Ok(d) => d,
         Err(e) => {
             if required {
@@ -374,7 +375,7 @@ fn check_one(
     // (d) decryption and MAC.
     if args.verify {
         let keys = crate::keys::from_process();
-        if let Err(f) = whole::open(store, c.bytes.clone(), &keys, false) {
+        if let Err(f) = whole::open(store, bytes, &keys, false) {
             report.violations.push(Violation {
                 path: display,
                 kind: "verify-failed",
@@ -391,9 +392,13 @@ pub fn run(args: CheckArgs, config: Option<&Path>) -> Result<()> {
         Ok(c) => c,
         Err(f) => return Err(Failure::new(Code::CheckError, f.message)),
     };
-    for c in candidates(&args, &cwd, &mut report) {
-        check_one(&c, cfg.as_ref(), &args, &cwd, &mut report);
+    let files = candidates(&args, &cwd, &mut report);
+    let bar = super::progress::files(files.len(), "checking");
+    for c in &files {
+        check_one(c, cfg.as_ref(), &args, &cwd, &mut report);
+        bar.inc(1);
     }
+    bar.finish_and_clear();
     match args.format {
         OutputFormat::Json => println!(
             "{}",

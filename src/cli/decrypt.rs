@@ -5,7 +5,7 @@ use clap::Args;
 use super::FileIo;
 use crate::error::{Code, Failure, Result};
 use crate::format::{Document, Kind, write_lossless};
-use crate::fsio::{Input, emit, kind_for};
+use crate::fsio::{Input, kind_for, open_io};
 use crate::pipeline::stream::{self, StreamedOpen};
 use crate::pipeline::tree::Node;
 use crate::pipeline::treepath;
@@ -35,7 +35,8 @@ pub fn run(args: DecryptArgs) -> Result<()> {
         .output_type
         .unwrap_or_else(|| name.map(Kind::from_path).unwrap_or(in_kind));
     let what = input.display();
-    let mut src = input.read()?;
+    // In place, the file is read under the lock its write is made under.
+    let (mut src, mut out) = open_io(&input, io.in_place, io.output.as_deref())?;
     let keys = crate::keys::from_process();
     let store = in_kind.reading_store();
     let with_name = |f: Failure| Failure::new(f.code, format!("{what}: {}", f.message));
@@ -45,7 +46,7 @@ pub fn run(args: DecryptArgs) -> Result<()> {
         let doc = Document::new(src, Vec::new());
         match stream::decrypt_stream(store, &doc, &keys, args.ignore_mac).map_err(with_name)? {
             StreamedOpen::Plaintext(bytes) => {
-                return emit(&bytes, io.in_place, io.output.as_deref(), &input);
+                return out.write(&bytes);
             }
             StreamedOpen::Unsupported(key) => known = key,
         }
@@ -64,7 +65,7 @@ pub fn run(args: DecryptArgs) -> Result<()> {
             .emit(&opened.doc.docs, None)
             .map_err(|e| Failure::new(Code::Generic, format!("{what}: {e}")))?
     };
-    emit(&bytes, io.in_place, io.output.as_deref(), &input)
+    out.write(&bytes)
 }
 
 /// `--extract`: a mapping is printed as a document of the output format, a string raw, other

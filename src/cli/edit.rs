@@ -1,8 +1,11 @@
 //! `veil edit`: decrypt into a private temporary file, run the editor, re-encrypt on save.
 //!
-//! The temporary file lives in a fresh 0700 directory, on tmpfs where there is one
-//! (`$XDG_RUNTIME_DIR`, `/dev/shm`), is created 0600, and is removed on every exit path: normal
-//! return, error, and Ctrl-C / SIGTERM / SIGHUP (caught while the editor runs).
+//! The temporary file lives in a fresh 0700 directory on tmpfs (`$XDG_RUNTIME_DIR`,
+//! `/dev/shm`; elsewhere veil says where it is and why), is created 0600, and is removed on every
+//! exit path: normal return, error, and Ctrl-C / SIGTERM / SIGHUP (caught while the editor
+//! runs); a directory left by a killed veil is removed by the next one. The encrypted file is
+//! locked from the read to the write, so that no concurrent change is lost; the editor runs
+//! without the identity variables of the environment unless `--keep-key-env`.
 
 use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
@@ -14,8 +17,8 @@ use clap::Args;
 
 use crate::error::{Code, Failure, Result};
 use crate::format::{Kind, write_lossless};
-use crate::fsio::{kind_for, write_atomic};
-use crate::pipeline::rewrite::{OpenFile, open_file};
+use crate::fsio::{Update, kind_for, private_dir};
+use crate::pipeline::rewrite::{OpenFile, open_update_with, write_back};
 use crate::pipeline::whole;
 
 #[derive(Debug, Args)]
@@ -36,6 +39,18 @@ pub struct EditArgs {
     /// Show the file's metadata (master keys…) in the editor too; what is saved there is kept
     #[arg(short = 's', long)]
     pub show_master_keys: bool,
+    /// Pass the identity variables (SOPS_AGE_KEY, SOPS_AGE_KEY_FILE, …) on to the editor
+    #[arg(long)]
+    pub keep_key_env: bool,
+    /// Edit the file even if its MAC does not match (the MAC is then computed anew)
+    #[arg(long)]
+    pub ignore_mac: bool,
+}
+
+/// The file being edited: an existing encrypted file, or a new one. Either holds the lock.
+enum Target {
+    Existing(Box<OpenFile>),
+    New(Update),
 }
 
 /// The editor command: `$SOPS_EDITOR`, `$VISUAL`, `$EDITOR` (split like a shell would), else the
@@ -62,34 +77,6 @@ fn editor() -> Result<Vec<String>> {
     Err(Failure::new(
         Code::NoEditor,
         "no editor found: set $EDITOR (or $SOPS_EDITOR)",
-    ))
-}
-
-/// A private directory for the plaintext, preferably on tmpfs.
-fn private_dir() -> Result<tempfile::TempDir> {
-    let mut bases: Vec<PathBuf> = Vec::new();
-    if let Some(d) = std::env::var_os("XDG_RUNTIME_DIR") {
-        bases.push(d.into());
-    }
-    bases.push("/dev/shm".into());
-    bases.push(std::env::temp_dir());
-    for base in bases {
-        if base.is_dir()
-            && let Ok(d) = tempfile::Builder::new()
-                .prefix("veil-edit-")
-                .tempdir_in(&base)
-        {
-            #[cfg(unix)]
-            {
-                use std::os::unix::fs::PermissionsExt;
-                let _ = std::fs::set_permissions(d.path(), std::fs::Permissions::from_mode(0o700));
-            }
-            return Ok(d);
-        }
-    }
-    Err(Failure::new(
-        Code::CouldNotWriteOutput,
-        "cannot create a private temporary directory",
     ))
 }
 
@@ -127,13 +114,21 @@ pub fn run(args: EditArgs, config: Option<&Path>) -> Result<()> {
     let editor = editor()?;
     let kind = kind_for(args.input_type, Some(&args.file));
     let keys = crate::keys::from_process();
-    let existing: Option<OpenFile> = if args.file.exists() {
-        Some(open_file(&args.file, args.input_type, &keys)?)
+    // Locked from here to the write (or to the end, when nothing is written).
+    let update = Update::open_or_new(&args.file)?;
+    let mut target = if update.exists() {
+        Target::Existing(Box::new(open_update_with(
+            update,
+            &args.file,
+            args.input_type,
+            &keys,
+            args.ignore_mac,
+        )?))
     } else {
-        None
+        Target::New(update)
     };
-    let plaintext: Vec<u8> = match &existing {
-        Some(f) => {
+    let plaintext: Vec<u8> = match &target {
+        Target::Existing(f) => {
             let mut layout = f.opened.layout.clone();
             if kind == Kind::Binary {
                 Kind::Binary
@@ -145,10 +140,10 @@ pub fn run(args: EditArgs, config: Option<&Path>) -> Result<()> {
                 write_lossless(f.opened.store, &f.opened.doc, meta.as_ref(), &mut layout)
             }
         }
-        None => template(kind).as_bytes().to_vec(),
+        Target::New(_) => template(kind).as_bytes().to_vec(),
     };
 
-    let dir = private_dir()?;
+    let dir = private_dir("the file being edited", true)?;
     let name = args
         .file
         .file_name()
@@ -167,10 +162,12 @@ pub fn run(args: EditArgs, config: Option<&Path>) -> Result<()> {
     let mut last = plaintext.clone();
     let mut pending_error: Option<Failure> = None;
     loop {
-        let status = Command::new(&editor[0])
-            .args(&editor[1..])
-            .arg(&tmp)
-            .status();
+        let mut cmd = Command::new(&editor[0]);
+        cmd.args(&editor[1..]).arg(&tmp);
+        if !args.keep_key_env {
+            super::exec::remove_key_env(&mut cmd);
+        }
+        let status = cmd.status();
         if interrupted.load(Ordering::SeqCst) {
             return Err(Failure::new(
                 Code::NotModified,
@@ -203,7 +200,7 @@ pub fn run(args: EditArgs, config: Option<&Path>) -> Result<()> {
             });
         }
         last = edited.clone();
-        match save(&args, config, kind, existing.as_ref(), edited) {
+        match save(&args, config, kind, &mut target, edited) {
             Ok(()) => return Ok(()),
             Err(f) if f.code == Code::CouldNotReadInput => {
                 eprintln!("veil: {}", crate::fsio::sanitize(&f.message));
@@ -231,7 +228,7 @@ fn save(
     args: &EditArgs,
     config: Option<&Path>,
     kind: Kind,
-    existing: Option<&OpenFile>,
+    target: &mut Target,
     edited: Vec<u8>,
 ) -> Result<()> {
     let store = kind.store();
@@ -244,8 +241,8 @@ fn save(
             ),
         )
     })?;
-    let bytes = match existing {
-        Some(f) => {
+    let bytes = match &*target {
+        Target::Existing(f) => {
             let o = &f.opened;
             let rule = o
                 .meta
@@ -285,7 +282,7 @@ fn save(
             )
             .map_err(|e| f.fail(e))?
         }
-        None => {
+        Target::New(_) => {
             let resolved = crate::keys::recipients::resolve_recipients(
                 config,
                 Some(&args.file),
@@ -296,8 +293,8 @@ fn save(
             whole::encrypt_new(store, &mut doc, &opts, kind)?
         }
     };
-    if existing.is_some_and(|f| f.original == bytes) {
-        return Ok(());
+    match target {
+        Target::Existing(f) => write_back(f, &bytes).map(|_| ()),
+        Target::New(u) => u.commit(&bytes),
     }
-    write_atomic(&args.file, &bytes)
 }

@@ -8,7 +8,7 @@ use super::FileIo;
 use super::selection::{SelectionFlags, encrypt_options};
 use crate::error::{Code, Failure, Result};
 use crate::format::{Document, Kind};
-use crate::fsio::{Input, emit, emit_with, kind_for};
+use crate::fsio::{Input, kind_for, open_io};
 use crate::keys::recipients::{KeyFlags, resolve_recipients};
 use crate::pipeline::stream::{self, Streamed};
 use crate::pipeline::whole;
@@ -112,7 +112,8 @@ pub fn run(args: EncryptArgs, config: Option<&Path>) -> Result<()> {
     let in_kind = kind_for(io.input_type, name);
     // Written in the input's format unless asked otherwise.
     let out_kind = io.output_type.unwrap_or(in_kind);
-    let mut src = input.read()?;
+    // In place, the file is read under the lock its write is made under.
+    let (mut src, mut out) = open_io(&input, io.in_place, io.output.as_deref())?;
     let what = input.display();
     if src.is_empty() {
         return Err(Failure::new(
@@ -146,18 +147,12 @@ pub fn run(args: EncryptArgs, config: Option<&Path>) -> Result<()> {
     // when the input turns out to need the whole tree, parsed whole.
     let mut doc = Document::new(src, Vec::new());
     if out_kind == in_kind {
-        let streamed =
-            emit_with(
-                io.in_place,
-                io.output.as_deref(),
-                &input,
-                |out| match stream::encrypt_stream(store, &mut doc, &opts, out)
-                    .map_err(with_name)?
-                {
-                    Streamed::Written => Ok(Some(())),
-                    Streamed::Unsupported(_) => Ok(None),
-                },
-            )?;
+        let streamed = out.write_with(|w| {
+            match stream::encrypt_stream(store, &mut doc, &opts, w).map_err(with_name)? {
+                Streamed::Written => Ok(Some(())),
+                Streamed::Unsupported(_) => Ok(None),
+            }
+        })?;
         if streamed.is_some() {
             return Ok(());
         }
@@ -172,7 +167,7 @@ pub fn run(args: EncryptArgs, config: Option<&Path>) -> Result<()> {
         ));
     }
     let bytes = whole::encrypt_new(store, &mut doc, &opts, out_kind).map_err(with_name)?;
-    emit(&bytes, io.in_place, io.output.as_deref(), &input)
+    out.write(&bytes)
 }
 
 /// The plaintext as sops would write it: parsed and emitted afresh by its store (an encrypted

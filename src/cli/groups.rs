@@ -9,7 +9,7 @@ use clap::{Args, Subcommand};
 use super::encrypt::KeyArgs;
 use crate::error::{Code, Failure, Result};
 use crate::format::Kind;
-use crate::fsio::{Input, emit};
+use crate::fsio::{Input, open_io};
 use crate::pipeline::rekey::{self, GroupEdit};
 
 #[derive(Debug, Args)]
@@ -21,7 +21,7 @@ pub struct GroupsArgs {
 #[derive(Debug, Subcommand)]
 pub enum GroupsAction {
     /// Add a key group with the given master keys (stdout unless -i or --output)
-    Add(GroupAddArgs),
+    Add(Box<GroupAddArgs>),
     /// Remove the key group at INDEX, counted from 0 (stdout unless -i or --output)
     #[command(alias = "delete")]
     Remove(GroupRemoveArgs),
@@ -83,8 +83,12 @@ pub fn run(args: GroupsArgs) -> Result<()> {
 fn apply(io: &GroupIo, edit: GroupEdit) -> Result<()> {
     crate::pipeline::rewrite::require_existing(&io.file)?;
     let keys = crate::keys::from_process();
-    let (original, bytes) = rekey::regroup(
+    // In place, the file is read under the lock its write is made under.
+    let input = Input::File(io.file.clone());
+    let (original, mut out) = open_io(&input, io.in_place, io.output.as_deref())?;
+    let bytes = rekey::regroup(
         &io.file,
+        original.clone(),
         io.input_type,
         &edit,
         io.shamir_secret_sharing_threshold,
@@ -94,10 +98,5 @@ fn apply(io: &GroupIo, edit: GroupEdit) -> Result<()> {
     if io.in_place && original == bytes {
         return Ok(());
     }
-    emit(
-        &bytes,
-        io.in_place,
-        io.output.as_deref(),
-        &Input::File(io.file.clone()),
-    )
+    out.write(&bytes)
 }

@@ -10,6 +10,7 @@ use crate::format::Kind;
 
 pub mod check;
 pub mod child;
+pub mod ci;
 pub mod completions;
 pub mod configcmd;
 pub mod decrypt;
@@ -17,9 +18,11 @@ pub mod edit;
 pub mod encrypt;
 pub mod exec;
 pub mod filestatus;
+pub mod git;
 pub mod groups;
 pub mod hook;
 pub mod keygen;
+pub mod progress;
 pub mod rotate;
 pub mod scan;
 pub mod selection;
@@ -44,6 +47,10 @@ pub struct Cli {
         value_name = "TYPES"
     )]
     pub decryption_order: Option<String>,
+    /// Say on stderr what veil does: which identity opened a data key, which creation rule
+    /// matched, why a file is not processed in one pass (-vv: more detail). Never values.
+    #[arg(short = 'v', long, global = true, action = clap::ArgAction::Count)]
+    pub verbose: u8,
 
     #[command(subcommand)]
     pub command: Command,
@@ -71,9 +78,9 @@ pub enum Command {
     Check(check::CheckArgs),
     /// Explain the configuration
     Config(configcmd::ConfigArgs),
-    /// Run a command with the file's top-level values in its environment
+    /// Run a command with the top-level values of encrypted files in its environment
     ExecEnv(exec::ExecEnvArgs),
-    /// Run a command with the decrypted file at a private path ({} in the command)
+    /// Run a command with the decrypted file(s) at a private path ({} in the command)
     ExecFile(exec::ExecFileArgs),
     /// Generate an age identity (X25519, or post-quantum with --pq); the public key goes to stderr
     Keygen(keygen::KeygenArgs),
@@ -85,6 +92,12 @@ pub enum Command {
     Scan(scan::ScanArgs),
     /// Manage the git pre-commit hook that runs `veil scan --staged`
     Hook(hook::HookArgs),
+    /// Git integration: a merge driver and a diff textconv for encrypted files
+    Git(git::GitArgs),
+    /// CI helpers: mask the secret values of encrypted files in GitHub Actions logs
+    Ci(ci::CiArgs),
+    /// Write the man pages (veil.1, veil-COMMAND.1) into a directory, e.g. ~/.local/share/man/man1
+    Man(completions::ManArgs),
     /// Answer sops 3.11's command line (as when veil is installed as `sops`): veil sops -d FILE
     #[command(disable_help_flag = true)]
     Sops {
@@ -156,8 +169,26 @@ pub fn run(cli: Cli) -> Result<(), Failure> {
         Command::Completions(a) => completions::run(a),
         Command::Scan(a) => scan::run(a, config),
         Command::Hook(a) => hook::run(a),
+        Command::Man(a) => completions::run_man(a),
+        Command::Git(a) => git::run(a, config),
+        Command::Ci(a) => ci::run(a),
         Command::Sops { .. } => unreachable!("`veil sops` is dispatched before parsing"),
     }
+}
+
+/// Sends `tracing` events to stderr at the level `-v` asks for (none without it).
+fn init_logging(verbose: u8) {
+    let level = match verbose {
+        0 => return,
+        1 => tracing::Level::DEBUG,
+        _ => tracing::Level::TRACE,
+    };
+    tracing_subscriber::fmt()
+        .with_max_level(level)
+        .with_writer(std::io::stderr)
+        .with_target(false)
+        .without_time()
+        .init();
 }
 
 /// Parses the process arguments, runs the command and returns the exit code.
@@ -177,6 +208,7 @@ pub fn main() -> i32 {
         return sops::main(rest[1..].to_vec());
     }
     let cli = Cli::parse();
+    init_logging(cli.verbose);
     match run(cli) {
         Ok(()) => 0,
         Err(f) => {

@@ -109,52 +109,14 @@ pub struct UpdatekeysArgs {
     pub input_type: Option<Kind>,
 }
 
-/// Every encrypted file under the current directory: git's tracked files when inside a work
-/// tree, else a directory walk. Files are recognised by their metadata, not their name.
+/// Every encrypted file under `root` (see [`crate::repo::files`]). Files are recognised by
+/// their metadata, not their name.
 pub fn encrypted_files(root: &Path) -> Result<Vec<PathBuf>> {
-    let git = std::process::Command::new("git")
-        .args([
-            "ls-files",
-            "-z",
-            "--cached",
-            "--others",
-            "--exclude-standard",
-        ])
-        .current_dir(root)
-        .output();
-    let candidates: Vec<PathBuf> = match git {
-        Ok(out) if out.status.success() => out
-            .stdout
-            .split(|&b| b == 0)
-            .filter(|p| !p.is_empty())
-            .map(|p| root.join(String::from_utf8_lossy(p).into_owned()))
-            .collect(),
-        _ => {
-            let mut out = Vec::new();
-            let mut stack = vec![root.to_path_buf()];
-            while let Some(dir) = stack.pop() {
-                let Ok(rd) = std::fs::read_dir(&dir) else {
-                    continue;
-                };
-                for e in rd.flatten() {
-                    let p = e.path();
-                    let name = e.file_name();
-                    if name.to_string_lossy().starts_with('.') && name != ".env" {
-                        continue;
-                    }
-                    match e.file_type() {
-                        Ok(t) if t.is_dir() => stack.push(p),
-                        Ok(t) if t.is_file() => out.push(p),
-                        _ => {}
-                    }
-                }
-            }
-            out
-        }
-    };
+    let candidates = crate::repo::files(root).map_err(|e| {
+        crate::error::Failure::new(crate::error::Code::CouldNotReadInput, e.to_string())
+    })?;
     let mut files: Vec<PathBuf> = candidates
         .into_iter()
-        .filter(|p| p.is_file() && !crate::fsio::is_temp_file(p))
         .filter(|p| {
             // Encrypted files are small text files; skip big ones quickly.
             std::fs::metadata(p)
@@ -169,11 +131,29 @@ pub fn encrypted_files(root: &Path) -> Result<Vec<PathBuf>> {
     Ok(files)
 }
 
-/// Runs `work` over `files` on all cores; returns the failures (the others succeeded).
+/// `files` with each file once: a symlink and its target (or two links, hard or symbolic, to
+/// one file) are one file, kept under the name that comes first.
+fn once_each(files: Vec<PathBuf>) -> Vec<PathBuf> {
+    use std::os::unix::fs::MetadataExt;
+    let mut seen = std::collections::HashSet::new();
+    files
+        .into_iter()
+        .filter(|p| match std::fs::metadata(p) {
+            Ok(m) => seen.insert((m.dev(), m.ino())),
+            // Missing: reported by the command.
+            Err(_) => true,
+        })
+        .collect()
+}
+
+/// Runs `work` over `files` on all cores, with a progress bar on a terminal; returns every
+/// file's result, in path order.
 fn parallel<T: Send>(
     files: &[PathBuf],
+    what: &str,
     work: impl Fn(&Path) -> Result<T> + Sync,
 ) -> Vec<(PathBuf, Result<T>)> {
+    let bar = super::progress::files(files.len(), what);
     let threads = std::thread::available_parallelism()
         .map(|n| n.get())
         .unwrap_or(1)
@@ -187,6 +167,7 @@ fn parallel<T: Send>(
                     let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
                     let Some(f) = files.get(i) else { break };
                     let r = work(f);
+                    bar.inc(1);
                     results
                         .lock()
                         .expect("no worker panics while holding the lock")
@@ -195,6 +176,7 @@ fn parallel<T: Send>(
             });
         }
     });
+    bar.finish_and_clear();
     let mut r = results.into_inner().expect("workers are done");
     r.sort_by(|a, b| a.0.cmp(&b.0));
     r
@@ -276,20 +258,24 @@ pub fn run_rotate(args: RotateArgs) -> Result<()> {
         require_existing(f)?;
     }
     let cwd = std::env::current_dir().map_err(|e| Failure::new(Code::Generic, e.to_string()))?;
-    let files = if args.all {
+    let files = once_each(if args.all {
         encrypted_files(&cwd)?
     } else {
         args.files.clone()
-    };
+    });
     if files.is_empty() {
         eprintln!("veil: no encrypted files found");
         return Ok(());
     }
-    let keys = crate::keys::from_process();
+    // Dry runs read only the metadata: no identity is looked for (no passphrase is asked).
+    let keys = (!args.dry_run).then(crate::keys::from_process);
     if let Some(out) = &args.output {
-        return rotate_to_output(&args, &change, &files, out, &keys);
+        let keys = keys
+            .as_ref()
+            .expect("keys are discovered unless dry-running");
+        return rotate_to_output(&args, &change, &files, out, keys);
     }
-    let results = parallel(&files, |path| {
+    let results = parallel(&files, "rotating", |path| {
         let name = crate::fsio::sanitize(&path.display().to_string());
         let mut lines = Vec::new();
         if args.dry_run {
@@ -298,7 +284,10 @@ pub fn run_rotate(args: RotateArgs) -> Result<()> {
             lines.extend(plan_lines(&p));
             return Ok((Outcome::WouldChange, lines));
         }
-        let r = rekey::rotate(path, args.input_type, &change, &keys, keys.wrapper())?;
+        let keys = keys
+            .as_ref()
+            .expect("keys are discovered unless dry-running");
+        let r = rekey::rotate(path, args.input_type, &change, keys, keys.wrapper())?;
         note_not_held(&name, &r.plan, &mut lines);
         lines.extend(plan_lines(&r.plan));
         if !r.plan.removed.is_empty() {
@@ -333,7 +322,10 @@ fn rotate_to_output(
         ));
     };
     let name = crate::fsio::sanitize(&path.display().to_string());
-    let (r, _, bytes) = rekey::rotate_to_bytes(
+    let to = (out != Path::new("-")).then_some(out);
+    // --output naming the file itself is an in-place rotation, under the file's lock.
+    let same = to.is_some_and(|o| crate::fsio::is_same_file(o, path));
+    let (r, file, bytes) = rekey::rotate_to_bytes(
         path,
         change,
         keys,
@@ -346,8 +338,15 @@ fn rotate_to_output(
     for l in lines {
         eprintln!("{l}");
     }
-    let to = (out != Path::new("-")).then_some(out);
-    crate::fsio::emit(&bytes, false, to, &crate::fsio::Input::File(path.clone()))
+    if same {
+        let mut file = file;
+        return crate::pipeline::rewrite::write_back(&mut file, &bytes).map(drop);
+    }
+    drop(file);
+    match to {
+        None => crate::fsio::Output::Stdout.write(&bytes),
+        Some(o) => crate::fsio::open_output(o)?.write(&bytes),
+    }
 }
 
 fn note_not_held(name: &str, p: &Plan, lines: &mut Vec<String>) {
@@ -448,17 +447,26 @@ pub fn run_updatekeys(args: UpdatekeysArgs, config: Option<&Path>) -> Result<()>
         )
     })?;
     let cwd = std::env::current_dir().map_err(|e| Failure::new(Code::Generic, e.to_string()))?;
-    let files = if args.all {
+    let files = once_each(if args.all {
         encrypted_files(&cwd)?
     } else {
         args.files.clone()
-    };
-    let keys = crate::keys::from_process();
+    });
+    // Discovered when a file is first changed (a dry run asks for no passphrase).
+    let keys = std::cell::OnceCell::new();
     let mut results = Vec::new();
+    // Questions and a bar do not mix: the bar only when nothing is asked.
+    let bar = if args.yes || args.dry_run {
+        super::progress::files(files.len(), "updating keys")
+    } else {
+        indicatif::ProgressBar::hidden()
+    };
     for path in &files {
         let r = update_one(&cfg, path, &args, &keys);
         results.push((path.clone(), r));
+        bar.inc(1);
     }
+    bar.finish_and_clear();
     summarize(("updated", "would be updated"), &results)
 }
 
@@ -466,7 +474,7 @@ fn update_one(
     cfg: &crate::config::Config,
     path: &Path,
     args: &UpdatekeysArgs,
-    keys: &crate::keys::keyring::Keyring,
+    keys: &std::cell::OnceCell<crate::keys::keyring::Keyring>,
 ) -> FileResult {
     require_existing(path)?;
     let name = crate::fsio::sanitize(&path.display().to_string());
@@ -496,6 +504,7 @@ fn update_one(
         .iter()
         .map(|(_, k)| k.describe())
         .collect();
+    let keys = keys.get_or_init(crate::keys::from_process);
     let u = rekey::apply_update(path, pending, keys, keys.wrapper())?;
     let mut lines = Vec::new();
     if u.new_data_key && !removed.is_empty() {

@@ -16,9 +16,10 @@ pub enum Format {
 }
 
 /// Find secrets: in a git repository, every blob of the whole history (all branches, tags,
-/// remotes and stashes) and every commit message, each finding attributed to the oldest commit
-/// that introduced it; in a directory outside git (or with --worktree), the files, respecting
-/// .gitignore.
+/// remotes and stashes) and every commit message, one finding per secret and path, attributed
+/// to the oldest commit that introduced it with the number of commits that carry it; in a
+/// directory outside git, a directory below the top of a repository, or with --worktree, the
+/// files, respecting .gitignore.
 ///
 /// Besides the secret-detection rules, veil reports files that a .sops.yaml creation rule covers
 /// but that are not encrypted (also in past commits), and plaintext values in encrypted files
@@ -28,20 +29,28 @@ pub enum Format {
 /// Ciphertext, sops metadata and age recipients are never reported.
 ///
 /// Suppress a finding with `veil:allow` on its line, or with its fingerprint (see --format json)
-/// in .veilignore: one `FINGERPRINT [PATH-GLOB]` a line. Exit status: 0 no finding, 1 findings,
-/// 2 error.
+/// in .veilignore: one `FINGERPRINT [PATH-GLOB]` a line. Fingerprints are keyed (HMAC-SHA256)
+/// so that a report cannot be used to guess secrets: the key is $VEIL_SCAN_KEY, the file of
+/// --fingerprint-key, a .veil-scan-key file at the root (commit it to share .veilignore
+/// entries), or else one kept in the git directory for this clone. Exit status: 0 no finding,
+/// 1 findings, 2 error.
 #[derive(Debug, Args)]
 #[command(verbatim_doc_comment)]
 pub struct ScanArgs {
-    /// Repository or directory to scan (default: the current directory)
+    /// Repository or directory to scan (default: the current directory); with --staged, the
+    /// files to judge (as pre-commit passes them)
     #[arg(value_name = "PATH")]
-    pub path: Option<PathBuf>,
+    pub paths: Vec<PathBuf>,
 
-    /// Scan what the index adds or changes compared with HEAD (for a pre-commit hook)
+    /// Scan what the index adds compared with HEAD (for a pre-commit hook): only secrets that
+    /// HEAD's version of the file does not already hold. With file names, only those files, and
+    /// a named file that the index does not change is scanned whole (`pre-commit run
+    /// --all-files`). Files over --max-blob-size are scanned part by part, not skipped
     #[arg(long, conflicts_with_all = ["range", "worktree"])]
     pub staged: bool,
 
-    /// Scan what the commits of a range add, e.g. `origin/main..HEAD` (for CI)
+    /// Scan what the commits of a range introduce, e.g. `origin/main..HEAD` (for CI): a secret
+    /// that a file already held before the range is not reported
     #[arg(long, value_name = "A..B", conflicts_with = "worktree")]
     pub range: Option<String>,
 
@@ -89,6 +98,11 @@ pub struct ScanArgs {
     /// Worker threads (default: one per core)
     #[arg(long, value_name = "N", default_value_t = 0)]
     pub threads: usize,
+
+    /// The fingerprint key file (default: $VEIL_SCAN_KEY, .veil-scan-key at the root, or the
+    /// clone's own key in the git directory)
+    #[arg(long, value_name = "FILE")]
+    pub fingerprint_key: Option<PathBuf>,
 }
 
 /// Parses `123`, `64K`, `10M`, `10MiB`, `1G`.
@@ -116,18 +130,48 @@ fn err(msg: impl Into<String>) -> Failure {
 }
 
 pub fn run(a: ScanArgs, config: Option<&Path>) -> Result<()> {
-    let path = a.path.clone().unwrap_or_else(|| PathBuf::from("."));
-    let in_git = git2::Repository::discover(&path).is_ok();
+    let (path, files, explicit) = if a.staged {
+        match a.paths.as_slice() {
+            [one] if one.is_dir() => (one.clone(), Vec::new(), true),
+            many => (PathBuf::from("."), many.to_vec(), false),
+        }
+    } else {
+        match a.paths.as_slice() {
+            [] => (PathBuf::from("."), Vec::new(), false),
+            [one] => (one.clone(), Vec::new(), true),
+            _ => {
+                return Err(err("scan: one PATH at most (file names are for --staged)"));
+            }
+        }
+    };
+    let repo = git2::Repository::discover(&path).ok();
+    let mut notes = Vec::new();
     let mode = if a.staged {
         Mode::Staged
     } else if let Some(r) = &a.range {
         Mode::Range(r.clone())
-    } else if a.worktree || !in_git {
+    } else if a.worktree {
+        Mode::Files
+    } else if let Some(r) = repo
+        .as_ref()
+        .filter(|r| explicit && !is_repository_top(r, &path))
+    {
+        // A directory (or file) below the top of a repository: its files, not the history of
+        // the repository around it.
+        let top = r.workdir().map(Path::to_path_buf).unwrap_or_default();
+        notes.push(format!(
+            "{} is inside the git repository {}: scanning its files, not the repository's history (run `veil scan {}` for that)",
+            path.display(),
+            top.display(),
+            top.display()
+        ));
+        Mode::Files
+    } else if repo.is_none() {
         Mode::Files
     } else {
         Mode::History
     };
-    if mode != Mode::Files && !in_git {
+    if mode != Mode::Files && repo.is_none() {
         return Err(err(format!(
             "{}: not in a git repository (--staged and --range need one)",
             path.display()
@@ -141,9 +185,12 @@ pub fn run(a: ScanArgs, config: Option<&Path>) -> Result<()> {
         progress: !a.quiet && a.format == Format::Text && std::io::stderr().is_terminal(),
         threads: a.threads,
         config: config.map(Path::to_path_buf),
+        files,
+        fingerprint_key: a.fingerprint_key.clone(),
     };
     let mut outcome = scan::scan(&opts).map_err(|e| err(e.0))?;
-    let mut warnings = std::mem::take(&mut outcome.warnings);
+    let mut warnings = notes;
+    warnings.append(&mut outcome.warnings);
 
     let ignore_path = a
         .ignore_file
@@ -182,13 +229,22 @@ pub fn run(a: ScanArgs, config: Option<&Path>) -> Result<()> {
     }
     if let Some(b) = &a.baseline {
         let known = suppress::read_baseline(b).map_err(err)?;
-        findings.retain(|f| !known.contains(&f.fingerprint));
+        warnings.extend(suppress::apply_baseline(&known, &mut findings, b));
     }
 
     let body = match a.format {
         Format::Text => report::text(&findings, a.show_secrets),
         Format::Json => report::json(&findings, &outcome.stats, &warnings, a.show_secrets),
-        Format::Sarif => sarif::sarif(&findings, a.show_secrets),
+        Format::Sarif => {
+            let (body, dropped) = sarif::sarif(&findings, a.show_secrets);
+            if dropped > 0 {
+                warnings.push(format!(
+                    "SARIF: {dropped} less severe findings left out (at most {} results a run)",
+                    sarif::MAX_RESULTS
+                ));
+            }
+            body
+        }
     };
     match &a.output {
         Some(p) => std::fs::write(p, body).map_err(|e| {
@@ -213,4 +269,13 @@ pub fn run(a: ScanArgs, config: Option<&Path>) -> Result<()> {
     } else {
         Err(Failure::new(Code::Generic, ""))
     }
+}
+
+/// Whether `path` is the top of `repo`'s work tree (or the repository itself, bare or not).
+fn is_repository_top(repo: &git2::Repository, path: &Path) -> bool {
+    let Ok(p) = std::fs::canonicalize(path) else {
+        return true;
+    };
+    let same = |q: &Path| std::fs::canonicalize(q).is_ok_and(|q| q == p);
+    repo.workdir().is_some_and(same) || same(repo.path()) || same(repo.commondir())
 }

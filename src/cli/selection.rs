@@ -1,5 +1,5 @@
 //! The selection-rule flags and how they combine with a creation rule of `.sops.yaml`
-//! (spec §5, §11.2).
+//! (docs/format.md §5, §11.2).
 
 use clap::Args;
 
@@ -8,7 +8,7 @@ use crate::error::{Code, Failure, Result};
 use crate::keys::recipients::Resolved;
 use crate::pipeline::selector::Rule;
 
-/// The selection-rule flags (spec §5).
+/// The selection-rule flags (format §5).
 #[derive(Debug, Args, Clone, Default)]
 pub struct SelectionFlags {
     /// Leave values clear when a key on their path ends with this suffix (default `_unencrypted`)

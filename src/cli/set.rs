@@ -9,7 +9,7 @@ use clap::Args;
 use crate::error::{Code, Failure, Result};
 use crate::format::{Kind, value_to_node};
 use crate::pipeline::edit;
-use crate::pipeline::rewrite::{open_file, reseal, reseal_as, write_back};
+use crate::pipeline::rewrite::{open_file_with, reseal, reseal_as, write_back};
 use crate::pipeline::treepath::{self, SetOutcome};
 
 #[derive(Debug, Args)]
@@ -36,6 +36,9 @@ pub struct SetArgs {
     /// Rewrite the file in this format (default: its own, changed in place line by line)
     #[arg(long, value_enum, value_name = "TYPE")]
     pub output_type: Option<Kind>,
+    /// Change the file even if its MAC does not match (the MAC is then computed anew)
+    #[arg(long)]
+    pub ignore_mac: bool,
 }
 
 #[derive(Debug, Args)]
@@ -53,6 +56,9 @@ pub struct UnsetArgs {
     /// Rewrite the file in this format (default: its own, changed in place line by line)
     #[arg(long, value_enum, value_name = "TYPE")]
     pub output_type: Option<Kind>,
+    /// Change the file even if its MAC does not match (the MAC is then computed anew)
+    #[arg(long)]
+    pub ignore_mac: bool,
 }
 
 /// The value to set, as a JSON value: from the argument, a file, stdin, or a hidden prompt
@@ -106,13 +112,13 @@ pub fn run_set(args: SetArgs) -> Result<()> {
         .map_err(|e| Failure::new(Code::InvalidTreePath, e.to_string()))?;
     let value = read_value(&args)?;
     let keys = crate::keys::from_process();
-    let mut file = open_file(&args.file, args.input_type, &keys)?;
+    let mut file = open_file_with(&args.file, args.input_type, &keys, args.ignore_mac)?;
     let convert = converting(&file, args.output_type);
     let node = value_to_node(&value);
     // A new scalar key next to scalar siblings: one new line, written losslessly.
     if !convert && edit::try_insert(file.opened.store, &mut file.opened.doc, &steps, &node) {
         let bytes = reseal(&mut file, false)?;
-        write_back(&file, &bytes)?;
+        write_back(&mut file, &bytes)?;
         return Ok(());
     }
     let root = file
@@ -131,7 +137,7 @@ pub fn run_set(args: SetArgs) -> Result<()> {
         outcome == SetOutcome::Restructured,
         args.output_type,
     )?;
-    write_back(&file, &bytes)?;
+    write_back(&mut file, &bytes)?;
     Ok(())
 }
 
@@ -139,12 +145,12 @@ pub fn run_unset(args: UnsetArgs) -> Result<()> {
     let steps = treepath::parse(&args.path)
         .map_err(|e| Failure::new(Code::InvalidTreePath, e.to_string()))?;
     let keys = crate::keys::from_process();
-    let mut file = open_file(&args.file, args.input_type, &keys)?;
+    let mut file = open_file_with(&args.file, args.input_type, &keys, args.ignore_mac)?;
     let convert = converting(&file, args.output_type);
     // A scalar entry on its own line(s): only those lines go.
     if !convert && edit::try_unset(file.opened.store, &mut file.opened.doc, &steps) {
         let bytes = reseal(&mut file, false)?;
-        write_back(&file, &bytes)?;
+        write_back(&mut file, &bytes)?;
         return Ok(());
     }
     let root = file
@@ -159,7 +165,7 @@ pub fn run_unset(args: UnsetArgs) -> Result<()> {
         Err(e) => return Err(file_fail(&args.file, Code::Generic, e)),
     }
     let bytes = reseal_as(&mut file, true, args.output_type)?;
-    write_back(&file, &bytes)?;
+    write_back(&mut file, &bytes)?;
     Ok(())
 }
 

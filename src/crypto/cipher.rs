@@ -1,4 +1,4 @@
-//! The value cipher (spec §2): `ENC[AES256_GCM,data:…,iv:…,tag:…,type:…]`, AES-256-GCM with a
+//! The value cipher (docs/format.md §2): `ENC[AES256_GCM,data:…,iv:…,tag:…,type:…]`, AES-256-GCM with a
 //! 32-byte IV and the leaf's path string as additional data.
 
 use aes_gcm::aead::consts::U32;

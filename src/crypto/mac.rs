@@ -1,4 +1,4 @@
-//! The MAC (spec §6): SHA-512 over the canonical bytes of the covered leaf values, in walk
+//! The MAC (docs/format.md §6): SHA-512 over the canonical bytes of the covered leaf values, in walk
 //! order, upper-case hex; stored encrypted under the data key with `lastmodified` as AAD.
 
 use sha2::{Digest, Sha512};
@@ -41,7 +41,7 @@ impl Mac {
 }
 
 /// The MAC's additional data: `lastmodified` re-formatted as RFC 3339 with seconds precision
-/// (spec §6.2): fractional seconds dropped, `Z` for a zero offset.
+/// (format §6.2): fractional seconds dropped, `Z` for a zero offset.
 pub fn mac_aad(lastmodified: &str) -> Option<String> {
     use time::format_description::well_known::Rfc3339;
     let t = time::OffsetDateTime::parse(lastmodified.trim(), &Rfc3339).ok()?;

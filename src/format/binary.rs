@@ -1,4 +1,4 @@
-//! The binary store (spec §10.5): the whole file is one string value under the key `data`.
+//! The binary store (docs/format.md §10.5): the whole file is one string value under the key `data`.
 //! Encrypted binary files are written and read with the JSON store.
 
 use serde_json::Value;

@@ -1,4 +1,4 @@
-//! The dotenv store (spec §10.3, §9.4), with exactly sops's semantics so that files round-trip
+//! The dotenv store (docs/format.md §10.3, §9.4), with exactly sops's semantics so that files round-trip
 //! through sops:
 //!
 //! * the input is split on `\n`; empty lines are skipped (they stay in the source, so the

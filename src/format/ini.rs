@@ -1,4 +1,4 @@
-//! The INI store (spec §10.4, §9.4), reading files exactly as `gopkg.in/ini.v1` does with the
+//! The INI store (docs/format.md §10.4, §9.4), reading files exactly as `gopkg.in/ini.v1` does with the
 //! options sops uses (non-unique sections, inline comments, continuation lines, `"""` and
 //! back-quoted values, `=`/`:` delimiters), and writing them back losslessly.
 //!

@@ -1,4 +1,4 @@
-//! The JSON store (spec §10.2, §10.5).
+//! The JSON store (docs/format.md §10.2, §10.5).
 //!
 //! Parsing uses `jsonc-parser` in strict mode (no comments, no trailing commas, no JSON5
 //! extensions), which gives the byte range of every value; a small pre-pass rejects what that

@@ -74,7 +74,7 @@ pub enum Kind {
 }
 
 impl Kind {
-    /// Detects the format from a file name as sops does (spec §10); TOML is veil's addition.
+    /// Detects the format from a file name as sops does (docs/format.md §10); TOML is veil's addition.
     pub fn from_path(path: &Path) -> Kind {
         match path.extension().and_then(|e| e.to_str()) {
             Some("yaml" | "yml") => Kind::Yaml,

@@ -1,4 +1,4 @@
-//! Key groups (spec §7): wrapping the data key for every master key of every group (Shamir
+//! Key groups (docs/format.md §7): wrapping the data key for every master key of every group (Shamir
 //! shares when there are several groups) and recovering it with the keys at hand, trying the
 //! master keys of each group in the decryption order.
 
@@ -184,7 +184,10 @@ pub fn open_group(
             continue;
         }
         match source.open(key) {
-            Ok(secret) => return Ok(secret),
+            Ok(secret) => {
+                tracing::debug!(key = %key.describe(), "a master key opened the data key");
+                return Ok(secret);
+            }
             Err(why) => tried.push(format!("{}: {why}", key.describe())),
         }
     }
@@ -215,7 +218,7 @@ fn names(kinds: &[KeyKind]) -> String {
         .join(", ")
 }
 
-/// Recovers the data key (spec §7.2, §7.3): in each group the first master key that opens gives
+/// Recovers the data key (docs/format.md §7.2, §7.3): in each group the first master key that opens gives
 /// the group's part; with several groups, at least `shamir_threshold` parts are combined.
 pub fn unwrap(meta: &Metadata, source: &dyn KeySource) -> Result<DataKey> {
     let mut parts: Vec<Zeroizing<Vec<u8>>> = Vec::new();

@@ -1,4 +1,4 @@
-//! Discovery of age identities (sops spec §8.2): SSH keys, `SOPS_AGE_KEY*` variables,
+//! Discovery of age identities (docs/format.md §8.2): SSH keys, `SOPS_AGE_KEY*` variables,
 //! key commands and the default `keys.txt`, all combined.
 
 use std::collections::HashMap;
@@ -331,7 +331,7 @@ fn plural(n: usize) -> &'static str {
     if n == 1 { "identity" } else { "identities" }
 }
 
-/// All age identities available for decryption, combined from every source of spec §8.2.
+/// All age identities available for decryption, combined from every source of docs/format.md §8.2.
 pub struct Identities {
     identities: Vec<BoxedIdentity>,
     /// Plugin identities, tried after the native ones (each plugin is a program to run).
@@ -353,7 +353,7 @@ impl Identities {
         }
     }
 
-    /// Looks at every source in spec order and combines what it finds.
+    /// Looks at every source in the order of docs/format.md §8.2 and combines what it finds.
     ///
     /// Configured sources (`SOPS_AGE_SSH_PRIVATE_KEY_FILE`, `SOPS_AGE_KEY`,
     /// `SOPS_AGE_KEY_FILE`, the default `keys.txt` when present) that are unreadable or

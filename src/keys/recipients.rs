@@ -1,7 +1,7 @@
 //! Where the master keys of a new file come from, parsed once into typed [`Recipient`]s: the key
 //! flags and their environment variables (`--age`/`SOPS_AGE_RECIPIENTS`, `--pgp`/`SOPS_PGP_FP`,
 //! `--kms`/`SOPS_KMS_ARN`, …) as one key group, else the first matching creation rule of
-//! `.sops.yaml`, combined as sops combines them (spec §11.2).
+//! `.sops.yaml`, combined as sops combines them (docs/format.md §11.2).
 
 use std::path::Path;
 

@@ -1,4 +1,4 @@
-//! The `sops` metadata block (spec §9): the in-memory [`Metadata`] and its on-disk form, a
+//! The `sops` metadata block (docs/format.md §9): the in-memory [`Metadata`] and its on-disk form, a
 //! generic JSON-like value that every store reads and writes in its own syntax (nested for
 //! YAML/JSON/TOML, flattened for dotenv/INI, §9.4).
 
@@ -125,7 +125,7 @@ fn read_group(obj: &Map<String, Value>) -> Result<KeyGroup, MetadataError> {
 }
 
 impl Metadata {
-    /// Reads metadata from its generic form (spec §9.1, §9.2).
+    /// Reads metadata from its generic form (format §9.1, §9.2).
     pub fn from_value(v: &Value) -> Result<Metadata, MetadataError> {
         let obj = v.as_object().ok_or(MetadataError::NotAMap)?;
         let mut m = Metadata::default();
@@ -189,7 +189,7 @@ impl Metadata {
         Ok(m)
     }
 
-    /// Checks what sops checks before it decrypts (spec §9.2).
+    /// Checks what sops checks before it decrypts (format §9.2).
     pub fn validate_for_decryption(&self) -> Result<(), MetadataError> {
         if self.version.is_empty() {
             return Err(MetadataError::NoVersion);
@@ -216,7 +216,7 @@ impl Metadata {
         }
     }
 
-    /// The on-disk form, keys sorted by name as sops 3.13 writes them (spec §9.3).
+    /// The on-disk form, keys sorted by name as sops 3.13 writes them (format §9.3).
     pub fn to_value(&self) -> Value {
         fn group_value(g: &KeyGroup, out: &mut Map<String, Value>) {
             for kind in KeyKind::ALL {
@@ -277,7 +277,7 @@ impl Metadata {
     }
 }
 
-/// Flattens metadata for dotenv and INI (spec §9.4): `age__list_0__map_enc`.
+/// Flattens metadata for dotenv and INI (format §9.4): `age__list_0__map_enc`.
 pub fn flatten(v: &Value) -> Vec<(String, String)> {
     fn walk(prefix: &str, v: &Value, out: &mut Vec<(String, String)>) {
         match v {
@@ -306,7 +306,7 @@ pub fn flatten(v: &Value) -> Vec<(String, String)> {
     out
 }
 
-/// Rebuilds nested metadata from flattened keys (spec §9.4). Values stay strings; the metadata
+/// Rebuilds nested metadata from flattened keys (format §9.4). Values stay strings; the metadata
 /// reader converts numbers and booleans loosely.
 pub fn unflatten(pairs: &[(String, String)]) -> Result<Value, MetadataError> {
     enum Step {

@@ -9,12 +9,13 @@ use crate::config::Config;
 use crate::crypto::datakey::DataKey;
 use crate::error::{Code, Failure, Result};
 use crate::format::{Kind, write_lossless};
+use crate::fsio::Update;
 use crate::keys::groups::{self, KeySource, Recipients, open_group, unusable_failure};
 use crate::keys::keyring::Wrapper;
 use crate::keys::master::Recipient;
 use crate::keys::recipients::desired_recipients;
 use crate::pipeline::metadata::{KeyGroup, Metadata};
-use crate::pipeline::rewrite::{OpenFile, open_file, write_back};
+use crate::pipeline::rewrite::{OpenFile, open_update, write_back};
 use crate::pipeline::tree::{Entry, Node};
 use crate::pipeline::whole::{self, DATA_KEY_CREATED_FIELD};
 
@@ -247,10 +248,20 @@ fn read_metadata(
     input_type: Option<Kind>,
 ) -> Result<(Metadata, Vec<u8>, crate::format::Document)> {
     let name = crate::fsio::sanitize(&path.display().to_string());
-    let kind = crate::fsio::kind_for(input_type, Some(path));
-    let store = kind.reading_store();
     let original = std::fs::read(path)
         .map_err(|e| Failure::new(Code::CouldNotReadInput, format!("{name}: {e}")))?;
+    parse_metadata(path, input_type, original)
+}
+
+/// The metadata of a file's bytes.
+fn parse_metadata(
+    path: &Path,
+    input_type: Option<Kind>,
+    original: Vec<u8>,
+) -> Result<(Metadata, Vec<u8>, crate::format::Document)> {
+    let name = crate::fsio::sanitize(&path.display().to_string());
+    let kind = crate::fsio::kind_for(input_type, Some(path));
+    let store = kind.reading_store();
     let doc = store
         .parse(original.clone())
         .map_err(|e| Failure::new(Code::CouldNotReadInput, format!("{name}: {e}")))?;
@@ -278,7 +289,11 @@ pub struct Rotated {
 /// `input_type`: the file's format (default: from its name).
 pub fn plan_rotation_as(path: &Path, input_type: Option<Kind>, change: &KeyChange) -> Result<Plan> {
     let (meta, _, _) = read_metadata(path, input_type)?;
-    let current = Recipients::from_metadata(&meta).map_err(|f| name_failure(path, f))?;
+    rotation_plan(path, &meta, change)
+}
+
+fn rotation_plan(path: &Path, meta: &Metadata, change: &KeyChange) -> Result<Plan> {
+    let current = Recipients::from_metadata(meta).map_err(|f| name_failure(path, f))?;
     let p = plan_change(&current, change);
     check_plan(&name_of(path), &p, true)?;
     Ok(p)
@@ -289,7 +304,8 @@ fn name_failure(path: &Path, f: Failure) -> Failure {
 }
 
 /// Rotates one file: a new data key, wrapped for its keys after `change`, every value
-/// re-encrypted; written atomically.
+/// re-encrypted; the file is locked from the read to the atomic write. A change veil cannot
+/// carry out is refused before anything is decrypted.
 pub fn rotate(
     path: &Path,
     input_type: Option<Kind>,
@@ -297,14 +313,14 @@ pub fn rotate(
     keys: &dyn KeySource,
     wrapper: &Wrapper,
 ) -> Result<Rotated> {
-    let (r, file, bytes) = rotate_to_bytes(path, change, keys, wrapper, (input_type, None))?;
-    let written = write_back(&file, &bytes)?;
+    let (r, mut file, bytes) = rotate_to_bytes(path, change, keys, wrapper, (input_type, None))?;
+    let written = write_back(&mut file, &bytes)?;
     Ok(Rotated { written, ..r })
 }
 
-/// Rotates one file without writing it: the rotation, the file as opened and the bytes of the
-/// rotated file. `types` are the input and output formats (default: from the name; the output
-/// is lossless when it is the input's format).
+/// Rotates one file without writing it: the rotation, the file as opened (still locked) and the
+/// bytes of the rotated file. `types` are the input and output formats (default: from the name;
+/// the output is lossless when it is the input's format).
 pub fn rotate_to_bytes(
     path: &Path,
     change: &KeyChange,
@@ -312,8 +328,10 @@ pub fn rotate_to_bytes(
     wrapper: &Wrapper,
     types: (Option<Kind>, Option<Kind>),
 ) -> Result<(Rotated, OpenFile, Vec<u8>)> {
-    let p = plan_rotation_as(path, types.0, change)?;
-    let mut file = open_file(path, types.0, keys)?;
+    let update = Update::open(path)?;
+    let (meta, _, _) = parse_metadata(path, types.0, update.bytes().to_vec())?;
+    let p = rotation_plan(path, &meta, change)?;
+    let mut file = open_update(update, path, types.0, keys)?;
     let exposed = if p.removed.is_empty() {
         Vec::new()
     } else {
@@ -328,7 +346,8 @@ pub fn rotate_to_bytes(
     Ok((r, file, bytes))
 }
 
-/// A file's planned update to the keys its creation rule wants.
+/// A file's planned update to the keys its creation rule wants. The file stays locked until
+/// the update is applied or dropped.
 pub struct PendingUpdate {
     pub plan: Plan,
     desired: Recipients,
@@ -336,6 +355,7 @@ pub struct PendingUpdate {
     original: Vec<u8>,
     doc: crate::format::Document,
     input_type: Option<Kind>,
+    update: Update,
 }
 
 /// Compares a file's keys with the keys its creation rule wants (nothing is decrypted).
@@ -348,7 +368,9 @@ pub fn plan_update(cfg: &Config, path: &Path, input_type: Option<Kind>) -> Resul
             format!("{name}: the matching creation rule names no key"),
         )
     })?;
-    let (meta, original, doc) = read_metadata(path, input_type)?;
+    // Locked from this read to the write.
+    let update = Update::open(path)?;
+    let (meta, original, doc) = parse_metadata(path, input_type, update.bytes().to_vec())?;
     let current = Recipients::from_metadata(&meta).map_err(|f| name_failure(path, f))?;
     let p = plan(&current, &desired);
     if !p.is_empty() {
@@ -363,6 +385,7 @@ pub fn plan_update(cfg: &Config, path: &Path, input_type: Option<Kind>) -> Resul
         original,
         doc,
         input_type,
+        update,
     })
 }
 
@@ -380,7 +403,7 @@ pub struct Updated {
 /// else the existing data key (or each group's share) wrapped for the added keys.
 pub fn apply_update(
     path: &Path,
-    u: PendingUpdate,
+    mut u: PendingUpdate,
     keys: &dyn KeySource,
     wrapper: &Wrapper,
 ) -> Result<Updated> {
@@ -392,10 +415,10 @@ pub fn apply_update(
         });
     }
     if u.plan.needs_new_data_key() {
-        let mut file = open_file(path, u.input_type, keys)?;
+        let mut file = open_update(u.update, path, u.input_type, keys)?;
         let exposed = encrypted_paths(&file);
         let bytes = reseal_with_new_key(&mut file, &u.desired, wrapper, None)?;
-        let written = write_back(&file, &bytes)?;
+        let written = write_back(&mut file, &bytes)?;
         return Ok(Updated {
             written,
             new_data_key: true,
@@ -414,7 +437,7 @@ pub fn apply_update(
             exposed: Vec::new(),
         });
     }
-    crate::fsio::write_atomic(path, &bytes)?;
+    u.update.commit(&bytes)?;
     Ok(Updated {
         written: true,
         new_data_key: false,
@@ -433,18 +456,19 @@ pub enum GroupEdit {
 
 /// Adds or removes a key group. The data key, the values and the MAC stay as they are; the data
 /// key is wrapped anew for every group (split again into Shamir shares when there are several).
-/// `threshold` replaces the file's Shamir threshold. Returns the file's bytes as read and the
-/// bytes of the changed file (nothing is written).
+/// `threshold` replaces the file's Shamir threshold. `original` is the file's content; returns
+/// the bytes of the changed file (nothing is written).
 pub fn regroup(
     path: &Path,
+    original: Vec<u8>,
     input_type: Option<Kind>,
     edit: &GroupEdit,
     threshold: Option<u32>,
     keys: &dyn KeySource,
     wrapper: &Wrapper,
-) -> Result<(Vec<u8>, Vec<u8>)> {
+) -> Result<Vec<u8>> {
     let name = name_of(path);
-    let (mut meta, original, doc) = read_metadata(path, input_type)?;
+    let (mut meta, _, doc) = parse_metadata(path, input_type, original)?;
     let mut recipients = Recipients::from_metadata(&meta).map_err(|f| name_failure(path, f))?;
     match edit {
         GroupEdit::Add(group) => {
@@ -491,8 +515,12 @@ pub fn regroup(
     meta.shamir_threshold = t;
     let store = crate::fsio::kind_for(input_type, Some(path)).reading_store();
     let mut layout = crate::pipeline::record::LosslessRecord::default();
-    let bytes = write_lossless(store, &doc, Some(&meta.to_value()), &mut layout);
-    Ok((original, bytes))
+    Ok(write_lossless(
+        store,
+        &doc,
+        Some(&meta.to_value()),
+        &mut layout,
+    ))
 }
 
 /// Adds master keys without changing the data key: each group's secret (the key, or the group's

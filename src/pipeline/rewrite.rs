@@ -1,12 +1,13 @@
 //! Opening an encrypted file for a change and writing it back: shared by `set`, `unset`, `edit`,
-//! `rotate` and `updatekeys`. Writes are atomic and a change that changes nothing leaves the file
-//! byte-identical.
+//! `rotate` and `updatekeys`. The file is locked from the read to the write (through its
+//! symlinks, see [`Update`]), writes are atomic, and a change that changes nothing leaves the
+//! file byte-identical.
 
 use std::path::{Path, PathBuf};
 
 use crate::error::{Code, Failure, Result};
 use crate::format::Kind;
-use crate::fsio::{Input, kind_for, write_atomic};
+use crate::fsio::{Update, kind_for};
 use crate::pipeline::whole::{self, Opened};
 
 /// An encrypted file, decrypted in memory.
@@ -16,6 +17,8 @@ pub struct OpenFile {
     /// The bytes as read (to tell whether a write changes anything).
     pub original: Vec<u8>,
     pub opened: Opened,
+    /// The lock, held until the file is dropped, and the way to write it.
+    update: Update,
 }
 
 impl OpenFile {
@@ -29,23 +32,56 @@ impl OpenFile {
     }
 }
 
-/// Reads and decrypts `path` with the identities of the environment.
+/// Locks, reads and decrypts `path` with the identities of the environment. The lock is held
+/// until the returned file is dropped.
 pub fn open_file(
     path: &Path,
     input_type: Option<Kind>,
     keys: &dyn crate::keys::groups::KeySource,
 ) -> Result<OpenFile> {
-    let input = Input::File(path.to_path_buf());
-    let original = input.read()?;
+    open_update(Update::open(path)?, path, input_type, keys)
+}
+
+/// [`open_file`], without failing on a MAC that does not match when `ignore_mac` (the file's
+/// MAC is then computed anew when it is written).
+pub fn open_file_with(
+    path: &Path,
+    input_type: Option<Kind>,
+    keys: &dyn crate::keys::groups::KeySource,
+    ignore_mac: bool,
+) -> Result<OpenFile> {
+    open_update_with(Update::open(path)?, path, input_type, keys, ignore_mac)
+}
+
+/// [`open_file`] of a file already opened (and locked) for a change.
+pub fn open_update(
+    update: Update,
+    path: &Path,
+    input_type: Option<Kind>,
+    keys: &dyn crate::keys::groups::KeySource,
+) -> Result<OpenFile> {
+    open_update_with(update, path, input_type, keys, false)
+}
+
+/// [`open_update`], with [`open_file_with`]'s `ignore_mac`.
+pub fn open_update_with(
+    mut update: Update,
+    path: &Path,
+    input_type: Option<Kind>,
+    keys: &dyn crate::keys::groups::KeySource,
+    ignore_mac: bool,
+) -> Result<OpenFile> {
+    let original = update.take_bytes();
     let kind = kind_for(input_type, Some(path));
     let store = kind.reading_store();
-    let opened = whole::open_for_rewrite(store, original.clone(), keys)
-        .map_err(|f| Failure::new(f.code, format!("{}: {}", input.display(), f.message)))?;
+    let opened = whole::open_file_bytes(store, original.clone(), keys, ignore_mac, true)
+        .map_err(|f| Failure::new(f.code, format!("{}: {}", update.display(), f.message)))?;
     Ok(OpenFile {
         path: path.to_path_buf(),
         kind,
         original,
         opened,
+        update,
     })
 }
 
@@ -82,12 +118,14 @@ pub fn reseal_as(
     bytes.map_err(|f| file.fail(f))
 }
 
-/// Writes `bytes` over the file unless they are what it already holds. Returns whether it wrote.
-pub fn write_back(file: &OpenFile, bytes: &[u8]) -> Result<bool> {
+/// Writes `bytes` over the file (through its lock) unless they are what it already holds.
+/// Returns whether it wrote.
+pub fn write_back(file: &mut OpenFile, bytes: &[u8]) -> Result<bool> {
     if bytes == file.original.as_slice() {
         return Ok(false);
     }
-    write_atomic(&file.path, bytes)?;
+    file.update.commit(bytes)?;
+    file.original = bytes.to_vec();
     Ok(true)
 }
 

@@ -1,4 +1,4 @@
-//! Which leaves are encrypted (spec §5): the suffix, regex and comment-regex rules.
+//! Which leaves are encrypted (docs/format.md §5): the suffix, regex and comment-regex rules.
 
 use regex::Regex;
 
@@ -13,7 +13,7 @@ pub enum Rule {
     EncryptedCommentRegex(Regex),
 }
 
-/// The metadata and `.sops.yaml` field names that carry the selection rule (spec §5).
+/// The metadata and `.sops.yaml` field names that carry the selection rule (format §5).
 pub const RULE_FIELDS: [&str; 6] = [
     "unencrypted_suffix",
     "encrypted_suffix",

@@ -55,7 +55,10 @@ pub fn encrypt_in_parts(
     out: &mut dyn std::io::Write,
     every: usize,
 ) -> Result<Streamed> {
-    let unsupported = |why: &str| Ok(Streamed::Unsupported(why.to_string()));
+    let unsupported = |why: &str| {
+        tracing::debug!(reason = why, "encrypting the whole tree, not in one pass");
+        Ok(Streamed::Unsupported(why.to_string()))
+    };
     if store.kind() == Kind::Binary {
         return unsupported("binary files are one value");
     }
@@ -214,34 +217,43 @@ pub fn decrypt_in_parts(
     every: usize,
 ) -> Result<StreamedOpen> {
     // Anything unusual in the metadata is left to the whole-file path, which reports it.
+    let whole =
+        |why: &str| tracing::debug!(reason = why, "decrypting the whole tree, not in one pass");
     let Some(value) = store.peek_metadata(&doc.src) else {
+        whole("the metadata cannot be read ahead of the values");
         return Ok(StreamedOpen::Unsupported(None));
     };
     let Ok(meta) = Metadata::from_value(&value) else {
+        whole("the metadata is unusual");
         return Ok(StreamedOpen::Unsupported(None));
     };
     if meta.validate_for_decryption().is_err() {
+        whole("the metadata is unusual");
         return Ok(StreamedOpen::Unsupported(None));
     }
     let key = data_key(&meta, keys)?;
-    let unsupported = |value, key| Ok(StreamedOpen::Unsupported(Some((value, key))));
+    let unsupported = |why: &str, value, key| {
+        whole(why);
+        Ok(StreamedOpen::Unsupported(Some((value, key))))
+    };
     let Ok(rule) = meta.selection_rule() else {
-        return unsupported(value, key);
+        return unsupported("the selection rule is unusual", value, key);
     };
     let layout = open_layout(&meta, &key)?;
     if layout.has_prefix("alias:") {
-        return unsupported(value, key);
+        return unsupported("the file has YAML aliases", value, key);
     }
     let mut out = Vec::with_capacity(doc.src.len() / 4);
     let mut writer = PartWriter::new(&mut out);
     let Some(mut walker) =
         walk::PartWalker::decrypting(doc, key.as_bytes(), &rule, meta.mac_only_encrypted, &layout)
     else {
-        return unsupported(value, key);
+        return unsupported("the selection rule looks at comments", value, key);
     };
     let end = match walk_parts(store, doc, every, true, &mut walker, &mut writer)? {
         Ok(end) if end.metadata.as_ref() == Some(&value) => end,
-        _ => return unsupported(value, key),
+        Ok(_) => return unsupported("the metadata read ahead is not the file's", value, key),
+        Err(why) => return unsupported(&why, value, key),
     };
     let mac = walker.finish();
     if !ignore_mac {
@@ -257,7 +269,7 @@ pub fn decrypt_in_parts(
         .collect();
     match writer.finish(doc, removals).map_err(write_failure)? {
         true => Ok(StreamedOpen::Plaintext(out)),
-        false => unsupported(value, key),
+        false => unsupported("metadata position already written", value, key),
     }
 }
 

@@ -1,11 +1,11 @@
-//! The SOPS tree model (spec §1, §3): ordered documents of mappings, sequences, typed scalars,
+//! The SOPS tree model (docs/format.md §1, §3): ordered documents of mappings, sequences, typed scalars,
 //! nulls and comments. Every leaf remembers the byte span it came from so that a store can write
 //! the document back by copying its input and replacing only the spans that changed.
 
 use std::borrow::Cow;
 use std::ops::Range;
 
-/// A typed scalar value, as the spec's `type:` field names them (§2.1).
+/// A typed scalar value, as the `type:` field names them (format §2.1).
 #[derive(Clone, PartialEq)]
 pub enum Scalar {
     Str(String),
@@ -39,7 +39,7 @@ impl Scalar {
         }
     }
 
-    /// The bytes sops encrypts and hashes for this value (spec §2.1, §6.1).
+    /// The bytes sops encrypts and hashes for this value (format §2.1, §6.1).
     pub fn canonical_bytes(&self) -> Cow<'_, [u8]> {
         match self {
             Scalar::Str(s) | Scalar::Time(s) => Cow::Borrowed(s.as_bytes()),
@@ -51,7 +51,7 @@ impl Scalar {
         }
     }
 
-    /// Parses decrypted plaintext back into a typed value (spec §2.1, "parsed back as").
+    /// Parses decrypted plaintext back into a typed value (format §2.1, "parsed back as").
     pub fn from_typed(type_name: &str, bytes: Vec<u8>) -> Result<Scalar, String> {
         let text =
             || String::from_utf8(bytes.clone()).map_err(|_| "value is not UTF-8".to_string());

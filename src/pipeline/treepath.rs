@@ -1,4 +1,4 @@
-//! Tree paths as sops writes them (spec §12.2): `["somekey"][0]["k2"]`.
+//! Tree paths as sops writes them (docs/format.md §12.2): `["somekey"][0]["k2"]`.
 
 use crate::pipeline::tree::{Entry, Node};
 
@@ -117,7 +117,7 @@ fn same(a: &Node, b: &Node) -> bool {
     crate::format::node_to_value(a) == crate::format::node_to_value(b)
 }
 
-/// Sets the node at `steps` to `value` (sops semantics, spec §12.1: string components create
+/// Sets the node at `steps` to `value` (sops semantics, format §12.1: string components create
 /// mappings, integer components sequence positions, an index past the end appends).
 pub fn set(root: &mut Node, steps: &[Step], value: Node) -> Result<SetOutcome, EditError> {
     let mut node = root;

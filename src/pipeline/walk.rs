@@ -1,4 +1,4 @@
-//! The tree walk (spec §3–§6): encrypts or decrypts every selected leaf in place, with the path
+//! The tree walk (docs/format.md §3–§6): encrypts or decrypts every selected leaf in place, with the path
 //! string as additional data, and computes the MAC over the covered values in walk order.
 
 use std::collections::HashMap;
@@ -25,7 +25,7 @@ pub enum WalkError {
 }
 
 /// IVs of the values of a decrypted file, so that re-encrypting an unchanged value gives the
-/// same ciphertext (spec §2.3) and diffs stay minimal. Keyed by a hash of (path, type, plaintext).
+/// same ciphertext (format §2.3) and diffs stay minimal. Keyed by a hash of (path, type, plaintext).
 ///
 /// An IV is only ever reused for the same (path, plaintext) it was made for — never with other
 /// additional data — and at most once per encryption, so equal values in one list do not become
@@ -54,6 +54,15 @@ impl IvCache {
             && let Ok(iv) = <[u8; 32]>::try_from(iv.as_slice())
         {
             self.ivs.insert(Self::key(aad, type_name, plain), iv);
+        }
+    }
+
+    /// Adds the IVs of another opening of a file under the *same data key* (a merge takes values
+    /// from both sides of a merge): a value taken from the other side keeps its ciphertext too.
+    /// Entries already known are kept.
+    pub fn absorb(&mut self, other: IvCache) {
+        for (k, iv) in other.ivs {
+            self.ivs.entry(k).or_insert(iv);
         }
     }
 

@@ -232,8 +232,13 @@ pub fn open_with_key(
         keep_ivs.then_some(&mut ivs),
     )
     .map_err(|e| walk_failure(e, false))?;
-    if !ignore_mac {
-        verify_mac(&meta, &key, &mac)?;
+    let mut meta = meta;
+    match verify_mac(&meta, &key, &mac) {
+        Ok(()) => {}
+        Err(f) if !ignore_mac => return Err(f),
+        // Ignored: the file's MAC is dropped, so that a change written back gets a MAC computed
+        // anew instead of keeping the one that does not match.
+        Err(_) => meta.mac.clear(),
     }
     Ok(Opened {
         doc,
@@ -259,7 +264,7 @@ pub(crate) fn open_layout(meta: &Metadata, key: &DataKey) -> Result<LosslessReco
     }
 }
 
-/// Compares the recomputed MAC with the stored one (spec §6.2). Fails closed.
+/// Compares the recomputed MAC with the stored one (docs/format.md §6.2). Fails closed.
 pub fn verify_mac(meta: &Metadata, key: &DataKey, computed: &str) -> Result<()> {
     if meta.mac.is_empty() {
         return Err(Failure::new(

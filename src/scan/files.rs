@@ -1,13 +1,12 @@
 //! Plain files: the files under a directory (`--worktree`, or a path outside any git
-//! repository), respecting `.gitignore`, `.ignore` and git's exclude files.
+//! repository), as [`crate::repo::files`] lists them.
 
 use std::path::Path;
 use std::sync::Arc;
 
-use crate::scan::veilaware::VeilAware;
+use crate::scan::encryption::EncryptionPolicy;
 use crate::scan::{
-    Finding, Job, Origin, Outcome, Progress, ScanError, ScanOptions, Shared, Source, fingerprint,
-    run_pool,
+    Finding, Job, Origin, Outcome, Progress, ScanError, ScanOptions, Shared, Source, run_pool,
 };
 
 pub fn scan_files(opts: &ScanOptions) -> Result<Outcome, ScanError> {
@@ -26,7 +25,7 @@ pub fn scan_files(opts: &ScanOptions) -> Result<Outcome, ScanError> {
         )));
     }
     let mut warnings = Vec::new();
-    let config = match crate::scan::veilaware::find_config(
+    let config = match crate::scan::encryption::find_config(
         opts.config.as_deref(),
         &std::path::absolute(&root).unwrap_or(root.clone()),
     ) {
@@ -39,20 +38,14 @@ pub fn scan_files(opts: &ScanOptions) -> Result<Outcome, ScanError> {
     // Paths are matched relative to the config's directory, as sops does; the scan reports them
     // relative to the scanned directory.
     let cfg_dir = config.as_ref().map(|c| c.dir());
-    let mut veil = VeilAware::new(config.as_slice());
+    let mut veil = EncryptionPolicy::new(config.as_slice());
     let progress = Progress::new(opts.progress);
-    let walk = || {
-        let mut b = ignore::WalkBuilder::new(&opts.path);
-        b.hidden(false)
-            .git_ignore(true)
-            .git_exclude(true)
-            .git_global(false)
-            .require_git(false)
-            .parents(true);
-        b.filter_entry(|e| e.file_name() != ".git");
-        b.build()
-            .filter_map(|e| e.ok())
-            .filter(|e| e.file_type().is_some_and(|t| t.is_file()))
+    // The repository's one file listing (tracked and untracked-not-ignored inside git; ignore
+    // files honoured outside it); a single file is scanned as given.
+    let files: Vec<std::path::PathBuf> = if opts.path.is_file() {
+        vec![opts.path.clone()]
+    } else {
+        crate::repo::files(&opts.path).map_err(|e| ScanError(e.to_string()))?
     };
     let rel = |p: &Path| -> String {
         let r = p.strip_prefix(&root).unwrap_or(p);
@@ -72,8 +65,7 @@ pub fn scan_files(opts: &ScanOptions) -> Result<Outcome, ScanError> {
         progress.stage("decrypting encrypted files");
         let keys = crate::keys::from_process();
         let mut values = Vec::new();
-        for e in walk() {
-            let p = e.path();
+        for p in &files {
             if let Ok(m) = p.metadata()
                 && m.len() > opts.max_blob_size
             {
@@ -83,7 +75,7 @@ pub fn scan_files(opts: &ScanOptions) -> Result<Outcome, ScanError> {
             if (veil.covered(&cp).is_some()
                 || crate::format::Kind::from_path(p) != crate::format::Kind::Binary)
                 && let Ok(data) = std::fs::read(p)
-                && let Some(v) = crate::scan::veilaware::decrypt_values(&cp, &data, &keys)
+                && let Some(v) = crate::scan::encryption::decrypt_values(&cp, &data, &keys)
             {
                 values.extend(v);
             }
@@ -95,20 +87,23 @@ pub fn scan_files(opts: &ScanOptions) -> Result<Outcome, ScanError> {
         veil,
         max_blob_size: opts.max_blob_size,
         repo: None,
+        stream_large: false,
+        workdir: None,
     });
     progress.stage("scanning");
     // The workers see the path relative to the config (for coverage); the report shows the path
     // relative to the scanned directory: keep both.
     let mut names: Vec<String> = Vec::new();
     let pool = run_pool(shared, opts.threads, &progress, |tx| {
-        for e in walk() {
-            let p = e.path().to_path_buf();
+        for p in &files {
+            let p = p.clone();
             names.push(rel(&p));
             let job = Job {
                 path: cfg_rel(&p),
                 source: Source::File(p),
                 tag: (names.len() - 1) as u32,
                 origin: Origin::File,
+                base: Vec::new(),
             };
             tx.send(job)
                 .map_err(|_| ScanError("the scan workers stopped".into()))?;
@@ -120,7 +115,8 @@ pub fn scan_files(opts: &ScanOptions) -> Result<Outcome, ScanError> {
         .hits
         .into_iter()
         .map(|h| Finding {
-            fingerprint: fingerprint(h.hit.rule.id, &h.hit.secret),
+            fingerprint: String::new(),
+            snippet: h.hit.snippet,
             rule: h.hit.rule,
             path: names.get(h.tag as usize).cloned().unwrap_or(h.path),
             line: h.hit.line,
@@ -140,5 +136,6 @@ pub fn scan_files(opts: &ScanOptions) -> Result<Outcome, ScanError> {
         stats,
         warnings,
         root,
+        ..Outcome::default()
     })
 }

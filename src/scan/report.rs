@@ -2,21 +2,21 @@
 
 use serde_json::{Value, json};
 
-use crate::scan::{Finding, Origin, Stats, veilaware};
+use crate::scan::{Finding, Origin, Stats, encryption};
 
-/// A secret as printed: the first 4 characters and `…` (`****` when it has fewer than 12);
-/// the whole value with `show`. File-level findings (their "secret" is the path) are not redacted.
+/// A secret as printed: `****` (no part of it: a prefix narrows a guess); the whole value with
+/// `show`. File-level findings (their "secret" is the path) are not redacted.
 pub fn redact(f: &Finding, show: bool) -> String {
-    if show || f.rule.id == veilaware::UNENCRYPTED_FILE.id {
+    if show || f.rule.id == encryption::UNENCRYPTED_FILE.id {
         return f.secret.clone();
     }
-    let n = f.secret.chars().count();
-    if n < 12 {
-        "****".to_string()
-    } else {
-        let head: String = f.secret.chars().take(4).collect();
-        format!("{head}…")
-    }
+    "****".to_string()
+}
+
+/// The blob id, only with `show`: the hash of a small file's whole content can be guessed
+/// offline as well as a secret's.
+fn blob(f: &Finding, show: bool) -> Option<String> {
+    if show { f.blob.clone() } else { None }
 }
 
 /// Where a finding is, as `path:line` (or `commit-message:line`).
@@ -92,11 +92,12 @@ pub fn finding_json(f: &Finding, show: bool) -> Value {
         "path": f.path,
         "line": f.line,
         "secret": redact(f, show),
+        "snippet": f.snippet,
         "decoded": f.decoded,
         "fingerprint": f.fingerprint,
         "commit": f.commit,
         "commits": f.commits,
-        "blob": f.blob,
+        "blob": blob(f, show),
     })
 }
 
@@ -110,11 +111,12 @@ struct FindingOut<'a> {
     path: &'a str,
     line: usize,
     secret: String,
+    snippet: &'a str,
     decoded: bool,
     fingerprint: &'a str,
     commit: &'a Option<crate::scan::CommitInfo>,
     commits: usize,
-    blob: &'a Option<String>,
+    blob: Option<String>,
 }
 
 /// The findings, serialized one by one as they are iterated (no intermediate JSON tree).
@@ -133,11 +135,12 @@ impl serde::Serialize for FindingsOut<'_> {
             path: &f.path,
             line: f.line,
             secret: redact(f, self.show),
+            snippet: &f.snippet,
             decoded: f.decoded,
             fingerprint: &f.fingerprint,
             commit: &f.commit,
             commits: f.commits,
-            blob: &f.blob,
+            blob: blob(f, self.show),
         }))
     }
 }
@@ -178,6 +181,7 @@ mod tests {
             commits: 2,
             blob,
             fingerprint: "f00d".into(),
+            snippet: "x = ****".into(),
         };
         let c = CommitInfo {
             id: "0123456789abcdef".into(),

@@ -1,5 +1,9 @@
-//! Suppressions that survive rebase and squash: they name a finding by its fingerprint —
-//! sha256 of (rule id, secret) — never by commit or line.
+//! Suppressions that survive rebase and squash: they name a finding by its fingerprint — a
+//! keyed hash of the secret ([`crate::scan::fingerprint`]) — never by commit or line.
+//!
+//! Entries written by veil 0.1 hold the unkeyed `sha256(rule id, NUL, secret)`; they still
+//! suppress their finding, with a warning that gives the keyed fingerprint to put instead
+//! (an unkeyed hash of a weak secret can be reversed by guessing).
 //!
 //! `.veilignore` (at the repository root, or the scanned directory) holds one entry a line:
 //!
@@ -30,6 +34,8 @@ struct Entry {
     glob: Option<GlobMatcher>,
     line: usize,
     used: bool,
+    /// The keyed fingerprint of the finding a legacy entry matched.
+    migrate_to: Option<String>,
 }
 
 /// The parsed `.veilignore`.
@@ -82,6 +88,7 @@ impl IgnoreFile {
                 glob,
                 line: i + 1,
                 used: false,
+                migrate_to: None,
             });
         }
         Ok(IgnoreFile {
@@ -95,11 +102,17 @@ impl IgnoreFile {
         let before = findings.len();
         findings.retain(|f| {
             let mut keep = true;
+            let legacy = crate::scan::legacy_fingerprint(f.rule.id, &f.secret);
             for e in self.entries.iter_mut() {
-                if e.fingerprint == f.fingerprint
-                    && e.glob.as_ref().is_none_or(|g| g.is_match(&f.path))
-                {
+                if !e.glob.as_ref().is_none_or(|g| g.is_match(&f.path)) {
+                    continue;
+                }
+                if e.fingerprint == f.fingerprint {
                     e.used = true;
+                    keep = false;
+                } else if e.fingerprint == legacy {
+                    e.used = true;
+                    e.migrate_to = Some(f.fingerprint.clone());
                     keep = false;
                 }
             }
@@ -108,21 +121,54 @@ impl IgnoreFile {
         before - findings.len()
     }
 
-    /// Warnings for the entries that suppressed nothing.
+    /// Warnings for the entries that suppressed nothing, and for the unkeyed entries to migrate.
     pub fn unused(&self) -> Vec<String> {
-        self.entries
-            .iter()
-            .filter(|e| !e.used)
-            .map(|e| {
-                format!(
+        let mut out = Vec::new();
+        for e in &self.entries {
+            if let Some(new) = &e.migrate_to {
+                out.push(format!(
+                    "{}:{}: entry {} is an unkeyed fingerprint of veil 0.1 (it can be reversed by guessing the secret): replace it with {new}",
+                    self.source,
+                    e.line,
+                    &e.fingerprint[..12]
+                ));
+            } else if !e.used {
+                out.push(format!(
                     "{}:{}: unused ignore entry {}",
                     self.source,
                     e.line,
                     &e.fingerprint[..12]
-                )
-            })
-            .collect()
+                ));
+            }
+        }
+        out
     }
+}
+
+/// Removes the findings a baseline holds (by keyed or, from veil 0.1, unkeyed fingerprint);
+/// returns a warning when unkeyed lines matched.
+pub fn apply_baseline(
+    known: &HashSet<String>,
+    findings: &mut Vec<Finding>,
+    source: &Path,
+) -> Option<String> {
+    let mut legacy = 0;
+    findings.retain(|f| {
+        if known.contains(&f.fingerprint) {
+            return false;
+        }
+        if known.contains(&crate::scan::legacy_fingerprint(f.rule.id, &f.secret)) {
+            legacy += 1;
+            return false;
+        }
+        true
+    });
+    (legacy > 0).then(|| {
+        format!(
+            "{}: {legacy} line(s) hold unkeyed fingerprints of veil 0.1 (they can be reversed by guessing the secret): write the baseline again with --write-baseline",
+            source.display()
+        )
+    })
 }
 
 /// The fingerprints of a baseline file.
@@ -171,7 +217,7 @@ pub fn baseline_text(findings: &[Finding]) -> String {
         })
         .collect();
     let mut out = String::from(
-        "# veil scan baseline v1: FINGERPRINT<TAB>RULE<TAB>PATH, sorted; fingerprint = sha256(rule id, NUL, secret)\n",
+        "# veil scan baseline v2: FINGERPRINT<TAB>RULE<TAB>PATH, sorted; fingerprint = HMAC-SHA256 of the secret under the scan key\n",
     );
     for l in lines {
         out.push_str(&l);

@@ -323,8 +323,28 @@ fn sops_code(f: Failure) -> Failure {
     Failure::new(code, f.message)
 }
 
+/// sops opens `/dev/stdin` like a file (ansible's community.sops passes it); veil refuses a
+/// path that is not a regular file and reads standard input as `-`. The path stays the name
+/// the format and the creation rule are found by, as in sops, unless `--filename-override`.
+fn stdin_path(
+    file: Option<PathBuf>,
+    override_: Option<PathBuf>,
+) -> (Option<PathBuf>, Option<PathBuf>) {
+    match file {
+        Some(f)
+            if ["/dev/stdin", "/dev/fd/0", "/proc/self/fd/0"]
+                .iter()
+                .any(|s| f == Path::new(s)) =>
+        {
+            (Some(PathBuf::from("-")), override_.or(Some(f)))
+        }
+        f => (f, override_),
+    }
+}
+
 fn encrypt_args(p: &Parsed, file: Option<PathBuf>) -> Result<encrypt::EncryptArgs> {
     let override_ = p.string("filename-override").map(PathBuf::from);
+    let (file, override_) = stdin_path(file, override_);
     let name = override_.clone().or(file.clone());
     let (input_type, output_type) = types(p, name.as_deref());
     Ok(encrypt::EncryptArgs {
@@ -347,14 +367,27 @@ fn run_encrypt(p: &Parsed, file: Option<PathBuf>) -> Result<()> {
     let args = encrypt_args(p, file)?;
     let name = args.io.filename_override.clone().or(args.io.file.clone());
     require_rule_keys(p, name.as_deref(), &args.keys)?;
-    encrypt::run(args, config(p).as_deref()).map_err(|f| {
-        // sops fails a Shamir threshold it cannot split with while generating the data key.
-        if f.code == Code::ConflictingParameters && f.message.contains("Shamir threshold") {
-            Failure::new(Code::Generic, f.message)
-        } else {
-            sops_code(f)
-        }
-    })
+    encrypt::run(args, config(p).as_deref()).map_err(new_file_code)
+}
+
+/// [`sops_code`] for encrypt: sops fails a Shamir threshold it cannot split with while
+/// generating the data key (exit 1).
+fn new_file_code(f: Failure) -> Failure {
+    shamir_code(f, Code::Generic)
+}
+
+/// [`sops_code`] for edit: sops's edit of a new file fails the same threshold while wrapping
+/// the data key (exit 128).
+fn edit_code(f: Failure) -> Failure {
+    shamir_code(f, Code::CouldNotRetrieveKey)
+}
+
+fn shamir_code(f: Failure, code: Code) -> Failure {
+    if f.code == Code::ConflictingParameters && f.message.contains("Shamir threshold") {
+        Failure::new(code, f.message)
+    } else {
+        sops_code(f)
+    }
 }
 
 fn cmd_encrypt(p: &Parsed) -> Result<()> {
@@ -383,6 +416,7 @@ fn cmd_encrypt(p: &Parsed) -> Result<()> {
 
 fn run_decrypt(p: &Parsed, file: Option<PathBuf>) -> Result<()> {
     let override_ = p.string("filename-override").map(PathBuf::from);
+    let (file, override_) = stdin_path(file, override_);
     let name = override_.clone().or(file.clone());
     let (input_type, output_type) = types(p, name.as_deref());
     if let Some(path) = p.string("extract") {
@@ -525,10 +559,12 @@ fn run_edit(p: &Parsed, file: PathBuf) -> Result<()> {
             shamir_secret_sharing_threshold: threshold(p)?,
             selection: selection(p),
             show_master_keys: p.bool("show-master-keys"),
+            keep_key_env: false,
+            ignore_mac: p.bool("ignore-mac"),
         },
         config(p).as_deref(),
     )
-    .map_err(sops_code)
+    .map_err(edit_code)
 }
 
 /// A tree path as sops checks it for `set` and `unset` (exit 7 when malformed).
@@ -587,6 +623,7 @@ fn run_set(
         idempotent: p.bool("idempotent"),
         input_type,
         output_type,
+        ignore_mac: p.bool("ignore-mac"),
     })
     .map_err(sops_code)
 }
@@ -608,6 +645,7 @@ fn cmd_unset(p: &Parsed) -> Result<()> {
         idempotent: p.bool("idempotent"),
         input_type,
         output_type,
+        ignore_mac: p.bool("ignore-mac"),
     })
     .map_err(sops_code)
 }
@@ -631,9 +669,13 @@ fn cmd_updatekeys(p: &Parsed) -> Result<()> {
     .map_err(sops_code)
 }
 
-fn exec_operands(p: &Parsed) -> Result<(PathBuf, String)> {
+/// The file and the command of `exec-env`/`exec-file`; sops runs the command with /bin/sh -c.
+fn exec_operands(p: &Parsed) -> Result<(PathBuf, Vec<std::ffi::OsString>)> {
     match p.args() {
-        [file, command] => Ok((PathBuf::from(file), command.clone())),
+        [file, command] => Ok((
+            PathBuf::from(file),
+            vec!["/bin/sh".into(), "-c".into(), command.into()],
+        )),
         _ => Err(fail(
             Code::Generic,
             "exec-env and exec-file take exactly 2 arguments: FILE COMMAND",
@@ -653,10 +695,12 @@ fn cmd_exec_env(p: &Parsed) -> Result<()> {
         }
     }
     let (input_type, _) = types(p, Some(&file));
+    // sops passes its whole environment on, the identity variables too (a command may run sops).
     exec::run_env(exec::ExecEnvArgs {
-        file,
+        files: vec![file],
         command,
         pristine: p.bool("pristine"),
+        keep_key_env: true,
         input_type,
         background: p.bool("background"),
         user: p.string("user"),
@@ -672,8 +716,9 @@ fn cmd_exec_file(p: &Parsed) -> Result<()> {
     }
     let (input_type, output_type) = types(p, Some(&file));
     exec::run_file(exec::ExecFileArgs {
-        file,
+        files: vec![file],
         command,
+        keep_key_env: true,
         no_fifo: p.bool("no-fifo"),
         filename: p.string("filename").unwrap_or_else(|| "tmp-file".into()),
         input_type,
@@ -754,10 +799,10 @@ fn cmd_groups_add(p: &Parsed) -> Result<()> {
         hckms: None,
     };
     groups::run(groups::GroupsArgs {
-        action: groups::GroupsAction::Add(groups::GroupAddArgs {
+        action: groups::GroupsAction::Add(Box::new(groups::GroupAddArgs {
             io: group_io(p)?,
             keys,
-        }),
+        })),
     })
     .map_err(groups_code)
 }

@@ -1,4 +1,4 @@
-//! The YAML store (spec §10.1): lossless parsing with `saphyr-parser` events, yaml.v3 typing,
+//! The YAML store (docs/format.md §10.1): lossless parsing with `saphyr-parser` events, yaml.v3 typing,
 //! comments attached where yaml.v3 (and so sops) attaches them, and sops-style rendering.
 
 mod parse;
@@ -610,7 +610,7 @@ fn node_at<'a>(docs: &'a [Node], path: &[usize]) -> Option<&'a Node> {
     docs.get(*first)?.at_index_path(rest)
 }
 
-/// Aliases (spec §10.1): sops expands them, so an encrypted file must not keep them.
+/// Aliases (format §10.1): sops expands them, so an encrypted file must not keep them.
 fn alias_edits(doc: &Document, layout: &mut LosslessRecord, edits: &mut Vec<Edit>) {
     // Encryption: expand aliases whose copies hold encrypted values.
     let mut restore: Vec<(usize, String)> = Vec::new();

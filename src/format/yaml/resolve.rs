@@ -1,4 +1,4 @@
-//! Scalar typing as Go `yaml.v3` does it (spec §10.1), which is what sops uses.
+//! Scalar typing as Go `yaml.v3` does it (docs/format.md §10.1), which is what sops uses.
 
 use base64::Engine as _;
 

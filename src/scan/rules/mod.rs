@@ -14,6 +14,7 @@
 //! sops/veil ciphertext (`ENC[...]`) is never reported, and neither is anything on a line that
 //! contains `veil:allow` (or on the line after one with `veil:allow-next-line`).
 
+mod assign;
 mod catalog;
 mod verify;
 
@@ -48,6 +49,8 @@ pub(crate) struct Spec {
     pub ph: bool,
     /// Generic assignment filters (key suffixes, code references, value shape).
     pub generic: bool,
+    /// With `generic`: a password (any memorable string passes the shape filters).
+    pub pw: bool,
     /// Window around a keyword hit, in bytes, widened to whole lines.
     pub back: usize,
     pub fwd: usize,
@@ -125,6 +128,8 @@ pub struct Match {
     pub line: usize,
     /// Number of base64 layers decoded to find it (0 = found as is).
     pub decoded: u8,
+    /// Byte offset in the original blob: the secret's start, or where its base64 text starts.
+    pub anchor: usize,
     /// The secret text (lossy UTF-8); the engine redacts it.
     pub secret: String,
 }
@@ -174,10 +179,13 @@ struct Keyword {
 pub struct Detector {
     ac: AhoCorasick,
     keywords: Vec<Keyword>,
-    regexes: Vec<Regex>,
-    /// Assignment rules: a keyword hit only counts when `key… <op>` follows it.
-    assign: Vec<bool>,
+    /// The regex of each pattern rule (`None` for assignment rules).
+    regexes: Vec<Option<Regex>>,
+    /// Assignment rules: the key regex and the value regex (whole value; `None`: any value).
+    assign: Vec<Option<(Regex, Option<Regex>)>>,
     b64: base64::engine::GeneralPurpose,
+    /// The index of `kubernetes-secret-value`.
+    k8s_rule: u16,
 }
 
 #[derive(Debug, Clone)]
@@ -252,6 +260,7 @@ impl Detector {
         add("!ENC[", T_ENC);
         add("!kind: Secret", T_K8S);
         add("!kind: \"Secret\"", T_K8S);
+        add("!kind: 'Secret'", T_K8S);
         let needles: Vec<&str> = patterns.iter().map(|p| &p[2..]).collect();
         let ac = AhoCorasickBuilder::new()
             .ascii_case_insensitive(true)
@@ -259,32 +268,47 @@ impl Detector {
             .kind(Some(AhoCorasickKind::DFA))
             .build(&needles)
             .expect("keyword automaton");
-        let regexes = SPECS
-            .iter()
-            .map(|s| {
-                RegexBuilder::new(s.re)
-                    .unicode(false)
-                    .size_limit(1 << 24)
-                    .build()
-                    .unwrap_or_else(|e| panic!("rule {}: bad regex: {e}", s.id))
-            })
-            .collect();
+        let build = |id: &str, re: &str| {
+            RegexBuilder::new(re)
+                .unicode(false)
+                .size_limit(1 << 24)
+                .build()
+                .unwrap_or_else(|e| panic!("rule {id}: bad regex: {e}"))
+        };
+        let mut regexes = Vec::new();
+        let mut assign = Vec::new();
+        for s in SPECS {
+            match s.re.strip_prefix(catalog::KV) {
+                Some(kv) => {
+                    let (k, v) = kv.split_once('\0').expect("key and value");
+                    let key = build(s.id, &format!("(?i:{k})"));
+                    let val = (!v.is_empty()).then(|| build(s.id, &format!("^(?:{v})$")));
+                    regexes.push(None);
+                    assign.push(Some((key, val)));
+                }
+                None => {
+                    regexes.push(Some(build(s.id, s.re)));
+                    assign.push(None);
+                }
+            }
+        }
         let b64 = base64::engine::GeneralPurpose::new(
             &base64::alphabet::STANDARD,
             base64::engine::GeneralPurposeConfig::new()
                 .with_decode_padding_mode(base64::engine::DecodePaddingMode::Indifferent)
                 .with_decode_allow_trailing_bits(true),
         );
-        let assign = SPECS
+        let k8s_rule = SPECS
             .iter()
-            .map(|s| s.re.starts_with("(?i:(?P<key>"))
-            .collect();
+            .position(|s| s.id == "kubernetes-secret-value")
+            .expect("the Kubernetes rule") as u16;
         Detector {
             ac,
             keywords,
             regexes,
             assign,
             b64,
+            k8s_rule,
         }
     }
 
@@ -319,6 +343,9 @@ impl Detector {
         let mut hits: Vec<(u16, usize, usize)> = Vec::new();
         let mut enc: Vec<(usize, usize)> = Vec::new();
         let mut k8s = false;
+        let first = st.out.len();
+        // The assignment at the last keyword hit (several rules share keywords).
+        let mut parsed: Option<((usize, usize), Option<assign::Assignment>)> = None;
         for m in self.ac.find_overlapping_iter(text) {
             let kw = &self.keywords[m.pattern().as_usize()];
             let s = m.start();
@@ -334,13 +361,25 @@ impl Detector {
                 match t {
                     T_ENC => enc.push(enc_span(text, s)),
                     T_K8S => k8s = true,
-                    r if self.assign[r as usize] && !assignment_follows(text, m.end()) => {}
+                    r if self.assign[r as usize].is_some() => {
+                        let at = (s, m.end());
+                        let a = match parsed {
+                            Some((p, a)) if p == at => a,
+                            _ => {
+                                let a = assign::parse(text, s, m.end());
+                                parsed = Some((at, a));
+                                a
+                            }
+                        };
+                        if let Some(a) = a {
+                            self.run_assign(r, text, &a, layer, anchor, st);
+                        }
+                    }
                     r if !(SPECS[r as usize].gate)(text, m.end()) => {}
                     r => hits.push((r, s, kw.len)),
                 }
             }
         }
-        let first = st.out.len();
         if !hits.is_empty() {
             hits.sort_unstable();
             let mut i = 0;
@@ -376,7 +415,11 @@ impl Detector {
         } else {
             Vec::new()
         };
-        let mut skip = Spans::new(enc.iter().copied().chain(k8s.iter().map(|v| v.value)));
+        let mut skip = Spans::new(
+            enc.iter()
+                .copied()
+                .chain(k8s.iter().filter(|v| v.encoded).map(|v| v.value)),
+        );
         found.retain(|r| !skip.overlaps(r.start, r.end));
         found.sort_by(|a, b| {
             b.prio
@@ -404,6 +447,57 @@ impl Detector {
         self.base64_layers(text, layer, anchor, max_depth, &mut skip, st);
     }
 
+    /// An assignment rule on a parsed assignment: key and value regexes, then the verifiers.
+    fn run_assign(
+        &self,
+        rule: u16,
+        text: &[u8],
+        a: &assign::Assignment,
+        layer: u8,
+        anchor: usize,
+        st: &mut State,
+    ) {
+        let Some((key_re, val_re)) = &self.assign[rule as usize] else {
+            return;
+        };
+        let key = &text[a.key.0..a.key.1];
+        let val = &text[a.value.0..a.value.1];
+        if !key_re.is_match(key) || val_re.as_ref().is_some_and(|v| !v.is_match(val)) {
+            return;
+        }
+        let spec: &Spec = &SPECS[rule as usize];
+        let cx = Cx {
+            secret: val,
+            whole: val,
+            key: Some(key),
+            op: Some(a.op),
+            user: None,
+            quoted: a.quoted,
+            quote: a.quote,
+        };
+        if !verify::accept(spec, &cx) {
+            return;
+        }
+        if st
+            .out
+            .iter()
+            .rev()
+            .take(8)
+            .any(|r| r.rule == rule && r.start == a.value.0 && r.layer == layer)
+        {
+            return;
+        }
+        st.out.push(Raw {
+            rule,
+            start: a.value.0,
+            end: a.value.1,
+            layer,
+            anchor: if layer == 0 { a.value.0 } else { anchor },
+            prio: spec.prio,
+            secret: val.to_vec(),
+        });
+    }
+
     #[allow(clippy::too_many_arguments)]
     fn run_rule(
         &self,
@@ -416,7 +510,9 @@ impl Detector {
         st: &mut State,
     ) {
         let spec: &Spec = &SPECS[rule as usize];
-        let re = &self.regexes[rule as usize];
+        let Some(re) = &self.regexes[rule as usize] else {
+            return;
+        };
         let hay = &text[ws..we];
         for caps in re.captures_iter(hay) {
             let whole = caps.get(0).expect("group 0");
@@ -429,9 +525,10 @@ impl Detector {
                 secret,
                 whole: whole.as_bytes(),
                 key: caps.name("key").map(|m| m.as_bytes()),
-                op: caps.name("op").map(|m| m.as_bytes()),
+                op: None,
                 user: caps.name("user").map(|m| m.as_bytes()),
                 quoted: caps.name("bare").is_none(),
+                quote: 0,
             };
             if !verify::accept(spec, &cx) {
                 continue;
@@ -506,22 +603,61 @@ impl Detector {
     }
 
     /// Kubernetes `Secret` manifests: every `data:` value is base64 whatever its length; scan
-    /// `key: <decoded>` so that assignment rules see the key too.
+    /// `key: <decoded>` so that assignment rules see the key too. A value in which no rule finds
+    /// anything is reported as it is (every value of a Secret is secret), as is a `stringData:`
+    /// value that no rule reported.
     fn k8s_data(&self, text: &[u8], values: &[K8sValue], max_depth: u8, st: &mut State) {
         for v in values {
-            let Ok(decoded) = self.b64.decode(&text[v.value.0..v.value.1]) else {
-                continue;
+            let key = &text[v.key.0..v.key.1];
+            let raw = &text[v.value.0..v.value.1];
+            let decoded;
+            let value: &[u8] = if v.encoded {
+                let Ok(d) = self.b64.decode(raw) else {
+                    continue;
+                };
+                if d.len() > st.budget || !printable(&d) {
+                    continue;
+                }
+                st.budget -= d.len();
+                decoded = d;
+                let before = st.out.len();
+                let mut synth = Vec::with_capacity(key.len() + 2 + decoded.len());
+                synth.extend_from_slice(key);
+                synth.extend_from_slice(b": ");
+                synth.extend_from_slice(&decoded);
+                self.scan_text(&synth, 1, v.value.0, max_depth, st);
+                if st.out.len() > before {
+                    continue;
+                }
+                &decoded
+            } else {
+                if st
+                    .out
+                    .iter()
+                    .any(|r| r.layer == 0 && r.start < v.value.1 && v.value.0 < r.end)
+                {
+                    continue;
+                }
+                raw
             };
-            if decoded.len() > st.budget || !printable(&decoded) {
+            if !k8s_value_worth_reporting(key, value) {
                 continue;
             }
-            st.budget -= decoded.len();
-            let key = &text[v.key.0..v.key.1];
-            let mut synth = Vec::with_capacity(key.len() + 2 + decoded.len());
-            synth.extend_from_slice(key);
-            synth.extend_from_slice(b": ");
-            synth.extend_from_slice(&decoded);
-            self.scan_text(&synth, 1, v.value.0, max_depth, st);
+            let spec = &SPECS[self.k8s_rule as usize];
+            let (start, end, layer) = if v.encoded {
+                (key.len() + 2, key.len() + 2 + value.len(), 1)
+            } else {
+                (v.value.0, v.value.1, 0)
+            };
+            st.out.push(Raw {
+                rule: self.k8s_rule,
+                start,
+                end,
+                layer,
+                anchor: v.value.0,
+                prio: spec.prio,
+                secret: value.trim_ascii().to_vec(),
+            });
         }
     }
 
@@ -561,6 +697,7 @@ impl Detector {
                 end: r.end,
                 line,
                 decoded: r.layer,
+                anchor: r.anchor,
                 secret,
             });
         }
@@ -616,12 +753,68 @@ impl Spans {
 struct K8sValue {
     key: (usize, usize),
     value: (usize, usize),
+    /// Under `data:` (base64), not `stringData:`.
+    encoded: bool,
 }
 
-/// Finds the `data:` entries of a YAML Kubernetes `Secret`.
+/// Keys of a Secret whose values name things rather than being secret.
+fn k8s_value_worth_reporting(key: &[u8], value: &[u8]) -> bool {
+    let k = key.to_ascii_lowercase();
+    const PLAIN: &[&[u8]] = &[
+        b"username",
+        b"user",
+        b"host",
+        b"hostname",
+        b"port",
+        b"database",
+        b"dbname",
+        b"db",
+        b"name",
+        b"namespace",
+        b"region",
+        b"url",
+        b"endpoint",
+        b"email",
+        b"login",
+        b"server",
+        b"address",
+        b"bucket",
+        b"account",
+        b"ca.crt",
+        b"tls.crt",
+        b"cert",
+        b"certificate",
+        b"service-ca.crt",
+        b"type",
+        b"provider",
+        b"schema",
+        b"sslmode",
+    ];
+    let v = value.trim_ascii();
+    // Sentences, flow collections and quoted fragments are not secret values.
+    if v.iter()
+        .any(|&b| matches!(b, b' ' | b'"' | b'[' | b'{' | b'`' | b'\'' | b'\n'))
+        || v.ends_with(b",")
+    {
+        return false;
+    }
+    !PLAIN.iter().any(|p| {
+        k.ends_with(p)
+            && (k.len() == p.len() || matches!(k[k.len() - p.len() - 1], b'_' | b'-' | b'.'))
+    }) && !k.ends_with(b".crt")
+        && !k.ends_with(b".pem.pub")
+        && v.len() >= 6
+        && v.len() <= 8192
+        && !v.starts_with(b"ENC[")
+        && !v.starts_with(b"-----BEGIN CERTIFICATE")
+        && !verify::is_placeholder(v)
+}
+
+/// Finds the `data:` and `stringData:` entries of a YAML Kubernetes `Secret`.
 fn k8s_values(text: &[u8]) -> Vec<K8sValue> {
     let mut out = Vec::new();
-    let mut data_indent: Option<usize> = None;
+    // (indent of the block, encoded)
+    let mut block: Option<(usize, bool)> = None;
     let mut pos = 0;
     while pos < text.len() {
         let end = memchr::memchr(b'\n', &text[pos..]).map_or(text.len(), |k| pos + k);
@@ -633,24 +826,40 @@ fn k8s_values(text: &[u8]) -> Vec<K8sValue> {
         if body.is_empty() || body[0] == b'#' {
             continue;
         }
-        if body == b"data:" {
-            data_indent = Some(indent);
+        if body == b"---" {
+            block = None;
             continue;
         }
-        let Some(d) = data_indent else { continue };
+        if body == b"data:" || body == b"stringData:" {
+            block = Some((indent, body == b"data:"));
+            continue;
+        }
+        let Some((d, encoded)) = block else { continue };
         if indent <= d {
-            data_indent = None;
+            block = None;
             continue;
         }
         let Some(colon) = body.iter().position(|&b| b == b':') else {
             continue;
         };
-        let key = &body[..colon];
+        let mut key = &body[..colon];
+        let mut ks = line_pos + indent;
+        if key.len() >= 2 && matches!(key[0], b'"' | b'\'') && key[key.len() - 1] == key[0] {
+            key = &key[1..key.len() - 1];
+            ks += 1;
+        }
         let rest = &body[colon + 1..];
         let lead = rest.len() - rest.trim_ascii_start().len();
         let mut vs = line_pos + indent + colon + 1 + lead;
         let mut ve = line_pos + indent + body.len();
-        if ve - vs >= 2 && matches!(text[vs], b'"' | b'\'') && text[ve - 1] == text[vs] {
+        // A trailing comment.
+        if let Some(h) = memchr::memmem::find(&text[vs..ve], b" #") {
+            ve = vs + h;
+            while ve > vs && text[ve - 1] == b' ' {
+                ve -= 1;
+            }
+        }
+        if ve > vs && ve - vs >= 2 && matches!(text[vs], b'"' | b'\'') && text[ve - 1] == text[vs] {
             vs += 1;
             ve -= 1;
         }
@@ -660,32 +869,19 @@ fn k8s_values(text: &[u8]) -> Vec<K8sValue> {
             || !key
                 .iter()
                 .all(|&b| b.is_ascii_alphanumeric() || matches!(b, b'.' | b'_' | b'-'))
-            || !val.iter().all(|&b| is_b64(b) || b == b'=')
+            || (encoded && !val.iter().all(|&b| is_b64(b) || b == b'='))
+            || val.starts_with(b"|")
+            || val.starts_with(b">")
         {
             continue;
         }
-        let ks = line_pos + indent;
         out.push(K8sValue {
             key: (ks, ks + key.len()),
             value: (vs, ve),
+            encoded,
         });
     }
     out
-}
-
-/// After a keyword: the rest of a key, an optional closing quote, blanks, then `:` or `=`.
-fn assignment_follows(text: &[u8], mut i: usize) -> bool {
-    let lim = (i + 96).min(text.len());
-    while i < lim && (text[i].is_ascii_alphanumeric() || matches!(text[i], b'_' | b'.' | b'-')) {
-        i += 1;
-    }
-    if i < lim && matches!(text[i], b'"' | b'\'') {
-        i += 1;
-    }
-    while i < lim && matches!(text[i], b' ' | b'\t') {
-        i += 1;
-    }
-    i < lim && matches!(text[i], b':' | b'=')
 }
 
 /// `veil:allow` on the line of `pos`, or `veil:allow-next-line` on the line before.

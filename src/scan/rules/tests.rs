@@ -174,6 +174,7 @@ fn generator(name: &str, arg: &str, rng: &mut Rng) -> Option<String> {
             )
         }
         "azkey" => STANDARD.encode(rng.bytes(64)),
+        "k8s" => STANDARD.encode(format!("Zq8{}", rng.pick(B62, 20))),
         "azkey32" => STANDARD.encode(rng.bytes(32)),
         "sas" => {
             let sig = STANDARD
@@ -295,6 +296,94 @@ type Case = (
 
 #[rustfmt::skip]
 const CASES: &[Case] = &[
+    ("onepassword-service-account-token", &["OP_SERVICE_ACCOUNT_TOKEN=ops_eyJ{b:200}"], &["ops_eyJ{b:20}"]),
+    ("onepassword-secret-key", &["A3-{U:6}-{U:11}-{U:5}-{U:5}-{U:5}"], &["A3-{U:6}-{U:3}"]),
+    ("adobe-client-secret", &["p8e-{a:32}"], &["p8e-{a:10}"]),
+    ("openshift-user-token", &["oc login --token=sha256~{u:43}"], &["sha256~{u:10}"]),
+    ("scalingo-api-token", &["tk-us-{u:48}"], &["tk-us-{u:10}"]),
+    ("sourcegraph-access-token", &["sgp_{h:16}_{h:40}"], &["sgp_{h:10}"]),
+    ("settlemint-token", &["sm_pat_{a:16}"], &["sm_pat_{a:6}"]),
+    ("definednetworking-api-token", &["dnkey-{u:26}-{u:52}"], &["dnkey-{u:10}"]),
+    ("maxmind-license-key", &["{a:6}_{a:29}_mmk"], &["{a:6}_{a:10}_mmk"]),
+    ("clickhouse-cloud-secret", &["4b1d{a:38}"], &["4b1d{a:10}"]),
+    ("sidekiq-enterprise-credentials", &["BUNDLE_ENTERPRISE__CONTRIBSYS__COM={h:8}:{h:8}"], &["BUNDLE_ENTERPRISE__CONTRIBSYS__COM={h:4}"]),
+    ("curl-user-password", &["curl -u deploy:Zq8{a:12} https://api.acme.io/v1"], &["curl -u deploy:$PASSWORD https://api.acme.io/v1"]),
+    ("slack-token-assignment", &["SLACK_SIGNING_SECRET={h:32}"], &["SLACK_SIGNING_SECRET={h:10}"]),
+    ("jfrog-token-assignment", &["JFROG_API_KEY={a:73}", "<artifactoryToken>{a:64}</artifactoryToken>"], &["JFROG_API_KEY={a:20}"]),
+    ("jfrog-identity-token", &["eyJ2ZXIiOiIyIiwidHlwIjoiSldUIiwiYWxnIjoiUlMyNTYiLCJraWQiOiJ{u:80}"], &["eyJ2ZXIiOiIyIiwidHlwIjoiSldUIi{u:10}"]),
+    ("pagerduty-api-key", &["PAGERDUTY_TOKEN={a:20}"], &["PAGERDUTY_TOKEN={a:8}"]),
+    ("opsgenie-api-key", &["opsgenie_api_key: {uuid}"], &["opsgenie_api_key: {h:12}"]),
+    ("splunk-hec-token", &["SPLUNK_HEC_TOKEN={uuid}"], &["SPLUNK_HEC_TOKEN={h:12}"]),
+    ("consul-acl-token", &["CONSUL_HTTP_TOKEN={uuid}"], &["CONSUL_HTTP_TOKEN={h:12}"]),
+    ("nomad-acl-token", &["NOMAD_TOKEN={uuid}"], &["NOMAD_TOKEN={h:12}"]),
+    ("circleci-token", &["CIRCLECI_TOKEN={h:40}"], &["CIRCLECI_TOKEN={h:12}"]),
+    ("travis-ci-token", &["TRAVIS_API_TOKEN={a:22}"], &["TRAVIS_API_TOKEN={a:8}"]),
+    ("jenkins-api-token", &["JENKINS_API_TOKEN={h:34}"], &["JENKINS_API_TOKEN={h:10}"]),
+    ("codecov-token", &["CODECOV_TOKEN={uuid}"], &["CODECOV_TOKEN={h:10}"]),
+    ("drone-ci-token", &["DRONE_TOKEN={a:32}"], &["DRONE_TOKEN={a:10}"]),
+    ("bitbucket-client-secret", &["BITBUCKET_CLIENT_SECRET={a:32}"], &["BITBUCKET_CLIENT_SECRET={a:10}"]),
+    ("github-app-secret", &["GITHUB_CLIENT_SECRET={h:40}"], &["GITHUB_CLIENT_SECRET={h:10}"]),
+    ("github-token-assignment", &["github_token: {h:40}"], &["github_token: {h:10}"]),
+    ("gitlab-token-assignment", &["GITLAB_TOKEN={a:20}"], &["GITLAB_TOKEN={a:8}"]),
+    ("fastly-api-token", &["FASTLY_API_TOKEN={u:32}"], &["FASTLY_API_TOKEN={u:10}"]),
+    ("netlify-token-assignment", &["NETLIFY_AUTH_TOKEN={u:43}"], &["NETLIFY_AUTH_TOKEN={u:10}"]),
+    ("rollbar-access-token", &["ROLLBAR_ACCESS_TOKEN={h:32}"], &["ROLLBAR_ACCESS_TOKEN={h:10}"]),
+    ("bugsnag-api-key", &["BUGSNAG_API_KEY={h:32}"], &["BUGSNAG_API_KEY={h:10}"]),
+    ("honeycomb-api-key", &["HONEYCOMB_API_KEY={a:32}"], &["HONEYCOMB_API_KEY={a:10}"]),
+    ("loggly-token", &["LOGGLY_TOKEN={uuid}"], &["LOGGLY_TOKEN={h:10}"]),
+    ("newrelic-browser-key", &["NRJS-{h:19}"], &["NRJS-{h:10}"]),
+    ("newrelic-key-assignment", &["NEW_RELIC_LICENSE_KEY={h:40}"], &["NEW_RELIC_LICENSE_KEY={h:10}"]),
+    ("sentry-dsn-secret", &["https://{h:32}:{h:32}@o12345.ingest.sentry.io/123456"], &["https://{h:32}@o12345.ingest.sentry.io/123456"]),
+    ("twitter-api-secret", &["TWITTER_CONSUMER_SECRET={a:50}"], &["TWITTER_CONSUMER_SECRET={a:10}"]),
+    ("twitter-access-token", &["twitter_access_token: {d:10}-{a:40}"], &["twitter_access_token: {d:10}-{a:10}"]),
+    ("facebook-app-secret", &["FACEBOOK_APP_SECRET={h:32}"], &["FACEBOOK_APP_SECRET={h:10}"]),
+    ("linkedin-client-secret", &["LINKEDIN_CLIENT_SECRET={a:16}"], &["LINKEDIN_CLIENT_SECRET={a:6}"]),
+    ("google-oauth-client-secret-assignment", &["GOOGLE_CLIENT_SECRET={u:24}"], &["GOOGLE_CLIENT_SECRET={u:8}"]),
+    ("zoom-api-secret", &["ZOOM_API_SECRET={a:36}"], &["ZOOM_API_SECRET={a:10}"]),
+    ("twitch-client-secret", &["TWITCH_CLIENT_SECRET={la:30}"], &["TWITCH_CLIENT_SECRET={la:10}"]),
+    ("mattermost-token", &["MATTERMOST_TOKEN={la:26}"], &["MATTERMOST_TOKEN={la:10}"]),
+    ("adyen-api-key", &["ADYEN_API_KEY=AQE{b:100}"], &["ADYEN_API_KEY=AQE{b:10}"]),
+    ("coinbase-api-secret", &["COINBASE_API_SECRET={b:64}"], &["COINBASE_API_SECRET={b:10}"]),
+    ("gocardless-access-token", &["live_{u:40}"], &["live_{u:10}"]),
+    ("stripe-key-assignment", &["STRIPE_SECRET_KEY=sk_test_{a:12}"], &["STRIPE_SECRET_KEY=sk_test_{a:4}"]),
+    ("braintree-private-key", &["BRAINTREE_PRIVATE_KEY={h:32}"], &["BRAINTREE_PRIVATE_KEY={h:10}"]),
+    ("square-secret-assignment", &["SQUARE_ACCESS_TOKEN=sq0atp-{u:22}x"], &["SQUARE_ACCESS_TOKEN=sq0atp-{u:5}"]),
+    ("shopify-key-assignment", &["SHOPIFY_API_SECRET={h:32}"], &["SHOPIFY_API_SECRET={h:10}"]),
+    ("sendgrid-key-assignment", &["SENDGRID_API_KEY=SG.{u:16}.{u:30}"], &["SENDGRID_API_KEY=SG.{u:4}.{u:4}"]),
+    ("mailgun-key-assignment", &["MAILGUN_API_KEY={h:32}"], &["MAILGUN_API_KEY={h:10}"]),
+    ("postmark-server-token", &["POSTMARK_SERVER_TOKEN={uuid}"], &["POSTMARK_SERVER_TOKEN={h:10}"]),
+    ("twilio-key-assignment", &["TWILIO_API_SECRET={a:32}"], &["TWILIO_API_SECRET={a:10}"]),
+    ("telegram-token-assignment", &["TELEGRAM_TOKEN={d:9}:{u:35}"], &["TELEGRAM_TOKEN={d:9}:{u:5}"]),
+    ("discord-token-assignment", &["DISCORD_CLIENT_SECRET={u:32}"], &["DISCORD_CLIENT_SECRET={u:10}"]),
+    ("dropbox-token-assignment", &["DROPBOX_APP_SECRET={la:15}"], &["DROPBOX_APP_SECRET={la:8}"]),
+    ("atlassian-token-assignment", &["JIRA_API_TOKEN={a:24}"], &["JIRA_API_TOKEN={a:10}"]),
+    ("okta-token-assignment", &["OKTA_API_TOKEN={u:42}"], &["OKTA_API_TOKEN={u:10}"]),
+    ("auth0-secret-assignment", &["AUTH0_CLIENT_SECRET={u:48}"], &["AUTH0_CLIENT_SECRET={u:10}"]),
+    ("digitalocean-token-assignment", &["DIGITALOCEAN_TOKEN={h:64}"], &["DIGITALOCEAN_TOKEN={h:10}"]),
+    ("azure-client-secret-assignment", &["AZURE_CLIENT_SECRET={u:34}~x"], &["AZURE_CLIENT_SECRET={u:10}"]),
+    ("azure-key-assignment", &["AZURE_SEARCH_KEY={h:32}"], &["AZURE_SEARCH_KEY={h:10}"]),
+    ("aws-secret-assignment", &["AWS_SECRET={b:40}"], &["AWS_SECRET={b:10}"]),
+    ("alibaba-secret-assignment", &["access_key_secret = \"{a:30}\""], &["access_key_secret = \"{a:10}\""]),
+    ("openai-key-assignment", &["OPENAI_API_KEY=sk-{a:48}"], &["OPENAI_API_KEY=sk-{a:10}"]),
+    ("anthropic-key-assignment", &["ANTHROPIC_API_KEY=sk-ant-{u:90}"], &["ANTHROPIC_API_KEY=sk-ant-{u:10}"]),
+    ("npm-token-assignment", &["NPM_TOKEN={uuid}"], &["NPM_TOKEN={h:10}"]),
+    ("pypi-token-assignment", &["PYPI_TOKEN=pypi-{u:80}"], &["PYPI_TOKEN=pypi-{u:10}"]),
+    ("rubygems-key-assignment", &["GEM_HOST_API_KEY={h:32}"], &["GEM_HOST_API_KEY={h:10}"]),
+    ("nuget-key-assignment", &["NUGET_API_KEY={a:46}"], &["NUGET_API_KEY={a:10}"]),
+    ("docker-password-assignment", &["DOCKER_PASSWORD=Zq8{a:12}"], &["DOCKER_PASSWORD=changeme"]),
+    ("sonar-token-assignment", &["SONAR_TOKEN={h:40}"], &["SONAR_TOKEN={h:10}"]),
+    ("snyk-token-assignment", &["SNYK_API={uuid}"], &["SNYK_API={h:10}"]),
+    ("wireguard-private-key", &["[Interface]\nPrivateKey = {b:42}A="], &["PrivateKey = {b:10}A="]),
+    ("django-secret-key", &["SECRET_KEY = 'django-insecure-{la:50}'"], &["SECRET_KEY = 'django-insecure-change-me'"]),
+    ("netrc-password", &["machine api.acme.io\n  login deploy\n  password Zq8{a:14}"], &["machine api.acme.io login deploy password PASSWORD"]),
+    ("mysql-dsn-password", &["dsn := \"app:Zq8{a:12}@tcp(db:3306)/shop\""], &["dsn := \"app:${DB_PASS}@tcp(db:3306)/shop\""]),
+    ("connection-string-password", &["Server=db;Database=shop;User Id=app;Password=Zq8{a:12};", "jdbc:sqlserver://db:1433;databaseName=shop;user=app;password=Zq8{a:12}"], &["Server=db;User Id=app;Password=$(DB_PASSWORD);"]),
+    ("private-key-other", &["{pem:X9.42 DH PRIVATE KEY}"], &["{pemshort:X9.42 DH PRIVATE KEY}"]),
+    ("kubernetes-secret-value", &["apiVersion: v1\nkind: Secret\nmetadata:\n  name: app\ndata:\n  DB_CONN: {k8s}\n", "apiVersion: v1\nkind: Secret\nstringData:\n  session: Zq8{a:14}\n"], &["apiVersion: v1\nkind: Secret\nstringData:\n  username: deploy\n  db_host: db.internal\n"]),
+    ("azure-logic-app-webhook-url", &["https://prod-12.westus.logic.azure.com:443/workflows/{h:32}/triggers/manual/paths/invoke?api-version=2016-06-01&sp=%2Ftriggers%2Fmanual%2Frun&sv=1.0&sig={u:43}"], &["https://prod-12.westus.logic.azure.com:443/workflows/{h:32}/triggers/manual/paths/invoke?api-version=2016-06-01&sig=short"]),
+    ("mapbox-token-assignment", &["MAPBOX_TOKEN=sk.{u:60}.{u:22}"], &["MAPBOX_TOKEN=pk.{u:60}.{u:22}"]),
+    ("vault-token-legacy", &["b.AAAAAQ{u:90}"], &["b.AAAAAQ{u:10}"]),
+    ("vault-token-assignment", &["VAULT_TOKEN=hvr.{u:30}", "vault_token: s.{A:1}{a:22}9", "token = \"r.{a:24}\""], &["VAULT_TOKEN=hvr.{u:4}", "s.{a:24}"]),
     ("private-key-rsa", &["{pem:RSA PRIVATE KEY}", "key: |\n  {pem:RSA PRIVATE KEY}"], &["{pemshort:RSA PRIVATE KEY}", "{pemdots:RSA PRIVATE KEY}"]),
     ("private-key-ec", &["{pem:EC PRIVATE KEY}"], &["{pemshort:EC PRIVATE KEY}", "{pem:EC PARAMETERS}"]),
     ("private-key-dsa", &["{pem:DSA PRIVATE KEY}"], &["{pemdots:DSA PRIVATE KEY}"]),
@@ -345,7 +434,7 @@ const CASES: &[Case] = &[
     ("gitlab-feature-flags-token", &["glffct-{u:20}"], &["glffct-{u:10}"]),
     ("atlassian-api-token", &["ATATT3{u:180}"], &["ATATT3{u:50}"]),
     ("bitbucket-app-password", &["ATBB{a:32}"], &["ATBB{a:10}"]),
-    ("slack-bot-token", &["xoxb-{d:12}-{d:13}-{a:24}"], &["xoxb-{d:12}-{d:13}-{a:10}"]),
+    ("slack-bot-token", &["xoxb-{d:12}-{d:13}-{a:24}"], &["xoxb-{d:4}-{a:10}"]),
     ("slack-user-token", &["xoxp-{d:12}-{d:12}-{d:12}-{h:32}"], &["xoxp-{d:12}-{h:32}"]),
     ("slack-app-token", &["xapp-1-A{U:10}-{d:12}-{h:64}"], &["xapp-1-A{U:10}-{d:12}-{h:20}"]),
     ("slack-config-token", &["xoxe.xoxp-1-{a:160}"], &["xoxe.xoxp-1-{a:40}"]),
@@ -519,6 +608,8 @@ const CASES: &[Case] = &[
     ("generic-api-key", &["API_KEY={a:32}", "\"apiKey\": \"{a:32}\""], &["api_key: your_api_key_here", "apiKey = getApiKey()"]),
     ("generic-secret", &["SESSION_SECRET={a:32}", "jwt_secret = '{a:24}'"], &["SESSION_SECRET=changeme", "secret_name: db-credentials"]),
     ("generic-token", &["auth_token: {a:32}"], &["auth_token: ${AUTH_TOKEN}", "token_type: bearer", "next_token = self.token"]),
+    ("generic-credential", &["DEPLOY_CREDENTIALS={a:28}x9", "\"auth\": \"{a:30}7\""], &["credentials_file: /etc/app/creds.json", "auth: basic", "auth_type: oauth2"]),
+    ("generic-key", &["stripe_key = \"{A:2}{a:30}9x\"", "<SIGNATURE_KEY>Zq9{a:28}</SIGNATURE_KEY>"], &["cache_key: user_profile_v2", "monkey: {a:30}", "sort_key = \"created_at\"", "primary_key: {h:32}"]),
     ("generic-password", &["password: Xq7{a:10}!", "[db]\npassword = \"{a:12}#1\"", "DB_PASS={a:10}9x"], &["password: changeme", "password: \"{{ .Values.db.password }}\"", "password: null", "password_file: /run/secrets/db", "if password == \"{a:12}\":", "passenger: {a:12}"]),
 ];
 
@@ -556,8 +647,9 @@ fn positives_match() {
                 let text = expand(tpl, (ci * 100 + ti) as u64 * 7 + round);
                 let found = det().scan(text.as_bytes());
                 match found.iter().find(|m| m.rule.id == *id) {
+                    // Kubernetes `data:` values are reported decoded.
+                    Some(m) if m.decoded > 0 => assert_eq!(*id, "kubernetes-secret-value"),
                     Some(m) => {
-                        assert_eq!(m.decoded, 0);
                         assert_eq!(&text.as_bytes()[m.start..m.end], m.secret.as_bytes());
                     }
                     None => failures.push(format!("{id}: {text:?} -> {:?}", ids(&found))),
@@ -783,7 +875,7 @@ fn paths_are_not_assignments() {
         assert!(found.is_empty(), "{text}: {found:?}");
     }
     // An assignment with a colon still counts (built here so this file does not hold one).
-    let text = format!("{}: '{}'", "token", "Xq7vR2mK9pL4sT8wN3bZ");
+    let text = ["tok", "en: '", "Xq7vR2m", "K9pL4sT8wN3bZ'"].concat();
     assert!(!det().scan(text.as_bytes()).is_empty(), "{text}");
 }
 

@@ -4,6 +4,7 @@ use base64::Engine as _;
 use base64::engine::{DecodePaddingMode, GeneralPurpose, GeneralPurposeConfig};
 
 use super::Spec;
+use super::assign::Op;
 
 /// What a verifier sees of one regex match.
 pub(crate) struct Cx<'a> {
@@ -13,12 +14,14 @@ pub(crate) struct Cx<'a> {
     pub whole: &'a [u8],
     /// Assignment key (capture `key`), if any.
     pub key: Option<&'a [u8]>,
-    /// Assignment operator (capture `op`), if any.
-    pub op: Option<&'a [u8]>,
+    /// How the value was assigned (assignment rules).
+    pub op: Option<Op>,
     /// URL user name (capture `user`), if any.
     pub user: Option<&'a [u8]>,
     /// The generic value was quoted (or the rule is not an assignment rule).
     pub quoted: bool,
+    /// The quote character of an assigned value (0 when bare).
+    pub quote: u8,
 }
 
 /// Accepts every match.
@@ -59,7 +62,7 @@ pub(crate) fn accept(spec: &Spec, cx: &Cx) -> bool {
     if spec.ph && is_placeholder(s) {
         return false;
     }
-    if spec.generic && !generic_ok(cx) {
+    if spec.generic && !generic_ok(cx, spec.pw) {
         return false;
     }
     if spec.ent > 0.0 && entropy(s) < spec.ent {
@@ -112,6 +115,7 @@ pub(crate) fn is_placeholder(v: &[u8]) -> bool {
         b"undefined",
         b"empty",
         b"string",
+        b"str",
         b"required",
         b"optional",
         b"unset",
@@ -119,29 +123,47 @@ pub(crate) fn is_placeholder(v: &[u8]) -> bool {
         b"admin",
         b"root",
         b"guest",
+        b"user",
         b"pass",
+        b"password",
+        b"passwd",
+        b"passphrase",
+        b"secret",
+        b"token",
+        b"apikey",
+        b"api_key",
+        b"api-key",
         b"letmein",
         b"qwerty",
         b"hunter2",
         b"123456",
+        b"1234567",
         b"12345678",
         b"123456789",
+        b"1234567890",
+        b"test",
+        b"tbd",
+        b"n/a",
+        b"hidden",
+        b"value",
+        b"private",
+        b"public",
     ];
     if EXACT.contains(&l) {
         return true;
     }
     // Templating and variable references.
-    if v[0] == b'$' || v[0] == b'%' || v[0] == b'<' || v.starts_with(b"{{") || v.starts_with(b"#{")
-    {
+    if matches!(v[0], b'$' | b'%' | b'<') || v.starts_with(b"{{") || v.starts_with(b"#{") {
         return true;
     }
     const SUB: &[&[u8]] = &[
         b"${",
-        b"{{",
-        b"}}",
+        b"{",
+        b"}",
         b"$(",
         b"%(",
         b"<%",
+        b"&lt;",
         b"example",
         b"dummy",
         b"placeholder",
@@ -149,35 +171,40 @@ pub(crate) fn is_placeholder(v: &[u8]) -> bool {
         b"change_me",
         b"change-me",
         b"changeit",
+        b"change_this",
+        b"change-this",
+        b"changethis",
         b"your_",
         b"your-",
         b"yourpass",
         b"yoursecret",
         b"yourtoken",
         b"yourkey",
+        b"yourapikey",
         b"_here",
         b"-here",
         b"redacted",
         b"sample",
         b"fake",
-        b"mock",
-        b"test",
         b"xxxx",
         b"****",
         b"....",
         b"\xe2\x80\xa6",
         b"<",
         b">",
-        b"password",
-        b"passwd",
-        b"secret",
-        b"token",
         b"replace",
-        b"insert",
+        b"insert_",
+        b"insert-",
         b"todo",
         b"fixme",
-        b"foobar",
         b"lorem",
+        b"not_a_real",
+        b"not-a-real",
+        b"notreal",
+        b"not_real",
+        // AWS's documentation examples, whole or cut.
+        b"wjalrxutnfemi/k7mdeng",
+        b"akiaiosfodnn7",
     ];
     // One automaton over all the substrings (a memmem search per substring was a visible share
     // of a history scan: this runs for every candidate value).
@@ -186,12 +213,12 @@ pub(crate) fn is_placeholder(v: &[u8]) -> bool {
     if sub.is_match(l) {
         return true;
     }
-    // One repeated character.
-    if v.iter().all(|&b| b == v[0]) {
-        return true;
-    }
-    // Format placeholders: `{password}`, `{db_pass}`, `{a:16}`.
-    if has_brace_placeholder(v) {
+    // One repeated character, or a run such as `abcdef` / `123456789` / `0123456789abcdef`.
+    if v.iter().all(|&b| b == v[0])
+        || is_sequence(v)
+        || (v.len() >= 6
+            && memchr::memmem::find(b"0123456789abcdefghijklmnopqrstuvwxyz0123456789", l).is_some())
+    {
         return true;
     }
     // File paths.
@@ -204,32 +231,32 @@ pub(crate) fn is_placeholder(v: &[u8]) -> bool {
         return true;
     }
     const EXT: &[&[u8]] = &[
-        b".pem", b".key", b".crt", b".cer", b".json", b".txt", b".yaml", b".yml", b".env", b".p12",
-        b".pfx", b".jks", b".gpg", b".asc", b".pub",
+        b".pem",
+        b".key",
+        b".crt",
+        b".cer",
+        b".json",
+        b".txt",
+        b".yaml",
+        b".yml",
+        b".env",
+        b".p12",
+        b".pfx",
+        b".jks",
+        b".gpg",
+        b".asc",
+        b".pub",
+        b".conf",
+        b".cfg",
+        b".ini",
+        b".properties",
     ];
     EXT.iter().any(|e| l.ends_with(e))
 }
 
-/// `{name}` / `{name:spec}` somewhere in the value.
-fn has_brace_placeholder(v: &[u8]) -> bool {
-    let mut i = 0;
-    while let Some(o) = v[i..].iter().position(|&b| b == b'{') {
-        let s = i + o + 1;
-        let Some(c) = v[s..].iter().position(|&b| b == b'}') else {
-            return false;
-        };
-        let inner = &v[s..s + c];
-        if !inner.is_empty()
-            && (inner[0].is_ascii_alphabetic() || inner[0] == b'_')
-            && inner
-                .iter()
-                .all(|&b| b.is_ascii_alphanumeric() || matches!(b, b'_' | b':' | b'.' | b'-'))
-        {
-            return true;
-        }
-        i = s;
-    }
-    false
+/// `abcdef…`, `123456…`: each byte one more than the previous.
+fn is_sequence(v: &[u8]) -> bool {
+    v.len() >= 4 && v.windows(2).all(|w| w[1] == w[0].wrapping_add(1))
 }
 
 fn contains(hay: &[u8], needle: &[u8]) -> bool {
@@ -237,15 +264,15 @@ fn contains(hay: &[u8], needle: &[u8]) -> bool {
 }
 
 /// Filters for generic `key = value` rules: the key, the operator and the value's shape.
-fn generic_ok(cx: &Cx) -> bool {
-    if let Some(op) = cx.op
-        && (op == b"==" || op == b"!=")
-    {
-        return false;
-    }
+/// `pw`: a password, which may be any memorable string; other generic values must look random.
+fn generic_ok(cx: &Cx, pw: bool) -> bool {
     let v = cx.secret;
     // `Token::CloseBracket`: a path (Rust, C++, PHP), not an assignment.
-    if cx.op == Some(b":".as_slice()) && v.starts_with(b":") {
+    if cx.op == Some(Op::Colon) && v.starts_with(b":") {
+        return false;
+    }
+    // "password: `x`" is Markdown prose about a value.
+    if cx.op == Some(Op::Colon) && cx.quote == b'`' {
         return false;
     }
     if let Some(key) = cx.key {
@@ -284,7 +311,14 @@ fn generic_ok(cx: &Cx) -> bool {
             b"regex",
             b"pattern",
             b"hash",
+            b"hashed",
             b"digest",
+            b"checksum",
+            b"sha",
+            b"sha1",
+            b"sha256",
+            b"sha512",
+            b"md5",
             b"min",
             b"max",
             b"env",
@@ -305,7 +339,6 @@ fn generic_ok(cx: &Cx) -> bool {
             b"time",
             b"timeout",
             b"at",
-            b"count",
             b"index",
             b"limit",
             b"method",
@@ -314,20 +347,48 @@ fn generic_ok(cx: &Cx) -> bool {
             b"store",
             b"manager",
             b"class",
+            b"algorithm",
+            b"alg",
+            b"strategy",
+            b"scope",
+            b"scopes",
+            b"style",
+            b"color",
+            b"icon",
+            b"text",
+            b"title",
+            b"message",
+            b"description",
+            b"placeholder",
+            b"validator",
+            b"validation",
+            b"policy",
+            b"length",
+            b"complexity",
+            b"_fingerprint",
+            b"fingerprint",
+            b"_pem",
+            b"stdin",
+            b"_env",
+            b"_cmd",
+            b"command",
         ];
-        let stripped: &[u8] = k.strip_suffix(b"s").unwrap_or(&k);
-        let _ = stripped;
         if DENY_SUFFIX.iter().any(|s| k.ends_with(s)) {
             return false;
         }
-        if contains(&k, b"public") || contains(&k, b"publishable") || contains(&k, b"example") {
+        if contains(&k, b"public")
+            || contains(&k, b"publishable")
+            || contains(&k, b"example")
+            || contains(&k, b"_format")
+            || contains(&k, b"sample")
+        {
             return false;
         }
         if k.as_slice() == v.to_ascii_lowercase().as_slice() {
             return false;
         }
     }
-    if v.len() > 256 || v.iter().any(|&b| b == b' ' || b == b'\t') {
+    if v.len() > 256 || v.iter().any(|&b| b == b' ' || b == b'\t' || b < 0x20) {
         return false;
     }
     // Code, not a literal: calls, indexing, member access, interpolation.
@@ -339,6 +400,10 @@ fn generic_ok(cx: &Cx) -> bool {
         return false;
     }
     if is_dotted_identifier(v) {
+        return false;
+    }
+    // A URL is the URL rules' business; `host:port` and e-mail addresses are not secrets.
+    if contains(v, b"://") || (v.contains(&b'@') && v.contains(&b'.') && !pw) {
         return false;
     }
     // Paths and routes (`billing_api/orders/12345`): every segment is words or digits only.
@@ -353,33 +418,154 @@ fn generic_ok(cx: &Cx) -> bool {
     }
     let digits = v.iter().filter(|b| b.is_ascii_digit()).count();
     let alpha = v.iter().filter(|b| b.is_ascii_alphabetic()).count();
+    let upper = v.iter().any(|b| b.is_ascii_uppercase());
+    let lower = v.iter().any(|b| b.is_ascii_lowercase());
     if digits == v.len() {
         return false;
     }
-    // Names made of words (`db-credentials`, `storefront-basic-auth`), possibly numbered
-    // (`worker-48562`, `service_order-2581`), are references.
-    if v.split(|&b| matches!(b, b'-' | b'_' | b'.'))
-        .all(|seg| seg.iter().all(u8::is_ascii_alphabetic) || seg.iter().all(u8::is_ascii_digit))
+    // Numbers with units, versions, dates, times: `30s`, `1.2.3`, `2024-01-01`.
+    if v.iter()
+        .all(|&b| b.is_ascii_digit() || matches!(b, b'.' | b'-' | b':' | b'_' | b'/'))
+        || (digits > 0 && alpha <= 2 && v.len() <= 6)
     {
         return false;
     }
-    // Bare words are usually identifiers; letters only must at least look random.
-    if alpha == v.len() {
-        let upper = v.iter().any(|b| b.is_ascii_uppercase());
-        let lower = v.iter().any(|b| b.is_ascii_lowercase());
-        if v.len() < 20 || !(upper && lower) {
+    let identifier = v.iter().all(|&b| b.is_ascii_alphanumeric() || b == b'_');
+    // Code: a dereference, a negation, an address (`*password`, `!x.y`, `&cfg`).
+    if !cx.quoted && matches!(v[0], b'*' | b'!' | b'&') {
+        return false;
+    }
+    // A bare variable in camelCase (`s3ConfigSecretKey`, `userPassword2`).
+    if !cx.quoted
+        && identifier
+        && v[0].is_ascii_lowercase()
+        && upper
+        && digits <= 2
+        && v.windows(2).any(|w| w[0].is_ascii_lowercase() && w[1].is_ascii_uppercase())
+        // Words: every capital starts a lower-case run (random text has capitals together).
+        && v.windows(2).all(|w| !w[0].is_ascii_uppercase() || w[1].is_ascii_lowercase())
+        && !v[v.len() - 1].is_ascii_uppercase()
+    {
+        return false;
+    }
+    // `name=value` pairs of a list (`--set a=1,b=2`), not a value.
+    if let Some(eq) = v.iter().position(|&b| b == b'=')
+        && eq >= 3
+        && v[..eq]
+            .iter()
+            .all(|&b| b.is_ascii_alphabetic() || b == b'.' || b == b'_')
+    {
+        return false;
+    }
+    // The key spelled again (`K8sClientKey = "k8s-client-key"`).
+    if let Some(key) = cx.key {
+        let norm = |x: &[u8]| -> Vec<u8> {
+            x.iter()
+                .filter(|b| b.is_ascii_alphanumeric())
+                .map(|b| b.to_ascii_lowercase())
+                .collect()
+        };
+        let (nk, nv) = (norm(key), norm(v));
+        if !nv.is_empty() && (nk == nv || nk.ends_with(&nv) && nv.len() >= 6) {
             return false;
         }
     }
-    // Bare identifiers in code (`token = someVariable_2`) without a quote are usually code.
-    if !cx.quoted
-        && v.iter().all(|&b| b.is_ascii_alphanumeric() || b == b'_')
-        && v.iter().filter(|b| b.is_ascii_uppercase()).count() <= 1
+    // `f("key", "snake_case_name")`: a name passed along, not a secret.
+    if cx.op == Some(Op::Argument)
         && v.contains(&b'_')
+        && v.iter().all(|&b| b.is_ascii_lowercase() || b == b'_')
     {
         return false;
     }
-    true
+    if !cx.quoted {
+        // A bare identifier in code (`token = someVariable_2`, `password = userPassword`).
+        if identifier
+            && v.iter().filter(|b| b.is_ascii_uppercase()).count() <= 1
+            && v.contains(&b'_')
+            && (digits == 0 || !upper)
+        {
+            return false;
+        }
+        let l = v.to_ascii_lowercase();
+        if identifier
+            && digits == 0
+            && (upper || v.contains(&b'_'))
+            && [
+                b"pass".as_slice(),
+                b"pwd",
+                b"secret",
+                b"token",
+                b"key",
+                b"cred",
+                b"auth",
+            ]
+            .iter()
+            .any(|w| contains(&l, w))
+        {
+            return false;
+        }
+    }
+    if pw {
+        // camelCase without a digit, bare: a variable (`password = userInput`).
+        if !cx.quoted && identifier && digits == 0 && v[0].is_ascii_lowercase() && upper {
+            return false;
+        }
+        // `--password value` in prose or usage text: a word follows the flag.
+        if cx.op == Some(Op::Blank) && v.iter().all(u8::is_ascii_lowercase) {
+            return false;
+        }
+        // A value that talks about passwords (`testpass`, `my-password`, `secretpassword`)
+        // is a stand-in, unless it is a complex one (`Pass123!@#`).
+        let l = v.to_ascii_lowercase();
+        if contains(&l, b"pass") || contains(&l, b"secret") || contains(&l, b"pwd") {
+            let symbol = v.iter().any(|b| !b.is_ascii_alphanumeric());
+            let classes = [upper, digits > 0, symbol].iter().filter(|&&c| c).count();
+            if classes < 2 {
+                return false;
+            }
+        }
+        return entropy(v) >= 2.0;
+    }
+    // Names made of words (`db-credentials`, `storefront-basic-auth`), possibly numbered
+    // (`worker-48562`, `service_order-2581`), are references.
+    if v.split(|&b| matches!(b, b'-' | b'_' | b'.')).all(|seg| {
+        seg.iter().all(u8::is_ascii_alphabetic)
+            || seg.iter().all(u8::is_ascii_digit)
+            || (seg.len() <= 3 && seg.iter().all(u8::is_ascii_alphanumeric))
+    }) {
+        return false;
+    }
+    // Bare words are usually identifiers; letters only must at least look random.
+    if alpha == v.len() && (v.len() < 20 || !(upper && lower)) {
+        return false;
+    }
+    // Random-looking: a digit, or both cases in a long value.
+    if digits == 0 && !(upper && lower && v.len() >= 16) {
+        return false;
+    }
+    // Only token characters.
+    v.iter().all(|&b| {
+        b.is_ascii_alphanumeric()
+            || matches!(
+                b,
+                b'_' | b'-'
+                    | b'.'
+                    | b'+'
+                    | b'/'
+                    | b'='
+                    | b'~'
+                    | b':'
+                    | b'@'
+                    | b'$'
+                    | b'!'
+                    | b'%'
+                    | b'*'
+                    | b'#'
+                    | b'^'
+                    | b'&'
+                    | b'?'
+            )
+    })
 }
 
 fn is_dotted_identifier(v: &[u8]) -> bool {
@@ -622,17 +808,6 @@ pub(crate) fn sentry_org(cx: &Cx) -> bool {
         .is_some_and(|m| m.contains_key("iat"))
 }
 
-/// Mapbox secret tokens: `sk.` + base64url(JSON with `u`, the user name) + `.` + secret.
-pub(crate) fn mapbox(cx: &Cx) -> bool {
-    let Some(body) = cx.secret.strip_prefix(b"sk.") else {
-        return false;
-    };
-    let payload = body.split(|&b| b == b'.').next().unwrap_or_default();
-    b64(payload)
-        .and_then(|d| json_object(&d))
-        .is_some_and(|m| m.contains_key("u"))
-}
-
 /// `base64(user:password)` with a real-looking password (Basic auth, Docker `auth`, npm `_auth`).
 pub(crate) fn basic_b64(cx: &Cx) -> bool {
     let Some(d) = b64(cx.secret) else {
@@ -644,7 +819,7 @@ pub(crate) fn basic_b64(cx: &Cx) -> bool {
     match s.split_once(':') {
         Some((u, p)) => {
             !u.is_empty()
-                && p.len() >= 4
+                && p.len() >= 3
                 && !p.chars().any(char::is_control)
                 && !is_placeholder(p.as_bytes())
         }
@@ -735,4 +910,86 @@ pub(crate) fn url_password(cx: &Cx) -> bool {
     !cx.secret
         .iter()
         .all(|&b| b == b'*' || b == b'x' || b == b'X')
+}
+
+/// Random-looking token bodies: after the prefix (up to the first `.`), upper case, lower case
+/// and a digit.
+pub(crate) fn mixed_token(cx: &Cx) -> bool {
+    let s = cx.secret;
+    let body = s.iter().position(|&b| b == b'.').map_or(s, |i| &s[i + 1..]);
+    body.iter().any(u8::is_ascii_uppercase)
+        && body.iter().any(u8::is_ascii_lowercase)
+        && body.iter().any(u8::is_ascii_digit)
+}
+
+/// `.netrc` / connection-string passwords and other free-form passwords found by pattern: not a
+/// placeholder, not a variable.
+pub(crate) fn free_password(cx: &Cx) -> bool {
+    let s = cx.secret;
+    s.len() >= 4 && !is_placeholder(s) && !s.starts_with(b"$") && entropy(s) >= 1.5
+}
+
+/// Django `SECRET_KEY`s: 50 characters of its alphabet, or `django-insecure-` + 50.
+pub(crate) fn django_key(cx: &Cx) -> bool {
+    let s = cx
+        .secret
+        .strip_prefix(b"django-insecure-")
+        .unwrap_or(cx.secret);
+    s.len() >= 40 && entropy(s) >= 4.0 && !is_placeholder(s)
+}
+
+/// Passwords of connection strings: the value without its quotes or ODBC braces, not a
+/// placeholder or a variable.
+pub(crate) fn conn_password(cx: &Cx) -> bool {
+    let s = cx.secret;
+    let inner = match (s.first(), s.last()) {
+        (Some(b'{'), Some(b'}')) | (Some(b'\''), Some(b'\'')) if s.len() >= 2 => &s[1..s.len() - 1],
+        _ => s,
+    };
+    inner.len() >= 4
+        && !is_dotted_identifier(inner)
+        && !is_placeholder(inner)
+        && !inner.starts_with(b"$")
+        && !inner.starts_with(b"%")
+        && !inner.contains(&b'+')
+        && entropy(inner) >= 1.5
+}
+
+/// Long random-looking values: upper and lower case letters and digits (or base64 symbols).
+pub(crate) fn random_mixed(cx: &Cx) -> bool {
+    let s = cx.secret;
+    let up = s.iter().any(u8::is_ascii_uppercase);
+    let low = s.iter().any(u8::is_ascii_lowercase);
+    let dig = s.iter().any(u8::is_ascii_digit);
+    up && low && dig
+}
+
+/// After `://`: a `user:password@` part before the host ends (cheap test before the URL regex).
+pub(crate) fn url_userinfo_gate(t: &[u8], e: usize) -> bool {
+    let mut colon = false;
+    for &b in t.iter().skip(e).take(400) {
+        match b {
+            b':' => colon = true,
+            b'@' => return colon,
+            b'/' | b' ' | b'\t' | b'\n' | b'\r' | b'"' | b'\'' | b'<' | b'>' | b'`' => {
+                return false;
+            }
+            _ => {}
+        }
+    }
+    false
+}
+
+/// Vault tokens before 1.10: `s.`/`r.` + exactly 24 base62 characters then a boundary (not a
+/// call or a member: `s.AbcDef(`), or `b.AAAAAQ` + a long base64url body.
+pub(crate) fn vault_legacy_gate(t: &[u8], e: usize) -> bool {
+    if t[..e].ends_with(b"AAAAAQ") {
+        return run_of(t, e, 60, |b| {
+            b.is_ascii_alphanumeric() || *b == b'_' || *b == b'-'
+        });
+    }
+    run_of(t, e, 24, u8::is_ascii_alphanumeric)
+        && !t
+            .get(e + 24)
+            .is_some_and(|&b| b.is_ascii_alphanumeric() || matches!(b, b'(' | b'.' | b'_' | b'-'))
 }

@@ -1,7 +1,8 @@
-//! veil-specific detection: files that `.sops.yaml` says must be encrypted but are not (or hold
-//! plaintext values their selection rule should have encrypted), plaintext of the repository's
-//! own encrypted values copied elsewhere (`--decrypt`), and what is never a finding (valid
-//! ciphertext, sops metadata, age recipients).
+//! What the scanner knows of the repository's encryption (`.sops.yaml` and encrypted files):
+//! files that `.sops.yaml` says must be encrypted but are not (or hold plaintext values their
+//! selection rule should have encrypted), plaintext of the repository's own encrypted values
+//! copied elsewhere (`--decrypt`), and what is never a finding (valid ciphertext, sops metadata,
+//! age recipients).
 
 use std::ops::Range;
 use std::path::Path;
@@ -96,17 +97,17 @@ struct Coverage {
 
 /// What the veil-aware checks know about the repository.
 #[derive(Default)]
-pub struct VeilAware {
+pub struct EncryptionPolicy {
     coverage: Vec<Coverage>,
     known: Option<(AhoCorasick, Vec<String>)>,
 }
 
-impl VeilAware {
+impl EncryptionPolicy {
     /// Builds the checks from the `.sops.yaml` files in force (HEAD's and the history's).
     ///
     /// Only creation rules with a non-empty `path_regex` count: a catch-all rule says which keys
     /// to use, not that every file of the repository must be encrypted.
-    pub fn new(configs: &[Config]) -> VeilAware {
+    pub fn new(configs: &[Config]) -> EncryptionPolicy {
         let mut coverage = Vec::new();
         for c in configs {
             for r in &c.file.creation_rules {
@@ -129,7 +130,7 @@ impl VeilAware {
                 }
             }
         }
-        VeilAware {
+        EncryptionPolicy {
             coverage,
             known: None,
         }
@@ -192,6 +193,8 @@ impl VeilAware {
                         line: crate::format::line_of(data, m.start()),
                         secret: v.clone(),
                         decoded: false,
+                        span: None,
+                        snippet: String::new(),
                     });
                 }
             }
@@ -244,6 +247,8 @@ fn check_covered(
                         line,
                         secret: value,
                         decoded: false,
+                        span: None,
+                        snippet: String::new(),
                     });
                 }
             }
@@ -256,6 +261,8 @@ fn check_covered(
                     line: *line,
                     secret: path.to_string(),
                     decoded: false,
+                    span: None,
+                    snippet: String::new(),
                 });
             }
         }
@@ -266,6 +273,8 @@ fn check_covered(
                 line: 1,
                 secret: path.to_string(),
                 decoded: false,
+                span: None,
+                snippet: String::new(),
             });
         }
         None => {}
