@@ -3,13 +3,21 @@
 
 Writes OUT/{small,medium,large}.{yaml,json,toml}: realistic config-like
 documents (a mapping of services, each with settings, endpoints, credentials,
-lists and, in YAML and TOML, comments) of about 1 KB, 1 MB and 20 MB.
+lists and, in YAML and TOML, comments) of about 1 KB, 1 MB and 20 MB. Two more
+shapes of the same data:
 
-Deterministic: a fixed seed, and the three formats of one size hold the same
-data (the same services, in the same order), so the sizes differ only by the
+- yaml-quoted (OUT/SIZE.quoted.yaml): the YAML file with every value
+  double-quoted, as files written by some tools are;
+- toml-tables (OUT/SIZE.tables.toml, 18 MB when large): each service an element
+  of an array of tables (`[[services]]`) whose nested settings are dotted keys
+  (`endpoints.http.port = 8080`).
+
+Deterministic: a fixed seed, and the formats of one size hold the same data
+(the same services, in the same order), so the sizes differ only by the
 syntax of each format. Values average about 20 bytes.
 
-    python3 bench/gen.py [--out DIR] [--sizes small,medium,large] [--formats yaml,json,toml]
+    python3 bench/gen.py [--out DIR] [--sizes small,medium,large]
+                         [--formats yaml,json,toml,yaml-quoted,toml-tables]
 """
 
 import argparse
@@ -21,7 +29,12 @@ import sys
 
 SEED = 20260412
 TARGETS = {"small": 1_024, "medium": 1_000_000, "large": 20_000_000}
-FORMATS = ("yaml", "json", "toml")
+# Per-format targets where they differ (the issue's 18 MB arrays-of-tables file).
+FORMAT_TARGETS = {("toml-tables", "large"): 18_000_000}
+FORMATS = ("yaml", "json", "toml", "yaml-quoted", "toml-tables")
+# File name of each format, by size.
+FILE_NAMES = {"yaml": "%s.yaml", "json": "%s.json", "toml": "%s.toml",
+              "yaml-quoted": "%s.quoted.yaml", "toml-tables": "%s.tables.toml"}
 
 WORDS = (
     "auth billing catalog checkout search orders payments inventory users "
@@ -130,20 +143,27 @@ def _looks_typed(s):
 
 # --- YAML ----------------------------------------------------------------------
 
-def yaml_node(out, key, value, indent, comments=None):
+def yaml_quoted(v):
+    """Every value double-quoted (numbers and booleans too, which makes them strings)."""
+    if isinstance(v, bool):
+        v = "true" if v else "false"
+    return json.dumps(v if isinstance(v, str) else repr(v))
+
+
+def yaml_node(out, key, value, indent, comments=None, fmt=yaml_str):
     pad = "  " * indent
     if comments and key in comments:
         out.append("%s# %s\n" % (pad, comments[key]))
     if isinstance(value, dict):
         out.append("%s%s:\n" % (pad, key))
         for k, v in value.items():
-            yaml_node(out, k, v, indent + 1)
+            yaml_node(out, k, v, indent + 1, fmt=fmt)
     elif isinstance(value, list):
         out.append("%s%s:\n" % (pad, key))
         for item in value:
-            out.append("%s  - %s\n" % (pad, yaml_str(item)))
+            out.append("%s  - %s\n" % (pad, fmt(item)))
     else:
-        out.append("%s%s: %s\n" % (pad, key, yaml_str(value)))
+        out.append("%s%s: %s\n" % (pad, key, fmt(value)))
 
 
 def yaml_header():
@@ -153,11 +173,11 @@ def yaml_header():
             "services:\n")
 
 
-def yaml_service(name, svc, comments):
+def yaml_service(name, svc, comments, fmt=yaml_str):
     # comments go on the service's own keys
     lines = ["  %s:\n" % name]
     for k, v in svc.items():
-        yaml_node(lines, k, v, 2, comments)
+        yaml_node(lines, k, v, 2, comments, fmt)
     return "".join(lines)
 
 
@@ -220,41 +240,68 @@ def toml_footer():
     return ""
 
 
+def toml_dotted(out, prefix, table):
+    for k, v in table.items():
+        if isinstance(v, dict):
+            toml_dotted(out, prefix + [k], v)
+        else:
+            out.append("%s = %s\n" % (".".join(prefix + [k]), toml_value(v)))
+
+
+def toml_tables_service(name, svc, comments):
+    """One element of the `services` array of tables; nested settings as dotted keys."""
+    out = ["\n[[services]]\n", "name = %s\n" % scalar(name)]
+    for k, v in svc.items():
+        if comments and k in comments:
+            out.append("# %s\n" % comments[k])
+        if isinstance(v, dict):
+            toml_dotted(out, [k], v)
+        else:
+            out.append("%s = %s\n" % (k, toml_value(v)))
+    return "".join(out)
+
+
 # --- driver --------------------------------------------------------------------
 
 def render_chunk(fmt, service, first):
     if fmt == "yaml":
         return yaml_service(*service)
+    if fmt == "yaml-quoted":
+        return yaml_service(*service, fmt=yaml_quoted)
     if fmt == "json":
         return json_service(*service, first=first)
+    if fmt == "toml-tables":
+        return toml_tables_service(*service)
     return toml_service(*service)
 
 
 HEADERS = {"yaml": (yaml_header, yaml_footer), "json": (json_header, json_footer),
-           "toml": (toml_header, toml_footer)}
+           "toml": (toml_header, toml_footer), "yaml-quoted": (yaml_header, yaml_footer),
+           "toml-tables": (toml_header, toml_footer)}
 
 
 def generate(size, formats, out_dir):
     """Each format of a size gets the same stream of services (one seed per size),
     cut where its own file is closest to the target: the files hold prefixes of
     the same data and each is about the target size."""
-    target = TARGETS[size]
     rng = random.Random("%d-%s" % (SEED, size))
     os.makedirs(out_dir, exist_ok=True)
     state = {}
     for fmt in formats:
         head, tail = HEADERS[fmt][0](), HEADERS[fmt][1]()
-        path = os.path.join(out_dir, "%s.%s" % (size, fmt))
+        path = os.path.join(out_dir, FILE_NAMES[fmt] % size)
         fh = open(path, "w", encoding="utf-8", newline="\n")
         fh.write(head)
         state[fmt] = {"fh": fh, "path": path, "tail": tail, "size": len(head) + len(tail),
-                      "services": 0, "values": 1}
+                      "services": 0, "values": 1,
+                      "target": FORMAT_TARGETS.get((fmt, size), TARGETS[size])}
     i = 0
     while state:
         s = make_service(rng, i)
         for fmt in list(state):
             st = state[fmt]
             chunk = render_chunk(fmt, s, st["services"] == 0)
+            target = st["target"]
             nxt = st["size"] + len(chunk)
             if st["services"] and abs(nxt - target) > abs(st["size"] - target):
                 done = True  # adding this service moves away from the target
@@ -262,7 +309,7 @@ def generate(size, formats, out_dir):
                 st["fh"].write(chunk)
                 st["size"] = nxt
                 st["services"] += 1
-                st["values"] += count_values(s[1])
+                st["values"] += count_values(s[1]) + (fmt == "toml-tables")
                 done = nxt >= target
             if done:
                 st["fh"].write(st["tail"])

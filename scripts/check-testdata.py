@@ -7,7 +7,9 @@ mainstream parser and follows the rules sops needs.
   JSON   json (duplicate keys rejected); top level is an object
   TOML   tomllib (Python >= 3.11)
   dotenv python-dotenv, any statement it cannot parse is an error;
-         no duplicate keys
+         no duplicate keys. Files named *-npm.env use the npm `dotenv`
+         dialect (backtick-quoted values, which python-dotenv does not
+         read): their backtick values are blanked for python-dotenv
   INI    configparser (strict: no duplicate sections/keys); keys before the
          first section are allowed
 
@@ -17,6 +19,7 @@ Needs PyYAML and python-dotenv, e.g. in a scratch venv:
     /tmp/fixtures-venv/bin/python scripts/check-testdata.py
 """
 import configparser
+import io
 import json
 import logging
 import pathlib
@@ -120,9 +123,13 @@ logging.getLogger("dotenv.main").addHandler(_Fail())
 
 
 def check_env(p):
-    values = dotenv_values(p)
+    text = p.read_text(encoding="utf-8")
+    if p.stem.endswith("-npm"):
+        # npm dotenv: `KEY=`…`` may span lines; python-dotenv reads the rest.
+        text = re.sub(r"=`[^`]*`", "=", text)
+    values = dotenv_values(stream=io.StringIO(text))
     keys = []
-    for line in p.read_text(encoding="utf-8").splitlines():
+    for line in text.splitlines():
         m = re.match(r"\s*(?:export\s+)?([A-Za-z_][A-Za-z0-9_]*)=", line)
         if m:
             keys.append(m.group(1))

@@ -8,7 +8,8 @@ use regex::Regex;
 use serde::Deserialize;
 use serde_json::Value;
 
-use crate::error::{Code, Failure, Result};
+use crate::error::{Classify, Code};
+use crate::format::ParseError;
 use crate::format::{Kind, node_to_value};
 
 /// A comma-separated string or a YAML list of strings.
@@ -253,16 +254,58 @@ pub struct RuleMatch<'a> {
     pub matched_path: String,
 }
 
+/// Why a `.sops.yaml` could not be used. Paths are those of the configuration file.
+#[derive(Debug, thiserror::Error)]
+pub enum ConfigError {
+    #[error("cannot read the current directory: {0}")]
+    CurrentDir(#[source] std::io::Error),
+    #[error("{path}: cannot read config file: {source}")]
+    Read {
+        path: String,
+        #[source]
+        source: std::io::Error,
+    },
+    #[error("{path}: {source}")]
+    Syntax {
+        path: String,
+        #[source]
+        source: ParseError,
+    },
+    #[error("{path}: invalid configuration: {source}")]
+    Invalid {
+        path: String,
+        #[source]
+        source: serde_json::Error,
+    },
+    #[error("{path}: creation rule {rule}: invalid path_regex: {source}")]
+    PathRegex {
+        path: String,
+        rule: usize,
+        #[source]
+        source: regex::Error,
+    },
+    #[error("{path}: creation rule {rule} sets more than one selection rule")]
+    SeveralSelectionRules { path: String, rule: usize },
+    #[error("no matching creation rules found in {path} for {file}")]
+    NoMatchingRule { path: String, file: String },
+}
+
+impl Classify for ConfigError {
+    fn code(&self) -> Code {
+        match self {
+            ConfigError::SeveralSelectionRules { .. } => Code::ConflictingParameters,
+            _ => Code::ConfigError,
+        }
+    }
+}
+
+type Result<T> = std::result::Result<T, ConfigError>;
+
 impl Config {
     /// Loads the configuration that applies (explicit path, else `.sops.yaml` found from the
     /// current directory upwards).
     pub fn load_for_cwd(config: Option<&Path>) -> Result<Option<Config>> {
-        let cwd = std::env::current_dir().map_err(|e| {
-            Failure::new(
-                Code::ConfigError,
-                format!("cannot read the current directory: {e}"),
-            )
-        })?;
+        let cwd = std::env::current_dir().map_err(ConfigError::CurrentDir)?;
         Config::find(config, &cwd)
     }
 
@@ -285,45 +328,46 @@ impl Config {
     }
 
     pub fn load(path: &Path) -> Result<Config> {
-        let bytes = std::fs::read(path).map_err(|e| {
-            Failure::new(
-                Code::ConfigError,
-                format!("{}: cannot read config file: {e}", path.display()),
-            )
+        let bytes = std::fs::read(path).map_err(|source| ConfigError::Read {
+            path: path.display().to_string(),
+            source,
         })?;
         Config::parse(path, bytes)
     }
 
     pub fn parse(path: &Path, bytes: Vec<u8>) -> Result<Config> {
-        let bad =
-            |msg: String| Failure::new(Code::ConfigError, format!("{}: {msg}", path.display()));
+        let shown = || path.display().to_string();
         let doc = Kind::Yaml
             .store()
             .parse(bytes)
-            .map_err(|e| bad(e.to_string()))?;
+            .map_err(|source| ConfigError::Syntax {
+                path: shown(),
+                source,
+            })?;
         let value = doc.docs.first().map(node_to_value).unwrap_or(Value::Null);
         let value = if value.is_null() {
             Value::Object(Default::default())
         } else {
             value
         };
-        let file: ConfigFile = serde_json::from_value(value)
-            .map_err(|e| bad(format!("invalid configuration: {e}")))?;
+        let file: ConfigFile =
+            serde_json::from_value(value).map_err(|source| ConfigError::Invalid {
+                path: shown(),
+                source,
+            })?;
         for (i, r) in file.creation_rules.iter().enumerate() {
             if let Some(re) = &r.path_regex {
-                Regex::new(re).map_err(|e| {
-                    bad(format!("creation rule {}: invalid path_regex: {e}", i + 1))
+                Regex::new(re).map_err(|source| ConfigError::PathRegex {
+                    path: shown(),
+                    rule: i + 1,
+                    source,
                 })?;
             }
             if r.rule_fields().len() > 1 {
-                return Err(Failure::new(
-                    Code::ConflictingParameters,
-                    format!(
-                        "{}: creation rule {} sets more than one selection rule",
-                        path.display(),
-                        i + 1
-                    ),
-                ));
+                return Err(ConfigError::SeveralSelectionRules {
+                    path: shown(),
+                    rule: i + 1,
+                });
             }
         }
         Ok(Config {
@@ -381,14 +425,10 @@ impl Config {
                 }));
             }
         }
-        Err(Failure::new(
-            Code::ConfigError,
-            format!(
-                "no matching creation rules found in {} for {}",
-                self.path.display(),
-                matched_path
-            ),
-        ))
+        Err(ConfigError::NoMatchingRule {
+            path: self.path.display().to_string(),
+            file: matched_path,
+        })
     }
 
     /// The file's absolute path with the config directory prefix removed (format §11.2).

@@ -54,11 +54,16 @@ pub enum Code {
     AlreadyEncrypted = 203,
 }
 
-/// A failure: what happened (one line, no secret) and its exit code.
+/// A failure: what happened (one line, no secret), its exit code, and the error it came from.
+///
+/// The core's modules return their own error enums (each variant carrying its context and its
+/// source); each implements [`Classify`], which gives the exit code, and `?` turns it into a
+/// `Failure` at the boundary that reports it.
 #[derive(Debug)]
 pub struct Failure {
     pub code: Code,
     pub message: String,
+    source: Option<Box<dyn std::error::Error + Send + Sync + 'static>>,
 }
 
 impl Code {
@@ -75,7 +80,40 @@ impl Failure {
         Failure {
             code,
             message: message.into(),
+            source: None,
         }
+    }
+
+    /// A failure that keeps `error` as its source (its text is the message).
+    pub fn from_error<E>(code: Code, error: E) -> Failure
+    where
+        E: std::error::Error + Send + Sync + 'static,
+    {
+        Failure {
+            code,
+            message: error.to_string(),
+            source: Some(Box::new(error)),
+        }
+    }
+
+    /// The same failure with `context` (e.g. the file's name) before its message.
+    pub fn context(mut self, context: impl fmt::Display) -> Failure {
+        self.message = format!("{context}: {}", self.message);
+        self
+    }
+}
+
+/// The exit code of an error of the core (the failure class it belongs to).
+pub trait Classify {
+    fn code(&self) -> Code;
+}
+
+impl<E> From<E> for Failure
+where
+    E: Classify + std::error::Error + Send + Sync + 'static,
+{
+    fn from(error: E) -> Failure {
+        Failure::from_error(error.code(), error)
     }
 }
 
@@ -85,7 +123,13 @@ impl fmt::Display for Failure {
     }
 }
 
-impl std::error::Error for Failure {}
+impl std::error::Error for Failure {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        self.source
+            .as_deref()
+            .map(|e| e as &(dyn std::error::Error + 'static))
+    }
+}
 
 pub type Result<T> = std::result::Result<T, Failure>;
 

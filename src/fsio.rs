@@ -8,7 +8,7 @@ use std::io::{Read, Write};
 use std::os::unix::fs::{FileTypeExt, OpenOptionsExt};
 use std::path::{Path, PathBuf};
 
-use crate::error::{Code, Failure, Result};
+use crate::error::{Classify, Code, Result};
 use crate::format::Kind;
 
 mod private;
@@ -18,6 +18,76 @@ mod update;
 pub use private::{PrivateDir, private_dir};
 pub use stale::clean_dir as clean_stale_temps;
 pub use update::{Update, resolve};
+
+/// What went wrong reading or writing a file. Paths are escaped for terminals.
+#[derive(Debug, thiserror::Error)]
+pub enum FsError {
+    #[error("{path}: no such file")]
+    NotFound { path: String },
+    #[error("{path}: cannot read: {source}")]
+    Read {
+        path: String,
+        #[source]
+        source: std::io::Error,
+    },
+    #[error("{path}: not a regular file ({kind}); pass `-` to read standard input")]
+    NotRegularInput { path: String, kind: &'static str },
+    /// A file to change or to replace that is not a regular file.
+    #[error("{path}: not a regular file ({kind})")]
+    NotRegular {
+        path: String,
+        kind: &'static str,
+        writing: bool,
+    },
+    #[error("--in-place needs a file, not standard input")]
+    InPlaceStdin,
+    #[error("{path}: cannot write: {source}")]
+    Write {
+        path: String,
+        #[source]
+        source: std::io::Error,
+    },
+    #[error("{path}: cannot lock the file: {source}")]
+    Lock {
+        path: String,
+        #[source]
+        source: std::io::Error,
+    },
+    #[error("{path}: the file keeps being replaced; giving up")]
+    KeepsBeingReplaced { path: String },
+    #[error("{path}: the file was created by another process meanwhile; it was not overwritten")]
+    CreatedMeanwhile { path: String },
+    #[error("cannot buffer the output: {source}")]
+    Spool {
+        #[source]
+        source: std::io::Error,
+    },
+    #[error("cannot create a private temporary directory in {dir}: {source}")]
+    PrivateDir {
+        dir: String,
+        #[source]
+        source: std::io::Error,
+    },
+}
+
+impl Classify for FsError {
+    fn code(&self) -> Code {
+        match self {
+            FsError::NotFound { .. } => Code::NoFile,
+            FsError::Read { .. }
+            | FsError::NotRegularInput { .. }
+            | FsError::Lock { .. }
+            | FsError::KeepsBeingReplaced { .. } => Code::CouldNotReadInput,
+            FsError::NotRegular { writing: false, .. } => Code::CouldNotReadInput,
+            FsError::NotRegular { writing: true, .. } => Code::CouldNotWriteOutput,
+            FsError::InPlaceStdin => Code::ConflictingParameters,
+            FsError::Write { .. }
+            | FsError::CreatedMeanwhile { .. }
+            | FsError::Spool { .. }
+            | FsError::PrivateDir { .. } => Code::CouldNotWriteOutput,
+        }
+    }
+}
 
 /// Where the input comes from.
 pub enum Input {
@@ -52,27 +122,29 @@ impl Input {
     /// Reads the whole input. A path must name a regular file (after symlinks): a FIFO, a
     /// device or a directory is refused at once (exit 2) instead of blocking or reading
     /// without end; standard input is `-`.
-    pub fn read(&self) -> Result<Vec<u8>> {
+    pub fn read(&self) -> std::result::Result<Vec<u8>, FsError> {
         match self {
             Input::Stdin => {
                 let mut buf = Vec::new();
-                std::io::stdin().read_to_end(&mut buf).map_err(|e| {
-                    Failure::new(
-                        Code::CouldNotReadInput,
-                        format!("<stdin>: cannot read: {e}"),
-                    )
-                })?;
+                std::io::stdin()
+                    .read_to_end(&mut buf)
+                    .map_err(|source| FsError::Read {
+                        path: "<stdin>".into(),
+                        source,
+                    })?;
                 Ok(buf)
             }
             Input::File(p) => {
-                let fail = |e: std::io::Error| {
-                    if e.kind() == std::io::ErrorKind::NotFound {
-                        Failure::new(Code::NoFile, format!("{}: no such file", self.display()))
+                let fail = |source: std::io::Error| {
+                    if source.kind() == std::io::ErrorKind::NotFound {
+                        FsError::NotFound {
+                            path: self.display(),
+                        }
                     } else {
-                        Failure::new(
-                            Code::CouldNotReadInput,
-                            format!("{}: cannot read: {e}", self.display()),
-                        )
+                        FsError::Read {
+                            path: self.display(),
+                            source,
+                        }
                     }
                 };
                 // O_NONBLOCK: opening a FIFO must not wait for a writer.
@@ -83,14 +155,10 @@ impl Input {
                     .map_err(fail)?;
                 let meta = file.metadata().map_err(fail)?;
                 if !meta.is_file() {
-                    return Err(Failure::new(
-                        Code::CouldNotReadInput,
-                        format!(
-                            "{}: not a regular file ({}); pass `-` to read standard input",
-                            self.display(),
-                            file_type_name(&meta)
-                        ),
-                    ));
+                    return Err(FsError::NotRegularInput {
+                        path: self.display(),
+                        kind: file_type_name(&meta),
+                    });
                 }
                 let mut buf = Vec::with_capacity(meta.len() as usize);
                 (&file).read_to_end(&mut buf).map_err(fail)?;
@@ -166,10 +234,7 @@ pub fn open_io(input: &Input, in_place: bool, output: Option<&Path>) -> Result<(
     };
     if in_place || same_file {
         let Some(path) = input.path() else {
-            return Err(Failure::new(
-                Code::ConflictingParameters,
-                "--in-place needs a file, not standard input",
-            ));
+            return Err(FsError::InPlaceStdin.into());
         };
         let mut update = Update::open(path)?;
         let bytes = update.take_bytes();
@@ -205,8 +270,8 @@ impl Output {
     pub fn write(&mut self, bytes: &[u8]) -> Result<()> {
         match self {
             Output::File(u) => u.commit(bytes),
-            Output::Stdout => write_stdout(&mut std::io::Cursor::new(bytes)),
-            Output::Device(p) => write_device(p, &mut std::io::Cursor::new(bytes)),
+            Output::Stdout => Ok(write_stdout(&mut std::io::Cursor::new(bytes))?),
+            Output::Device(p) => Ok(write_device(p, &mut std::io::Cursor::new(bytes))?),
         }
     }
 
@@ -222,12 +287,7 @@ impl Output {
         if let Output::File(u) = self {
             return u.commit_with(write);
         }
-        let fail = |e: std::io::Error| {
-            Failure::new(
-                Code::CouldNotWriteOutput,
-                format!("cannot buffer the output: {e}"),
-            )
-        };
+        let fail = |source: std::io::Error| FsError::Spool { source };
         let mut spool = tempfile::SpooledTempFile::new(STDOUT_SPOOL);
         let mut buffered = std::io::BufWriter::new(&mut spool);
         let Some(result) = write(&mut buffered)? else {
@@ -245,28 +305,23 @@ impl Output {
     }
 }
 
-fn write_stdout(from: &mut dyn std::io::Read) -> Result<()> {
+fn write_stdout(from: &mut dyn std::io::Read) -> std::result::Result<(), FsError> {
     let mut out = std::io::stdout().lock();
     match std::io::copy(from, &mut out).and_then(|_| out.flush()) {
         Ok(()) => Ok(()),
         // A closed pipe (`veil decrypt f | head`) is not an error.
         Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
-        Err(e) => Err(Failure::new(
-            Code::CouldNotWriteOutput,
-            format!("<stdout>: cannot write: {e}"),
-        )),
+        Err(source) => Err(FsError::Write {
+            path: "<stdout>".into(),
+            source,
+        }),
     }
 }
 
-fn write_device(path: &Path, from: &mut dyn std::io::Read) -> Result<()> {
-    let fail = |e: std::io::Error| {
-        Failure::new(
-            Code::CouldNotWriteOutput,
-            format!(
-                "{}: cannot write: {e}",
-                sanitize(&path.display().to_string())
-            ),
-        )
+fn write_device(path: &Path, from: &mut dyn std::io::Read) -> std::result::Result<(), FsError> {
+    let fail = |source: std::io::Error| FsError::Write {
+        path: sanitize(&path.display().to_string()),
+        source,
     };
     let mut f = std::fs::OpenOptions::new()
         .write(true)
@@ -309,7 +364,8 @@ mod tests {
             (dir.path(), "a directory"),
             (Path::new("/dev/zero"), "a character device"),
         ] {
-            let e = Input::File(path.to_path_buf()).read().unwrap_err();
+            let e =
+                crate::error::Failure::from(Input::File(path.to_path_buf()).read().unwrap_err());
             assert_eq!(e.code, Code::CouldNotReadInput, "{e}");
             assert!(
                 e.message.contains(&format!("not a regular file ({what})")),
@@ -320,7 +376,9 @@ mod tests {
                     .starts_with(&sanitize(&path.display().to_string()))
             );
         }
-        let e = Input::File(dir.path().join("missing")).read().unwrap_err();
+        let e = crate::error::Failure::from(
+            Input::File(dir.path().join("missing")).read().unwrap_err(),
+        );
         assert_eq!(e.code, Code::NoFile);
     }
 
@@ -341,5 +399,40 @@ mod tests {
     #[test]
     fn sanitize_escapes_controls() {
         assert_eq!(sanitize("a\x1b[31mb\n"), "a\\u{1b}[31mb\\n");
+    }
+}
+
+#[cfg(test)]
+mod error_tests {
+    use super::*;
+    use crate::error::Failure;
+
+    /// The exit code comes from the error's variant, and the I/O error stays its source.
+    #[test]
+    fn failures_keep_their_class_and_source() {
+        let missing = Input::File(PathBuf::from("/nonexistent/veil-test/x.yaml"));
+        let f: Failure = missing.read().unwrap_err().into();
+        assert_eq!(f.code, Code::NoFile);
+        assert_eq!(f.message, "/nonexistent/veil-test/x.yaml: no such file");
+        let dir = tempfile::tempdir().unwrap();
+        let f: Failure = Input::File(dir.path().to_path_buf())
+            .read()
+            .unwrap_err()
+            .into();
+        assert_eq!(f.code, Code::CouldNotReadInput);
+        assert!(f.message.contains("a directory"), "{}", f.message);
+        let f: Failure = Update::replace(dir.path()).err().unwrap().into();
+        assert_eq!(f.code, Code::CouldNotWriteOutput);
+        let unreadable = FsError::Read {
+            path: "x".into(),
+            source: std::io::Error::from(std::io::ErrorKind::PermissionDenied),
+        };
+        let f: Failure = unreadable.into();
+        assert_eq!(f.code, Code::CouldNotReadInput);
+        let source = std::error::Error::source(&f).expect("the FsError is kept");
+        assert!(
+            std::error::Error::source(source).is_some(),
+            "and its io::Error"
+        );
     }
 }

@@ -10,5 +10,6 @@ pub mod fsio;
 pub mod git;
 pub mod keys;
 pub mod pipeline;
+pub mod policy;
 pub mod repo;
 pub mod scan;

@@ -176,12 +176,26 @@ fn same_plaintext(file: &Path, decrypted: &[u8], who: &str) -> Result<(), String
     }
 }
 
+/// Whether sops can read `file` as a plaintext: not a dotenv file with a quoted value over
+/// several lines (sops reads dotenv line by line and stops at a line without `=`; veil reads
+/// such values, and sops decrypts what veil writes for them).
+fn sops_reads_plaintext(file: &Path) -> bool {
+    if Kind::from_path(file) != Kind::Dotenv {
+        return true;
+    }
+    let text = std::fs::read_to_string(file).unwrap();
+    text.split('\n')
+        .all(|l| l.is_empty() || l.starts_with('#') || l.contains('='))
+}
+
 fn check_all(groups: &[usize], files: &[PathBuf]) {
     let s = setup(groups);
     let mut failures = Vec::new();
     for f in files {
         failures.extend(veil_to_sops(f, &s).err());
-        failures.extend(sops_to_veil(f, &s).err());
+        if sops_reads_plaintext(f) {
+            failures.extend(sops_to_veil(f, &s).err());
+        }
     }
     assert!(
         failures.is_empty(),

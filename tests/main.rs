@@ -30,4 +30,5 @@ mod sops_ansible;
 mod sops_personality;
 mod streaming;
 mod structural;
+mod structure_edits;
 mod vectors;

@@ -124,3 +124,63 @@ fn every_testdata_file_roundtrips_byte_for_byte() {
         failures.join("\n")
     );
 }
+
+/// Files encrypted before the layout record became one record per value (`veil_layout` as one
+/// encrypted string) still decrypt to their original bytes, and a `set` rewrites the record in
+/// the new form without changing what the other values decrypt to.
+#[test]
+fn older_layout_records_still_decrypt() {
+    let (key_file, _) = demo_key(1);
+    let dir = testdata().join("legacy-layout");
+    let mut checked = 0;
+    for entry in std::fs::read_dir(&dir).unwrap() {
+        let path = entry.unwrap().path();
+        let name = path.file_name().unwrap().to_string_lossy().into_owned();
+        let Some(plain_name) = name.strip_prefix("enc.") else {
+            continue;
+        };
+        let enc = std::fs::read_to_string(&path).unwrap();
+        assert!(
+            enc.contains("veil_layout"),
+            "{name}: not a file with a layout record"
+        );
+        let home = tempfile::tempdir().unwrap();
+        let dec = run(veil(home.path())
+            .env("SOPS_AGE_KEY_FILE", &key_file)
+            .arg("decrypt")
+            .arg(&path));
+        assert!(dec.status.success(), "{name}: {}", stderr(&dec));
+        let want = std::fs::read(dir.join(plain_name)).unwrap();
+        assert!(dec.stdout == want, "{name}: differs from {plain_name}");
+        checked += 1;
+    }
+    assert!(checked >= 4, "only {checked} legacy files");
+    // A write converts the record; the file still decrypts to the same text.
+    let home = tempfile::tempdir().unwrap();
+    let copy = home.path().join("compose.yaml");
+    std::fs::copy(dir.join("enc.compose.yaml"), &copy).unwrap();
+    let set = run(veil(home.path()).env("SOPS_AGE_KEY_FILE", &key_file).args([
+        "set",
+        "compose.yaml",
+        r#"["services"]["app"]["extra"]"#,
+        r#""x""#,
+    ]));
+    assert!(set.status.success(), "{}", stderr(&set));
+    let written = std::fs::read_to_string(&copy).unwrap();
+    assert!(
+        !written.contains("veil_layout: ENC["),
+        "the record is still one string:\n{written}"
+    );
+    let dec = run(veil(home.path())
+        .env("SOPS_AGE_KEY_FILE", &key_file)
+        .arg("decrypt")
+        .arg(&copy));
+    assert!(dec.status.success(), "{}", stderr(&dec));
+    let want = std::fs::read_to_string(dir.join("compose.yaml"))
+        .unwrap()
+        .replace(
+            "    note: \"tab\\there\"\n",
+            "    note: \"tab\\there\"\n    extra: x\n",
+        );
+    assert_eq!(String::from_utf8(dec.stdout).unwrap(), want);
+}

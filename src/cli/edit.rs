@@ -275,10 +275,7 @@ fn save(
                 &o.key,
                 meta,
                 &rule,
-                Some(&o.ivs),
-                Some(&o.mac),
-                out_kind,
-                false,
+                whole::SealOptions::keeping(&o.ivs, &o.mac, out_kind),
             )
             .map_err(|e| f.fail(e))?
         }

@@ -8,7 +8,7 @@ use clap::{Args, Parser, Subcommand};
 use crate::error::Failure;
 use crate::format::Kind;
 
-pub mod check;
+pub mod checkcmd;
 pub mod child;
 pub mod ci;
 pub mod completions;
@@ -75,7 +75,7 @@ pub enum Command {
     /// Add or remove a key group of an encrypted file (the data key is kept)
     Groups(groups::GroupsArgs),
     /// Policy gate: unencrypted files, plaintext values, drifted recipients, old data keys
-    Check(check::CheckArgs),
+    Check(checkcmd::CheckArgs),
     /// Explain the configuration
     Config(configcmd::ConfigArgs),
     /// Run a command with the top-level values of encrypted files in its environment
@@ -160,7 +160,7 @@ pub fn run(cli: Cli) -> Result<(), Failure> {
         Command::Rotate(a) => rotate::run_rotate(a),
         Command::Updatekeys(a) => rotate::run_updatekeys(a, config),
         Command::Groups(a) => groups::run(a),
-        Command::Check(a) => check::run(a, config),
+        Command::Check(a) => checkcmd::run(a, config),
         Command::Config(a) => configcmd::run(a, config),
         Command::ExecEnv(a) => exec::run_env(a),
         Command::ExecFile(a) => exec::run_file(a),

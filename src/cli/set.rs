@@ -116,7 +116,10 @@ pub fn run_set(args: SetArgs) -> Result<()> {
     let convert = converting(&file, args.output_type);
     let node = value_to_node(&value);
     // A new scalar key next to scalar siblings: one new line, written losslessly.
-    if !convert && edit::try_insert(file.opened.store, &mut file.opened.doc, &steps, &node) {
+    if !convert
+        && (edit::try_insert(file.opened.store, &mut file.opened.doc, &steps, &node)
+            || edit::try_set_structure(file.opened.store, &mut file.opened.doc, &steps, &node))
+    {
         let bytes = reseal(&mut file, false)?;
         write_back(&mut file, &bytes)?;
         return Ok(());
@@ -147,8 +150,11 @@ pub fn run_unset(args: UnsetArgs) -> Result<()> {
     let keys = crate::keys::from_process();
     let mut file = open_file_with(&args.file, args.input_type, &keys, args.ignore_mac)?;
     let convert = converting(&file, args.output_type);
-    // A scalar entry on its own line(s): only those lines go.
-    if !convert && edit::try_unset(file.opened.store, &mut file.opened.doc, &steps) {
+    // The entry's (or item's) lines go, nothing else.
+    if !convert
+        && (edit::try_unset(file.opened.store, &mut file.opened.doc, &steps)
+            || edit::try_unset_structure(file.opened.store, &mut file.opened.doc, &steps))
+    {
         let bytes = reseal(&mut file, false)?;
         write_back(&mut file, &bytes)?;
         return Ok(());

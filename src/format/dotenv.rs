@@ -14,9 +14,15 @@
 //! * Keys starting with `sops_` are the flattened metadata (§9.4); they are removed from the data
 //!   on decryption and appended, sorted, after the data on encryption.
 //!
+//! One extension, for files sops cannot read: a quoted value whose quote closes on a later line
+//! (accepted by npm `dotenv`, python-dotenv and docker compose; sops stops at a line without
+//! `=`) is one value, from the `=` to the end of the line of the closing quote, its line breaks
+//! part of the value. Encrypted, it is one `KEY=ENC[…]` line that sops reads; sops decrypts it
+//! to one line with `\n` escapes, which the double-quoted dialects read as the same value.
+//!
 //! The default rendering of a value (newlines written as `\n`) is the exact inverse of the
-//! reading rule for any line (a line never contains a real newline), so dotenv files never need
-//! a layout record.
+//! reading rule for any one-line value, so dotenv files need a layout record only for
+//! multi-line values.
 
 use std::ops::Range;
 
@@ -43,6 +49,35 @@ fn unescape(s: &str) -> String {
     } else {
         s.to_string()
     }
+}
+
+/// The end of a quoted value that goes on over several lines, as the common dotenv readers
+/// (npm `dotenv`, python-dotenv, docker compose) accept it: the value (after `=`, and blanks)
+/// opens a `"`, `'` or `` ` `` quote that its own line does not close; it ends with the line of
+/// the closing quote (a backslash escapes the next character). `line_end` is the end of the
+/// value's first line. None when the value is not such a value (also when the quote is never
+/// closed: then it is the rest of its line, as sops reads it).
+fn multiline_end(text: &str, value_start: usize, line_end: usize) -> Option<usize> {
+    let b = text.as_bytes();
+    let mut i = value_start;
+    while i < line_end && (b[i] == b' ' || b[i] == b'\t') {
+        i += 1;
+    }
+    let q = *b.get(i).filter(|&&c| matches!(c, b'"' | b'\'' | b'`'))?;
+    i += 1;
+    while i < b.len() {
+        match b[i] {
+            b'\\' => i += 2,
+            c if c == q => {
+                if i < line_end {
+                    return None;
+                }
+                return Some(memchr::memchr(b'\n', &b[i..]).map_or(b.len(), |p| i + p));
+            }
+            _ => i += 1,
+        }
+    }
+    None
 }
 
 /// The text of a scalar as sops writes it in a dotenv/INI file.
@@ -97,8 +132,8 @@ impl Store for DotenvStore {
                     )
                 })?;
                 let key = &line[..eq];
-                let value = &line[eq + 1..];
                 if let Some(mkey) = key.strip_prefix(SOPS_PREFIX) {
+                    let value = &line[eq + 1..];
                     meta_pairs.push((mkey.to_string(), unescape(value)));
                     let span_end = next.min(text.len());
                     match meta_spans.last_mut() {
@@ -106,14 +141,21 @@ impl Store for DotenvStore {
                         _ => meta_spans.push(start..span_end),
                     }
                 } else {
+                    // A quoted value may go on over the next lines (dotenv dialects).
+                    let value_start = start + eq + 1;
+                    let end = multiline_end(text, value_start, end).unwrap_or(end);
+                    line_no += text[start..end].matches('\n').count();
+                    let value = &text[value_start..end];
                     entries.push(Entry::Pair(
                         key.to_string(),
                         Node::Scalar(Leaf::new(
                             Scalar::Str(unescape(value)),
-                            Some(start + eq + 1..end),
+                            Some(value_start..end),
                             0,
                         )),
                     ));
+                    start = end + 1;
+                    continue;
                 }
             }
             start = next;
@@ -564,6 +606,13 @@ mod tests {
         "DUP=1\nDUP=2\n",
         "last=no newline at end",
         "#comment without newline",
+        "ML=\"a\nb = c\n\n# d\"\nN=1\n",
+        "ML='x\ny'  # note\n",
+        "ML=`a\nb`",
+        "ML=\"a\\\"\nb\"\n",
+        "ML=\"crlf\r\nvalue\"\r\nN=1\r\n",
+        "UNCLOSED=\"x\nN=1\n",
+        "ONELINE=\"x\" \"y\nN=1\n",
     ];
 
     #[test]
@@ -584,6 +633,19 @@ mod tests {
         let v = crate::format::node_to_value(&doc.docs[0]);
         assert_eq!(v, serde_json::json!({"export A": "\"x\"\r", "M": "a\nb"}));
         assert_eq!(doc.metadata.unwrap()["version"], "3.11.0");
+        // A quoted value that goes on over the next lines is one value, line breaks included.
+        let doc = STORE
+            .parse(b"A=\"x\ny=1\n#z\"\nB='p\\nq\nr'  # c\nC=\"open\nD=1\n".to_vec())
+            .unwrap();
+        let v = crate::format::node_to_value(&doc.docs[0]);
+        assert_eq!(
+            v,
+            serde_json::json!({"A": "\"x\ny=1\n#z\"", "B": "'p\nq\nr'  # c", "C": "\"open", "D": "1"})
+        );
+        let err = STORE
+            .parse(b"A=\"x\ny\"\nsecret-without-equals\n".to_vec())
+            .unwrap_err();
+        assert_eq!(err.line, Some(3));
         let err = STORE
             .parse(b"A=1\nsecret-without-equals\n".to_vec())
             .unwrap_err();
@@ -624,6 +686,23 @@ mod tests {
     }
 
     const INTEROP: &str = "# database settings\nDB_HOST=db.internal\nexport PW=\"s3cr3t=x\"\nEMPTY=\nMULTI=a\\nb\nPUBLIC_unencrypted=clear\nCR=x\r\n#tail";
+
+    /// A multi-line value, which sops cannot read in a plaintext file, is one line in the
+    /// encrypted file: sops decrypts it (to the same value, its line breaks escaped when written
+    /// as dotenv) and veil gives back the original lines.
+    #[test]
+    fn multiline_values_for_sops() {
+        let src = "KEY=\"-----BEGIN KEY-----\nabc=\n-----END KEY-----\"\nS='a\nb'\nN=1\n";
+        roundtrip(STORE, src.as_bytes());
+        let (age, keyfile) = vector_age("gen-dotenv");
+        let key = data_key("gen-dotenv");
+        let enc = encrypt(STORE, src.as_bytes(), &key, Some(age));
+        let got = sops_decrypt("dotenv", "env", &enc, &keyfile);
+        assert_eq!(
+            got,
+            serde_json::json!({"KEY": "\"-----BEGIN KEY-----\nabc=\n-----END KEY-----\"", "S": "'a\nb'", "N": "1"})
+        );
+    }
 
     #[test]
     fn sops_decrypts_veil_output() {

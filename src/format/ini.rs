@@ -498,9 +498,157 @@ fn parse_ini(src: &str) -> Result<Document, ParseError> {
     Ok(doc)
 }
 
+/// Structural edits of an INI file ([`StructOp`]): a new section (of plain values) at the end
+/// of the data, or a whole section removed with its lines. Keys inside a section are line edits
+/// of `pipeline::edit`.
+fn edit_sections(doc: &mut Document, op: &super::StructOp<'_>) -> bool {
+    let Some(data_end) = doc.metadata_spans.first().map(|s| s.start) else {
+        return false;
+    };
+    let Some(Node::Map(sections)) = doc.docs.first() else {
+        return false;
+    };
+    let names: Vec<&str> = sections
+        .iter()
+        .filter_map(|e| match e {
+            Entry::Pair(k, _) => Some(k.as_str()),
+            Entry::Comment(_) => None,
+        })
+        .collect();
+    match *op {
+        super::StructOp::Insert {
+            container: [],
+            before: None,
+            key: Some(name),
+            value: Node::Map(entries),
+        } => {
+            if name.is_empty()
+                || name == SOPS_SECTION
+                || name.contains([']', '\n', '\r'])
+                || names.contains(&name)
+            {
+                return false;
+            }
+            // Comment lines at the end of the data belong to the last section: they would become
+            // the new section's comment.
+            if let Some(Entry::Pair(_, Node::Map(last))) = sections.last()
+                && matches!(last.last(), Some(Entry::Comment(_)))
+            {
+                return false;
+            }
+            let (at, lead) = crate::pipeline::edit::section_slot(&doc.src, data_end);
+            if at == 0 || lead != "\n" {
+                return false;
+            }
+            let mut text = format!("\n[{name}]\n");
+            for e in entries {
+                match e {
+                    Entry::Pair(k, Node::Scalar(l)) => {
+                        text.push_str(&render_key(k));
+                        text.push_str(" = ");
+                        text.push_str(&render_plain(&scalar_text(&l.value)));
+                        text.push('\n');
+                    }
+                    Entry::Pair(..) => return false,
+                    Entry::Comment(_) => {}
+                }
+            }
+            let Ok(parsed) = parse_ini(&text) else {
+                return false;
+            };
+            let Some(Node::Map(mut roots)) = parsed.docs.into_iter().next() else {
+                return false;
+            };
+            let Some(Entry::Pair(_, mut node)) = roots.pop() else {
+                return false;
+            };
+            crate::format::visit_spans_mut(&mut node, &mut |s| *s = s.start + at..s.end + at);
+            if !doc.splice(at..at, &text) {
+                return false;
+            }
+            if let Some(Node::Map(sections)) = doc.docs.first_mut() {
+                sections.push(Entry::Pair(name.to_string(), node));
+            }
+            true
+        }
+        super::StructOp::Remove {
+            container: [],
+            index,
+        } => {
+            // Not DEFAULT, and only a section whose name is not repeated.
+            let Some(Entry::Pair(name, _)) = sections.get(index) else {
+                return false;
+            };
+            if index == 0 || names.iter().filter(|n| *n == name).count() != 1 {
+                return false;
+            }
+            let Some(start) = section_start(&doc.src, sections, index) else {
+                return false;
+            };
+            let end = match sections.get(index + 1) {
+                Some(_) => match section_start(&doc.src, sections, index + 1) {
+                    Some(e) => e,
+                    None => return false,
+                },
+                None => data_end,
+            };
+            let Some(Node::Map(sections)) = doc.docs.first_mut() else {
+                return false;
+            };
+            let range = crate::pipeline::edit::blank_framed(&doc.src, start, end);
+            let removed = sections.remove(index);
+            if doc.splice(range, "") {
+                return true;
+            }
+            if let Some(Node::Map(sections)) = doc.docs.first_mut() {
+                sections.insert(index, removed);
+            }
+            false
+        }
+        _ => false,
+    }
+}
+
+/// Where the text of section `index` starts: its comment lines, or its header line.
+fn section_start(src: &[u8], sections: &[Entry], index: usize) -> Option<usize> {
+    let Entry::Pair(name, Node::Map(entries)) = sections.get(index)? else {
+        return None;
+    };
+    if let Some(Entry::Comment(c)) = entries.first()
+        && c.ctx == CTX_SECTION_COMMENT
+    {
+        return c.span.as_ref().map(|s| s.start);
+    }
+    // The header line before the section's first value (or before the next section).
+    let mut first = None;
+    for e in entries {
+        if let Entry::Pair(_, n) = e {
+            crate::format::visit_spans(n, &mut |s| {
+                first = Some(first.map_or(s.start, |f: usize| f.min(s.start)))
+            });
+        }
+    }
+    let limit = match first {
+        Some(l) => l,
+        None => match sections.get(index + 1) {
+            Some(_) => section_start(src, sections, index + 1)?,
+            None => src.len(),
+        },
+    };
+    let header = format!("[{name}]");
+    let text = std::str::from_utf8(&src[..limit]).ok()?;
+    let at = text.rfind(&header)?;
+    let ls = text[..at].rfind('\n').map_or(0, |p| p + 1);
+    text[ls..at].trim().is_empty().then_some(ls)
+}
+
 impl Store for IniStore {
     fn kind(&self) -> Kind {
         Kind::Ini
+    }
+
+    fn edit_structure(&self, doc: &mut Document, op: &super::StructOp<'_>) -> bool {
+        edit_sections(doc, op)
     }
 
     fn parse(&self, src: Vec<u8>) -> Result<Document, ParseError> {

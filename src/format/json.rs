@@ -48,19 +48,7 @@ impl Store for JsonStore {
             ParseError::at(&src, e.valid_up_to(), "the JSON file is not valid UTF-8")
         })?;
         check_strict(&src)?;
-        let strict = ParseOptions {
-            allow_comments: false,
-            allow_loose_object_property_names: false,
-            allow_trailing_commas: false,
-            allow_missing_commas: false,
-            allow_single_quoted_strings: false,
-            allow_hexadecimal_numbers: false,
-            allow_unary_plus_numbers: false,
-            allow_bare_decimal_point_numbers: false,
-            allow_non_finite_numbers: false,
-            allow_extended_string_escapes: false,
-        };
-        let ast = parse_to_ast(text, &CollectOptions::default(), &strict)
+        let ast = parse_to_ast(text, &CollectOptions::default(), &strict_options())
             .map_err(|e| ParseError::at(&src, e.range().start, error_message(e.kind())))?;
         let root = match ast.value {
             Some(Ast::Object(o)) => o,
@@ -129,6 +117,10 @@ impl Store for JsonStore {
         parts::peek_metadata(src)
     }
 
+    fn edit_structure(&self, doc: &mut Document, op: &super::StructOp<'_>) -> bool {
+        edit::edit(doc, op)
+    }
+
     fn render_value(&self, _doc: &Document, _leaf: &Leaf, value: &Scalar) -> String {
         let mut out = String::new();
         write_scalar(&mut out, value, false);
@@ -192,6 +184,22 @@ impl Store for JsonStore {
         emit_members(&mut out, &members, 0)?;
         out.push('\n');
         Ok(out.into_bytes())
+    }
+}
+
+/// `jsonc-parser` in strict JSON mode: none of its extensions.
+fn strict_options() -> ParseOptions {
+    ParseOptions {
+        allow_comments: false,
+        allow_loose_object_property_names: false,
+        allow_trailing_commas: false,
+        allow_missing_commas: false,
+        allow_single_quoted_strings: false,
+        allow_hexadecimal_numbers: false,
+        allow_unary_plus_numbers: false,
+        allow_bare_decimal_point_numbers: false,
+        allow_non_finite_numbers: false,
+        allow_extended_string_escapes: false,
     }
 }
 
@@ -646,6 +654,7 @@ fn error_message(kind: &ParseErrorKind) -> String {
     format!("invalid JSON: {what}")
 }
 
+mod edit;
 mod parts;
 
 #[cfg(test)]

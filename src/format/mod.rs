@@ -268,7 +268,7 @@ impl Document {
 }
 
 /// Calls `f` on every source span of a tree (leaves, comments, aliases and their targets).
-fn visit_spans(node: &Node, f: &mut dyn FnMut(&Range<usize>)) {
+pub(crate) fn visit_spans(node: &Node, f: &mut dyn FnMut(&Range<usize>)) {
     match node {
         Node::Map(entries) => {
             for e in entries {
@@ -314,6 +314,25 @@ pub(crate) fn visit_spans_mut(node: &mut Node, f: &mut dyn FnMut(&mut Range<usiz
 pub struct Edit {
     pub range: Range<usize>,
     pub text: String,
+}
+
+/// A structural change of a document, made by [`Store::edit_structure`] as a text edit in the
+/// file's own style. Containers are index paths from the first document's root (raw indexes:
+/// comment entries count).
+pub enum StructOp<'a> {
+    /// Adds `value` as an entry named `key` to a mapping, or (no `key`) as an item to a
+    /// sequence, before the entry or item at raw index `before` (None: after the last one).
+    Insert {
+        container: &'a [usize],
+        before: Option<usize>,
+        key: Option<&'a str>,
+        value: &'a Node,
+    },
+    /// Removes the entry or item at raw index `index`.
+    Remove {
+        container: &'a [usize],
+        index: usize,
+    },
 }
 
 /// What a store does. Rendering functions return the text that stands at a leaf's span.
@@ -370,6 +389,13 @@ pub trait Store: Sync {
         _layout: &mut crate::pipeline::record::LosslessRecord,
         _edits: &mut Vec<Edit>,
     ) {
+    }
+
+    /// Makes a structural change as a text edit of `doc.src` in the file's own style (its
+    /// indentation, quoting, flow or block form), changing the tree with it (new leaves carry
+    /// spans of their new text). False when the store cannot (then nothing changed).
+    fn edit_structure(&self, _doc: &mut Document, _op: &StructOp<'_>) -> bool {
+        false
     }
 
     /// Writes a tree from scratch (for conversions between formats), with metadata if given.

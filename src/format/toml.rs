@@ -36,96 +36,52 @@ use crate::pipeline::tree::{Entry, Leaf, Node, Scalar, canonical_time, format_fl
 
 pub struct TomlStore;
 
+/// Leaf context: the value is a one-line literal string (`'…'`). Such a value is encrypted as
+/// `'ENC[…]'` and a `'ENC[…]'` value decrypts to a literal string, so the style needs no layout
+/// record.
+const CTX_LITERAL: u32 = 1;
+
 impl Store for TomlStore {
     fn kind(&self) -> Kind {
         Kind::Toml
     }
 
     fn parse(&self, src: Vec<u8>) -> Result<Document, ParseError> {
-        let text = std::str::from_utf8(&src).map_err(|e| {
-            ParseError::at(&src, e.valid_up_to(), "the TOML file is not valid UTF-8")
-        })?;
-        let parsed = toml_edit::Document::parse(text).map_err(|e| {
-            let at = e.span().map(|s| s.start).unwrap_or(0);
-            ParseError::at(
-                &src,
-                at,
-                format!("invalid TOML: {}", clean_message(e.message())),
-            )
-        })?;
-        let root = parsed.as_table();
-
-        // The metadata: a `[sops]` table that must be the last thing in the file.
-        let mut metadata = None;
-        let mut metadata_span = None;
-        if let Some((key, item)) = root.get_key_value("sops") {
-            let at = key.span().map(|s| s.start).unwrap_or(0);
-            let header = match item {
-                Item::Table(t) if !t.is_dotted() && !t.is_implicit() => t.span(),
-                _ => None,
-            };
-            let Some(header) = header else {
-                return Err(ParseError::at(
-                    &src,
-                    at,
-                    "the top-level key `sops` is reserved for the metadata table `[sops]`",
-                ));
-            };
-            let after = last_section_start(root, &["sops"]);
-            if after.is_some_and(|s| s > header.start) {
-                return Err(ParseError::at(
-                    &src,
-                    header.start,
-                    "the [sops] metadata table must be at the end of the file",
-                ));
-            }
-            let nl = newline(&src);
-            let start = if src[..header.start].ends_with(nl.as_bytes()) {
-                header.start - nl.len()
-            } else {
-                header.start
-            };
-            metadata_span = Some(start..src.len());
-            metadata = Some(item_to_value(item));
-        }
-        let data_end = metadata_span.as_ref().map_or(src.len(), |s| s.start);
-
-        let mut b = Builder {
-            src: &src,
-            containers: vec![Container {
-                index_path: vec![],
-                offsets: vec![],
-            }],
-            regions: vec![],
-            sections: vec![],
-        };
-        let root_node = b.table(root, 0, true)?;
-        let comments = scan_comments(&src[..data_end]);
-        let docs = vec![b.attach_comments(root_node, comments)];
-
-        let mut doc = Document::new(src, docs);
-        doc.metadata_at = data_end;
-        doc.metadata = metadata;
-        doc.metadata_spans = metadata_span.into_iter().collect();
-        Ok(doc)
+        parse_document(src, false)
     }
 
     fn parse_parts(
         &self,
         src: &[u8],
-        _every: usize,
+        every: usize,
         encrypted: bool,
         sink: &mut dyn FnMut(Node) -> Result<(), String>,
     ) -> Result<super::PartsEnd, super::PartsError> {
-        parts::parse_parts(src, encrypted, sink)
+        parts::parse_parts(src, every, encrypted, sink)
     }
 
     fn peek_metadata(&self, src: &[u8]) -> Option<Value> {
         parts::peek_metadata(src)
     }
 
-    fn render_value(&self, _doc: &Document, _leaf: &Leaf, value: &Scalar) -> String {
+    fn edit_structure(&self, doc: &mut Document, op: &super::StructOp<'_>) -> bool {
+        edit::edit(doc, op)
+    }
+
+    fn render_value(&self, _doc: &Document, leaf: &Leaf, value: &Scalar) -> String {
         let mut out = String::new();
+        if leaf.ctx == CTX_LITERAL
+            && let Scalar::Str(s) = value
+            && !s
+                .chars()
+                .any(|c| c == '\'' || (c.is_control() && c != '\t'))
+        {
+            out.reserve(s.len() + 2);
+            out.push('\'');
+            out.push_str(s);
+            out.push('\'');
+            return out;
+        }
         write_scalar(&mut out, value);
         out
     }
@@ -178,6 +134,138 @@ impl Store for TomlStore {
         }
         Ok(out.into_bytes())
     }
+}
+
+/// Parses a TOML file. With `placeholders` (the one-pass reading of an encrypted file), `toml_edit`
+/// reads a copy where each `"ENC[…]"` value is replaced by an integer of the same length (see
+/// [`enc_placeholders`]): it then need not decode those strings, which are taken from the source.
+fn parse_document(src: Vec<u8>, placeholders: bool) -> Result<Document, ParseError> {
+    let text = std::str::from_utf8(&src)
+        .map_err(|e| ParseError::at(&src, e.valid_up_to(), "the TOML file is not valid UTF-8"))?;
+    let copy = if placeholders {
+        enc_placeholders(text)
+    } else {
+        None
+    };
+    let parsed = toml_edit::Document::parse(copy.as_deref().unwrap_or(text)).map_err(|e| {
+        let at = e.span().map(|s| s.start).unwrap_or(0);
+        ParseError::at(
+            &src,
+            at,
+            format!("invalid TOML: {}", clean_message(e.message())),
+        )
+    })?;
+    let root = parsed.as_table();
+
+    // The metadata: a `[sops]` table that must be the last thing in the file.
+    let mut metadata = None;
+    let mut metadata_span = None;
+    if let Some((key, item)) = root.get_key_value("sops") {
+        let at = key.span().map(|s| s.start).unwrap_or(0);
+        let header = match item {
+            Item::Table(t) if !t.is_dotted() && !t.is_implicit() => t.span(),
+            _ => None,
+        };
+        let Some(header) = header else {
+            return Err(ParseError::at(
+                &src,
+                at,
+                "the top-level key `sops` is reserved for the metadata table `[sops]`",
+            ));
+        };
+        let after = last_section_start(root, &["sops"]);
+        if after.is_some_and(|s| s > header.start) {
+            return Err(ParseError::at(
+                &src,
+                header.start,
+                "the [sops] metadata table must be at the end of the file",
+            ));
+        }
+        let nl = newline(&src);
+        let start = if src[..header.start].ends_with(nl.as_bytes()) {
+            header.start - nl.len()
+        } else {
+            header.start
+        };
+        metadata_span = Some(start..src.len());
+        metadata = Some(item_to_value(item));
+    }
+    let data_end = metadata_span.as_ref().map_or(src.len(), |s| s.start);
+
+    let mut b = Builder {
+        src: &src,
+        containers: vec![Container {
+            index_path: vec![],
+            offsets: vec![],
+        }],
+        regions: vec![],
+        sections: vec![],
+    };
+    let root_node = b.table(root, 0, true)?;
+    let comments = scan_comments(&src[..data_end]);
+    let docs = vec![b.attach_comments(root_node, comments)];
+
+    let mut doc = Document::new(src, docs);
+    doc.metadata_at = data_end;
+    doc.metadata = metadata;
+    doc.metadata_spans = metadata_span.into_iter().collect();
+    Ok(doc)
+}
+
+/// A copy of `src` where every one-line `"ENC[…]"` string that stands as a value (after `=`, `[`
+/// or `,`, before `,`, `]`, `}`, a comment or the line end) is replaced by `0` and blanks of the
+/// same length, for `toml_edit` to read quickly; None when there is none.
+fn enc_placeholders(text: &str) -> Option<String> {
+    const ENC: &[u8] = b"\"ENC[AES256_GCM,data:";
+    let src = text.as_bytes();
+    // The copy, and how far the text has been copied into it (all cuts are at ASCII bytes).
+    let mut out: Option<(String, usize)> = None;
+    let n = src.len();
+    let mut i = 0;
+    while let Some(p) = memchr::memchr3(b'#', b'"', b'\'', &src[i..]) {
+        i += p;
+        match src[i] {
+            b'#' => i = memchr::memchr(b'\n', &src[i..]).map_or(n, |p| i + p),
+            b'"' if src[i..].starts_with(ENC) => {
+                let end = skip_string(src, i, b'"');
+                let body = &src[i + 1..end.saturating_sub(1)];
+                let before = src[..i]
+                    .iter()
+                    .rev()
+                    .find(|&&b| b != b' ' && b != b'\t')
+                    .copied();
+                let after = src[end..]
+                    .iter()
+                    .find(|&&b| b != b' ' && b != b'\t')
+                    .copied();
+                let value = matches!(before, Some(b'=' | b'[' | b','))
+                    && matches!(
+                        after,
+                        None | Some(b',' | b']' | b'}' | b'#' | b'\r' | b'\n')
+                    );
+                if value && src[end - 1] == b'"' && !body.contains(&b'\\') {
+                    let (copy, done) = out.get_or_insert_with(|| (String::with_capacity(n), 0));
+                    copy.push_str(&text[*done..i]);
+                    copy.push('0');
+                    const BLANKS: &str =
+                        "                                                                ";
+                    let mut left = end - i - 1;
+                    while left > 0 {
+                        let n = left.min(BLANKS.len());
+                        copy.push_str(&BLANKS[..n]);
+                        left -= n;
+                    }
+                    *done = end;
+                }
+                i = end;
+            }
+            q => i = skip_string(src, i, q),
+        }
+    }
+    out.map(|(mut copy, done)| {
+        copy.push_str(&text[done..]);
+        copy
+    })
 }
 
 /// The line break of the file (`\r\n` when its first line ends so), else `\n`.
@@ -327,7 +415,34 @@ impl Builder<'_> {
     fn value(&mut self, v: &TValue, parent: usize, index: usize) -> Result<Node, ParseError> {
         let span = v.span();
         match v {
-            TValue::String(s) => self.leaf(Scalar::Str(s.value().clone()), span),
+            TValue::String(s) => {
+                let node = self.leaf(Scalar::Str(s.value().clone()), span.clone())?;
+                // A one-line literal string keeps its style in the encrypted file.
+                let literal = span.is_some_and(|r| {
+                    let t = &self.src[r];
+                    t.starts_with(b"'") && !t.starts_with(b"'''")
+                });
+                Ok(match node {
+                    Node::Scalar(mut l) if literal => {
+                        l.ctx = CTX_LITERAL;
+                        Node::Scalar(l)
+                    }
+                    n => n,
+                })
+            }
+            // A placeholder of an encrypted string (`parse_document`): the string of the source.
+            TValue::Integer(_)
+                if span
+                    .as_ref()
+                    .is_some_and(|r| self.src.get(r.start) == Some(&b'"')) =>
+            {
+                let start = span.map_or(0, |r| r.start);
+                let end = skip_string(self.src, start, b'"');
+                let text = std::str::from_utf8(&self.src[start + 1..end - 1]).map_err(|_| {
+                    ParseError::new(None, "internal error: an encrypted value is not UTF-8")
+                })?;
+                self.leaf(Scalar::Str(text.to_string()), Some(start..end))
+            }
             TValue::Integer(i) => self.leaf(Scalar::Int(*i.value()), span),
             TValue::Float(f) => self.leaf(Scalar::Float(*f.value()), span),
             TValue::Boolean(b) => self.leaf(Scalar::Bool(*b.value()), span),
@@ -490,13 +605,11 @@ fn scan_comments(src: &[u8]) -> Vec<Range<usize>> {
     let mut out = Vec::new();
     let n = src.len();
     let mut i = 0;
-    while i < n {
+    while let Some(p) = memchr::memchr3(b'#', b'"', b'\'', &src[i..]) {
+        i += p;
         match src[i] {
             b'#' => {
-                let mut end = src[i..]
-                    .iter()
-                    .position(|&b| b == b'\n')
-                    .map_or(n, |p| i + p);
+                let mut end = memchr::memchr(b'\n', &src[i..]).map_or(n, |p| i + p);
                 let next = end;
                 if end > i && src[end - 1] == b'\r' {
                     end -= 1;
@@ -504,8 +617,7 @@ fn scan_comments(src: &[u8]) -> Vec<Range<usize>> {
                 out.push(i..end);
                 i = next;
             }
-            q @ (b'"' | b'\'') => i = skip_string(src, i, q),
-            _ => i += 1,
+            q => i = skip_string(src, i, q),
         }
     }
     out
@@ -519,27 +631,37 @@ fn skip_string(src: &[u8], i: usize, q: u8) -> usize {
     let basic = q == b'"';
     let mut j = if triple { i + 3 } else { i + 1 };
     while j < n {
+        // The next byte that matters: the quote, a backslash (basic strings), a line break
+        // (single-line strings).
+        let rest = &src[j..];
+        let found = match (basic, triple) {
+            (true, false) => memchr::memchr3(q, b'\\', b'\n', rest),
+            (true, true) => memchr::memchr2(q, b'\\', rest),
+            (false, false) => memchr::memchr2(q, b'\n', rest),
+            (false, true) => memchr::memchr(q, rest),
+        };
+        let Some(p) = found else { return n };
+        j += p;
         let b = src[j];
-        if basic && b == b'\\' {
+        if b == b'\\' {
             j += 2;
             continue;
         }
-        if b == q {
-            if !triple {
-                return j + 1;
-            }
-            if j + 2 < n && src[j + 1] == q && src[j + 2] == q {
-                // Up to two more quotes belong to the content.
-                let mut end = j + 3;
-                let mut extra = 0;
-                while end < n && src[end] == q && extra < 2 {
-                    end += 1;
-                    extra += 1;
-                }
-                return end;
-            }
-        } else if b == b'\n' && !triple {
+        if b == b'\n' {
             return j;
+        }
+        if !triple {
+            return j + 1;
+        }
+        if j + 2 < n && src[j + 1] == q && src[j + 2] == q {
+            // Up to two more quotes belong to the content.
+            let mut end = j + 3;
+            let mut extra = 0;
+            while end < n && src[end] == q && extra < 2 {
+                end += 1;
+                extra += 1;
+            }
+            return end;
         }
         j += 1;
     }
@@ -614,6 +736,15 @@ fn toml_float(f: f64) -> String {
 fn write_string(out: &mut String, s: &str) {
     out.reserve(s.len() + 2);
     out.push('"');
+    // The common case (every encrypted value): nothing to escape.
+    if !s
+        .bytes()
+        .any(|b| b < 0x20 || b == b'"' || b == b'\\' || b == 0x7f)
+    {
+        out.push_str(s);
+        out.push('"');
+        return;
+    }
     for c in s.chars() {
         match c {
             '"' => out.push_str("\\\""),
@@ -868,6 +999,15 @@ fn emit_inline(out: &mut String, n: &Node) -> Result<(), ParseError> {
 }
 
 impl TomlStore {
+    /// The tree of a TOML text (a fragment written by an edit), None when it does not parse.
+    fn parse_text(text: &str) -> Option<Node> {
+        parse_document(text.as_bytes().to_vec(), false)
+            .ok()?
+            .docs
+            .into_iter()
+            .next()
+    }
+
     /// `#text`; a comment ends at the line end, so a multi-line text (from another format)
     /// becomes one comment line per line.
     fn render_comment_text(&self, text: &str) -> String {
@@ -883,6 +1023,7 @@ impl TomlStore {
     }
 }
 
+mod edit;
 mod parts;
 
 #[cfg(test)]

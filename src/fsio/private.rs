@@ -6,7 +6,7 @@
 use std::fs::File;
 use std::path::{Path, PathBuf};
 
-use crate::error::{Code, Failure, Result};
+use crate::error::Result;
 
 use super::stale;
 
@@ -109,14 +109,9 @@ fn private_dir_in(
             Err(e) => why.push(format!("{name}: {e}")),
         }
     }
-    let d = create_in(fallback).map_err(|e| {
-        Failure::new(
-            Code::CouldNotWriteOutput,
-            format!(
-                "cannot create a private temporary directory in {}: {e}",
-                super::sanitize(&fallback.display().to_string())
-            ),
-        )
+    let d = create_in(fallback).map_err(|source| super::FsError::PrivateDir {
+        dir: super::sanitize(&fallback.display().to_string()),
+        source,
     })?;
     if plaintext {
         eprintln!(

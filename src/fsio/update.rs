@@ -13,9 +13,9 @@ use std::io::{BufWriter, Read, Write};
 use std::os::unix::fs::{MetadataExt, OpenOptionsExt, PermissionsExt};
 use std::path::{Path, PathBuf};
 
-use crate::error::{Code, Failure, Result};
+use crate::error::Result;
 
-use super::stale;
+use super::{FsError, stale};
 
 /// Symbolic links followed before giving up (the kernel's own limit).
 const MAX_LINKS: usize = 40;
@@ -58,20 +58,20 @@ enum Mode {
 impl Update {
     /// Opens an existing file for a change: locked, then read. A missing file is
     /// [`Code::NoFile`]; anything but a regular file (after symlinks) is refused.
-    pub fn open(path: &Path) -> Result<Update> {
+    pub fn open(path: &Path) -> std::result::Result<Update, FsError> {
         Update::acquire(path, Mode::Read)
     }
 
     /// [`Update::open`] for a file that may not exist yet ([`Update::exists`] tells); a new
     /// file is created 0600 by [`Update::commit`], and never over a file that appeared
     /// meanwhile.
-    pub fn open_or_new(path: &Path) -> Result<Update> {
+    pub fn open_or_new(path: &Path) -> std::result::Result<Update, FsError> {
         Update::acquire(path, Mode::ReadIfExists)
     }
 
     /// A file that is about to be replaced without being read (`--output`): locked when it
     /// exists.
-    pub fn replace(path: &Path) -> Result<Update> {
+    pub fn replace(path: &Path) -> std::result::Result<Update, FsError> {
         Update::acquire(path, Mode::Replace)
     }
 
@@ -100,13 +100,11 @@ impl Update {
         &self.target
     }
 
-    fn acquire(path: &Path, mode: Mode) -> Result<Update> {
+    fn acquire(path: &Path, mode: Mode) -> std::result::Result<Update, FsError> {
         let shown = super::sanitize(&path.display().to_string());
-        let read_fail = |e: std::io::Error| {
-            Failure::new(
-                Code::CouldNotReadInput,
-                format!("{shown}: cannot read: {e}"),
-            )
+        let read_fail = |source: std::io::Error| FsError::Read {
+            path: shown.clone(),
+            source,
         };
         let mut waited = false;
         // Each round ends when the locked file is still the one the path names; a round that
@@ -118,7 +116,7 @@ impl Update {
                 Ok(f) => f,
                 Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
                     if mode == Mode::Read {
-                        return Err(Failure::new(Code::NoFile, format!("{shown}: no such file")));
+                        return Err(FsError::NotFound { path: shown });
                     }
                     return Ok(Update {
                         shown: path.to_path_buf(),
@@ -133,17 +131,11 @@ impl Update {
             };
             let meta = file.metadata().map_err(read_fail)?;
             if !meta.is_file() {
-                return Err(Failure::new(
-                    if mode == Mode::Replace {
-                        Code::CouldNotWriteOutput
-                    } else {
-                        Code::CouldNotReadInput
-                    },
-                    format!(
-                        "{shown}: not a regular file ({})",
-                        super::file_type_name(&meta)
-                    ),
-                ));
+                return Err(FsError::NotRegular {
+                    path: shown,
+                    kind: super::file_type_name(&meta),
+                    writing: mode == Mode::Replace,
+                });
             }
             match file.try_lock() {
                 Ok(()) => {}
@@ -154,7 +146,10 @@ impl Update {
                         );
                         waited = true;
                     }
-                    file.lock().map_err(|e| lock_failure(&shown, e))?;
+                    file.lock().map_err(|source| FsError::Lock {
+                        path: shown.clone(),
+                        source,
+                    })?;
                 }
                 Err(std::fs::TryLockError::Error(e)) => {
                     // Some network file systems have no locks: carry on, and say so.
@@ -180,10 +175,7 @@ impl Update {
                 bytes,
             });
         }
-        Err(Failure::new(
-            Code::CouldNotReadInput,
-            format!("{shown}: the file keeps being replaced; giving up"),
-        ))
+        Err(FsError::KeepsBeingReplaced { path: shown })
     }
 
     /// Writes `bytes` as the file's new content (atomically: a reader sees the old or the new
@@ -222,10 +214,9 @@ impl Update {
         } else {
             tmp.persist_noclobber(&self.target).map_err(|e| {
                 if e.error.kind() == std::io::ErrorKind::AlreadyExists {
-                    Failure::new(
-                        Code::CouldNotWriteOutput,
-                        format!("{shown}: the file was created by another process meanwhile; it was not overwritten"),
-                    )
+                    FsError::CreatedMeanwhile {
+                        path: shown.clone(),
+                    }
                 } else {
                     fail(e.error)
                 }
@@ -242,18 +233,11 @@ impl Update {
     }
 }
 
-fn write_failure(shown: &str, e: std::io::Error) -> Failure {
-    Failure::new(
-        Code::CouldNotWriteOutput,
-        format!("{shown}: cannot write: {e}"),
-    )
-}
-
-fn lock_failure(shown: &str, e: std::io::Error) -> Failure {
-    Failure::new(
-        Code::CouldNotReadInput,
-        format!("{shown}: cannot lock the file: {e}"),
-    )
+fn write_failure(shown: &str, source: std::io::Error) -> FsError {
+    FsError::Write {
+        path: shown.to_string(),
+        source,
+    }
 }
 
 /// The directory of a file (`.` for a bare name).
@@ -376,6 +360,7 @@ fn keep_attributes(old: &File, new: &File, shown: &str) -> std::io::Result<()> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::error::{Code, Failure};
 
     #[test]
     fn commit_keeps_mode_and_replaces_atomically() {
@@ -428,7 +413,10 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let link = dir.path().join("l.yaml");
         std::os::unix::fs::symlink("target.yaml", &link).unwrap();
-        assert_eq!(Update::open(&link).unwrap_err().code, Code::NoFile);
+        assert_eq!(
+            Failure::from(Update::open(&link).unwrap_err()).code,
+            Code::NoFile
+        );
         let mut u = Update::open_or_new(&link).unwrap();
         assert!(!u.exists());
         u.commit(b"x").unwrap();
@@ -459,7 +447,7 @@ mod tests {
         let a = dir.path().join("a");
         std::os::unix::fs::symlink("b", &a).unwrap();
         std::os::unix::fs::symlink("a", dir.path().join("b")).unwrap();
-        let e = Update::open(&a).unwrap_err();
+        let e = Failure::from(Update::open(&a).unwrap_err());
         assert_eq!(e.code, Code::CouldNotReadInput);
     }
 
@@ -468,7 +456,7 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let p = dir.path().join("fifo.yaml");
         nix::unistd::mkfifo(&p, nix::sys::stat::Mode::from_bits_truncate(0o600)).unwrap();
-        let e = Update::open(&p).unwrap_err();
+        let e = Failure::from(Update::open(&p).unwrap_err());
         assert_eq!(e.code, Code::CouldNotReadInput);
         assert!(e.message.contains("not a regular file (a FIFO)"), "{e}");
     }

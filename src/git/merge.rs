@@ -696,10 +696,7 @@ pub fn merge(
         &o.key,
         meta,
         &rule,
-        Some(&o.ivs),
-        Some(&o.mac),
-        out_kind,
-        restructured,
+        whole::SealOptions::keeping(&o.ivs, &o.mac, out_kind).restructured(restructured),
     )?;
     Ok(Outcome::Merged(bytes))
 }
@@ -791,10 +788,7 @@ mod tests {
             &o.key,
             o.meta.clone(),
             &rule,
-            Some(&o.ivs),
-            Some(&o.mac),
-            o.store.kind(),
-            restructured,
+            whole::SealOptions::keeping(&o.ivs, &o.mac, o.store.kind()).restructured(restructured),
         )
         .unwrap()
     }
@@ -914,7 +908,12 @@ mod tests {
             meta.key_groups = groups;
             let rule = meta.selection_rule().unwrap();
             whole::seal(
-                store, &mut o.doc, &new_key, meta, &rule, None, None, kind, false,
+                store,
+                &mut o.doc,
+                &new_key,
+                meta,
+                &rule,
+                whole::SealOptions::fresh(kind),
             )
             .unwrap()
         };
@@ -964,7 +963,12 @@ mod tests {
             meta.rule = Some(("unencrypted_regex".into(), "^b$".into()));
             let rule = meta.selection_rule().unwrap();
             whole::seal(
-                store, &mut o.doc, &o.key, meta, &rule, None, None, kind, false,
+                store,
+                &mut o.doc,
+                &o.key,
+                meta,
+                &rule,
+                whole::SealOptions::fresh(kind),
             )
             .unwrap()
         };
@@ -1061,7 +1065,9 @@ mod tests {
             let Ok(base) = whole::encrypt_new(store, &mut doc, &opts, kind) else {
                 continue;
             };
-            let opened = whole::open(kind.reading_store(), base.clone(), &keys, false).unwrap();
+            // Paths as a rewrite sees the document: YAML alias copies are aliases again there.
+            let opened =
+                whole::open_for_rewrite(kind.reading_store(), base.clone(), &keys).unwrap();
             let mut paths = Vec::new();
             scalar_paths(&opened.doc.docs[0], &mut Vec::new(), &mut paths);
             if paths.len() < 2 {

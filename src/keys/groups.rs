@@ -5,12 +5,66 @@
 use zeroize::Zeroizing;
 
 use crate::crypto::datakey::DataKey;
-use crate::crypto::shamir;
-use crate::error::{Code, Failure, Result};
+use crate::crypto::shamir::{self, ShamirError};
+use crate::error::{Classify, Code, Failure};
 pub use crate::keys::keyring::KeySource;
 use crate::keys::keyring::{WrapError, Wrapper};
 use crate::keys::master::{KeyKind, MasterKey, Recipient};
 use crate::pipeline::metadata::{KeyGroup, Metadata};
+
+/// Why the data key could not be wrapped for a file's key groups, or recovered from them.
+#[derive(Debug, thiserror::Error)]
+pub enum GroupError {
+    #[error("the file's master key {0} is not a valid recipient")]
+    NotARecipient(String),
+    #[error(
+        "{what} names {names} key(s) ({keys}), which veil cannot wrap a data key for: {why}. Nothing was written; drop these keys (or use sops) and try again"
+    )]
+    Unusable {
+        what: String,
+        names: String,
+        keys: String,
+        why: String,
+    },
+    #[error("{0}")]
+    UnusableKey(#[source] WrapError),
+    #[error("cannot wrap the data key for {0}")]
+    Wrap(#[source] WrapError),
+    #[error(
+        "no recipient to encrypt to: pass --age, --pgp or --kms, set SOPS_AGE_RECIPIENTS, SOPS_PGP_FP or SOPS_KMS_ARN, or add a creation rule to .sops.yaml"
+    )]
+    NoRecipient,
+    #[error(
+        "invalid Shamir threshold {threshold} for {groups} key groups (it must be between 2 and {groups})"
+    )]
+    Threshold { threshold: usize, groups: usize },
+    #[error("Shamir split failed: {0}")]
+    Split(#[source] ShamirError),
+    /// No master key (or too few groups) opened: the message says what was tried.
+    #[error("{0}")]
+    NotRecovered(String),
+    #[error("the {0} data key has the wrong length")]
+    WrongLength(&'static str),
+    #[error("cannot combine the key shares: {0}")]
+    Combine(#[source] ShamirError),
+}
+
+impl Classify for GroupError {
+    fn code(&self) -> Code {
+        match self {
+            GroupError::NotARecipient(_) | GroupError::NoRecipient => Code::NoEncryptionKey,
+            GroupError::Unusable { .. } | GroupError::UnusableKey(_) => Code::UnusableKeyType,
+            GroupError::Wrap(_) => Code::CouldNotWrapKey,
+            GroupError::Threshold { .. } => Code::ConflictingParameters,
+            GroupError::Split(_) => Code::Generic,
+            GroupError::NotRecovered(_) | GroupError::WrongLength(_) | GroupError::Combine(_) => {
+                Code::CouldNotRetrieveKey
+            }
+        }
+    }
+}
+
+type Result<T> = std::result::Result<T, GroupError>;
 
 /// The recipients of a new file: the master keys to wrap for, per key group, and the Shamir
 /// threshold.
@@ -34,15 +88,7 @@ impl Recipients {
                 g.keys
                     .iter()
                     .map(|k| {
-                        Recipient::of(k).ok_or_else(|| {
-                            Failure::new(
-                                Code::NoEncryptionKey,
-                                format!(
-                                    "the file's master key {} is not a valid recipient",
-                                    k.describe()
-                                ),
-                            )
-                        })
+                        Recipient::of(k).ok_or_else(|| GroupError::NotARecipient(k.describe()))
                     })
                     .collect::<Result<Vec<_>>>()
             })
@@ -71,12 +117,17 @@ impl Recipients {
         if unusable.is_empty() {
             return Ok(());
         }
-        Err(unusable_failure(what, &unusable))
+        Err(unusable_keys(what, &unusable))
     }
 }
 
+/// The refusal for recipients veil cannot use, as a failure to report.
+pub fn unusable_failure(what: &str, recipients: &[&Recipient]) -> Failure {
+    unusable_keys(what, recipients).into()
+}
+
 /// The refusal for recipients veil cannot use: names each kind and key.
-pub fn unusable_failure(what: &str, unusable: &[&Recipient]) -> Failure {
+fn unusable_keys(what: &str, unusable: &[&Recipient]) -> GroupError {
     let mut kinds: Vec<KeyKind> = unusable.iter().map(|r| r.kind()).collect();
     kinds.sort();
     kinds.dedup();
@@ -97,23 +148,18 @@ pub fn unusable_failure(what: &str, unusable: &[&Recipient]) -> Failure {
         .collect::<Vec<_>>()
         .join("; ");
     let keys: Vec<String> = unusable.iter().map(|r| r.describe()).collect();
-    Failure::new(
-        Code::UnusableKeyType,
-        format!(
-            "{what} names {} key(s) ({}), which veil cannot wrap a data key for: {why}. Nothing was written; drop these keys (or use sops) and try again",
-            names.join(", "),
-            keys.join(", ")
-        ),
-    )
+    GroupError::Unusable {
+        what: what.to_string(),
+        names: names.join(", "),
+        keys: keys.join(", "),
+        why,
+    }
 }
 
-fn wrap_failure(e: WrapError) -> Failure {
+fn wrap_failure(e: WrapError) -> GroupError {
     match e {
-        WrapError::Unusable { .. } => Failure::new(Code::UnusableKeyType, e.to_string()),
-        WrapError::Failed { .. } => Failure::new(
-            Code::CouldNotWrapKey,
-            format!("cannot wrap the data key for {e}"),
-        ),
+        WrapError::Unusable { .. } => GroupError::UnusableKey(e),
+        WrapError::Failed { .. } => GroupError::Wrap(e),
     }
 }
 
@@ -132,10 +178,7 @@ pub fn wrap_with(
 ) -> Result<(Vec<KeyGroup>, Option<u32>)> {
     let groups: Vec<&Vec<Recipient>> = recipients.groups.iter().filter(|g| !g.is_empty()).collect();
     if groups.is_empty() {
-        return Err(Failure::new(
-            Code::NoEncryptionKey,
-            "no recipient to encrypt to: pass --age, --pgp or --kms, set SOPS_AGE_RECIPIENTS, SOPS_PGP_FP or SOPS_KMS_ARN, or add a creation rule to .sops.yaml",
-        ));
+        return Err(GroupError::NoRecipient);
     }
     recipients.require_usable("the key list")?;
     let wrap_group = |g: &Vec<Recipient>, secret: &[u8]| -> Result<KeyGroup> {
@@ -151,15 +194,12 @@ pub fn wrap_with(
     let n = groups.len();
     let t = recipients.threshold.map(|t| t as usize).unwrap_or(n);
     if t < 2 || t > n || n > 255 {
-        return Err(Failure::new(
-            Code::ConflictingParameters,
-            format!(
-                "invalid Shamir threshold {t} for {n} key groups (it must be between 2 and {n})"
-            ),
-        ));
+        return Err(GroupError::Threshold {
+            threshold: t,
+            groups: n,
+        });
     }
-    let shares = shamir::split(key, n, t)
-        .map_err(|e| Failure::new(Code::Generic, format!("Shamir split failed: {e}")))?;
+    let shares = shamir::split(key, n, t).map_err(GroupError::Split)?;
     let mut out = Vec::with_capacity(n);
     for (g, share) in groups.iter().zip(shares.iter()) {
         out.push(wrap_group(g, share)?);
@@ -266,18 +306,13 @@ pub fn unwrap(meta: &Metadata, source: &dyn KeySource) -> Result<DataKey> {
         if !hints.is_empty() {
             msg.push_str(&format!(". Provide {}", hints.join(", or ")));
         }
-        Failure::new(Code::CouldNotRetrieveKey, msg)
+        GroupError::NotRecovered(msg)
     };
     if !several {
         let Some(part) = parts.into_iter().next() else {
             return Err(fail("no master key could open the data key"));
         };
-        return DataKey::from_bytes(&part).map_err(|_| {
-            Failure::new(
-                Code::CouldNotRetrieveKey,
-                "the decrypted data key has the wrong length",
-            )
-        });
+        return DataKey::from_bytes(&part).map_err(|_| GroupError::WrongLength("decrypted"));
     }
     let threshold = meta.shamir_threshold.unwrap_or(0) as usize;
     if parts.len() < threshold.max(2) {
@@ -288,18 +323,8 @@ pub fn unwrap(meta: &Metadata, source: &dyn KeySource) -> Result<DataKey> {
             threshold.max(2)
         )));
     }
-    let key = shamir::combine(&parts).map_err(|e| {
-        Failure::new(
-            Code::CouldNotRetrieveKey,
-            format!("cannot combine the key shares: {e}"),
-        )
-    })?;
-    DataKey::from_bytes(&key).map_err(|_| {
-        Failure::new(
-            Code::CouldNotRetrieveKey,
-            "the combined data key has the wrong length",
-        )
-    })
+    let key = shamir::combine(&parts).map_err(GroupError::Combine)?;
+    DataKey::from_bytes(&key).map_err(|_| GroupError::WrongLength("combined"))
 }
 
 #[cfg(test)]
@@ -390,7 +415,7 @@ mod tests {
             order: DecryptionOrder::default(),
             asked: RefCell::new(vec![]),
         };
-        let e = unwrap(&meta(vec![group()]), &fake).unwrap_err();
+        let e = Failure::from(unwrap(&meta(vec![group()]), &fake).unwrap_err());
         assert_eq!(e.code, Code::CouldNotRetrieveKey);
         let m = &e.message;
         for part in [
@@ -422,7 +447,7 @@ mod tests {
             })]),
         ]);
         m2.shamir_threshold = Some(2);
-        let e = unwrap(&m2, &fake).unwrap_err();
+        let e = Failure::from(unwrap(&m2, &fake).unwrap_err());
         assert!(
             e.message.contains("only 1 of the 2 key groups"),
             "{}",

@@ -526,6 +526,15 @@ pub enum RecipientError {
     Arn(String),
 }
 
+impl crate::error::Classify for RecipientError {
+    fn code(&self) -> crate::error::Code {
+        match self {
+            RecipientError::Context(_) => crate::error::Code::InvalidKmsEncryptionContext,
+            RecipientError::Arn(_) => crate::error::Code::NoEncryptionKey,
+        }
+    }
+}
+
 /// `--encryption-context key:value,key2:value2` (as sops parses it).
 pub fn parse_context(s: &str) -> Result<Vec<(String, String)>, RecipientError> {
     if s.trim().is_empty() {

@@ -11,8 +11,8 @@ use crate::config::{Config, CreationRule, GroupConfig};
 use crate::error::{Code, Failure, Result};
 use crate::keys::groups::Recipients;
 use crate::keys::master::{
-    KeptRecipient, KeyKind, Recipient, RecipientError, parse_age_list, parse_context,
-    parse_kept_list, parse_kms, parse_kms_list, parse_pgp_list,
+    KeptRecipient, KeyKind, Recipient, parse_age_list, parse_context, parse_kept_list, parse_kms,
+    parse_kms_list, parse_pgp_list,
 };
 
 /// The key flags of `encrypt` (and the keys `rotate --add-…` adds), as given.
@@ -59,7 +59,9 @@ impl KeyFlags {
 
     /// The `--encryption-context` pairs (exit 6 when malformed).
     pub fn context(&self) -> Result<Vec<(String, String)>> {
-        parse_context(self.encryption_context.as_deref().unwrap_or("")).map_err(context_failure)
+        Ok(parse_context(
+            self.encryption_context.as_deref().unwrap_or(""),
+        )?)
     }
 
     /// The keys the flags name, in one list (age, PGP, KMS, then kinds veil cannot use).
@@ -76,10 +78,7 @@ impl KeyFlags {
         }
         if let Some(k) = given(&self.kms) {
             let ctx = self.context()?;
-            out.extend(
-                parse_kms_list(k, &ctx, self.aws_profile.as_deref())
-                    .map_err(|e| Failure::new(Code::NoEncryptionKey, e.to_string()))?,
-            );
+            out.extend(parse_kms_list(k, &ctx, self.aws_profile.as_deref())?);
         }
         for (kind, named, list) in [
             (KeyKind::GcpKms, "--gcp-kms", &self.gcp_kms),
@@ -97,14 +96,6 @@ impl KeyFlags {
         }
         Ok(out)
     }
-}
-
-fn context_failure(e: RecipientError) -> Failure {
-    let code = match e {
-        RecipientError::Context(_) => Code::InvalidKmsEncryptionContext,
-        _ => Code::NoEncryptionKey,
-    };
-    Failure::new(code, e.to_string())
 }
 
 /// Recipients and the creation rule that applies to a new file.
@@ -378,7 +369,8 @@ mod tests {
         ] {
             let r = rule(&format!("creation_rules:\n  - age: {AGE}\n    {yaml}\n"));
             let got = rule_recipients(&r, &[]).unwrap();
-            let e = got.require_usable("the creation rule").unwrap_err();
+            let e =
+                crate::error::Failure::from(got.require_usable("the creation rule").unwrap_err());
             assert_eq!(e.code, Code::UnusableKeyType);
             assert!(e.message.contains(named), "{named}: {}", e.message);
         }

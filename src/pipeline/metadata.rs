@@ -52,8 +52,9 @@ pub struct Metadata {
     pub rule: Option<(String, String)>,
     pub mac_only_encrypted: bool,
     pub version: String,
-    /// veil's encrypted layout record (see `layout`).
-    pub layout: Option<String>,
+    /// veil's encrypted layout record (see `pipeline::record`): a mapping of encrypted records,
+    /// or (files of older veil versions) one encrypted string.
+    pub layout: Option<Value>,
     /// Unknown fields, kept so that a rewrite does not drop them.
     pub extra: Vec<(String, Value)>,
 }
@@ -168,7 +169,7 @@ impl Metadata {
             .and_then(as_bool)
             .unwrap_or(false);
         m.version = obj.get("version").and_then(as_string).unwrap_or_default();
-        m.layout = obj.get(LAYOUT_FIELD).and_then(as_string);
+        m.layout = obj.get(LAYOUT_FIELD).filter(|v| !v.is_null()).cloned();
         let known = |k: &str| {
             k == "age"
                 || k == "key_groups"
@@ -263,7 +264,7 @@ impl Metadata {
             fields.push((f.clone(), Value::String(v.clone())));
         }
         if let Some(l) = &self.layout {
-            fields.push((LAYOUT_FIELD.into(), Value::String(l.clone())));
+            fields.push((LAYOUT_FIELD.into(), l.clone()));
         }
         fields.push(("version".into(), Value::String(self.version.clone())));
         fields.extend(self.extra.iter().cloned());

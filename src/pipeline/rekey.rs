@@ -213,7 +213,7 @@ fn reseal_with_new_key(
 ) -> Result<Vec<u8>> {
     let key = DataKey::generate();
     let (key_groups, threshold) =
-        groups::wrap_with(wrapper, recipients, key.as_bytes()).map_err(|f| file.fail(f))?;
+        groups::wrap_with(wrapper, recipients, key.as_bytes()).map_err(|f| file.fail(f.into()))?;
     let o = &mut file.opened;
     let mut meta = o.meta.clone();
     meta.key_groups = key_groups;
@@ -234,10 +234,7 @@ fn reseal_with_new_key(
         &key,
         meta,
         &rule,
-        None,
-        None,
-        out_kind.unwrap_or(store.kind()),
-        false,
+        whole::SealOptions::fresh(out_kind.unwrap_or(store.kind())),
     )
     .map_err(|f| file.fail(f))
 }
@@ -293,7 +290,7 @@ pub fn plan_rotation_as(path: &Path, input_type: Option<Kind>, change: &KeyChang
 }
 
 fn rotation_plan(path: &Path, meta: &Metadata, change: &KeyChange) -> Result<Plan> {
-    let current = Recipients::from_metadata(meta).map_err(|f| name_failure(path, f))?;
+    let current = Recipients::from_metadata(meta).map_err(|f| name_failure(path, f.into()))?;
     let p = plan_change(&current, change);
     check_plan(&name_of(path), &p, true)?;
     Ok(p)
@@ -371,7 +368,7 @@ pub fn plan_update(cfg: &Config, path: &Path, input_type: Option<Kind>) -> Resul
     // Locked from this read to the write.
     let update = Update::open(path)?;
     let (meta, original, doc) = parse_metadata(path, input_type, update.bytes().to_vec())?;
-    let current = Recipients::from_metadata(&meta).map_err(|f| name_failure(path, f))?;
+    let current = Recipients::from_metadata(&meta).map_err(|f| name_failure(path, f.into()))?;
     let p = plan(&current, &desired);
     if !p.is_empty() {
         check_plan(&name, &p, p.needs_new_data_key())?;
@@ -469,7 +466,8 @@ pub fn regroup(
 ) -> Result<Vec<u8>> {
     let name = name_of(path);
     let (mut meta, _, doc) = parse_metadata(path, input_type, original)?;
-    let mut recipients = Recipients::from_metadata(&meta).map_err(|f| name_failure(path, f))?;
+    let mut recipients =
+        Recipients::from_metadata(&meta).map_err(|f| name_failure(path, f.into()))?;
     match edit {
         GroupEdit::Add(group) => {
             if group.is_empty() {
@@ -510,7 +508,7 @@ pub fn regroup(
     }
     let key = whole::data_key(&meta, keys).map_err(|f| name_failure(path, f))?;
     let (key_groups, t) = groups::wrap_with(wrapper, &recipients, key.as_bytes())
-        .map_err(|f| name_failure(path, f))?;
+        .map_err(|f| name_failure(path, f.into()))?;
     meta.key_groups = key_groups;
     meta.shamir_threshold = t;
     let store = crate::fsio::kind_for(input_type, Some(path)).reading_store();

@@ -110,10 +110,7 @@ pub fn reseal_as(
         &o.key,
         o.meta.clone(),
         &rule,
-        Some(&o.ivs),
-        Some(&o.mac),
-        out_kind,
-        restructured,
+        whole::SealOptions::keeping(&o.ivs, &o.mac, out_kind).restructured(restructured),
     );
     bytes.map_err(|f| file.fail(f))
 }

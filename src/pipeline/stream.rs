@@ -240,7 +240,7 @@ pub fn decrypt_in_parts(
         return unsupported("the selection rule is unusual", value, key);
     };
     let layout = open_layout(&meta, &key)?;
-    if layout.has_prefix("alias:") {
+    if layout.has_aliases() {
         return unsupported("the file has YAML aliases", value, key);
     }
     let mut out = Vec::with_capacity(doc.src.len() / 4);

@@ -104,7 +104,9 @@ pub enum EditError {
     Missing(usize),
 }
 
-fn build(steps: &[Step], value: Node) -> Node {
+/// The node that `steps` lead to from a new, empty container: mappings for keys, sequences for
+/// indexes, `value` at the end.
+pub(crate) fn build(steps: &[Step], value: Node) -> Node {
     match steps.split_first() {
         None => value,
         Some((Step::Key(k), rest)) => Node::Map(vec![Entry::Pair(k.clone(), build(rest, value))]),
@@ -113,7 +115,7 @@ fn build(steps: &[Step], value: Node) -> Node {
 }
 
 /// Same content, ignoring spans and comments.
-fn same(a: &Node, b: &Node) -> bool {
+pub(crate) fn same(a: &Node, b: &Node) -> bool {
     crate::format::node_to_value(a) == crate::format::node_to_value(b)
 }
 

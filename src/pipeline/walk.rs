@@ -29,10 +29,11 @@ pub enum WalkError {
 ///
 /// An IV is only ever reused for the same (path, plaintext) it was made for — never with other
 /// additional data — and at most once per encryption, so equal values in one list do not become
-/// visibly equal.
+/// visibly equal. Equal values under one path (the items of a list, say) get their IVs back in
+/// the order they were read, so each keeps its own ciphertext.
 #[derive(Default)]
 pub struct IvCache {
-    ivs: HashMap<[u8; 32], [u8; 32]>,
+    ivs: HashMap<[u8; 32], Vec<[u8; 32]>>,
     used: std::cell::RefCell<std::collections::HashSet<[u8; 32]>>,
 }
 
@@ -53,7 +54,10 @@ impl IvCache {
             && let Ok(iv) = base64::engine::general_purpose::STANDARD.decode(p.iv)
             && let Ok(iv) = <[u8; 32]>::try_from(iv.as_slice())
         {
-            self.ivs.insert(Self::key(aad, type_name, plain), iv);
+            self.ivs
+                .entry(Self::key(aad, type_name, plain))
+                .or_default()
+                .push(iv);
         }
     }
 
@@ -67,10 +71,14 @@ impl IvCache {
     }
 
     fn iv_for(&self, aad: &str, type_name: &str, plain: &[u8]) -> [u8; 32] {
-        match self.ivs.get(&Self::key(aad, type_name, plain)) {
-            Some(iv) if self.used.borrow_mut().insert(*iv) => *iv,
-            _ => cipher::random_iv(),
-        }
+        let mut used = self.used.borrow_mut();
+        self.ivs
+            .get(&Self::key(aad, type_name, plain))
+            .and_then(|ivs| ivs.iter().find(|iv| !used.contains(*iv)).copied())
+            .inspect(|iv| {
+                used.insert(*iv);
+            })
+            .unwrap_or_else(cipher::random_iv)
     }
 }
 

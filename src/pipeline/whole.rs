@@ -96,7 +96,7 @@ pub fn encrypt_new(
     out_kind: Kind,
 ) -> Result<Vec<u8>> {
     let (key, meta, rule) = new_file(opts)?;
-    seal(store, doc, &key, meta, &rule, None, None, out_kind, false)
+    seal(store, doc, &key, meta, &rule, SealOptions::fresh(out_kind))
 }
 
 /// Sets `lastmodified` and the encrypted MAC, unless the MAC is unchanged since the file was
@@ -114,22 +114,67 @@ pub(crate) fn seal_mac(
     }
 }
 
-/// Encrypts the (plaintext) tree of `doc` with `key` and writes it with `meta`.
-///
-/// `ivs` keeps the ciphertext of unchanged values; `previous_mac` (the plaintext MAC the file had
-/// when it was opened) keeps `lastmodified` and the MAC when no value changed.
-#[allow(clippy::too_many_arguments)]
+/// How [`seal`] writes a file: what it keeps from the file it was opened from, and its format.
+#[derive(Clone, Copy)]
+pub struct SealOptions<'a> {
+    /// The ciphertexts (IVs) of the values as the file was opened: unchanged values keep them,
+    /// so their lines do not change.
+    pub ivs: Option<&'a IvCache>,
+    /// The plaintext MAC the file had when it was opened: `lastmodified` and the MAC are kept
+    /// when no value changed.
+    pub previous_mac: Option<&'a str>,
+    /// The format written (another format than the store's is a re-rendering).
+    pub out_kind: Kind,
+    /// Entries were added or removed: the tree is written afresh rather than edited in place.
+    pub restructured: bool,
+}
+
+impl<'a> SealOptions<'a> {
+    /// A new file, or one under a new data key: nothing is kept.
+    pub fn fresh(out_kind: Kind) -> Self {
+        SealOptions {
+            ivs: None,
+            previous_mac: None,
+            out_kind,
+            restructured: false,
+        }
+    }
+
+    /// A change of an opened file (its IVs and plaintext MAC, from [`Opened`]).
+    pub fn keeping(ivs: &'a IvCache, previous_mac: &'a str, out_kind: Kind) -> Self {
+        SealOptions {
+            ivs: Some(ivs),
+            previous_mac: Some(previous_mac),
+            out_kind,
+            restructured: false,
+        }
+    }
+
+    /// The same, for a tree whose entries were added or removed (`restructured`).
+    pub fn restructured(self, restructured: bool) -> Self {
+        SealOptions {
+            restructured,
+            ..self
+        }
+    }
+}
+
+/// Encrypts the (plaintext) tree of `doc` with `key` and writes it with `meta`, keeping what
+/// `how` says from the file it was opened from.
 pub fn seal(
     store: &'static dyn Store,
     doc: &mut Document,
     key: &DataKey,
     mut meta: Metadata,
     rule: &Rule,
-    ivs: Option<&IvCache>,
-    previous_mac: Option<&str>,
-    out_kind: Kind,
-    restructured: bool,
+    how: SealOptions<'_>,
 ) -> Result<Vec<u8>> {
+    let SealOptions {
+        ivs,
+        previous_mac,
+        out_kind,
+        restructured,
+    } = how;
     let mut layout = LosslessRecord::default();
     let mac = walk::encrypt(
         store,
@@ -147,7 +192,7 @@ pub fn seal(
     if lossless {
         // Edits first: a store may add layout records while making them (YAML aliases).
         let edits = take_lossless_edits(store, doc, &mut layout);
-        meta.layout = layout.seal(key.as_bytes(), meta.layout.as_deref());
+        meta.layout = layout.seal(key.as_bytes(), meta.layout.as_ref());
         let bytes = finish_lossless(store, doc, edits, Some(&meta.to_value()));
         check_yaml_flow_closers(store, &doc.src, &bytes)?;
         Ok(bytes)
@@ -202,7 +247,7 @@ pub fn metadata_of(doc: &Document) -> Result<Metadata> {
 
 /// Recovers the data key of an encrypted document.
 pub fn data_key(meta: &Metadata, keys: &dyn KeySource) -> Result<DataKey> {
-    groups::unwrap(meta, keys)
+    Ok(groups::unwrap(meta, keys)?)
 }
 
 /// Decrypts a parsed encrypted document with a known data key, verifying the MAC unless
@@ -239,6 +284,10 @@ pub fn open_with_key(
         // Ignored: the file's MAC is dropped, so that a change written back gets a MAC computed
         // anew instead of keeping the one that does not match.
         Err(_) => meta.mac.clear(),
+    }
+    if keep_ivs && store.kind() == Kind::Yaml {
+        // To be written again: copies written for aliases become aliases again.
+        crate::format::yaml::aliases_into_tree(&mut doc, &layout);
     }
     Ok(Opened {
         doc,

@@ -11,7 +11,7 @@ use aho_corasick::AhoCorasick;
 use regex::Regex;
 use regex::bytes::Regex as BytesRegex;
 
-use crate::config::Config;
+use crate::config::{Config, ConfigError};
 use crate::format::{Document, Kind};
 use crate::pipeline::metadata::Metadata;
 use crate::pipeline::selector::Rule;
@@ -50,7 +50,7 @@ pub fn rules() -> [&'static RuleInfo; 3] {
 
 /// Parses a `.sops.yaml`. While the YAML store cannot read it, a configuration written in
 /// JSON syntax (which is also YAML) is still understood.
-pub fn parse_config(path: &Path, bytes: Vec<u8>) -> crate::error::Result<Config> {
+pub fn parse_config(path: &Path, bytes: Vec<u8>) -> Result<Config, ConfigError> {
     match Config::parse(path, bytes.clone()) {
         Ok(c) => Ok(c),
         Err(e) => match serde_json::from_slice::<crate::config::ConfigFile>(&bytes) {
@@ -64,14 +64,12 @@ pub fn parse_config(path: &Path, bytes: Vec<u8>) -> crate::error::Result<Config>
 }
 
 /// Finds and reads the `.sops.yaml` of a directory or of its parents (or the explicit one).
-pub fn find_config(explicit: Option<&Path>, start: &Path) -> crate::error::Result<Option<Config>> {
+pub fn find_config(explicit: Option<&Path>, start: &Path) -> Result<Option<Config>, ConfigError> {
     let read = |p: &Path| {
         std::fs::read(p)
-            .map_err(|e| {
-                crate::error::Failure::new(
-                    crate::error::Code::ConfigError,
-                    format!("{}: {e}", p.display()),
-                )
+            .map_err(|source| ConfigError::Read {
+                path: p.display().to_string(),
+                source,
             })
             .and_then(|b| parse_config(p, b))
     };

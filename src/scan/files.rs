@@ -31,7 +31,7 @@ pub fn scan_files(opts: &ScanOptions) -> Result<Outcome, ScanError> {
     ) {
         Ok(c) => c,
         Err(e) => {
-            warnings.push(format!(".sops.yaml: {}", e.message));
+            warnings.push(format!(".sops.yaml: {e}"));
             None
         }
     };

@@ -77,9 +77,9 @@ fn configs(
     let mut out = Vec::new();
     let mut warnings = Vec::new();
     let at = root.join(".sops.yaml");
-    let mut push = |r: crate::error::Result<Config>, what: &str| match r {
+    let mut push = |r: Result<Config, crate::config::ConfigError>, what: &str| match r {
         Ok(c) => out.push(c),
-        Err(e) => warnings.push(format!("{what}: {}", e.message)),
+        Err(e) => warnings.push(format!("{what}: {e}")),
     };
     if let Some(c) = &opts.config {
         push(

@@ -4,12 +4,18 @@
 //!
 //! A section parsed alone cannot see TOML's rules across sections, so only files whose sections
 //! are laid out plainly go this way, and anything else is refused (the caller then parses the
-//! file whole, which also reports errors): every header is a standard table `[a.b]` (no arrays
-//! of tables); a table is never reopened once another table outside it has started; a header
-//! never names a table that an earlier header created inside it, nor a key an enclosing section
-//! defined itself. In such a file each table's content is contiguous, so the parts come in the
-//! whole tree's order, and every conflict TOML forbids lies within one section, where
-//! `toml_edit` finds it.
+//! file whole, which also reports errors): a table is never reopened once another table outside
+//! it has started (an array of tables `[[a]]` gets its elements one after the other, each
+//! element a table of its own); a header never names a table that an earlier header created
+//! inside it, nor a key an enclosing section defined itself, nor a standard table where an array
+//! of tables is (or the other way round). In such a file each table's content is contiguous, so
+//! the parts come in the whole tree's order, and every conflict TOML forbids lies within one
+//! group of sections, where `toml_edit` finds it: groups are only cut before a header that
+//! shares no element of an array of tables with the header before it (so a group never starts
+//! inside an element).
+//!
+//! Headers are compared by their *identity*: the key path with, for each array of tables on
+//! it, the element the header is in (`[[a]]` `[a.b]` `[[a]]` `[a.b]` names two tables `a.b`).
 
 use std::collections::HashSet;
 use std::hash::{Hash, Hasher};
@@ -25,11 +31,13 @@ fn stop(why: impl Into<String>) -> PartsError {
     PartsError::Unsupported(why.into())
 }
 
-/// A table header: where its line starts, and the table's key path (None for an array of
-/// tables or a header that does not parse alone).
+/// A table header: where its line starts, and the table's key path (None for a header that does
+/// not parse alone).
 struct Header {
     line_start: usize,
     path: Option<Vec<String>>,
+    /// `[[…]]`: an element of an array of tables.
+    array: bool,
 }
 
 /// The headers of a file, in order, found by a lexical scan that skips strings, comments and
@@ -94,9 +102,11 @@ impl Iterator for Headers<'_> {
                     self.i = j;
                     self.at_line_start = false;
                     // With its line break (a lone `\r` is not TOML).
+                    let line = &src[self.line_start..(end + 1).min(n)];
                     return Some(Header {
                         line_start: self.line_start,
-                        path: header_path(&src[self.line_start..(end + 1).min(n)]),
+                        path: header_path(line),
+                        array: line.trim_ascii_start().starts_with(b"[["),
                     });
                 }
                 q @ (b'"' | b'\'') => self.i = skip_string(src, i, q),
@@ -116,12 +126,16 @@ impl Iterator for Headers<'_> {
     }
 }
 
-/// The key path of a standard table header line (`[a."b c"]  # note`): bare keys are read
+/// The key path of a table header line (`[a."b c"]  # note`, `[[a.b]]`): bare keys are read
 /// here, anything else by `toml_edit`.
 fn header_path(line: &[u8]) -> Option<Vec<String>> {
     let bare = |c: &u8| c.is_ascii_alphanumeric() || *c == b'_' || *c == b'-';
     let text = line.trim_ascii();
-    if let Some(inner) = text.strip_prefix(b"[").and_then(|t| t.strip_suffix(b"]"))
+    let inner = match text.strip_prefix(b"[[").and_then(|t| t.strip_suffix(b"]]")) {
+        Some(inner) => Some(inner),
+        None => text.strip_prefix(b"[").and_then(|t| t.strip_suffix(b"]")),
+    };
+    if let Some(inner) = inner
         && !inner.starts_with(b"[")
     {
         let keys: Vec<&[u8]> = inner
@@ -152,23 +166,32 @@ fn header_path_parsed(line: &[u8]) -> Option<Vec<String>> {
         path.push(key.to_string());
         match item {
             Item::Table(t) if t.is_implicit() => table = t,
-            Item::Table(_) => return Some(path),
+            Item::Table(_) | Item::ArrayOfTables(_) => return Some(path),
             _ => return None,
         }
     }
 }
 
-fn path_hash(path: &[String]) -> u64 {
+/// One component of a header's identity: a key, and for an element of an array of tables, which
+/// element.
+type Comp = (String, Option<usize>);
+
+fn path_hash(path: &[Comp]) -> u64 {
     let mut h = std::collections::hash_map::DefaultHasher::new();
     path.hash(&mut h);
     h.finish()
 }
 
-/// The keys a section defines in its own table (the node reached by `path` in its part).
-fn own_keys(part: &Node, path: &[String]) -> HashSet<String> {
+/// The keys a section defines in its own table (the node reached by `path` in its part; an
+/// element of an array of tables is the last one of the part's array).
+fn own_keys(part: &Node, path: &[Comp]) -> HashSet<String> {
     let mut node = part;
-    for k in path {
+    for (k, element) in path {
         node = match node.map_get(k) {
+            Some(Node::Seq(items)) if element.is_some() => match items.last() {
+                Some(n) => n,
+                None => return HashSet::new(),
+            },
             Some(n) => n,
             None => return HashSet::new(),
         };
@@ -186,9 +209,8 @@ fn own_keys(part: &Node, path: &[String]) -> HashSet<String> {
 }
 
 /// Parses one section (`src[start..end]`) into a part with spans of the whole file.
-fn section(src: &[u8], start: usize, end: usize) -> Result<Node, PartsError> {
-    let doc = TomlStore
-        .parse(src[start..end].to_vec())
+fn section(src: &[u8], start: usize, end: usize, encrypted: bool) -> Result<Node, PartsError> {
+    let doc = super::parse_document(src[start..end].to_vec(), encrypted)
         .map_err(|e| stop(e.to_string()))?;
     if doc.metadata.is_some() {
         return Err(stop("metadata"));
@@ -201,8 +223,7 @@ fn section(src: &[u8], start: usize, end: usize) -> Result<Node, PartsError> {
 }
 
 /// Where the trailing `sops` sections start (the first header of the last run of headers under
-/// `sops`), if the file has them. (`[[sops.age]]` headers, arrays of tables, are passed over:
-/// the metadata is parsed whole.)
+/// `sops`), if the file has them.
 fn metadata_start(headers: Headers<'_>) -> Option<usize> {
     let mut first = None;
     for h in headers {
@@ -235,16 +256,18 @@ fn metadata_at(src: &[u8], start: usize) -> Option<(Value, std::ops::Range<usize
 }
 
 /// Text per `toml_edit` parse: enough to make the per-parse work negligible, little enough to
-/// keep its memory small (`toml_edit` needs about 100 times the text it parses).
-const GROUP_BYTES: usize = 8 << 10;
+/// keep its memory small (`toml_edit` needs about 100 times the text it parses). A part of
+/// `every` values (the store interface's unit) is taken as `every` × 4 bytes of sections, so that
+/// the default part size gives this and tests can cut groups at every header.
+const BYTES_PER_VALUE: usize = 4;
 
 /// After a group is parsed: the sections of the group that stay open (prefixes of `next`, the
 /// header that starts the next group) join `open` with the keys each defines.
 fn close_group(
-    open: &mut Vec<(Vec<String>, HashSet<String>)>,
+    open: &mut Vec<(Vec<Comp>, HashSet<String>)>,
     part: &Node,
-    group_paths: &mut Vec<Vec<String>>,
-    next: &[String],
+    group_paths: &mut Vec<Vec<Comp>>,
+    next: &[Comp],
 ) {
     for p in group_paths.drain(..) {
         if next.starts_with(&p) {
@@ -254,30 +277,74 @@ fn close_group(
     }
 }
 
+/// The identities of the headers of a file, in order (see the module comment).
+#[derive(Default)]
+struct Identities {
+    /// Arrays of tables (by the identity of the array) → elements so far.
+    arrays: std::collections::HashMap<Vec<Comp>, usize>,
+    /// Standard tables named by a header.
+    tables: HashSet<u64>,
+    /// Tables a header named on its way (`a` of `[a.b]`).
+    implicit: HashSet<u64>,
+}
+
+impl Identities {
+    /// The identity of a header; Err(why) for what TOML forbids or parts cannot follow.
+    fn of(&mut self, path: &[String], array: bool) -> Result<Vec<Comp>, &'static str> {
+        let mut ident: Vec<Comp> = Vec::with_capacity(path.len());
+        for (i, k) in path.iter().enumerate() {
+            let last = i + 1 == path.len();
+            ident.push((k.clone(), None));
+            if last && array {
+                let h = path_hash(&ident);
+                if self.tables.contains(&h) || self.implicit.contains(&h) {
+                    return Err("an array of tables named like a table");
+                }
+                let n = self.arrays.entry(ident.clone()).or_insert(0);
+                ident.last_mut().expect("just pushed").1 = Some(*n);
+                *n += 1;
+            } else if let Some(&n) = self.arrays.get(&ident) {
+                if last {
+                    return Err("a table named like an array of tables");
+                }
+                ident.last_mut().expect("just pushed").1 = Some(n - 1);
+            } else if !last {
+                self.implicit.insert(path_hash(&ident));
+            }
+        }
+        if !array && !self.tables.insert(path_hash(&ident)) {
+            return Err("a table named again");
+        }
+        Ok(ident)
+    }
+}
+
 /// Parses a TOML file in parts; see [`Store::parse_parts`](crate::format::Store::parse_parts).
 pub fn parse_parts(
     src: &[u8],
+    every: usize,
     encrypted: bool,
     sink: &mut dyn FnMut(Node) -> Result<(), String>,
 ) -> Result<PartsEnd, PartsError> {
     std::str::from_utf8(src).map_err(|_| stop("not UTF-8"))?;
+    let group_bytes = every.max(1).saturating_mul(BYTES_PER_VALUE);
     // Header by header: the checks of the module comment. `open` holds the sections parsed so
     // far that are still open (prefixes of the current header), with the keys each defines
-    // itself; `closed` the tables closed for good, by a hash of their path.
-    let mut open: Vec<(Vec<String>, HashSet<String>)> = Vec::new();
+    // itself; `closed` the tables (and arrays of tables) closed for good, by a hash of their
+    // identity.
+    let mut idents = Identities::default();
+    let mut open: Vec<(Vec<Comp>, HashSet<String>)> = Vec::new();
     let mut closed: HashSet<u64> = HashSet::new();
-    let mut previous: Vec<String> = Vec::new();
-    // Sections are parsed in groups of about GROUP_BYTES (one `toml_edit` parse each): within a
-    // group, `toml_edit` itself checks what crosses sections.
+    let mut previous: Vec<Comp> = Vec::new();
+    // Sections are parsed in groups of about `group_bytes` (one `toml_edit` parse each): within
+    // a group, `toml_edit` itself checks what crosses sections.
     let mut group_start = 0;
-    let mut group_paths: Vec<Vec<String>> = vec![Vec::new()];
+    let mut group_paths: Vec<Vec<Comp>> = vec![Vec::new()];
     // The data ends where the metadata (the trailing `sops` sections) starts.
     let mut data_end = src.len();
     let mut metadata = None;
     for h in headers(src) {
-        let path = h
-            .path
-            .ok_or_else(|| stop("an array of tables or a complex header"))?;
+        let path = h.path.ok_or_else(|| stop("a complex header"))?;
         if path[0] == "sops" {
             if !encrypted {
                 return Err(stop("metadata"));
@@ -286,38 +353,68 @@ pub fn parse_parts(
             data_end = h.line_start;
             break;
         }
-        if previous.starts_with(&path) {
-            return Err(stop("a table named again"));
+        let ident = idents.of(&path, h.array).map_err(stop)?;
+        if previous.starts_with(&ident) {
+            return Err(stop("a table named after a table inside it"));
         }
-        if (1..=path.len()).any(|n| closed.contains(&path_hash(&path[..n]))) {
+        // A table, or an array of tables, closed for good.
+        let array_of = |n: usize| {
+            let mut a = ident[..n].to_vec();
+            a[n - 1].1 = None;
+            a
+        };
+        if (1..=ident.len()).any(|n| {
+            closed.contains(&path_hash(&ident[..n]))
+                || (ident[n - 1].1.is_some() && closed.contains(&path_hash(&array_of(n))))
+        }) {
             return Err(stop("a table reopened"));
         }
-        // A key of an enclosing section named by the header — unless it is a table that
-        // earlier headers opened.
         let shared = previous
             .iter()
-            .zip(&path)
+            .zip(&ident)
             .take_while(|(a, b)| a == b)
             .count();
-        if open.iter().any(|(p, keys)| {
-            p.len() < path.len() && p.len() >= shared && keys.contains(&path[p.len()])
-        }) {
-            return Err(stop("a header under a key of an enclosing section"));
-        }
         for n in shared + 1..=previous.len() {
             closed.insert(path_hash(&previous[..n]));
+            // Leaving an element closes its array too, unless the header is its next element.
+            let (k, element) = &previous[n - 1];
+            if element.is_some() {
+                let next_element = n == shared + 1
+                    && ident.len() >= n
+                    && ident[n - 1].0 == *k
+                    && ident[n - 1].1.is_some();
+                if !next_element {
+                    let mut a = previous[..n].to_vec();
+                    a[n - 1].1 = None;
+                    closed.insert(path_hash(&a));
+                }
+            }
         }
-        if h.line_start - group_start >= GROUP_BYTES {
-            let part = section(src, group_start, h.line_start)?;
-            close_group(&mut open, &part, &mut group_paths, &path);
+        // Cut a group only where the new header shares no element with the one before.
+        let in_element = ident[..shared].iter().any(|(_, e)| e.is_some());
+        if !in_element && h.line_start - group_start >= group_bytes {
+            let part = section(src, group_start, h.line_start, encrypted)?;
+            close_group(&mut open, &part, &mut group_paths, &ident);
             sink(part).map_err(PartsError::Sink)?;
             group_start = h.line_start;
         }
-        open.retain(|(p, _)| path.starts_with(p));
-        group_paths.push(path.clone());
-        previous = path;
+        // A key of an enclosing section named by the header — unless it is a table (or an
+        // array of tables) that earlier headers opened.
+        let shared_keys = previous
+            .iter()
+            .zip(&ident)
+            .take_while(|(a, b)| a.0 == b.0)
+            .count();
+        if open.iter().any(|(p, keys)| {
+            p.len() < ident.len() && p.len() >= shared_keys && keys.contains(&ident[p.len()].0)
+        }) {
+            return Err(stop("a header under a key of an enclosing section"));
+        }
+        open.retain(|(p, _)| ident.starts_with(p));
+        group_paths.push(ident.clone());
+        previous = ident;
     }
-    let part = section(src, group_start, data_end)?;
+    let part = section(src, group_start, data_end, encrypted)?;
     sink(part).map_err(PartsError::Sink)?;
     let (metadata, metadata_spans) = match metadata {
         Some((meta, span)) => (Some(meta), vec![span]),

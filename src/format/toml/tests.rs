@@ -338,8 +338,15 @@ fn parts_refuse_what_crosses_sections() {
         "[a]\nb = 1\n[a.b]\nz = 3\n",
         "a = {b = 1}\n[a.c]\nz = 3\n",
         "x.y = 1\n[x]\nz = 2\n",
-        "[[arr]]\nx = 1\n[[arr]]\nx = 2\n",
         "[a]\nx = 1\n[sops]\nversion = \"3\"\n",
+        // Arrays of tables: reopened after another table, named like a table, an element's
+        // table after the next element started.
+        "[[arr]]\nx = 1\n[b]\ny = 2\n[[arr]]\nx = 2\n",
+        "[arr]\nx = 1\n[[arr]]\nx = 2\n",
+        "[arr.sub]\nx = 1\n[[arr]]\nx = 2\n",
+        "[[arr]]\nx = 1\n[arr]\nx = 2\n",
+        "[[arr]]\n[arr.s]\nx = 1\n[[arr]]\n[b]\n[arr.s]\ny = 2\n",
+        "[[arr]]\ns.t = 1\n[[arr.s]]\ny = 2\n",
     ] {
         let r = TomlStore.parse_parts(src.as_bytes(), 1, false, &mut |_| Ok(()));
         assert!(
@@ -350,6 +357,9 @@ fn parts_refuse_what_crosses_sections() {
     for src in [
         "[a]\nx = 1\n[a.b]\ny = 2\n[a.c]\nz = 3\n[d]\n",
         "[a.b]\nx = 1\n[a.c]\ny = 2\n",
+        "[[arr]]\nx = 1\n[[arr]]\nx = 2\n",
+        "[[arr]]\nx = 1\n[arr.s]\ny = 1\n[[arr.t]]\nz = 1\n[[arr.t]]\nz = 2\n[[arr]]\nx = 2\n[arr.s]\ny = 2\n[c]\nw = 1\n",
+        "[[a.b]]\nx = 1\n[[a.b]]\nd.e = 2\n[a.c]\nf = 3\n",
     ] {
         let r = TomlStore.parse_parts(src.as_bytes(), 1, false, &mut |_| Ok(()));
         assert!(r.is_ok(), "{src}: {r:?}");

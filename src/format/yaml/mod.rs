@@ -1,6 +1,7 @@
 //! The YAML store (docs/format.md §10.1): lossless parsing with `saphyr-parser` events, yaml.v3 typing,
 //! comments attached where yaml.v3 (and so sops) attaches them, and sops-style rendering.
 
+mod edit;
 mod parse;
 mod resolve;
 #[cfg(test)]
@@ -13,8 +14,7 @@ use crate::crypto::cipher;
 use crate::pipeline::record::LosslessRecord;
 use crate::pipeline::tree::{Entry, Leaf, Node, Scalar};
 
-/// Leaf context: low bits = indentation of the leaf's parent (key column, or `-` column); for
-/// the first encrypted leaf of an outermost flow collection, its distance to the opening bracket.
+/// Leaf context: low bits = indentation of the leaf's parent (key column, or `-` column).
 pub(crate) const INDENT_MASK: u32 = 0xFFFF;
 /// The leaf is inside a flow collection.
 pub(crate) const CTX_FLOW: u32 = 1 << 16;
@@ -22,10 +22,14 @@ pub(crate) const CTX_FLOW: u32 = 1 << 16;
 pub(crate) const CTX_DASH: u32 = 1 << 17;
 /// The span starts with node properties (anchor, tag).
 pub(crate) const CTX_PROPS: u32 = 1 << 18;
-/// First encrypted leaf of an outermost flow collection in block context.
-pub(crate) const CTX_FLOW_ROOT: u32 = 1 << 19;
-/// A double-quoted encrypted scalar in block context: possibly an expanded scalar alias.
-pub(crate) const CTX_ALIAS_SCALAR: u32 = 1 << 20;
+/// The scalar is double-quoted. Outside flow collections a value keeps that style both ways:
+/// a double-quoted plaintext is encrypted as `"ENC[…]"` and a double-quoted `"ENC[…]"` decrypts
+/// to a double-quoted plaintext, so the quotes need no layout record. (In a flow collection an
+/// encrypted value is always quoted, so there a double-quoted `"ENC[…]"` decrypts to the
+/// default style.)
+pub(crate) const CTX_DQ: u32 = 1 << 21;
+/// The scalar is single-quoted: kept both ways, like [`CTX_DQ`], in block and flow context.
+pub(crate) const CTX_SQ: u32 = 1 << 22;
 
 pub struct YamlStore;
 
@@ -54,13 +58,17 @@ impl Store for YamlStore {
 
     fn render_value_owned(&self, doc: &Document, leaf: &Leaf, value: Scalar) -> String {
         // The common case of an encrypted file: an ENC string alone in block context is written
-        // as it is (no copy).
+        // as it is (no copy), or in the double quotes of its plaintext.
         match value {
-            Scalar::Str(s)
-                if leaf.ctx & (CTX_FLOW | CTX_DASH | CTX_PROPS) == 0
+            Scalar::Str(mut s)
+                if leaf.ctx & (CTX_FLOW | CTX_DASH | CTX_PROPS | CTX_SQ) == 0
                     && s.starts_with("ENC[")
                     && !needs_quotes(&s, false) =>
             {
+                if leaf.ctx & CTX_DQ != 0 {
+                    s.insert(0, '"');
+                    s.push('"');
+                }
                 s
             }
             v => self.render_value(doc, leaf, &v),
@@ -83,6 +91,15 @@ impl Store for YamlStore {
             let rest = &doc.src[span.end.min(doc.src.len())..];
             let line = rest.split(|&b| b == b'\n').next().unwrap_or_default();
             block_ok &= line.iter().all(|&b| b == b' ' || b == b'\r' || b == b'\t');
+        }
+        if let Scalar::Str(s) = value {
+            if ctx & CTX_SQ != 0 && single_quote(s, &mut out) {
+                return out;
+            }
+            if ctx & CTX_DQ != 0 && !flow {
+                double_quote(s, &mut out);
+                return out;
+            }
         }
         let indent = if flow {
             None
@@ -116,6 +133,10 @@ impl Store for YamlStore {
 
     fn extra_edits(&self, doc: &Document, layout: &mut LosslessRecord, edits: &mut Vec<Edit>) {
         alias_edits(doc, layout, edits);
+    }
+
+    fn edit_structure(&self, doc: &mut Document, op: &super::StructOp<'_>) -> bool {
+        edit::edit(doc, op)
     }
 
     fn emit(&self, docs: &[Node], meta: Option<&Value>) -> Result<Vec<u8>, ParseError> {
@@ -330,6 +351,26 @@ fn double_quote(s: &str, out: &mut String) {
         }
     }
     out.push('"');
+}
+
+/// Writes `s` single-quoted when a single-quoted scalar can hold it on one line (no control
+/// characters or line breaks); false (nothing written) otherwise.
+fn single_quote(s: &str, out: &mut String) -> bool {
+    if s.chars().any(|c| {
+        (c.is_control() && c != '\t')
+            || matches!(c, '\u{85}' | '\u{2028}' | '\u{2029}' | '\u{feff}')
+    }) {
+        return false;
+    }
+    out.push('\'');
+    for c in s.chars() {
+        if c == '\'' {
+            out.push('\'');
+        }
+        out.push(c);
+    }
+    out.push('\'');
+    true
 }
 
 /// Whether a multi-line string can be written as a literal block.
@@ -611,93 +652,236 @@ fn node_at<'a>(docs: &'a [Node], path: &[usize]) -> Option<&'a Node> {
 }
 
 /// Aliases (format §10.1): sops expands them, so an encrypted file must not keep them.
+///
+/// Encryption writes each alias whose copy holds encrypted values as that copy (a flow
+/// collection, or a double-quoted scalar), wherever it stands — block position or inside a flow
+/// collection — and records the alias under the tag of the copy's first encrypted value.
+/// Decryption finds those copies again (a flow collection, or a double-quoted scalar, whose first
+/// encrypted value has an alias record) and writes the alias back when the copy still equals
+/// the anchored node.
 fn alias_edits(doc: &Document, layout: &mut LosslessRecord, edits: &mut Vec<Edit>) {
-    // Encryption: expand aliases whose copies hold encrypted values.
-    let mut restore: Vec<(usize, String)> = Vec::new();
-    let mut scalars: Vec<(std::ops::Range<usize>, bool, &Node, String)> = Vec::new();
     for d in &doc.docs {
-        for_each_node(d, &mut |n| match n {
-            Node::Alias(a) => {
-                if let Some(tag) = first_enc(&a.target).and_then(cipher::tag_of) {
-                    let mut text = String::new();
-                    flow_text(&a.target, &mut text);
-                    let original = String::from_utf8_lossy(&doc.src[a.span.clone()]).into_owned();
-                    layout.insert(&format!("alias:{tag}"), original);
-                    edits.push(Edit {
-                        range: a.span.clone(),
-                        text,
-                    });
-                }
+        for_each_node(d, &mut |n| {
+            if let Node::Alias(a) = n
+                && let Some(tag) = first_enc(&a.target).and_then(cipher::tag_of)
+            {
+                let mut text = String::new();
+                flow_text(&a.target, &mut text);
+                layout.insert_alias(tag, format!("*{}", a.name));
+                edits.push(Edit {
+                    range: a.span.clone(),
+                    text,
+                });
             }
-            Node::Scalar(l) if l.ctx & (CTX_FLOW_ROOT | CTX_ALIAS_SCALAR) != 0 && l.changed => {
-                // Decryption: a flow collection that was an alias.
-                if matches!(&l.value, Scalar::Str(s) if cipher::is_encrypted(s)) {
-                    return;
-                }
-                let Some(span) = &l.span else { return };
-                let raw = String::from_utf8_lossy(&doc.src[span.clone()]);
-                let raw = raw.trim_matches(|c| c == '"' || c == '\'');
-                if let Some(alias) =
-                    cipher::tag_of(raw).and_then(|t| layout.get(&format!("alias:{t}")))
-                {
-                    if l.ctx & CTX_ALIAS_SCALAR != 0 {
-                        scalars.push((span.clone(), l.ctx & CTX_DASH != 0, n, alias.clone()));
-                    } else {
-                        let start = span.start - (l.ctx & INDENT_MASK) as usize;
-                        restore.push((start, alias.clone()));
-                    }
-                }
-            }
-            _ => {}
         });
     }
-    if restore.is_empty() && scalars.is_empty() {
-        return;
+    if layout.has_aliases() {
+        restore_aliases(doc, layout, edits);
     }
-    let Ok((_, extras)) = parse::parse(doc.src.clone(), true) else {
-        return;
+}
+
+/// The tag of the encrypted value whose source text is `raw` (`"ENC[…]"` or `ENC[…]`, after a
+/// block sequence's `- `).
+fn raw_tag(raw: &[u8]) -> Option<&str> {
+    let t = match raw.first() {
+        Some(b'-') => raw[1..].trim_ascii_start(),
+        _ => raw,
     };
-    let anchored = |name: &str, before: usize| {
+    let t = match t.first() {
+        Some(b'"' | b'\'') => &t[1..t.len().saturating_sub(1).max(1)],
+        _ => t,
+    };
+    cipher::tag_of(std::str::from_utf8(t).ok()?)
+}
+
+/// The first leaf of `node` whose source text is an encrypted value, with its tag.
+fn first_raw_tag<'a>(doc: &'a Document, node: &Node) -> Option<&'a str> {
+    match node {
+        Node::Map(entries) => entries.iter().find_map(|e| match e {
+            Entry::Pair(_, v) => first_raw_tag(doc, v),
+            Entry::Comment(_) => None,
+        }),
+        Node::Seq(items) => items.iter().find_map(|n| first_raw_tag(doc, n)),
+        Node::Scalar(l) => l.span.as_ref().and_then(|s| raw_tag(&doc.src[s.clone()])),
+        _ => None,
+    }
+}
+
+/// An expanded alias found again on decryption ([`alias_edits`]).
+struct Expansion {
+    /// The text of the copy (after a block sequence's `- `).
+    range: std::ops::Range<usize>,
+    /// Index path of the copy (document first).
+    path: Vec<usize>,
+    /// `*name`.
+    alias: String,
+    /// Index path of the anchored node.
+    anchor: Vec<usize>,
+}
+
+/// The copies in `doc` (decrypted, its source still the encrypted text) that were written for an
+/// alias and still equal the node it names.
+fn expansions(doc: &Document, layout: &LosslessRecord) -> Vec<Expansion> {
+    let Ok((_, extras)) = parse::parse(doc.src.clone(), true) else {
+        return Vec::new();
+    };
+    let anchored = |alias: &str, before: usize| {
+        let name = alias.trim_start_matches('*');
         extras
             .anchors
             .iter()
             .rfind(|(n, at, _)| n == name && *at < before)
-            .and_then(|(_, _, p)| node_at(&doc.docs, p))
+            .map(|(_, _, p)| p.clone())
     };
-    for (range, dash, node, alias) in scalars {
-        let Some(a) = anchored(alias.trim_start_matches('*'), range.start) else {
+    let same = |a: &Node, p: &[usize]| {
+        node_at(&doc.docs, p).is_some_and(|b| super::node_to_value(a) == super::node_to_value(b))
+    };
+    let mut out = Vec::new();
+    // Flow collections, outer before inner: a copy inside a restored copy goes with it.
+    let mut flows: Vec<&(std::ops::Range<usize>, Vec<usize>)> = extras.flows.iter().collect();
+    flows.sort_by_key(|(r, _)| (r.start, std::cmp::Reverse(r.end)));
+    let mut covered = 0;
+    for (range, path) in flows {
+        if range.start < covered {
+            continue;
+        }
+        let Some(node) = node_at(&doc.docs, path) else {
             continue;
         };
-        if super::node_to_value(node) == super::node_to_value(a) {
-            let text = if dash { format!("- {alias}") } else { alias };
-            // The leaf's own edit has the same range: replace its text.
-            match edits.iter_mut().find(|e| e.range == range) {
-                Some(e) => e.text = text,
-                None => edits.push(Edit { range, text }),
-            }
+        let Some(alias) = first_raw_tag(doc, node).and_then(|t| layout.get_alias(t)) else {
+            continue;
+        };
+        if let Some(anchor) = anchored(alias, range.start)
+            && same(node, &anchor)
+        {
+            out.push(Expansion {
+                range: range.clone(),
+                path: path.clone(),
+                alias: alias.clone(),
+                anchor,
+            });
+            covered = range.end;
         }
     }
-    for (start, alias) in restore {
-        let Some((range, path)) = extras.flows.iter().find(|(r, _)| r.start == start) else {
-            continue;
-        };
-        let name = alias.trim_start_matches('*');
-        let Some((_, _, apath)) = extras
-            .anchors
+    // Scalars: a double-quoted encrypted value that was an alias.
+    fn scalars<'a>(n: &'a Node, path: &mut Vec<usize>, out: &mut Vec<(Vec<usize>, &'a Leaf)>) {
+        match n {
+            Node::Map(entries) => {
+                for (i, e) in entries.iter().enumerate() {
+                    if let Entry::Pair(_, v) = e {
+                        path.push(i);
+                        scalars(v, path, out);
+                        path.pop();
+                    }
+                }
+            }
+            Node::Seq(items) => {
+                for (i, v) in items.iter().enumerate() {
+                    path.push(i);
+                    scalars(v, path, out);
+                    path.pop();
+                }
+            }
+            Node::Scalar(l) if l.changed && l.ctx & CTX_DQ != 0 && l.ctx & CTX_PROPS == 0 => {
+                out.push((path.clone(), l));
+            }
+            _ => {}
+        }
+    }
+    let mut leaves = Vec::new();
+    for (d, node) in doc.docs.iter().enumerate() {
+        scalars(node, &mut vec![d], &mut leaves);
+    }
+    for (path, l) in leaves {
+        let Some(span) = &l.span else { continue };
+        if out
             .iter()
-            .rfind(|(n, at, _)| n == name && *at < start)
-        else {
+            .any(|e| e.range.start <= span.start && span.end <= e.range.end)
+        {
+            continue;
+        }
+        let Some(alias) = raw_tag(&doc.src[span.clone()]).and_then(|t| layout.get_alias(t)) else {
             continue;
         };
-        let (Some(flow), Some(anchored)) = (node_at(&doc.docs, path), node_at(&doc.docs, apath))
-        else {
-            continue;
-        };
-        if super::node_to_value(flow) == super::node_to_value(anchored) {
-            edits.push(Edit {
-                range: range.clone(),
-                text: alias,
+        let node = Node::Scalar(l.clone());
+        if let Some(anchor) = anchored(alias, span.start)
+            && same(&node, &anchor)
+        {
+            // The copy's text starts at its quote (after a block sequence's `- `).
+            let start = if l.ctx & CTX_DASH != 0 {
+                doc.src[span.clone()]
+                    .iter()
+                    .position(|&b| b == b'"')
+                    .map_or(span.start, |p| span.start + p)
+            } else {
+                span.start
+            };
+            out.push(Expansion {
+                range: start..span.end,
+                path,
+                alias: alias.clone(),
+                anchor,
             });
         }
+    }
+    out
+}
+
+/// Decryption: writes back the aliases of [`alias_edits`].
+fn restore_aliases(doc: &Document, layout: &LosslessRecord, edits: &mut Vec<Edit>) {
+    for e in expansions(doc, layout) {
+        let leaf_span = match node_at(&doc.docs, &e.path) {
+            Some(Node::Scalar(l)) => l.span.clone(),
+            _ => None,
+        };
+        match leaf_span {
+            // A scalar: its own edit (same range, the dash included) gets the alias instead.
+            Some(span) => {
+                let text = format!(
+                    "{}{}",
+                    String::from_utf8_lossy(&doc.src[span.start..e.range.start]),
+                    e.alias
+                );
+                match edits.iter_mut().find(|x| x.range == span) {
+                    Some(x) => x.text = text,
+                    None => edits.push(Edit { range: span, text }),
+                }
+            }
+            None => edits.push(Edit {
+                range: e.range,
+                text: e.alias,
+            }),
+        }
+    }
+}
+
+/// For a file opened to be changed and written again: the copies written for aliases become
+/// aliases again in the tree, so that sealing writes them as aliases again (expanded, with
+/// their records) whatever else changes, a new data key included.
+pub fn aliases_into_tree(doc: &mut Document, layout: &LosslessRecord) {
+    if !layout.has_aliases() {
+        return;
+    }
+    let found = expansions(doc, layout);
+    for e in found {
+        let Some(target) = node_at(&doc.docs, &e.anchor).map(parse::strip) else {
+            continue;
+        };
+        let Some((&d, rest)) = e.path.split_first() else {
+            continue;
+        };
+        let Some(slot) = doc.docs.get_mut(d).and_then(|n| n.at_index_path_mut(rest)) else {
+            continue;
+        };
+        let ctx = match slot {
+            Node::Scalar(l) => l.ctx & (INDENT_MASK | CTX_FLOW),
+            _ => 0,
+        };
+        *slot = Node::Alias(crate::pipeline::tree::Alias {
+            name: e.alias.trim_start_matches('*').to_string(),
+            span: e.range,
+            target: Box::new(target),
+            ctx,
+        });
     }
 }

@@ -12,7 +12,7 @@ use std::ops::Range;
 use saphyr_parser::{Event, Parser, ScalarStyle, Span};
 
 use super::resolve::{Resolved, resolve_plain, resolve_tagged};
-use super::{CTX_ALIAS_SCALAR, CTX_DASH, CTX_FLOW, CTX_FLOW_ROOT, CTX_PROPS, INDENT_MASK};
+use super::{CTX_DASH, CTX_DQ, CTX_FLOW, CTX_PROPS, CTX_SQ, INDENT_MASK};
 use crate::format::{Document, ParseError, PartsEnd, PartsError, node_to_value};
 use crate::pipeline::tree::{Alias, Entry, Leaf, Node, Scalar};
 
@@ -21,8 +21,25 @@ use crate::pipeline::tree::{Alias, Entry, Leaf, Node, Scalar};
 pub struct Extras {
     /// Anchor name → (offset of the definition, index path of the anchored node).
     pub anchors: Vec<(String, usize, Vec<usize>)>,
-    /// Outermost flow collections in block context: (byte span, index path).
+    /// Flow collections, inner before outer: (byte span, index path).
     pub flows: Vec<(Range<usize>, Vec<usize>)>,
+    /// Mapping entries: (index path of the entry, offset of its key).
+    pub keys: Vec<(Vec<usize>, usize)>,
+    /// Sequence items: (index path of the item, offset of its content).
+    pub items: Vec<(Vec<usize>, usize)>,
+    /// Every collection: index path, where it starts (its bracket, or its first key or `-`),
+    /// where its last token ends, whether it is in flow style, and its column.
+    pub collections: Vec<Collection>,
+}
+
+/// A collection as [`Extras`] records it.
+#[derive(Clone, Debug)]
+pub struct Collection {
+    pub path: Vec<usize>,
+    pub start: usize,
+    pub end: usize,
+    pub flow: bool,
+    pub col: usize,
 }
 
 /// Char index → byte offset, with a cursor (events come almost in order).
@@ -76,10 +93,6 @@ struct Frame {
     anchor: usize,
     /// Byte offset of the `{`/`[` of a flow collection, or of the first token.
     start: usize,
-    /// Whether this is an outermost flow collection in block context.
-    flow_root: bool,
-    /// The first scalar leaf has been marked (flow roots).
-    first_leaf_marked: bool,
 }
 
 struct Builder<'a, 's> {
@@ -380,23 +393,28 @@ impl<'a> Builder<'a, '_> {
                 (start..(i + 1).min(b.len()), props)
             }
             ScalarStyle::Literal | ScalarStyle::Folded => {
-                // The header: saphyr's span starts at the body when there are no properties.
-                let mut h = start;
-                if !matches!(b.get(h), Some(b'|' | b'>')) {
-                    let mut i = self.tok_end;
-                    while i < span.start {
-                        match b[i] {
-                            b' ' | b'\t' | b'\r' | b'\n' | b':' | b'-' | b'?' => i += 1,
-                            b'&' | b'!' => {
-                                while i < span.start && !ws(b[i]) {
-                                    i += 1;
-                                }
+                // The header: saphyr's span starts at the body when there are no properties, and
+                // a body may itself start with `&` or `!`: look for the header from the end of the
+                // previous token first.
+                let mut i = self.tok_end;
+                let mut props_before = false;
+                while i < span.start {
+                    match b[i] {
+                        b' ' | b'\t' | b'\r' | b'\n' | b':' | b'-' | b'?' => i += 1,
+                        b'&' | b'!' => {
+                            props_before = true;
+                            while i < span.start && !ws(b[i]) {
+                                i += 1;
                             }
-                            _ => break,
                         }
+                        _ => break,
                     }
-                    h = i;
                 }
+                let (h, props) = if i < span.start && matches!(b[i], b'|' | b'>') {
+                    (i, props_before)
+                } else {
+                    (start, props)
+                };
                 let mut header_end = h + 1;
                 while header_end < b.len() && matches!(b[header_end], b'0'..=b'9' | b'+' | b'-') {
                     header_end += 1;
@@ -422,6 +440,7 @@ impl<'a> Builder<'a, '_> {
     }
 
     fn add_node(&mut self, node: Node, at: usize, anchor: usize) -> Result<(), ParseError> {
+        let entry_path = self.want_extras.then(|| self.index_path());
         if anchor != 0 {
             self.anchors.insert(anchor, strip(&node));
         }
@@ -444,6 +463,9 @@ impl<'a> Builder<'a, '_> {
         let after = std::mem::take(&mut top.after_child);
         match &mut top.kind {
             Kind::Seq(items) => {
+                if let Some(p) = entry_path {
+                    self.extras.items.push((p, at));
+                }
                 items.push(node);
                 items.extend(after.into_iter().map(Node::Comment));
             }
@@ -499,6 +521,9 @@ impl<'a> Builder<'a, '_> {
                             entries.extend(after.into_iter().map(Entry::Comment));
                         }
                         return Ok(());
+                    }
+                    if let Some(p) = entry_path {
+                        self.extras.keys.push((p, key_at));
                     }
                     entries.push(Entry::Pair(k, node));
                     entries.extend(after.into_iter().map(Entry::Comment));
@@ -598,7 +623,6 @@ impl<'a> Builder<'a, '_> {
         let node = match resolved {
             Resolved::Null => Node::Null,
             Resolved::Value(v) => {
-                let content = extent.clone();
                 let is_value = !matches!(
                     self.stack.last(),
                     Some(Frame {
@@ -630,23 +654,10 @@ impl<'a> Builder<'a, '_> {
                     }
                 }
                 let mut ctx = self.leaf_ctx(extent.start, props && is_value, dash);
-                let text = &self.src.as_bytes()[content.start..content.end];
-                let in_flow = self.stack.iter().any(|f| f.flow);
-                if is_value && !in_flow && text.starts_with(b"\"ENC[") {
-                    // A scalar alias expanded by the writer.
-                    ctx |= CTX_ALIAS_SCALAR;
-                }
-                if is_value
-                    && looks_encrypted(text)
-                    && let Some(root) = self.stack.iter_mut().find(|f| f.flow)
-                    && root.flow_root
-                    && !root.first_leaf_marked
-                {
-                    root.first_leaf_marked = true;
-                    let d = extent.start - root.start;
-                    if d <= INDENT_MASK as usize {
-                        ctx = (ctx & !INDENT_MASK) | CTX_FLOW_ROOT | d as u32;
-                    }
+                match style {
+                    ScalarStyle::DoubleQuoted => ctx |= CTX_DQ,
+                    ScalarStyle::SingleQuoted => ctx |= CTX_SQ,
+                    _ => {}
                 }
                 Node::Scalar(Leaf::new(v, Some(extent), ctx))
             }
@@ -666,7 +677,6 @@ impl<'a> Builder<'a, '_> {
         let flow = bracket || self.stack.last().is_some_and(|f| f.flow);
         let col = self.col(content.min(b.len()));
         self.gap(span.start, if flow { None } else { Some(col) });
-        let parent_flow = self.stack.last().is_some_and(|f| f.flow);
         if bracket {
             self.pos = self.pos.max(content + 1);
         } else if !flow {
@@ -674,7 +684,6 @@ impl<'a> Builder<'a, '_> {
                 .pos
                 .max(self.skip_props(span.start, span.end.max(span.start)).0);
         }
-        let flow_root = flow && !parent_flow;
         if anchor != 0 {
             self.unsupported("anchors")?;
         }
@@ -698,8 +707,6 @@ impl<'a> Builder<'a, '_> {
             after_child: Vec::new(),
             anchor,
             start: content,
-            flow_root,
-            first_leaf_marked: false,
         };
         if !flow {
             let heads = std::mem::take(&mut self.pending_head);
@@ -742,9 +749,20 @@ impl<'a> Builder<'a, '_> {
                 Node::Seq(items)
             }
         };
-        if self.want_extras && frame.flow_root {
+        if self.want_extras {
             let path = self.index_path();
-            self.extras.flows.push((frame.start..self.tok_end, path));
+            if frame.flow {
+                self.extras
+                    .flows
+                    .push((frame.start..self.tok_end, path.clone()));
+            }
+            self.extras.collections.push(Collection {
+                path,
+                start: frame.start,
+                end: self.tok_end,
+                flow: frame.flow,
+                col: frame.col,
+            });
         }
         self.add_node(node, frame.start, frame.anchor)
     }
@@ -780,14 +798,6 @@ impl<'a> Builder<'a, '_> {
         });
         self.add_node(node, 0, 0)
     }
-}
-
-fn looks_encrypted(text: &[u8]) -> bool {
-    let t = match text.first() {
-        Some(b'"' | b'\'') => &text[1..],
-        _ => text,
-    };
-    t.starts_with(b"ENC[")
 }
 
 /// The name of the anchor (`&name`) among the properties at `at`.
@@ -857,18 +867,121 @@ pub fn parse(src: Vec<u8>, want_extras: bool) -> Result<(Document, Extras), Pars
     match parse_exact(src.clone(), want_extras) {
         Ok(r) => Ok(r),
         Err(first) => {
-            let Some((lifted, moved)) = lift_flow_closers(&src) else {
-                return Err(first);
-            };
-            match parse_exact(lifted, want_extras) {
-                Ok((mut doc, extras)) if !touches(&doc.docs, &moved) => {
-                    doc.src = src;
-                    Ok((doc, extras))
-                }
-                _ => Err(first),
+            if let Some((lifted, moved)) = lift_flow_closers(&src)
+                && let Ok((mut doc, extras)) = parse_exact(lifted, want_extras)
+                && !touches(&doc.docs, &moved)
+            {
+                doc.src = src;
+                return Ok((doc, extras));
             }
+            reindented(&src, want_extras).ok_or(first)
         }
     }
+}
+
+/// The byte offset of the scanner error of `text` when it is a quoted scalar whose continuation
+/// lines are indented less than the block it stands in.
+fn quoted_indent_error(text: &str) -> Option<usize> {
+    let mut parser = Parser::new_from_str(text);
+    while let Some(ev) = parser.next_event() {
+        if let Err(e) = ev {
+            if e.info() != "invalid indentation in quoted scalar" {
+                return None;
+            }
+            let ci = e.marker().index();
+            return text.char_indices().nth(ci).map(|(b, _)| b);
+        }
+    }
+    None
+}
+
+/// yaml.v3 (and so sops, and the files Go programs write, e.g. Kubernetes CRDs) accepts a quoted
+/// scalar whose continuation lines are indented less than the block it stands in; saphyr does
+/// not. The leading blanks of a quoted scalar's continuation lines are not part of its value, so
+/// such a file is parsed from a copy where those lines are indented up to the opening quote's
+/// column, and every position is mapped back to the original.
+fn reindented(src: &[u8], want_extras: bool) -> Option<(Document, Extras)> {
+    let mut text = std::str::from_utf8(src).ok()?.to_string();
+    // Insertions into the copy: (offset in the copy, bytes inserted), in order.
+    let mut inserted: Vec<(usize, usize)> = Vec::new();
+    for _ in 0..10_000 {
+        let at = quoted_indent_error(&text)?;
+        let b = text.as_bytes();
+        let q = b[at];
+        let line_start = b[..at]
+            .iter()
+            .rposition(|&c| c == b'\n')
+            .map_or(0, |p| p + 1);
+        let col = text[line_start..at].chars().count() + 1;
+        // The continuation line starts of the scalar, with their indentation.
+        let mut fixes = Vec::new();
+        let mut i = at + 1;
+        while i < b.len() {
+            match b[i] {
+                b'\\' if q == b'"' => i += 1,
+                b'\'' if q == b'\'' && b.get(i + 1) == Some(&b'\'') => i += 1,
+                c if c == q => break,
+                b'\n' => {
+                    let indent = b[i + 1..].iter().take_while(|&&c| c == b' ').count();
+                    let next = b.get(i + 1 + indent);
+                    if indent < col && !matches!(next, Some(b'\n' | b'\r') | None) {
+                        fixes.push((i + 1, col - indent));
+                    }
+                }
+                _ => {}
+            }
+            i += 1;
+        }
+        if fixes.is_empty() {
+            return None;
+        }
+        for &(pos, n) in fixes.iter().rev() {
+            text.insert_str(pos, &" ".repeat(n));
+        }
+        // Record the insertions in the copy's coordinates, keeping the list ordered.
+        let mut shift = 0;
+        let mut added = Vec::new();
+        for (pos, n) in fixes {
+            added.push((pos + shift, n));
+            shift += n;
+        }
+        for e in inserted.iter_mut() {
+            let before: usize = added
+                .iter()
+                .filter(|(p, _)| *p <= e.0)
+                .map(|(_, n)| n)
+                .sum();
+            e.0 += before;
+        }
+        inserted.extend(added);
+        inserted.sort_unstable();
+        if parse_exact(text.clone().into_bytes(), false).is_ok() {
+            break;
+        }
+    }
+    let (mut doc, mut extras) = parse_exact(text.into_bytes(), want_extras).ok()?;
+    // Copy offset → original offset.
+    let back = |p: usize| {
+        let before: usize = inserted
+            .iter()
+            .take_while(|(at, _)| *at < p)
+            .map(|(at, n)| (*n).min(p - at))
+            .sum();
+        p - before
+    };
+    let map = |r: &mut Range<usize>| *r = back(r.start)..back(r.end);
+    for d in &mut doc.docs {
+        crate::format::visit_spans_mut(d, &mut |r| map(r));
+    }
+    doc.metadata_spans.iter_mut().for_each(map);
+    doc.metadata_at = back(doc.metadata_at);
+    extras.flows.iter_mut().for_each(|(r, _)| map(r));
+    extras
+        .anchors
+        .iter_mut()
+        .for_each(|(_, at, _)| *at = back(*at));
+    doc.src = src.to_vec();
+    Some((doc, extras))
 }
 
 /// A copy of `src` where every line that starts (after blanks) with `]` or `}` has that bracket

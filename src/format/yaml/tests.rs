@@ -108,10 +108,7 @@ pub(super) fn encrypt_text(
     );
     // The layout record (and alias records) go into the metadata.
     if let Some(sealed) = l2.seal(key, None) {
-        meta.insert(
-            crate::pipeline::metadata::LAYOUT_FIELD.into(),
-            Value::String(sealed),
-        );
+        meta.insert(crate::pipeline::metadata::LAYOUT_FIELD.into(), sealed);
         let mut doc = YamlStore.parse(src.to_vec()).unwrap();
         let mut l3 = LosslessRecord::default();
         // Re-encrypt deterministically is not possible (random IVs): write again from scratch.
@@ -132,10 +129,7 @@ pub(super) fn encrypt_text(
             &mut l4,
         );
         let sealed = l4.seal(key, None).unwrap();
-        meta.insert(
-            crate::pipeline::metadata::LAYOUT_FIELD.into(),
-            Value::String(sealed),
-        );
+        meta.insert(crate::pipeline::metadata::LAYOUT_FIELD.into(), sealed);
         let out2 = write_lossless(
             &YamlStore,
             &doc,
@@ -266,6 +260,14 @@ const INLINE_CASES: &[&str] = &[
     "a: # after key\n  b: 1\nc: |-\n  no newline\n",
     "list:\n  - &anc\n    k: v\n  - *anc\n",
     "crlf: 1\r\nx: two\r\n",
+    // Aliases inside flow collections, merge lists, and flow aliases in block sequences.
+    "x-r: &r\n  restart: always\nx-p: &p\n  pull: never\ns: &s hi\nweb:\n  <<: [*r, *p]\n  f: [*s, *r]\n  g: {k: *s, j: [*s, {m: *r}]}\n  l:\n    - [*s]\n    - *s\n",
+    // Quoting styles kept in the encrypted text.
+    "dq: \"x\"\nsq: 'y'\nseq:\n  - \"a\"\n  - 'b'\n  - &an \"c\"\nflow: [\"d\", 'e', f]\nesc: \"t\\tu\"\nnl: 'p\n\n  q'\n",
+    // Block scalars whose body starts with `!` or `&` (not properties).
+    "a: |\n  !(\n    x\n  )\nb: >-\n  &notanchor\nc: &real |\n  !x\nd: !!str |\n  &y\ne:\n  - |\n    !z\n",
+    // A quoted scalar whose continuation lines are indented less than its block (yaml.v3).
+    "a:\n  - m: x\n    rule: 'abc\n  def'\n    n: \"p\n  q\"\n  - z\n",
 ];
 
 #[test]
@@ -386,6 +388,8 @@ const INTEROP_CASES: &[&str] = &[
     "base: &b\n  host: h\n  port: 1\ndev:\n  <<: *b\n  extra: *b\nscal: &s v\nref: *s\nseq:\n  - *s\n",
     "f: {a: 1, b: [x, \"y,z\"]}\n",
     "no_newline: 1",
+    "x-r: &r\n  restart: always\nweb:\n  <<: [*r]\n  f: [*r, 'q', \"w\"]\n  dq: \"v\"\n",
+    "a:\n  - m: x\n    rule: 'abc\n  def'\n",
 ];
 
 #[test]
@@ -551,6 +555,20 @@ fn perf_20mb() {
     );
 }
 
+/// A quoted value keeps its quotes in the encrypted file instead of in a layout record.
+#[test]
+fn quotes_need_no_record() {
+    let (enc, layout) = encrypt_text(
+        b"a: \"x\"\nb: 'y'\nc:\n  - \"z\"\nd: plain\n",
+        &TEST_KEY,
+        None,
+    );
+    assert!(layout.is_empty(), "{} records", layout.len());
+    let text = String::from_utf8(enc).unwrap();
+    assert!(text.contains("a: \"ENC[") && text.contains("b: 'ENC[") && text.contains("- \"ENC["));
+    assert!(text.contains("d: ENC["));
+}
+
 /// Regression: a multi-line flow list whose `]` starts a line at its key's indentation (yaml.v3
 /// accepts it) could not be read back once its items were quoted `ENC[...]` strings.
 #[test]
@@ -601,14 +619,17 @@ fn parts_walk_like_the_whole_tree() {
                 crate::format::partscheck::check(&YamlStore, src, encrypted, true, &name);
             streamed[usize::from(encrypted)] += n;
             if n < 5 {
-                // Several documents, anchors, or a flow bracket that starts a line (read by a
-                // retry on the whole file).
+                // Several documents, anchors, a flow bracket that starts a line or a quoted
+                // scalar indented less than its block (read by a retry on the whole file).
                 let whole = YamlStore.parse(src.clone()).unwrap();
                 let needs_whole = whole.docs.len() > 1
                     || plain.windows(2).any(|w| w[0] == b'&' && w[1] != b' ')
                     || src
                         .split(|&b| b == b'\n')
-                        .any(|l| matches!(l.trim_ascii_start().first(), Some(b']' | b'}')));
+                        .any(|l| matches!(l.trim_ascii_start().first(), Some(b']' | b'}')))
+                    || refused
+                        .iter()
+                        .any(|r| r.contains("indentation in quoted scalar"));
                 assert!(needs_whole, "{name}: not streamed ({refused:?})");
             }
         }

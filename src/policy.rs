@@ -1,44 +1,30 @@
-//! `veil check`: the policy gate for CI and pre-commit. Keyless by default, it reports
-//! (a) files a creation rule covers that are not encrypted, or hold a plaintext value their
-//! selector should have encrypted; (b) encrypted files whose recipients drifted from their rule;
-//! (c) data keys older than a maximum age; (d) with `--verify`, files that do not decrypt or
-//! whose MAC does not match. Exit 0 clean, 1 violations, 2 errors.
+//! The policy check behind `veil check`, the gate for CI and pre-commit. Keyless by default, it
+//! reports (a) files a creation rule covers that are not encrypted, or hold a plaintext value
+//! their selector should have encrypted; (b) encrypted files whose recipients drifted from their
+//! rule; (c) data keys older than a maximum age; (d) with `verify`, files that do not decrypt or
+//! whose MAC does not match. The command line (`cli/checkcmd.rs`) prints the [`Report`].
 
 use std::path::{Path, PathBuf};
 
-use clap::{Args, ValueEnum};
 use serde::Serialize;
 
 use crate::config::{Config, parse_duration};
-use crate::error::{Code, Failure, Result};
 use crate::format::Kind;
 use crate::keys::groups::Recipients;
 use crate::pipeline::tree::{Entry, Node};
 use crate::pipeline::whole::{self, DATA_KEY_CREATED_FIELD};
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum OutputFormat {
-    Text,
-    Json,
-}
-
-#[derive(Debug, Args)]
-pub struct CheckArgs {
-    /// Files or directories to check (default: every file git tracks, or the current directory)
-    #[arg(value_name = "PATH")]
+/// What to check and how.
+#[derive(Debug, Clone, Default)]
+pub struct CheckOptions {
+    /// Files or directories (empty: the current directory's repository files).
     pub paths: Vec<PathBuf>,
-    /// Check what is staged in git's index (the pre-commit case)
-    #[arg(long, conflicts_with = "paths")]
+    /// Check what is staged in git's index instead (the pre-commit case).
     pub staged: bool,
-    /// Maximum age of a data key, e.g. 90d, 12w (default: max_data_key_age in .sops.yaml)
-    #[arg(long, value_name = "AGE")]
+    /// Maximum age of a data key (`90d`), else the configuration's.
     pub max_age: Option<String>,
-    /// Also decrypt every encrypted file and verify its MAC (needs identities)
-    #[arg(long)]
+    /// Also decrypt every encrypted file and verify its MAC (needs identities).
     pub verify: bool,
-    /// Output format
-    #[arg(long, value_enum, default_value = "text")]
-    pub format: OutputFormat,
 }
 
 #[derive(Debug, Serialize, Clone)]
@@ -48,16 +34,18 @@ pub struct Violation {
     pub message: String,
 }
 
+/// What a check found: violations of the policy, and files that could not be checked.
 #[derive(Debug, Serialize, Default)]
-struct Report {
-    checked: usize,
-    violations: Vec<Violation>,
-    errors: Vec<Violation>,
+pub struct Report {
+    /// Encrypted files checked.
+    pub checked: usize,
+    pub violations: Vec<Violation>,
+    pub errors: Vec<Violation>,
 }
 
 /// A file to check: its path (relative to the repository or current directory) and, for staged
 /// content, the bytes; files of the working tree are read one at a time when checked.
-struct Candidate {
+pub struct Candidate {
     path: PathBuf,
     staged: Option<Vec<u8>>,
 }
@@ -79,7 +67,8 @@ fn nul_list(bytes: &[u8]) -> Vec<String> {
         .collect()
 }
 
-fn candidates(args: &CheckArgs, cwd: &Path, report: &mut Report) -> Vec<Candidate> {
+/// The files to check (reported errors go to `report`).
+pub fn candidates(args: &CheckOptions, cwd: &Path, report: &mut Report) -> Vec<Candidate> {
     let mut paths: Vec<PathBuf> = Vec::new();
     if args.staged {
         let names = git(
@@ -231,10 +220,11 @@ fn data_key_created(
     created.or_else(|| parse(&meta.lastmodified).map(|t| (t, "lastmodified")))
 }
 
-fn check_one(
+/// Checks one file against the configuration, adding what it finds to `report`.
+pub fn check_one(
     c: &Candidate,
     cfg: Option<&Config>,
-    args: &CheckArgs,
+    args: &CheckOptions,
     cwd: &Path,
     report: &mut Report,
 ) {
@@ -383,55 +373,4 @@ fn check_one(
             });
         }
     }
-}
-
-pub fn run(args: CheckArgs, config: Option<&Path>) -> Result<()> {
-    let cwd = std::env::current_dir().map_err(|e| Failure::new(Code::Generic, e.to_string()))?;
-    let mut report = Report::default();
-    let cfg = match crate::config::Config::load_for_cwd(config) {
-        Ok(c) => c,
-        Err(f) => return Err(Failure::new(Code::CheckError, f.message)),
-    };
-    let files = candidates(&args, &cwd, &mut report);
-    let bar = super::progress::files(files.len(), "checking");
-    for c in &files {
-        check_one(c, cfg.as_ref(), &args, &cwd, &mut report);
-        bar.inc(1);
-    }
-    bar.finish_and_clear();
-    match args.format {
-        OutputFormat::Json => println!(
-            "{}",
-            serde_json::to_string_pretty(&report).unwrap_or_default()
-        ),
-        OutputFormat::Text => {
-            for v in report.violations.iter().chain(report.errors.iter()) {
-                println!(
-                    "{}: [{}] {}",
-                    crate::fsio::sanitize(&v.path),
-                    v.kind,
-                    crate::fsio::sanitize(&v.message)
-                );
-            }
-            if report.violations.is_empty() && report.errors.is_empty() {
-                eprintln!(
-                    "veil check: {} encrypted file(s) checked, no violation",
-                    report.checked
-                );
-            }
-        }
-    }
-    if !report.errors.is_empty() {
-        return Err(Failure::new(
-            Code::CheckError,
-            format!("{} error(s) while checking", report.errors.len()),
-        ));
-    }
-    if !report.violations.is_empty() {
-        return Err(Failure::new(
-            Code::Findings,
-            format!("{} violation(s)", report.violations.len()),
-        ));
-    }
-    Ok(())
 }
