@@ -50,53 +50,27 @@ pub struct Candidate {
     staged: Option<Vec<u8>>,
 }
 
-fn git(args: &[&str], dir: &Path) -> Option<Vec<u8>> {
-    let out = std::process::Command::new("git")
-        .args(args)
-        .current_dir(dir)
-        .output()
-        .ok()?;
-    out.status.success().then_some(out.stdout)
-}
-
-fn nul_list(bytes: &[u8]) -> Vec<String> {
-    bytes
-        .split(|&b| b == 0)
-        .filter(|p| !p.is_empty())
-        .map(|p| String::from_utf8_lossy(p).into_owned())
-        .collect()
-}
-
 /// The files to check (reported errors go to `report`).
 pub fn candidates(args: &CheckOptions, cwd: &Path, report: &mut Report) -> Vec<Candidate> {
     let mut paths: Vec<PathBuf> = Vec::new();
     if args.staged {
-        let names = git(
-            &[
-                "diff",
-                "--cached",
-                "--name-only",
-                "-z",
-                "--diff-filter=ACMR",
-            ],
-            cwd,
-        )
-        .unwrap_or_default();
-        let mut out = Vec::new();
-        for name in nul_list(&names) {
-            match git(&["show", &format!(":{name}")], cwd) {
-                Some(bytes) => out.push(Candidate {
-                    path: PathBuf::from(&name),
-                    staged: Some(bytes),
-                }),
-                None => report.errors.push(Violation {
-                    path: name,
+        return match crate::repo::staged(cwd) {
+            Ok(files) => files
+                .into_iter()
+                .map(|f| Candidate {
+                    path: f.path,
+                    staged: Some(f.bytes),
+                })
+                .collect(),
+            Err(e) => {
+                report.errors.push(Violation {
+                    path: ".".into(),
                     kind: "error",
-                    message: "cannot read the staged content".into(),
-                }),
+                    message: format!("cannot read the staged content: {e}"),
+                });
+                Vec::new()
             }
-        }
-        return out;
+        };
     }
     let dirs: Vec<&Path> = if args.paths.is_empty() {
         vec![Path::new(".")]
@@ -184,23 +158,10 @@ fn data_key_created(
         .iter()
         .flat_map(|g| g.keys.iter().map(|k| k.enc()))
         .collect();
-    let log = git(
-        &["log", "--format=%H %ct", "--", &rel.to_string_lossy()],
-        cwd,
-    )
-    .unwrap_or_default();
+    let history = crate::repo::history_of(cwd, rel).unwrap_or_default();
+    let kind = Kind::from_path(rel);
     let mut created = None;
-    for line in String::from_utf8_lossy(&log).lines() {
-        let Some((commit, ts)) = line.split_once(' ') else {
-            continue;
-        };
-        let Some(bytes) = git(
-            &["show", &format!("{commit}:{}", rel.to_string_lossy())],
-            cwd,
-        ) else {
-            break;
-        };
-        let kind = Kind::from_path(rel);
+    for (time, bytes) in history {
         let Ok(doc) = kind.reading_store().parse(bytes) else {
             break;
         };
@@ -215,7 +176,7 @@ fn data_key_created(
         if !shares_key {
             break;
         }
-        created = ts.parse().ok().map(|t| (t, "git history"));
+        created = Some((time, "git history"));
     }
     created.or_else(|| parse(&meta.lastmodified).map(|t| (t, "lastmodified")))
 }

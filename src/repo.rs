@@ -24,6 +24,93 @@ pub enum RepoError {
     },
     #[error("{path}: no such directory")]
     NoDirectory { path: String },
+    #[error("{path}: not inside a git work tree")]
+    NotARepository { path: String },
+}
+
+/// A file as it is staged in git's index.
+pub struct Staged {
+    /// Relative to the top of the work tree (as git names it).
+    pub path: PathBuf,
+    pub bytes: Vec<u8>,
+}
+
+/// The files of the index of the repository holding `dir` that were added, copied, modified or
+/// renamed since `HEAD` (every staged file before the first commit), with their staged content,
+/// in path order — what a pre-commit check looks at.
+pub fn staged(dir: &Path) -> Result<Vec<Staged>, RepoError> {
+    let shown = || crate::fsio::sanitize(&dir.display().to_string());
+    let Some((repo, _)) = git_work_tree(dir) else {
+        return Err(RepoError::NotARepository { path: shown() });
+    };
+    let read = || -> Result<Vec<Staged>, git2::Error> {
+        let head = repo.head().ok().and_then(|h| h.peel_to_tree().ok());
+        let index = repo.index()?;
+        let diff = repo.diff_tree_to_index(head.as_ref(), Some(&index), None)?;
+        let mut out = Vec::new();
+        for delta in diff.deltas() {
+            use git2::Delta;
+            if !matches!(
+                delta.status(),
+                Delta::Added | Delta::Modified | Delta::Copied | Delta::Renamed
+            ) {
+                continue;
+            }
+            let file = delta.new_file();
+            let Some(path) = file.path_bytes() else {
+                continue;
+            };
+            let blob = repo.find_blob(file.id())?;
+            out.push(Staged {
+                path: PathBuf::from(OsStr::from_bytes(path)),
+                bytes: blob.content().to_vec(),
+            });
+        }
+        Ok(out)
+    };
+    read().map_err(|source| RepoError::Git {
+        path: shown(),
+        source,
+    })
+}
+
+/// The versions of the file at `path` (relative to `dir`) in the history of `HEAD`, newest
+/// first: for each commit whose content of the file differs from its first parent's, the commit
+/// time (seconds since the epoch) and that content. Empty outside git or before the first commit.
+pub fn history_of(dir: &Path, path: &Path) -> Result<Vec<(i64, Vec<u8>)>, RepoError> {
+    let Some((repo, prefix)) = git_work_tree(dir) else {
+        return Ok(Vec::new());
+    };
+    let in_repo = prefix.join(path);
+    let walk = || -> Result<Vec<(i64, Vec<u8>)>, git2::Error> {
+        let mut out = Vec::new();
+        if repo.head().is_err() {
+            return Ok(out);
+        }
+        let blob_at = |c: &git2::Commit| -> Option<git2::Oid> {
+            c.tree().ok()?.get_path(&in_repo).ok().map(|e| e.id())
+        };
+        let mut revs = repo.revwalk()?;
+        revs.push_head()?;
+        revs.set_sorting(git2::Sort::TIME)?;
+        for oid in revs {
+            let commit = repo.find_commit(oid?)?;
+            let Some(id) = blob_at(&commit) else {
+                continue;
+            };
+            let parent = commit.parent(0).ok();
+            if parent.as_ref().and_then(blob_at) == Some(id) {
+                continue;
+            }
+            let blob = repo.find_blob(id)?;
+            out.push((commit.time().seconds(), blob.content().to_vec()));
+        }
+        Ok(out)
+    };
+    walk().map_err(|source| RepoError::Git {
+        path: crate::fsio::sanitize(&dir.display().to_string()),
+        source,
+    })
 }
 
 /// The files under `dir`, as paths that start with `dir`, sorted.
@@ -139,6 +226,95 @@ mod tests {
             .iter()
             .map(|p| p.strip_prefix(dir).unwrap().to_string_lossy().into_owned())
             .collect()
+    }
+
+    fn commit(dir: &Path, msg: &str, date: &str) {
+        let ok = Command::new("git")
+            .args([
+                "-c",
+                "user.name=t",
+                "-c",
+                "user.email=t@t",
+                "commit",
+                "-qm",
+                msg,
+            ])
+            .current_dir(dir)
+            .env("GIT_CONFIG_NOSYSTEM", "1")
+            .env("HOME", dir)
+            .env("GIT_COMMITTER_DATE", date)
+            .env("GIT_AUTHOR_DATE", date)
+            .status()
+            .expect("git is needed by this test: install git")
+            .success();
+        assert!(ok, "git commit {msg}");
+    }
+
+    #[test]
+    fn staged_files_and_the_history_of_one() {
+        let d = tempfile::tempdir().unwrap();
+        let root = d.path();
+        git(root, &["init", "-q"]);
+        std::fs::create_dir(root.join("sub")).unwrap();
+        std::fs::write(root.join("sub/a.yaml"), "v: 1\n").unwrap();
+        std::fs::write(root.join("b.yaml"), "b: 1\n").unwrap();
+        git(root, &["add", "-A"]);
+        // Before the first commit, every staged file counts.
+        let first: Vec<_> = staged(root).unwrap().into_iter().map(|f| f.path).collect();
+        assert_eq!(
+            first,
+            [PathBuf::from("b.yaml"), PathBuf::from("sub/a.yaml")]
+        );
+        commit(root, "one", "2020-01-01T00:00:00Z");
+        std::fs::write(root.join("b.yaml"), "b: 2\n").unwrap();
+        git(root, &["add", "b.yaml"]);
+        commit(root, "two (b only)", "2021-01-01T00:00:00Z");
+        std::fs::write(root.join("sub/a.yaml"), "v: 2\n").unwrap();
+        git(root, &["add", "-A"]);
+        commit(root, "three", "2022-01-01T00:00:00Z");
+        // Staged: a modification and a new file; a deletion and an unstaged change are not.
+        std::fs::write(root.join("sub/a.yaml"), "v: 3\n").unwrap();
+        std::fs::write(root.join("c.yaml"), "c: 1\n").unwrap();
+        git(root, &["add", "sub/a.yaml", "c.yaml"]);
+        git(root, &["rm", "-q", "b.yaml"]);
+        std::fs::write(root.join("sub/a.yaml"), "v: 4\n").unwrap();
+        let now = staged(root).unwrap();
+        let got: Vec<(String, Vec<u8>)> = now
+            .into_iter()
+            .map(|f| (f.path.display().to_string(), f.bytes))
+            .collect();
+        assert_eq!(
+            got,
+            [
+                ("c.yaml".to_string(), b"c: 1\n".to_vec()),
+                ("sub/a.yaml".to_string(), b"v: 3\n".to_vec())
+            ]
+        );
+        // The commits that changed sub/a.yaml, newest first, from the root or from sub/.
+        let want = vec![
+            (1_640_995_200, b"v: 2\n".to_vec()),
+            (1_577_836_800, b"v: 1\n".to_vec()),
+        ];
+        assert_eq!(history_of(root, Path::new("sub/a.yaml")).unwrap(), want);
+        assert_eq!(
+            history_of(&root.join("sub"), Path::new("a.yaml")).unwrap(),
+            want
+        );
+        assert!(
+            history_of(root, Path::new("never.yaml"))
+                .unwrap()
+                .is_empty()
+        );
+        let outside = tempfile::tempdir().unwrap();
+        assert!(
+            history_of(outside.path(), Path::new("x"))
+                .unwrap()
+                .is_empty()
+        );
+        assert!(matches!(
+            staged(outside.path()),
+            Err(RepoError::NotARepository { .. })
+        ));
     }
 
     #[test]
