@@ -373,17 +373,6 @@ fn raw_index(node: &Node, step: &Step) -> Option<usize> {
     }
 }
 
-fn child_at(node: &Node, i: usize) -> Option<&Node> {
-    match node {
-        Node::Map(entries) => match entries.get(i)? {
-            Entry::Pair(_, v) => Some(v),
-            Entry::Comment(_) => None,
-        },
-        Node::Seq(items) => items.get(i),
-        _ => None,
-    }
-}
-
 /// The raw indexes of the data entries (not comments) of a container.
 fn data_positions(node: &Node) -> Vec<usize> {
     match node {
@@ -423,7 +412,7 @@ pub fn try_set_structure(
         match raw_index(node, step) {
             Some(p) => {
                 raw.push(p);
-                match child_at(node, p) {
+                match node.child_at(p) {
                     Some(n) => node = n,
                     None => return false,
                 }
@@ -498,7 +487,7 @@ pub fn try_unset_structure(store: &dyn Store, doc: &mut Document, steps: &[Step]
             return false;
         };
         raw.push(p);
-        match child_at(node, p) {
+        match node.child_at(p) {
             Some(n) => node = n,
             None => return false,
         }

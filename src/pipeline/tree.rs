@@ -222,6 +222,19 @@ pub enum Entry {
 }
 
 impl Node {
+    /// The value of entry `i` of a mapping (`None` for a comment entry) or item `i` of a
+    /// sequence.
+    pub fn child_at(&self, i: usize) -> Option<&Node> {
+        match self {
+            Node::Map(e) => match e.get(i)? {
+                Entry::Pair(_, v) => Some(v),
+                Entry::Comment(_) => None,
+            },
+            Node::Seq(items) => items.get(i),
+            _ => None,
+        }
+    }
+
     pub fn map_get(&self, key: &str) -> Option<&Node> {
         match self {
             Node::Map(entries) => entries.iter().find_map(|e| match e {

@@ -168,17 +168,6 @@ fn ordinal(node: &Node, i: usize) -> Option<usize> {
     }
 }
 
-fn tree_child(node: &Node, i: usize) -> Option<&Node> {
-    match node {
-        Node::Map(e) => match e.get(i)? {
-            Entry::Pair(_, v) => Some(v),
-            Entry::Comment(_) => None,
-        },
-        Node::Seq(items) => items.get(i),
-        _ => None,
-    }
-}
-
 /// A step of the source structure.
 #[derive(Clone, Copy)]
 enum Src<'a> {
@@ -217,7 +206,7 @@ fn locate<'a>(root_table: &'a Table, root: &Node, container: &[usize]) -> Option
             },
             _ => return None,
         };
-        node = tree_child(node, i)?;
+        node = node.child_at(i)?;
         cur = Some(next);
     }
     Some(match cur {
@@ -719,7 +708,7 @@ fn remove_plan(
         }
         Place::Inline { range } => {
             // The entry with the comma after it, or (the last) with the one before it.
-            let node = tree_child(cont, index)?;
+            let node = cont.child_at(index)?;
             let mut ext: Option<Range<usize>> = None;
             visit_spans(node, &mut |s| {
                 ext = Some(match ext.take() {

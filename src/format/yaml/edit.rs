@@ -374,17 +374,6 @@ fn data_indexes(node: &Node) -> Vec<usize> {
     }
 }
 
-fn child(node: &Node, i: usize) -> Option<&Node> {
-    match node {
-        Node::Map(e) => match e.get(i)? {
-            Entry::Pair(_, v) => Some(v),
-            Entry::Comment(_) => None,
-        },
-        Node::Seq(items) => items.get(i),
-        _ => None,
-    }
-}
-
 /// Where the entry or item at raw index `i` of the container at `path` starts: its key, or its
 /// dash (block) or first token (flow).
 fn entry_start(
@@ -460,7 +449,7 @@ fn insert(
             (None, Some(&last)) => {
                 let mut p = path.clone();
                 p.push(last);
-                let end = match child(cont, last) {
+                let end = match cont.child_at(last) {
                     Some(n) => value_end(shape, n, &p, 0),
                     None => return false,
                 };
@@ -515,7 +504,7 @@ fn insert(
             (None, Some(&last)) => {
                 let mut p = path.clone();
                 p.push(last);
-                let Some(n) = child(cont, last) else {
+                let Some(n) = cont.child_at(last) else {
                     return false;
                 };
                 if keeps_trailing_lines(doc, n) {
@@ -560,7 +549,7 @@ fn remove(doc: &mut Document, shape: &Shape, container: &[usize], index: usize) 
     let Some(cont) = root.at_index_path(container) else {
         return false;
     };
-    let Some(target) = child(cont, index) else {
+    let Some(target) = cont.child_at(index) else {
         return false;
     };
     let path = full(container, None);
@@ -590,7 +579,7 @@ fn remove(doc: &mut Document, shape: &Shape, container: &[usize], index: usize) 
             let prev = data[pos - 1];
             let mut p = path.clone();
             p.push(prev);
-            let Some(pn) = child(cont, prev) else {
+            let Some(pn) = cont.child_at(prev) else {
                 return false;
             };
             value_end(shape, pn, &p, 0)..end
