@@ -34,6 +34,7 @@ set edit:completion:arg-completer[veil] = {|@words|
             cand unset 'Remove one entry of an encrypted file'
             cand rotate 'New data key, every value re-encrypted; add or remove recipients'
             cand updatekeys 'Make the recipients of encrypted files match .sops.yaml'
+            cand groups 'Add or remove a key group of an encrypted file (the data key is kept)'
             cand check 'Policy gate: unencrypted files, plaintext values, drifted recipients, old data keys'
             cand config 'Explain the configuration'
             cand exec-env 'Run a command with the top-level values of encrypted files in its environment'
@@ -46,6 +47,7 @@ set edit:completion:arg-completer[veil] = {|@words|
             cand git 'Git integration: a merge driver and a diff textconv for encrypted files'
             cand ci 'CI helpers: mask the secret values of encrypted files in GitHub Actions logs'
             cand man 'Write the man pages (veil.1, veil-COMMAND.1) into a directory, e.g. ~/.local/share/man/man1'
+            cand sops 'Answer sops 3.11''s command line (as when veil is installed as `sops`): veil sops -d FILE'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'veil;encrypt'= {
@@ -77,6 +79,7 @@ set edit:completion:arg-completer[veil] = {|@words|
             cand -i 'Write the result back to FILE (atomically)'
             cand --in-place 'Write the result back to FILE (atomically)'
             cand --mac-only-encrypted 'Compute the MAC over encrypted values only'
+            cand --sops-layout 'Lay the file out as sops does (re-rendered: sops''s indentation — `--indent` or the `stores:` settings of .sops.yaml —, quoting and timestamps) instead of keeping the input''s layout; decrypting then gives the re-rendered text'
             cand -v 'Say on stderr what veil does: which identity opened a data key, which creation rule matched, why a file is not processed in one pass (-vv: more detail). Never values'
             cand --verbose 'Say on stderr what veil does: which identity opened a data key, which creation rule matched, why a file is not processed in one pass (-vv: more detail). Never values'
             cand --require-authenticator 'Refuse to read a file without veil''s whole-document authenticator (one written by sops or an older veil) instead of printing a notice (also `veil.require_authenticator: true` in .sops.yaml)'
@@ -106,11 +109,32 @@ set edit:completion:arg-completer[veil] = {|@words|
         }
         &'veil;edit'= {
             cand --input-type 'Format of the file (default: from the extension)'
-            cand -a 'age recipients for a new file (default: from .sops.yaml)'
-            cand --age 'age recipients for a new file (default: from .sops.yaml)'
+            cand -a 'age recipients (age1…, age1pq1…, age1NAME1… plugin recipients, ssh-ed25519 …, ssh-rsa …), comma-separated'
+            cand --age 'age recipients (age1…, age1pq1…, age1NAME1… plugin recipients, ssh-ed25519 …, ssh-rsa …), comma-separated'
+            cand -p 'PGP fingerprints, comma-separated (encrypted through gpg)'
+            cand --pgp 'PGP fingerprints, comma-separated (encrypted through gpg)'
+            cand -k 'AWS KMS keys, comma-separated ARN[+ROLE_ARN]'
+            cand --kms 'AWS KMS keys, comma-separated ARN[+ROLE_ARN]'
+            cand --encryption-context 'KMS encryption context: key:value,key2:value2'
+            cand --aws-profile 'AWS profile for the KMS keys'
+            cand --gcp-kms 'GCP KMS resource IDs: refused (exit 113), veil cannot use GCP KMS'
+            cand --azure-kv 'Azure Key Vault URLs: refused (exit 113), veil cannot use Azure Key Vault'
+            cand --hc-vault-transit 'HashiCorp Vault transit URIs: refused (exit 113), veil cannot use Vault'
+            cand --hckms 'HuaweiCloud KMS key IDs: refused (exit 113), veil cannot use HuaweiCloud KMS'
+            cand --shamir-secret-sharing-threshold 'Number of key groups needed to recover the data key of a new file'
+            cand --unencrypted-suffix 'Leave values clear when a key on their path ends with this suffix (default `_unencrypted`)'
+            cand --encrypted-suffix 'Encrypt only values with a key on their path ending with this suffix'
+            cand --unencrypted-regex 'Leave values clear when a key on their path matches this regex'
+            cand --encrypted-regex 'Encrypt only values with a key on their path matching this regex'
+            cand --unencrypted-comment-regex 'Leave values clear after a comment matching this regex'
+            cand --encrypted-comment-regex 'Encrypt only values after a comment matching this regex'
             cand --config 'Path of the configuration file (default: `.sops.yaml` in the current directory or a parent)'
             cand --decryption-order 'Key types to try first when opening a data key, comma-separated (default: age,pgp,kms: local keys before network ones)'
+            cand --mac-only-encrypted 'Compute the MAC over encrypted values only'
+            cand -s 'Show the file''s metadata (master keys…) in the editor too; what is saved there is kept'
+            cand --show-master-keys 'Show the file''s metadata (master keys…) in the editor too; what is saved there is kept'
             cand --keep-key-env 'Pass the identity variables (SOPS_AGE_KEY, SOPS_AGE_KEY_FILE, …) on to the editor'
+            cand --ignore-mac 'Edit the file even if its MAC does not match (the MAC is then computed anew)'
             cand -v 'Say on stderr what veil does: which identity opened a data key, which creation rule matched, why a file is not processed in one pass (-vv: more detail). Never values'
             cand --verbose 'Say on stderr what veil does: which identity opened a data key, which creation rule matched, why a file is not processed in one pass (-vv: more detail). Never values'
             cand --require-authenticator 'Refuse to read a file without veil''s whole-document authenticator (one written by sops or an older veil) instead of printing a notice (also `veil.require_authenticator: true` in .sops.yaml)'
@@ -121,11 +145,13 @@ set edit:completion:arg-completer[veil] = {|@words|
         }
         &'veil;set'= {
             cand --input-type 'Format of the file (default: from the extension)'
+            cand --output-type 'Rewrite the file in this format (default: its own, changed in place line by line)'
             cand --config 'Path of the configuration file (default: `.sops.yaml` in the current directory or a parent)'
             cand --decryption-order 'Key types to try first when opening a data key, comma-separated (default: age,pgp,kms: local keys before network ones)'
             cand --value-stdin 'Read the JSON value from standard input'
             cand --value-file 'Treat VALUE as the name of a file holding the JSON value'
             cand --idempotent 'Do nothing (and succeed) when the value is already set'
+            cand --ignore-mac 'Change the file even if its MAC does not match (the MAC is then computed anew)'
             cand -v 'Say on stderr what veil does: which identity opened a data key, which creation rule matched, why a file is not processed in one pass (-vv: more detail). Never values'
             cand --verbose 'Say on stderr what veil does: which identity opened a data key, which creation rule matched, why a file is not processed in one pass (-vv: more detail). Never values'
             cand --require-authenticator 'Refuse to read a file without veil''s whole-document authenticator (one written by sops or an older veil) instead of printing a notice (also `veil.require_authenticator: true` in .sops.yaml)'
@@ -136,9 +162,11 @@ set edit:completion:arg-completer[veil] = {|@words|
         }
         &'veil;unset'= {
             cand --input-type 'Format of the file (default: from the extension)'
+            cand --output-type 'Rewrite the file in this format (default: its own, changed in place line by line)'
             cand --config 'Path of the configuration file (default: `.sops.yaml` in the current directory or a parent)'
             cand --decryption-order 'Key types to try first when opening a data key, comma-separated (default: age,pgp,kms: local keys before network ones)'
             cand --idempotent 'Succeed when the path does not exist'
+            cand --ignore-mac 'Change the file even if its MAC does not match (the MAC is then computed anew)'
             cand -v 'Say on stderr what veil does: which identity opened a data key, which creation rule matched, why a file is not processed in one pass (-vv: more detail). Never values'
             cand --verbose 'Say on stderr what veil does: which identity opened a data key, which creation rule matched, why a file is not processed in one pass (-vv: more detail). Never values'
             cand --require-authenticator 'Refuse to read a file without veil''s whole-document authenticator (one written by sops or an older veil) instead of printing a notice (also `veil.require_authenticator: true` in .sops.yaml)'
@@ -164,12 +192,15 @@ set edit:completion:arg-completer[veil] = {|@words|
             cand --add-azure-kv 'Refused with exit 113: veil cannot wrap for Azure Key Vault keys'
             cand --add-hc-vault-transit 'Refused with exit 113: veil cannot wrap for HashiCorp Vault keys'
             cand --add-hckms 'Refused with exit 113: veil cannot wrap for HuaweiCloud KMS keys'
+            cand --output 'Write the rotated file here (atomically; `-` for standard output) instead of in place: one FILE only'
+            cand --input-type 'Format of the files (default: from the extension)'
+            cand --output-type 'Format of the rotated file with --output (default: the input''s)'
             cand --config 'Path of the configuration file (default: `.sops.yaml` in the current directory or a parent)'
             cand --decryption-order 'Key types to try first when opening a data key, comma-separated (default: age,pgp,kms: local keys before network ones)'
             cand --all 'Rotate every encrypted file of the repository (git''s tracked files, or a directory walk outside git)'
             cand --dry-run 'Show what would change without writing'
-            cand -i 'Accepted for sops compatibility: rotation always writes in place'
-            cand --in-place 'Accepted for sops compatibility: rotation always writes in place'
+            cand -i 'Accepted for sops compatibility: rotation writes in place unless --output is given'
+            cand --in-place 'Accepted for sops compatibility: rotation writes in place unless --output is given'
             cand -v 'Say on stderr what veil does: which identity opened a data key, which creation rule matched, why a file is not processed in one pass (-vv: more detail). Never values'
             cand --verbose 'Say on stderr what veil does: which identity opened a data key, which creation rule matched, why a file is not processed in one pass (-vv: more detail). Never values'
             cand --require-authenticator 'Refuse to read a file without veil''s whole-document authenticator (one written by sops or an older veil) instead of printing a notice (also `veil.require_authenticator: true` in .sops.yaml)'
@@ -193,6 +224,75 @@ set edit:completion:arg-completer[veil] = {|@words|
             cand --help 'Print help'
             cand -V 'Print version'
             cand --version 'Print version'
+        }
+        &'veil;groups'= {
+            cand --config 'Path of the configuration file (default: `.sops.yaml` in the current directory or a parent)'
+            cand --decryption-order 'Key types to try first when opening a data key, comma-separated (default: age,pgp,kms: local keys before network ones)'
+            cand -v 'Say on stderr what veil does: which identity opened a data key, which creation rule matched, why a file is not processed in one pass (-vv: more detail). Never values'
+            cand --verbose 'Say on stderr what veil does: which identity opened a data key, which creation rule matched, why a file is not processed in one pass (-vv: more detail). Never values'
+            cand --require-authenticator 'Refuse to read a file without veil''s whole-document authenticator (one written by sops or an older veil) instead of printing a notice (also `veil.require_authenticator: true` in .sops.yaml)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+            cand add 'Add a key group with the given master keys (stdout unless -i or --output)'
+            cand remove 'Remove the key group at INDEX, counted from 0 (stdout unless -i or --output)'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'veil;groups;add'= {
+            cand --output 'Write the result to this file (atomically) instead of standard output'
+            cand --input-type 'Format of the file (default: from the extension)'
+            cand --shamir-secret-sharing-threshold 'Number of key groups needed to recover the data key (default: the file''s, or all groups)'
+            cand -a 'age recipients (age1…, age1pq1…, age1NAME1… plugin recipients, ssh-ed25519 …, ssh-rsa …), comma-separated'
+            cand --age 'age recipients (age1…, age1pq1…, age1NAME1… plugin recipients, ssh-ed25519 …, ssh-rsa …), comma-separated'
+            cand -p 'PGP fingerprints, comma-separated (encrypted through gpg)'
+            cand --pgp 'PGP fingerprints, comma-separated (encrypted through gpg)'
+            cand -k 'AWS KMS keys, comma-separated ARN[+ROLE_ARN]'
+            cand --kms 'AWS KMS keys, comma-separated ARN[+ROLE_ARN]'
+            cand --encryption-context 'KMS encryption context: key:value,key2:value2'
+            cand --aws-profile 'AWS profile for the KMS keys'
+            cand --gcp-kms 'GCP KMS resource IDs: refused (exit 113), veil cannot use GCP KMS'
+            cand --azure-kv 'Azure Key Vault URLs: refused (exit 113), veil cannot use Azure Key Vault'
+            cand --hc-vault-transit 'HashiCorp Vault transit URIs: refused (exit 113), veil cannot use Vault'
+            cand --hckms 'HuaweiCloud KMS key IDs: refused (exit 113), veil cannot use HuaweiCloud KMS'
+            cand --config 'Path of the configuration file (default: `.sops.yaml` in the current directory or a parent)'
+            cand --decryption-order 'Key types to try first when opening a data key, comma-separated (default: age,pgp,kms: local keys before network ones)'
+            cand -i 'Write the result back to FILE (atomically)'
+            cand --in-place 'Write the result back to FILE (atomically)'
+            cand -v 'Say on stderr what veil does: which identity opened a data key, which creation rule matched, why a file is not processed in one pass (-vv: more detail). Never values'
+            cand --verbose 'Say on stderr what veil does: which identity opened a data key, which creation rule matched, why a file is not processed in one pass (-vv: more detail). Never values'
+            cand --require-authenticator 'Refuse to read a file without veil''s whole-document authenticator (one written by sops or an older veil) instead of printing a notice (also `veil.require_authenticator: true` in .sops.yaml)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'veil;groups;remove'= {
+            cand --output 'Write the result to this file (atomically) instead of standard output'
+            cand --input-type 'Format of the file (default: from the extension)'
+            cand --shamir-secret-sharing-threshold 'Number of key groups needed to recover the data key (default: the file''s, or all groups)'
+            cand --config 'Path of the configuration file (default: `.sops.yaml` in the current directory or a parent)'
+            cand --decryption-order 'Key types to try first when opening a data key, comma-separated (default: age,pgp,kms: local keys before network ones)'
+            cand -i 'Write the result back to FILE (atomically)'
+            cand --in-place 'Write the result back to FILE (atomically)'
+            cand -v 'Say on stderr what veil does: which identity opened a data key, which creation rule matched, why a file is not processed in one pass (-vv: more detail). Never values'
+            cand --verbose 'Say on stderr what veil does: which identity opened a data key, which creation rule matched, why a file is not processed in one pass (-vv: more detail). Never values'
+            cand --require-authenticator 'Refuse to read a file without veil''s whole-document authenticator (one written by sops or an older veil) instead of printing a notice (also `veil.require_authenticator: true` in .sops.yaml)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'veil;groups;help'= {
+            cand add 'Add a key group with the given master keys (stdout unless -i or --output)'
+            cand remove 'Remove the key group at INDEX, counted from 0 (stdout unless -i or --output)'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'veil;groups;help;add'= {
+        }
+        &'veil;groups;help;remove'= {
+        }
+        &'veil;groups;help;help'= {
         }
         &'veil;check'= {
             cand --max-age 'Maximum age of a data key, e.g. 90d, 12w (default: max_data_key_age in .sops.yaml)'
@@ -243,10 +343,13 @@ set edit:completion:arg-completer[veil] = {|@words|
         }
         &'veil;exec-env'= {
             cand --input-type 'Format of the files (default: from each extension)'
+            cand --user 'Run the command as this user (needs root)'
             cand --config 'Path of the configuration file (default: `.sops.yaml` in the current directory or a parent)'
             cand --decryption-order 'Key types to try first when opening a data key, comma-separated (default: age,pgp,kms: local keys before network ones)'
             cand --pristine 'Do not inherit the environment of veil'
             cand --keep-key-env 'Pass the identity variables (SOPS_AGE_KEY, SOPS_AGE_KEY_FILE, …) on to the command'
+            cand --background 'Start the command and exit at once, without waiting for it'
+            cand --same-process 'Replace veil with the command instead of running it as a child'
             cand -v 'Say on stderr what veil does: which identity opened a data key, which creation rule matched, why a file is not processed in one pass (-vv: more detail). Never values'
             cand --verbose 'Say on stderr what veil does: which identity opened a data key, which creation rule matched, why a file is not processed in one pass (-vv: more detail). Never values'
             cand --require-authenticator 'Refuse to read a file without veil''s whole-document authenticator (one written by sops or an older veil) instead of printing a notice (also `veil.require_authenticator: true` in .sops.yaml)'
@@ -259,10 +362,12 @@ set edit:completion:arg-completer[veil] = {|@words|
             cand --filename 'Name of the decrypted file inside its private directory'
             cand --input-type 'Format of the files (default: from each extension)'
             cand --output-type 'Format of the decrypted file (default: the first input''s)'
+            cand --user 'Run the command as this user (needs root)'
             cand --config 'Path of the configuration file (default: `.sops.yaml` in the current directory or a parent)'
             cand --decryption-order 'Key types to try first when opening a data key, comma-separated (default: age,pgp,kms: local keys before network ones)'
             cand --no-fifo 'Write a regular file (0600, removed afterwards) instead of a FIFO'
             cand --keep-key-env 'Pass the identity variables (SOPS_AGE_KEY, SOPS_AGE_KEY_FILE, …) on to the command'
+            cand --background 'Start the command and exit once it has read the file, without waiting for it to end (the file is removed when it ends)'
             cand -v 'Say on stderr what veil does: which identity opened a data key, which creation rule matched, why a file is not processed in one pass (-vv: more detail). Never values'
             cand --verbose 'Say on stderr what veil does: which identity opened a data key, which creation rule matched, why a file is not processed in one pass (-vv: more detail). Never values'
             cand --require-authenticator 'Refuse to read a file without veil''s whole-document authenticator (one written by sops or an older veil) instead of printing a notice (also `veil.require_authenticator: true` in .sops.yaml)'
@@ -479,6 +584,15 @@ set edit:completion:arg-completer[veil] = {|@words|
             cand -V 'Print version'
             cand --version 'Print version'
         }
+        &'veil;sops'= {
+            cand --config 'Path of the configuration file (default: `.sops.yaml` in the current directory or a parent)'
+            cand --decryption-order 'Key types to try first when opening a data key, comma-separated (default: age,pgp,kms: local keys before network ones)'
+            cand -v 'Say on stderr what veil does: which identity opened a data key, which creation rule matched, why a file is not processed in one pass (-vv: more detail). Never values'
+            cand --verbose 'Say on stderr what veil does: which identity opened a data key, which creation rule matched, why a file is not processed in one pass (-vv: more detail). Never values'
+            cand --require-authenticator 'Refuse to read a file without veil''s whole-document authenticator (one written by sops or an older veil) instead of printing a notice (also `veil.require_authenticator: true` in .sops.yaml)'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
         &'veil;help'= {
             cand encrypt 'Encrypt a file''s values (stdout unless -i or --output)'
             cand decrypt 'Decrypt a file (stdout unless -i or --output)'
@@ -487,6 +601,7 @@ set edit:completion:arg-completer[veil] = {|@words|
             cand unset 'Remove one entry of an encrypted file'
             cand rotate 'New data key, every value re-encrypted; add or remove recipients'
             cand updatekeys 'Make the recipients of encrypted files match .sops.yaml'
+            cand groups 'Add or remove a key group of an encrypted file (the data key is kept)'
             cand check 'Policy gate: unencrypted files, plaintext values, drifted recipients, old data keys'
             cand config 'Explain the configuration'
             cand exec-env 'Run a command with the top-level values of encrypted files in its environment'
@@ -499,6 +614,7 @@ set edit:completion:arg-completer[veil] = {|@words|
             cand git 'Git integration: a merge driver and a diff textconv for encrypted files'
             cand ci 'CI helpers: mask the secret values of encrypted files in GitHub Actions logs'
             cand man 'Write the man pages (veil.1, veil-COMMAND.1) into a directory, e.g. ~/.local/share/man/man1'
+            cand sops 'Answer sops 3.11''s command line (as when veil is installed as `sops`): veil sops -d FILE'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'veil;help;encrypt'= {
@@ -514,6 +630,14 @@ set edit:completion:arg-completer[veil] = {|@words|
         &'veil;help;rotate'= {
         }
         &'veil;help;updatekeys'= {
+        }
+        &'veil;help;groups'= {
+            cand add 'Add a key group with the given master keys (stdout unless -i or --output)'
+            cand remove 'Remove the key group at INDEX, counted from 0 (stdout unless -i or --output)'
+        }
+        &'veil;help;groups;add'= {
+        }
+        &'veil;help;groups;remove'= {
         }
         &'veil;help;check'= {
         }
@@ -556,6 +680,8 @@ set edit:completion:arg-completer[veil] = {|@words|
         &'veil;help;ci;mask'= {
         }
         &'veil;help;man'= {
+        }
+        &'veil;help;sops'= {
         }
         &'veil;help;help'= {
         }

@@ -379,6 +379,20 @@ impl Config {
         })
     }
 
+    /// The indentation settings of `stores:` (`yaml: {indent: N}`, `json: {indent: N}`) for
+    /// re-rendered output, as sops reads them.
+    pub fn store_indents(&self) -> (Option<usize>, Option<usize>) {
+        let get = |store: &str| {
+            self.file
+                .stores
+                .get(store)
+                .and_then(|s| s.get("indent"))
+                .and_then(Value::as_i64)
+                .and_then(|n| usize::try_from(n).ok())
+        };
+        (get("yaml"), get("json"))
+    }
+
     /// The directory the rules' paths are relative to.
     pub fn dir(&self) -> PathBuf {
         let abs = std::path::absolute(&self.path).unwrap_or_else(|_| self.path.clone());

@@ -27,6 +27,8 @@ mod scan_history;
 mod scan_hook;
 mod scan_output;
 mod scan_self;
+mod sops_ansible;
+mod sops_personality;
 mod streaming;
 mod structural;
 mod structure_edits;

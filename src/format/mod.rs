@@ -19,6 +19,49 @@ pub(crate) mod testkit;
 pub mod toml;
 pub mod yaml;
 
+/// Indentation of re-rendered output (a tree written afresh by [`Store::emit`]): sops's
+/// `--indent` and the `stores:` settings of `.sops.yaml`. Lossless writes keep the file's own.
+mod indent {
+    use std::sync::atomic::{AtomicI64, Ordering};
+
+    /// YAML: spaces per level; 0 = the default, 4.
+    static YAML: AtomicI64 = AtomicI64::new(0);
+    /// JSON: spaces per level; -1 = the default, one tab.
+    static JSON: AtomicI64 = AtomicI64::new(-1);
+
+    /// Sets the indentation of re-rendered YAML and JSON output (encrypted binary files are
+    /// JSON); `None` keeps the current value.
+    pub fn set(yaml: Option<usize>, json: Option<usize>) {
+        let put = |a: &AtomicI64, v: Option<usize>| {
+            if let Some(v) = v {
+                a.store(v.min(64) as i64, Ordering::Relaxed);
+            }
+        };
+        put(&YAML, yaml);
+        put(&JSON, json);
+    }
+
+    /// Spaces per level of re-rendered YAML.
+    pub fn yaml() -> usize {
+        match YAML.load(Ordering::Relaxed) {
+            n if n > 0 => n as usize,
+            _ => 4,
+        }
+    }
+
+    /// One level of re-rendered JSON.
+    pub fn json_unit() -> String {
+        let n = JSON.load(Ordering::Relaxed);
+        if n < 0 {
+            "\t".to_string()
+        } else {
+            " ".repeat(n as usize)
+        }
+    }
+}
+pub use indent::set as set_emit_indent;
+pub(crate) use indent::{json_unit as emit_json_unit, yaml as emit_yaml_indent};
+
 /// The file formats (sops calls them stores).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
 pub enum Kind {

@@ -399,11 +399,17 @@ pub fn open_with_key(
         keep_ivs.then_some(&mut ivs),
     )
     .map_err(|e| walk_failure(e, false))?;
-    let auth = if ignore_mac {
-        AuthStatus::Skipped
-    } else {
-        verify_mac(&meta, &key, &mac)?;
-        check_authenticator(&meta, &key, &doc.src, &mac)?
+    let mut meta = meta;
+    let auth = match verify_mac(&meta, &key, &mac) {
+        Ok(()) if ignore_mac => AuthStatus::Skipped,
+        Ok(()) => check_authenticator(&meta, &key, &doc.src, &mac)?,
+        Err(f) if !ignore_mac => return Err(f),
+        // Ignored: the file's MAC is dropped, so that a change written back gets a MAC computed
+        // anew instead of keeping the one that does not match.
+        Err(_) => {
+            meta.mac.clear();
+            AuthStatus::Skipped
+        }
     };
     if keep_ivs && store.kind() == Kind::Yaml {
         // To be written again: copies written for aliases become aliases again.

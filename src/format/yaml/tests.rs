@@ -662,3 +662,19 @@ fn parts_find_duplicate_keys_and_metadata() {
     let r = super::parse::parse_parts(meta.as_bytes(), 1, true, &mut |_| Ok(()));
     assert!(r.is_ok_and(|end| end.metadata.is_some()));
 }
+
+#[test]
+fn block_scalar_at_the_end_without_a_line_break() {
+    // yaml.v3 (so sops) reads no final line break when the input ends on the block's last line.
+    for (src, want) in [
+        ("a: |\n  multi\n  line", "multi\nline"),
+        ("a: |\n  multi\n  line\n", "multi\nline\n"),
+        ("a: >\n  folded\n  line", "folded line"),
+        ("a: |+\n  kept", "kept"),
+        ("a: |-\n  strip\n", "strip"),
+    ] {
+        let doc = YamlStore.parse(src.as_bytes().to_vec()).unwrap();
+        let v = crate::format::node_to_value(&doc.docs[0]);
+        assert_eq!(v["a"], Value::String(want.into()), "{src:?}");
+    }
+}
