@@ -25,6 +25,7 @@ Register-ArgumentCompleter -Native -CommandName 'veil' -ScriptBlock {
             [CompletionResult]::new('--decryption-order', '--decryption-order', [CompletionResultType]::ParameterName, 'Key types to try first when opening a data key, comma-separated (default: age,pgp,kms: local keys before network ones)')
             [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Say on stderr what veil does: which identity opened a data key, which creation rule matched, why a file is not processed in one pass (-vv: more detail). Never values')
             [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Say on stderr what veil does: which identity opened a data key, which creation rule matched, why a file is not processed in one pass (-vv: more detail). Never values')
+            [CompletionResult]::new('--require-authenticator', '--require-authenticator', [CompletionResultType]::ParameterName, 'Refuse to read a file without veil''s whole-document authenticator (one written by sops or an older veil) instead of printing a notice (also `veil.require_authenticator: true` in .sops.yaml)')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
             [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
@@ -36,6 +37,7 @@ Register-ArgumentCompleter -Native -CommandName 'veil' -ScriptBlock {
             [CompletionResult]::new('unset', 'unset', [CompletionResultType]::ParameterValue, 'Remove one entry of an encrypted file')
             [CompletionResult]::new('rotate', 'rotate', [CompletionResultType]::ParameterValue, 'New data key, every value re-encrypted; add or remove recipients')
             [CompletionResult]::new('updatekeys', 'updatekeys', [CompletionResultType]::ParameterValue, 'Make the recipients of encrypted files match .sops.yaml')
+            [CompletionResult]::new('groups', 'groups', [CompletionResultType]::ParameterValue, 'Add or remove a key group of an encrypted file (the data key is kept)')
             [CompletionResult]::new('check', 'check', [CompletionResultType]::ParameterValue, 'Policy gate: unencrypted files, plaintext values, drifted recipients, old data keys')
             [CompletionResult]::new('config', 'config', [CompletionResultType]::ParameterValue, 'Explain the configuration')
             [CompletionResult]::new('exec-env', 'exec-env', [CompletionResultType]::ParameterValue, 'Run a command with the top-level values of encrypted files in its environment')
@@ -48,6 +50,7 @@ Register-ArgumentCompleter -Native -CommandName 'veil' -ScriptBlock {
             [CompletionResult]::new('git', 'git', [CompletionResultType]::ParameterValue, 'Git integration: a merge driver and a diff textconv for encrypted files')
             [CompletionResult]::new('ci', 'ci', [CompletionResultType]::ParameterValue, 'CI helpers: mask the secret values of encrypted files in GitHub Actions logs')
             [CompletionResult]::new('man', 'man', [CompletionResultType]::ParameterValue, 'Write the man pages (veil.1, veil-COMMAND.1) into a directory, e.g. ~/.local/share/man/man1')
+            [CompletionResult]::new('sops', 'sops', [CompletionResultType]::ParameterValue, 'Answer sops 3.11''s command line (as when veil is installed as `sops`): veil sops -d FILE')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
         }
@@ -80,8 +83,10 @@ Register-ArgumentCompleter -Native -CommandName 'veil' -ScriptBlock {
             [CompletionResult]::new('-i', '-i', [CompletionResultType]::ParameterName, 'Write the result back to FILE (atomically)')
             [CompletionResult]::new('--in-place', '--in-place', [CompletionResultType]::ParameterName, 'Write the result back to FILE (atomically)')
             [CompletionResult]::new('--mac-only-encrypted', '--mac-only-encrypted', [CompletionResultType]::ParameterName, 'Compute the MAC over encrypted values only')
+            [CompletionResult]::new('--sops-layout', '--sops-layout', [CompletionResultType]::ParameterName, 'Lay the file out as sops does (re-rendered: sops''s indentation — `--indent` or the `stores:` settings of .sops.yaml —, quoting and timestamps) instead of keeping the input''s layout; decrypting then gives the re-rendered text')
             [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Say on stderr what veil does: which identity opened a data key, which creation rule matched, why a file is not processed in one pass (-vv: more detail). Never values')
             [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Say on stderr what veil does: which identity opened a data key, which creation rule matched, why a file is not processed in one pass (-vv: more detail). Never values')
+            [CompletionResult]::new('--require-authenticator', '--require-authenticator', [CompletionResultType]::ParameterName, 'Refuse to read a file without veil''s whole-document authenticator (one written by sops or an older veil) instead of printing a notice (also `veil.require_authenticator: true` in .sops.yaml)')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
             [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
@@ -101,6 +106,7 @@ Register-ArgumentCompleter -Native -CommandName 'veil' -ScriptBlock {
             [CompletionResult]::new('--ignore-mac', '--ignore-mac', [CompletionResultType]::ParameterName, 'Do not verify the MAC (values are still authenticated one by one)')
             [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Say on stderr what veil does: which identity opened a data key, which creation rule matched, why a file is not processed in one pass (-vv: more detail). Never values')
             [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Say on stderr what veil does: which identity opened a data key, which creation rule matched, why a file is not processed in one pass (-vv: more detail). Never values')
+            [CompletionResult]::new('--require-authenticator', '--require-authenticator', [CompletionResultType]::ParameterName, 'Refuse to read a file without veil''s whole-document authenticator (one written by sops or an older veil) instead of printing a notice (also `veil.require_authenticator: true` in .sops.yaml)')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
             [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
@@ -109,13 +115,35 @@ Register-ArgumentCompleter -Native -CommandName 'veil' -ScriptBlock {
         }
         'veil;edit' {
             [CompletionResult]::new('--input-type', '--input-type', [CompletionResultType]::ParameterName, 'Format of the file (default: from the extension)')
-            [CompletionResult]::new('-a', '-a', [CompletionResultType]::ParameterName, 'age recipients for a new file (default: from .sops.yaml)')
-            [CompletionResult]::new('--age', '--age', [CompletionResultType]::ParameterName, 'age recipients for a new file (default: from .sops.yaml)')
+            [CompletionResult]::new('-a', '-a', [CompletionResultType]::ParameterName, 'age recipients (age1…, age1pq1…, age1NAME1… plugin recipients, ssh-ed25519 …, ssh-rsa …), comma-separated')
+            [CompletionResult]::new('--age', '--age', [CompletionResultType]::ParameterName, 'age recipients (age1…, age1pq1…, age1NAME1… plugin recipients, ssh-ed25519 …, ssh-rsa …), comma-separated')
+            [CompletionResult]::new('-p', '-p', [CompletionResultType]::ParameterName, 'PGP fingerprints, comma-separated (encrypted through gpg)')
+            [CompletionResult]::new('--pgp', '--pgp', [CompletionResultType]::ParameterName, 'PGP fingerprints, comma-separated (encrypted through gpg)')
+            [CompletionResult]::new('-k', '-k', [CompletionResultType]::ParameterName, 'AWS KMS keys, comma-separated ARN[+ROLE_ARN]')
+            [CompletionResult]::new('--kms', '--kms', [CompletionResultType]::ParameterName, 'AWS KMS keys, comma-separated ARN[+ROLE_ARN]')
+            [CompletionResult]::new('--encryption-context', '--encryption-context', [CompletionResultType]::ParameterName, 'KMS encryption context: key:value,key2:value2')
+            [CompletionResult]::new('--aws-profile', '--aws-profile', [CompletionResultType]::ParameterName, 'AWS profile for the KMS keys')
+            [CompletionResult]::new('--gcp-kms', '--gcp-kms', [CompletionResultType]::ParameterName, 'GCP KMS resource IDs: refused (exit 113), veil cannot use GCP KMS')
+            [CompletionResult]::new('--azure-kv', '--azure-kv', [CompletionResultType]::ParameterName, 'Azure Key Vault URLs: refused (exit 113), veil cannot use Azure Key Vault')
+            [CompletionResult]::new('--hc-vault-transit', '--hc-vault-transit', [CompletionResultType]::ParameterName, 'HashiCorp Vault transit URIs: refused (exit 113), veil cannot use Vault')
+            [CompletionResult]::new('--hckms', '--hckms', [CompletionResultType]::ParameterName, 'HuaweiCloud KMS key IDs: refused (exit 113), veil cannot use HuaweiCloud KMS')
+            [CompletionResult]::new('--shamir-secret-sharing-threshold', '--shamir-secret-sharing-threshold', [CompletionResultType]::ParameterName, 'Number of key groups needed to recover the data key of a new file')
+            [CompletionResult]::new('--unencrypted-suffix', '--unencrypted-suffix', [CompletionResultType]::ParameterName, 'Leave values clear when a key on their path ends with this suffix (default `_unencrypted`)')
+            [CompletionResult]::new('--encrypted-suffix', '--encrypted-suffix', [CompletionResultType]::ParameterName, 'Encrypt only values with a key on their path ending with this suffix')
+            [CompletionResult]::new('--unencrypted-regex', '--unencrypted-regex', [CompletionResultType]::ParameterName, 'Leave values clear when a key on their path matches this regex')
+            [CompletionResult]::new('--encrypted-regex', '--encrypted-regex', [CompletionResultType]::ParameterName, 'Encrypt only values with a key on their path matching this regex')
+            [CompletionResult]::new('--unencrypted-comment-regex', '--unencrypted-comment-regex', [CompletionResultType]::ParameterName, 'Leave values clear after a comment matching this regex')
+            [CompletionResult]::new('--encrypted-comment-regex', '--encrypted-comment-regex', [CompletionResultType]::ParameterName, 'Encrypt only values after a comment matching this regex')
             [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Path of the configuration file (default: `.sops.yaml` in the current directory or a parent)')
             [CompletionResult]::new('--decryption-order', '--decryption-order', [CompletionResultType]::ParameterName, 'Key types to try first when opening a data key, comma-separated (default: age,pgp,kms: local keys before network ones)')
+            [CompletionResult]::new('--mac-only-encrypted', '--mac-only-encrypted', [CompletionResultType]::ParameterName, 'Compute the MAC over encrypted values only')
+            [CompletionResult]::new('-s', '-s', [CompletionResultType]::ParameterName, 'Show the file''s metadata (master keys…) in the editor too; what is saved there is kept')
+            [CompletionResult]::new('--show-master-keys', '--show-master-keys', [CompletionResultType]::ParameterName, 'Show the file''s metadata (master keys…) in the editor too; what is saved there is kept')
             [CompletionResult]::new('--keep-key-env', '--keep-key-env', [CompletionResultType]::ParameterName, 'Pass the identity variables (SOPS_AGE_KEY, SOPS_AGE_KEY_FILE, …) on to the editor')
+            [CompletionResult]::new('--ignore-mac', '--ignore-mac', [CompletionResultType]::ParameterName, 'Edit the file even if its MAC does not match (the MAC is then computed anew)')
             [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Say on stderr what veil does: which identity opened a data key, which creation rule matched, why a file is not processed in one pass (-vv: more detail). Never values')
             [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Say on stderr what veil does: which identity opened a data key, which creation rule matched, why a file is not processed in one pass (-vv: more detail). Never values')
+            [CompletionResult]::new('--require-authenticator', '--require-authenticator', [CompletionResultType]::ParameterName, 'Refuse to read a file without veil''s whole-document authenticator (one written by sops or an older veil) instead of printing a notice (also `veil.require_authenticator: true` in .sops.yaml)')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
             [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
@@ -124,13 +152,16 @@ Register-ArgumentCompleter -Native -CommandName 'veil' -ScriptBlock {
         }
         'veil;set' {
             [CompletionResult]::new('--input-type', '--input-type', [CompletionResultType]::ParameterName, 'Format of the file (default: from the extension)')
+            [CompletionResult]::new('--output-type', '--output-type', [CompletionResultType]::ParameterName, 'Rewrite the file in this format (default: its own, changed in place line by line)')
             [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Path of the configuration file (default: `.sops.yaml` in the current directory or a parent)')
             [CompletionResult]::new('--decryption-order', '--decryption-order', [CompletionResultType]::ParameterName, 'Key types to try first when opening a data key, comma-separated (default: age,pgp,kms: local keys before network ones)')
             [CompletionResult]::new('--value-stdin', '--value-stdin', [CompletionResultType]::ParameterName, 'Read the JSON value from standard input')
             [CompletionResult]::new('--value-file', '--value-file', [CompletionResultType]::ParameterName, 'Treat VALUE as the name of a file holding the JSON value')
             [CompletionResult]::new('--idempotent', '--idempotent', [CompletionResultType]::ParameterName, 'Do nothing (and succeed) when the value is already set')
+            [CompletionResult]::new('--ignore-mac', '--ignore-mac', [CompletionResultType]::ParameterName, 'Change the file even if its MAC does not match (the MAC is then computed anew)')
             [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Say on stderr what veil does: which identity opened a data key, which creation rule matched, why a file is not processed in one pass (-vv: more detail). Never values')
             [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Say on stderr what veil does: which identity opened a data key, which creation rule matched, why a file is not processed in one pass (-vv: more detail). Never values')
+            [CompletionResult]::new('--require-authenticator', '--require-authenticator', [CompletionResultType]::ParameterName, 'Refuse to read a file without veil''s whole-document authenticator (one written by sops or an older veil) instead of printing a notice (also `veil.require_authenticator: true` in .sops.yaml)')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
             [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
@@ -139,11 +170,14 @@ Register-ArgumentCompleter -Native -CommandName 'veil' -ScriptBlock {
         }
         'veil;unset' {
             [CompletionResult]::new('--input-type', '--input-type', [CompletionResultType]::ParameterName, 'Format of the file (default: from the extension)')
+            [CompletionResult]::new('--output-type', '--output-type', [CompletionResultType]::ParameterName, 'Rewrite the file in this format (default: its own, changed in place line by line)')
             [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Path of the configuration file (default: `.sops.yaml` in the current directory or a parent)')
             [CompletionResult]::new('--decryption-order', '--decryption-order', [CompletionResultType]::ParameterName, 'Key types to try first when opening a data key, comma-separated (default: age,pgp,kms: local keys before network ones)')
             [CompletionResult]::new('--idempotent', '--idempotent', [CompletionResultType]::ParameterName, 'Succeed when the path does not exist')
+            [CompletionResult]::new('--ignore-mac', '--ignore-mac', [CompletionResultType]::ParameterName, 'Change the file even if its MAC does not match (the MAC is then computed anew)')
             [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Say on stderr what veil does: which identity opened a data key, which creation rule matched, why a file is not processed in one pass (-vv: more detail). Never values')
             [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Say on stderr what veil does: which identity opened a data key, which creation rule matched, why a file is not processed in one pass (-vv: more detail). Never values')
+            [CompletionResult]::new('--require-authenticator', '--require-authenticator', [CompletionResultType]::ParameterName, 'Refuse to read a file without veil''s whole-document authenticator (one written by sops or an older veil) instead of printing a notice (also `veil.require_authenticator: true` in .sops.yaml)')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
             [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
@@ -167,14 +201,18 @@ Register-ArgumentCompleter -Native -CommandName 'veil' -ScriptBlock {
             [CompletionResult]::new('--add-azure-kv', '--add-azure-kv', [CompletionResultType]::ParameterName, 'Refused with exit 113: veil cannot wrap for Azure Key Vault keys')
             [CompletionResult]::new('--add-hc-vault-transit', '--add-hc-vault-transit', [CompletionResultType]::ParameterName, 'Refused with exit 113: veil cannot wrap for HashiCorp Vault keys')
             [CompletionResult]::new('--add-hckms', '--add-hckms', [CompletionResultType]::ParameterName, 'Refused with exit 113: veil cannot wrap for HuaweiCloud KMS keys')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Write the rotated file here (atomically; `-` for standard output) instead of in place: one FILE only')
+            [CompletionResult]::new('--input-type', '--input-type', [CompletionResultType]::ParameterName, 'Format of the files (default: from the extension)')
+            [CompletionResult]::new('--output-type', '--output-type', [CompletionResultType]::ParameterName, 'Format of the rotated file with --output (default: the input''s)')
             [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Path of the configuration file (default: `.sops.yaml` in the current directory or a parent)')
             [CompletionResult]::new('--decryption-order', '--decryption-order', [CompletionResultType]::ParameterName, 'Key types to try first when opening a data key, comma-separated (default: age,pgp,kms: local keys before network ones)')
             [CompletionResult]::new('--all', '--all', [CompletionResultType]::ParameterName, 'Rotate every encrypted file of the repository (git''s tracked files, or a directory walk outside git)')
             [CompletionResult]::new('--dry-run', '--dry-run', [CompletionResultType]::ParameterName, 'Show what would change without writing')
-            [CompletionResult]::new('-i', '-i', [CompletionResultType]::ParameterName, 'Accepted for sops compatibility: rotation always writes in place')
-            [CompletionResult]::new('--in-place', '--in-place', [CompletionResultType]::ParameterName, 'Accepted for sops compatibility: rotation always writes in place')
+            [CompletionResult]::new('-i', '-i', [CompletionResultType]::ParameterName, 'Accepted for sops compatibility: rotation writes in place unless --output is given')
+            [CompletionResult]::new('--in-place', '--in-place', [CompletionResultType]::ParameterName, 'Accepted for sops compatibility: rotation writes in place unless --output is given')
             [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Say on stderr what veil does: which identity opened a data key, which creation rule matched, why a file is not processed in one pass (-vv: more detail). Never values')
             [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Say on stderr what veil does: which identity opened a data key, which creation rule matched, why a file is not processed in one pass (-vv: more detail). Never values')
+            [CompletionResult]::new('--require-authenticator', '--require-authenticator', [CompletionResultType]::ParameterName, 'Refuse to read a file without veil''s whole-document authenticator (one written by sops or an older veil) instead of printing a notice (also `veil.require_authenticator: true` in .sops.yaml)')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
             [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
@@ -191,10 +229,87 @@ Register-ArgumentCompleter -Native -CommandName 'veil' -ScriptBlock {
             [CompletionResult]::new('--dry-run', '--dry-run', [CompletionResultType]::ParameterName, 'Show the planned changes without writing')
             [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Say on stderr what veil does: which identity opened a data key, which creation rule matched, why a file is not processed in one pass (-vv: more detail). Never values')
             [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Say on stderr what veil does: which identity opened a data key, which creation rule matched, why a file is not processed in one pass (-vv: more detail). Never values')
+            [CompletionResult]::new('--require-authenticator', '--require-authenticator', [CompletionResultType]::ParameterName, 'Refuse to read a file without veil''s whole-document authenticator (one written by sops or an older veil) instead of printing a notice (also `veil.require_authenticator: true` in .sops.yaml)')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
             [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
             [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'veil;groups' {
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Path of the configuration file (default: `.sops.yaml` in the current directory or a parent)')
+            [CompletionResult]::new('--decryption-order', '--decryption-order', [CompletionResultType]::ParameterName, 'Key types to try first when opening a data key, comma-separated (default: age,pgp,kms: local keys before network ones)')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Say on stderr what veil does: which identity opened a data key, which creation rule matched, why a file is not processed in one pass (-vv: more detail). Never values')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Say on stderr what veil does: which identity opened a data key, which creation rule matched, why a file is not processed in one pass (-vv: more detail). Never values')
+            [CompletionResult]::new('--require-authenticator', '--require-authenticator', [CompletionResultType]::ParameterName, 'Refuse to read a file without veil''s whole-document authenticator (one written by sops or an older veil) instead of printing a notice (also `veil.require_authenticator: true` in .sops.yaml)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('add', 'add', [CompletionResultType]::ParameterValue, 'Add a key group with the given master keys (stdout unless -i or --output)')
+            [CompletionResult]::new('remove', 'remove', [CompletionResultType]::ParameterValue, 'Remove the key group at INDEX, counted from 0 (stdout unless -i or --output)')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'veil;groups;add' {
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Write the result to this file (atomically) instead of standard output')
+            [CompletionResult]::new('--input-type', '--input-type', [CompletionResultType]::ParameterName, 'Format of the file (default: from the extension)')
+            [CompletionResult]::new('--shamir-secret-sharing-threshold', '--shamir-secret-sharing-threshold', [CompletionResultType]::ParameterName, 'Number of key groups needed to recover the data key (default: the file''s, or all groups)')
+            [CompletionResult]::new('-a', '-a', [CompletionResultType]::ParameterName, 'age recipients (age1…, age1pq1…, age1NAME1… plugin recipients, ssh-ed25519 …, ssh-rsa …), comma-separated')
+            [CompletionResult]::new('--age', '--age', [CompletionResultType]::ParameterName, 'age recipients (age1…, age1pq1…, age1NAME1… plugin recipients, ssh-ed25519 …, ssh-rsa …), comma-separated')
+            [CompletionResult]::new('-p', '-p', [CompletionResultType]::ParameterName, 'PGP fingerprints, comma-separated (encrypted through gpg)')
+            [CompletionResult]::new('--pgp', '--pgp', [CompletionResultType]::ParameterName, 'PGP fingerprints, comma-separated (encrypted through gpg)')
+            [CompletionResult]::new('-k', '-k', [CompletionResultType]::ParameterName, 'AWS KMS keys, comma-separated ARN[+ROLE_ARN]')
+            [CompletionResult]::new('--kms', '--kms', [CompletionResultType]::ParameterName, 'AWS KMS keys, comma-separated ARN[+ROLE_ARN]')
+            [CompletionResult]::new('--encryption-context', '--encryption-context', [CompletionResultType]::ParameterName, 'KMS encryption context: key:value,key2:value2')
+            [CompletionResult]::new('--aws-profile', '--aws-profile', [CompletionResultType]::ParameterName, 'AWS profile for the KMS keys')
+            [CompletionResult]::new('--gcp-kms', '--gcp-kms', [CompletionResultType]::ParameterName, 'GCP KMS resource IDs: refused (exit 113), veil cannot use GCP KMS')
+            [CompletionResult]::new('--azure-kv', '--azure-kv', [CompletionResultType]::ParameterName, 'Azure Key Vault URLs: refused (exit 113), veil cannot use Azure Key Vault')
+            [CompletionResult]::new('--hc-vault-transit', '--hc-vault-transit', [CompletionResultType]::ParameterName, 'HashiCorp Vault transit URIs: refused (exit 113), veil cannot use Vault')
+            [CompletionResult]::new('--hckms', '--hckms', [CompletionResultType]::ParameterName, 'HuaweiCloud KMS key IDs: refused (exit 113), veil cannot use HuaweiCloud KMS')
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Path of the configuration file (default: `.sops.yaml` in the current directory or a parent)')
+            [CompletionResult]::new('--decryption-order', '--decryption-order', [CompletionResultType]::ParameterName, 'Key types to try first when opening a data key, comma-separated (default: age,pgp,kms: local keys before network ones)')
+            [CompletionResult]::new('-i', '-i', [CompletionResultType]::ParameterName, 'Write the result back to FILE (atomically)')
+            [CompletionResult]::new('--in-place', '--in-place', [CompletionResultType]::ParameterName, 'Write the result back to FILE (atomically)')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Say on stderr what veil does: which identity opened a data key, which creation rule matched, why a file is not processed in one pass (-vv: more detail). Never values')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Say on stderr what veil does: which identity opened a data key, which creation rule matched, why a file is not processed in one pass (-vv: more detail). Never values')
+            [CompletionResult]::new('--require-authenticator', '--require-authenticator', [CompletionResultType]::ParameterName, 'Refuse to read a file without veil''s whole-document authenticator (one written by sops or an older veil) instead of printing a notice (also `veil.require_authenticator: true` in .sops.yaml)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'veil;groups;remove' {
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Write the result to this file (atomically) instead of standard output')
+            [CompletionResult]::new('--input-type', '--input-type', [CompletionResultType]::ParameterName, 'Format of the file (default: from the extension)')
+            [CompletionResult]::new('--shamir-secret-sharing-threshold', '--shamir-secret-sharing-threshold', [CompletionResultType]::ParameterName, 'Number of key groups needed to recover the data key (default: the file''s, or all groups)')
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Path of the configuration file (default: `.sops.yaml` in the current directory or a parent)')
+            [CompletionResult]::new('--decryption-order', '--decryption-order', [CompletionResultType]::ParameterName, 'Key types to try first when opening a data key, comma-separated (default: age,pgp,kms: local keys before network ones)')
+            [CompletionResult]::new('-i', '-i', [CompletionResultType]::ParameterName, 'Write the result back to FILE (atomically)')
+            [CompletionResult]::new('--in-place', '--in-place', [CompletionResultType]::ParameterName, 'Write the result back to FILE (atomically)')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Say on stderr what veil does: which identity opened a data key, which creation rule matched, why a file is not processed in one pass (-vv: more detail). Never values')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Say on stderr what veil does: which identity opened a data key, which creation rule matched, why a file is not processed in one pass (-vv: more detail). Never values')
+            [CompletionResult]::new('--require-authenticator', '--require-authenticator', [CompletionResultType]::ParameterName, 'Refuse to read a file without veil''s whole-document authenticator (one written by sops or an older veil) instead of printing a notice (also `veil.require_authenticator: true` in .sops.yaml)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'veil;groups;help' {
+            [CompletionResult]::new('add', 'add', [CompletionResultType]::ParameterValue, 'Add a key group with the given master keys (stdout unless -i or --output)')
+            [CompletionResult]::new('remove', 'remove', [CompletionResultType]::ParameterValue, 'Remove the key group at INDEX, counted from 0 (stdout unless -i or --output)')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'veil;groups;help;add' {
+            break
+        }
+        'veil;groups;help;remove' {
+            break
+        }
+        'veil;groups;help;help' {
             break
         }
         'veil;check' {
@@ -206,6 +321,7 @@ Register-ArgumentCompleter -Native -CommandName 'veil' -ScriptBlock {
             [CompletionResult]::new('--verify', '--verify', [CompletionResultType]::ParameterName, 'Also decrypt every encrypted file and verify its MAC (needs identities)')
             [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Say on stderr what veil does: which identity opened a data key, which creation rule matched, why a file is not processed in one pass (-vv: more detail). Never values')
             [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Say on stderr what veil does: which identity opened a data key, which creation rule matched, why a file is not processed in one pass (-vv: more detail). Never values')
+            [CompletionResult]::new('--require-authenticator', '--require-authenticator', [CompletionResultType]::ParameterName, 'Refuse to read a file without veil''s whole-document authenticator (one written by sops or an older veil) instead of printing a notice (also `veil.require_authenticator: true` in .sops.yaml)')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
             [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
@@ -217,6 +333,7 @@ Register-ArgumentCompleter -Native -CommandName 'veil' -ScriptBlock {
             [CompletionResult]::new('--decryption-order', '--decryption-order', [CompletionResultType]::ParameterName, 'Key types to try first when opening a data key, comma-separated (default: age,pgp,kms: local keys before network ones)')
             [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Say on stderr what veil does: which identity opened a data key, which creation rule matched, why a file is not processed in one pass (-vv: more detail). Never values')
             [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Say on stderr what veil does: which identity opened a data key, which creation rule matched, why a file is not processed in one pass (-vv: more detail). Never values')
+            [CompletionResult]::new('--require-authenticator', '--require-authenticator', [CompletionResultType]::ParameterName, 'Refuse to read a file without veil''s whole-document authenticator (one written by sops or an older veil) instead of printing a notice (also `veil.require_authenticator: true` in .sops.yaml)')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
             [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
@@ -230,6 +347,7 @@ Register-ArgumentCompleter -Native -CommandName 'veil' -ScriptBlock {
             [CompletionResult]::new('--decryption-order', '--decryption-order', [CompletionResultType]::ParameterName, 'Key types to try first when opening a data key, comma-separated (default: age,pgp,kms: local keys before network ones)')
             [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Say on stderr what veil does: which identity opened a data key, which creation rule matched, why a file is not processed in one pass (-vv: more detail). Never values')
             [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Say on stderr what veil does: which identity opened a data key, which creation rule matched, why a file is not processed in one pass (-vv: more detail). Never values')
+            [CompletionResult]::new('--require-authenticator', '--require-authenticator', [CompletionResultType]::ParameterName, 'Refuse to read a file without veil''s whole-document authenticator (one written by sops or an older veil) instead of printing a notice (also `veil.require_authenticator: true` in .sops.yaml)')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
             [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
@@ -249,12 +367,16 @@ Register-ArgumentCompleter -Native -CommandName 'veil' -ScriptBlock {
         }
         'veil;exec-env' {
             [CompletionResult]::new('--input-type', '--input-type', [CompletionResultType]::ParameterName, 'Format of the files (default: from each extension)')
+            [CompletionResult]::new('--user', '--user', [CompletionResultType]::ParameterName, 'Run the command as this user (needs root)')
             [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Path of the configuration file (default: `.sops.yaml` in the current directory or a parent)')
             [CompletionResult]::new('--decryption-order', '--decryption-order', [CompletionResultType]::ParameterName, 'Key types to try first when opening a data key, comma-separated (default: age,pgp,kms: local keys before network ones)')
             [CompletionResult]::new('--pristine', '--pristine', [CompletionResultType]::ParameterName, 'Do not inherit the environment of veil')
             [CompletionResult]::new('--keep-key-env', '--keep-key-env', [CompletionResultType]::ParameterName, 'Pass the identity variables (SOPS_AGE_KEY, SOPS_AGE_KEY_FILE, …) on to the command')
+            [CompletionResult]::new('--background', '--background', [CompletionResultType]::ParameterName, 'Start the command and exit at once, without waiting for it')
+            [CompletionResult]::new('--same-process', '--same-process', [CompletionResultType]::ParameterName, 'Replace veil with the command instead of running it as a child')
             [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Say on stderr what veil does: which identity opened a data key, which creation rule matched, why a file is not processed in one pass (-vv: more detail). Never values')
             [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Say on stderr what veil does: which identity opened a data key, which creation rule matched, why a file is not processed in one pass (-vv: more detail). Never values')
+            [CompletionResult]::new('--require-authenticator', '--require-authenticator', [CompletionResultType]::ParameterName, 'Refuse to read a file without veil''s whole-document authenticator (one written by sops or an older veil) instead of printing a notice (also `veil.require_authenticator: true` in .sops.yaml)')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
             [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
@@ -265,12 +387,15 @@ Register-ArgumentCompleter -Native -CommandName 'veil' -ScriptBlock {
             [CompletionResult]::new('--filename', '--filename', [CompletionResultType]::ParameterName, 'Name of the decrypted file inside its private directory')
             [CompletionResult]::new('--input-type', '--input-type', [CompletionResultType]::ParameterName, 'Format of the files (default: from each extension)')
             [CompletionResult]::new('--output-type', '--output-type', [CompletionResultType]::ParameterName, 'Format of the decrypted file (default: the first input''s)')
+            [CompletionResult]::new('--user', '--user', [CompletionResultType]::ParameterName, 'Run the command as this user (needs root)')
             [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Path of the configuration file (default: `.sops.yaml` in the current directory or a parent)')
             [CompletionResult]::new('--decryption-order', '--decryption-order', [CompletionResultType]::ParameterName, 'Key types to try first when opening a data key, comma-separated (default: age,pgp,kms: local keys before network ones)')
             [CompletionResult]::new('--no-fifo', '--no-fifo', [CompletionResultType]::ParameterName, 'Write a regular file (0600, removed afterwards) instead of a FIFO')
             [CompletionResult]::new('--keep-key-env', '--keep-key-env', [CompletionResultType]::ParameterName, 'Pass the identity variables (SOPS_AGE_KEY, SOPS_AGE_KEY_FILE, …) on to the command')
+            [CompletionResult]::new('--background', '--background', [CompletionResultType]::ParameterName, 'Start the command and exit once it has read the file, without waiting for it to end (the file is removed when it ends)')
             [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Say on stderr what veil does: which identity opened a data key, which creation rule matched, why a file is not processed in one pass (-vv: more detail). Never values')
             [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Say on stderr what veil does: which identity opened a data key, which creation rule matched, why a file is not processed in one pass (-vv: more detail). Never values')
+            [CompletionResult]::new('--require-authenticator', '--require-authenticator', [CompletionResultType]::ParameterName, 'Refuse to read a file without veil''s whole-document authenticator (one written by sops or an older veil) instead of printing a notice (also `veil.require_authenticator: true` in .sops.yaml)')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
             [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
@@ -285,6 +410,7 @@ Register-ArgumentCompleter -Native -CommandName 'veil' -ScriptBlock {
             [CompletionResult]::new('--pq', '--pq', [CompletionResultType]::ParameterName, 'A post-quantum hybrid identity (ML-KEM-768 + X25519: AGE-SECRET-KEY-PQ-1…, age1pq1…)')
             [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Say on stderr what veil does: which identity opened a data key, which creation rule matched, why a file is not processed in one pass (-vv: more detail). Never values')
             [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Say on stderr what veil does: which identity opened a data key, which creation rule matched, why a file is not processed in one pass (-vv: more detail). Never values')
+            [CompletionResult]::new('--require-authenticator', '--require-authenticator', [CompletionResultType]::ParameterName, 'Refuse to read a file without veil''s whole-document authenticator (one written by sops or an older veil) instead of printing a notice (also `veil.require_authenticator: true` in .sops.yaml)')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
             [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
@@ -297,6 +423,7 @@ Register-ArgumentCompleter -Native -CommandName 'veil' -ScriptBlock {
             [CompletionResult]::new('--decryption-order', '--decryption-order', [CompletionResultType]::ParameterName, 'Key types to try first when opening a data key, comma-separated (default: age,pgp,kms: local keys before network ones)')
             [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Say on stderr what veil does: which identity opened a data key, which creation rule matched, why a file is not processed in one pass (-vv: more detail). Never values')
             [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Say on stderr what veil does: which identity opened a data key, which creation rule matched, why a file is not processed in one pass (-vv: more detail). Never values')
+            [CompletionResult]::new('--require-authenticator', '--require-authenticator', [CompletionResultType]::ParameterName, 'Refuse to read a file without veil''s whole-document authenticator (one written by sops or an older veil) instead of printing a notice (also `veil.require_authenticator: true` in .sops.yaml)')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
             [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
@@ -308,6 +435,7 @@ Register-ArgumentCompleter -Native -CommandName 'veil' -ScriptBlock {
             [CompletionResult]::new('--decryption-order', '--decryption-order', [CompletionResultType]::ParameterName, 'Key types to try first when opening a data key, comma-separated (default: age,pgp,kms: local keys before network ones)')
             [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Say on stderr what veil does: which identity opened a data key, which creation rule matched, why a file is not processed in one pass (-vv: more detail). Never values')
             [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Say on stderr what veil does: which identity opened a data key, which creation rule matched, why a file is not processed in one pass (-vv: more detail). Never values')
+            [CompletionResult]::new('--require-authenticator', '--require-authenticator', [CompletionResultType]::ParameterName, 'Refuse to read a file without veil''s whole-document authenticator (one written by sops or an older veil) instead of printing a notice (also `veil.require_authenticator: true` in .sops.yaml)')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
             [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
@@ -335,6 +463,7 @@ Register-ArgumentCompleter -Native -CommandName 'veil' -ScriptBlock {
             [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'No progress bar and no summary on stderr')
             [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Say on stderr what veil does: which identity opened a data key, which creation rule matched, why a file is not processed in one pass (-vv: more detail). Never values')
             [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Say on stderr what veil does: which identity opened a data key, which creation rule matched, why a file is not processed in one pass (-vv: more detail). Never values')
+            [CompletionResult]::new('--require-authenticator', '--require-authenticator', [CompletionResultType]::ParameterName, 'Refuse to read a file without veil''s whole-document authenticator (one written by sops or an older veil) instead of printing a notice (also `veil.require_authenticator: true` in .sops.yaml)')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
             [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
@@ -346,6 +475,7 @@ Register-ArgumentCompleter -Native -CommandName 'veil' -ScriptBlock {
             [CompletionResult]::new('--decryption-order', '--decryption-order', [CompletionResultType]::ParameterName, 'Key types to try first when opening a data key, comma-separated (default: age,pgp,kms: local keys before network ones)')
             [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Say on stderr what veil does: which identity opened a data key, which creation rule matched, why a file is not processed in one pass (-vv: more detail). Never values')
             [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Say on stderr what veil does: which identity opened a data key, which creation rule matched, why a file is not processed in one pass (-vv: more detail). Never values')
+            [CompletionResult]::new('--require-authenticator', '--require-authenticator', [CompletionResultType]::ParameterName, 'Refuse to read a file without veil''s whole-document authenticator (one written by sops or an older veil) instead of printing a notice (also `veil.require_authenticator: true` in .sops.yaml)')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
             [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
@@ -359,6 +489,7 @@ Register-ArgumentCompleter -Native -CommandName 'veil' -ScriptBlock {
             [CompletionResult]::new('--decryption-order', '--decryption-order', [CompletionResultType]::ParameterName, 'Key types to try first when opening a data key, comma-separated (default: age,pgp,kms: local keys before network ones)')
             [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Say on stderr what veil does: which identity opened a data key, which creation rule matched, why a file is not processed in one pass (-vv: more detail). Never values')
             [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Say on stderr what veil does: which identity opened a data key, which creation rule matched, why a file is not processed in one pass (-vv: more detail). Never values')
+            [CompletionResult]::new('--require-authenticator', '--require-authenticator', [CompletionResultType]::ParameterName, 'Refuse to read a file without veil''s whole-document authenticator (one written by sops or an older veil) instead of printing a notice (also `veil.require_authenticator: true` in .sops.yaml)')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
             [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
@@ -381,6 +512,7 @@ Register-ArgumentCompleter -Native -CommandName 'veil' -ScriptBlock {
             [CompletionResult]::new('--decryption-order', '--decryption-order', [CompletionResultType]::ParameterName, 'Key types to try first when opening a data key, comma-separated (default: age,pgp,kms: local keys before network ones)')
             [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Say on stderr what veil does: which identity opened a data key, which creation rule matched, why a file is not processed in one pass (-vv: more detail). Never values')
             [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Say on stderr what veil does: which identity opened a data key, which creation rule matched, why a file is not processed in one pass (-vv: more detail). Never values')
+            [CompletionResult]::new('--require-authenticator', '--require-authenticator', [CompletionResultType]::ParameterName, 'Refuse to read a file without veil''s whole-document authenticator (one written by sops or an older veil) instead of printing a notice (also `veil.require_authenticator: true` in .sops.yaml)')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
             [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
@@ -398,6 +530,7 @@ Register-ArgumentCompleter -Native -CommandName 'veil' -ScriptBlock {
             [CompletionResult]::new('--no-attributes', '--no-attributes', [CompletionResultType]::ParameterName, 'Only register the driver and the textconv; leave .gitattributes alone')
             [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Say on stderr what veil does: which identity opened a data key, which creation rule matched, why a file is not processed in one pass (-vv: more detail). Never values')
             [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Say on stderr what veil does: which identity opened a data key, which creation rule matched, why a file is not processed in one pass (-vv: more detail). Never values')
+            [CompletionResult]::new('--require-authenticator', '--require-authenticator', [CompletionResultType]::ParameterName, 'Refuse to read a file without veil''s whole-document authenticator (one written by sops or an older veil) instead of printing a notice (also `veil.require_authenticator: true` in .sops.yaml)')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
             [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
@@ -410,6 +543,7 @@ Register-ArgumentCompleter -Native -CommandName 'veil' -ScriptBlock {
             [CompletionResult]::new('--decryption-order', '--decryption-order', [CompletionResultType]::ParameterName, 'Key types to try first when opening a data key, comma-separated (default: age,pgp,kms: local keys before network ones)')
             [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Say on stderr what veil does: which identity opened a data key, which creation rule matched, why a file is not processed in one pass (-vv: more detail). Never values')
             [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Say on stderr what veil does: which identity opened a data key, which creation rule matched, why a file is not processed in one pass (-vv: more detail). Never values')
+            [CompletionResult]::new('--require-authenticator', '--require-authenticator', [CompletionResultType]::ParameterName, 'Refuse to read a file without veil''s whole-document authenticator (one written by sops or an older veil) instead of printing a notice (also `veil.require_authenticator: true` in .sops.yaml)')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
             [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
@@ -422,6 +556,7 @@ Register-ArgumentCompleter -Native -CommandName 'veil' -ScriptBlock {
             [CompletionResult]::new('--decryption-order', '--decryption-order', [CompletionResultType]::ParameterName, 'Key types to try first when opening a data key, comma-separated (default: age,pgp,kms: local keys before network ones)')
             [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Say on stderr what veil does: which identity opened a data key, which creation rule matched, why a file is not processed in one pass (-vv: more detail). Never values')
             [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Say on stderr what veil does: which identity opened a data key, which creation rule matched, why a file is not processed in one pass (-vv: more detail). Never values')
+            [CompletionResult]::new('--require-authenticator', '--require-authenticator', [CompletionResultType]::ParameterName, 'Refuse to read a file without veil''s whole-document authenticator (one written by sops or an older veil) instead of printing a notice (also `veil.require_authenticator: true` in .sops.yaml)')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
             [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
@@ -452,6 +587,7 @@ Register-ArgumentCompleter -Native -CommandName 'veil' -ScriptBlock {
             [CompletionResult]::new('--decryption-order', '--decryption-order', [CompletionResultType]::ParameterName, 'Key types to try first when opening a data key, comma-separated (default: age,pgp,kms: local keys before network ones)')
             [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Say on stderr what veil does: which identity opened a data key, which creation rule matched, why a file is not processed in one pass (-vv: more detail). Never values')
             [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Say on stderr what veil does: which identity opened a data key, which creation rule matched, why a file is not processed in one pass (-vv: more detail). Never values')
+            [CompletionResult]::new('--require-authenticator', '--require-authenticator', [CompletionResultType]::ParameterName, 'Refuse to read a file without veil''s whole-document authenticator (one written by sops or an older veil) instead of printing a notice (also `veil.require_authenticator: true` in .sops.yaml)')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
             [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
@@ -468,6 +604,7 @@ Register-ArgumentCompleter -Native -CommandName 'veil' -ScriptBlock {
             [CompletionResult]::new('--force', '--force', [CompletionResultType]::ParameterName, 'Print the lines even to a terminal (they hold the values)')
             [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Say on stderr what veil does: which identity opened a data key, which creation rule matched, why a file is not processed in one pass (-vv: more detail). Never values')
             [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Say on stderr what veil does: which identity opened a data key, which creation rule matched, why a file is not processed in one pass (-vv: more detail). Never values')
+            [CompletionResult]::new('--require-authenticator', '--require-authenticator', [CompletionResultType]::ParameterName, 'Refuse to read a file without veil''s whole-document authenticator (one written by sops or an older veil) instead of printing a notice (also `veil.require_authenticator: true` in .sops.yaml)')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
             [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
@@ -490,8 +627,19 @@ Register-ArgumentCompleter -Native -CommandName 'veil' -ScriptBlock {
             [CompletionResult]::new('--decryption-order', '--decryption-order', [CompletionResultType]::ParameterName, 'Key types to try first when opening a data key, comma-separated (default: age,pgp,kms: local keys before network ones)')
             [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Say on stderr what veil does: which identity opened a data key, which creation rule matched, why a file is not processed in one pass (-vv: more detail). Never values')
             [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Say on stderr what veil does: which identity opened a data key, which creation rule matched, why a file is not processed in one pass (-vv: more detail). Never values')
+            [CompletionResult]::new('--require-authenticator', '--require-authenticator', [CompletionResultType]::ParameterName, 'Refuse to read a file without veil''s whole-document authenticator (one written by sops or an older veil) instead of printing a notice (also `veil.require_authenticator: true` in .sops.yaml)')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'veil;sops' {
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Path of the configuration file (default: `.sops.yaml` in the current directory or a parent)')
+            [CompletionResult]::new('--decryption-order', '--decryption-order', [CompletionResultType]::ParameterName, 'Key types to try first when opening a data key, comma-separated (default: age,pgp,kms: local keys before network ones)')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Say on stderr what veil does: which identity opened a data key, which creation rule matched, why a file is not processed in one pass (-vv: more detail). Never values')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Say on stderr what veil does: which identity opened a data key, which creation rule matched, why a file is not processed in one pass (-vv: more detail). Never values')
+            [CompletionResult]::new('--require-authenticator', '--require-authenticator', [CompletionResultType]::ParameterName, 'Refuse to read a file without veil''s whole-document authenticator (one written by sops or an older veil) instead of printing a notice (also `veil.require_authenticator: true` in .sops.yaml)')
             [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
             [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
             break
@@ -504,6 +652,7 @@ Register-ArgumentCompleter -Native -CommandName 'veil' -ScriptBlock {
             [CompletionResult]::new('unset', 'unset', [CompletionResultType]::ParameterValue, 'Remove one entry of an encrypted file')
             [CompletionResult]::new('rotate', 'rotate', [CompletionResultType]::ParameterValue, 'New data key, every value re-encrypted; add or remove recipients')
             [CompletionResult]::new('updatekeys', 'updatekeys', [CompletionResultType]::ParameterValue, 'Make the recipients of encrypted files match .sops.yaml')
+            [CompletionResult]::new('groups', 'groups', [CompletionResultType]::ParameterValue, 'Add or remove a key group of an encrypted file (the data key is kept)')
             [CompletionResult]::new('check', 'check', [CompletionResultType]::ParameterValue, 'Policy gate: unencrypted files, plaintext values, drifted recipients, old data keys')
             [CompletionResult]::new('config', 'config', [CompletionResultType]::ParameterValue, 'Explain the configuration')
             [CompletionResult]::new('exec-env', 'exec-env', [CompletionResultType]::ParameterValue, 'Run a command with the top-level values of encrypted files in its environment')
@@ -516,6 +665,7 @@ Register-ArgumentCompleter -Native -CommandName 'veil' -ScriptBlock {
             [CompletionResult]::new('git', 'git', [CompletionResultType]::ParameterValue, 'Git integration: a merge driver and a diff textconv for encrypted files')
             [CompletionResult]::new('ci', 'ci', [CompletionResultType]::ParameterValue, 'CI helpers: mask the secret values of encrypted files in GitHub Actions logs')
             [CompletionResult]::new('man', 'man', [CompletionResultType]::ParameterValue, 'Write the man pages (veil.1, veil-COMMAND.1) into a directory, e.g. ~/.local/share/man/man1')
+            [CompletionResult]::new('sops', 'sops', [CompletionResultType]::ParameterValue, 'Answer sops 3.11''s command line (as when veil is installed as `sops`): veil sops -d FILE')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
         }
@@ -538,6 +688,17 @@ Register-ArgumentCompleter -Native -CommandName 'veil' -ScriptBlock {
             break
         }
         'veil;help;updatekeys' {
+            break
+        }
+        'veil;help;groups' {
+            [CompletionResult]::new('add', 'add', [CompletionResultType]::ParameterValue, 'Add a key group with the given master keys (stdout unless -i or --output)')
+            [CompletionResult]::new('remove', 'remove', [CompletionResultType]::ParameterValue, 'Remove the key group at INDEX, counted from 0 (stdout unless -i or --output)')
+            break
+        }
+        'veil;help;groups;add' {
+            break
+        }
+        'veil;help;groups;remove' {
             break
         }
         'veil;help;check' {
@@ -598,6 +759,9 @@ Register-ArgumentCompleter -Native -CommandName 'veil' -ScriptBlock {
             break
         }
         'veil;help;man' {
+            break
+        }
+        'veil;help;sops' {
             break
         }
         'veil;help;help' {

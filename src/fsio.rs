@@ -244,14 +244,20 @@ pub fn open_io(input: &Input, in_place: bool, output: Option<&Path>) -> Result<(
         return Ok((input.read()?, Output::Stdout));
     };
     let bytes = input.read()?;
+    Ok((bytes, open_output(out)?))
+}
+
+/// Opens `out` for a result that is not the input's own file: a file (written atomically) or
+/// a device.
+pub fn open_output(out: &Path) -> Result<Output> {
     match std::fs::metadata(out) {
-        Ok(m) if !m.is_file() && !m.is_dir() => Ok((bytes, Output::Device(out.to_path_buf()))),
-        _ => Ok((bytes, Output::File(Update::replace(out)?))),
+        Ok(m) if !m.is_file() && !m.is_dir() => Ok(Output::Device(out.to_path_buf())),
+        _ => Ok(Output::File(Update::replace(out)?)),
     }
 }
 
 /// Whether two paths name the same existing file.
-fn is_same_file(a: &Path, b: &Path) -> bool {
+pub fn is_same_file(a: &Path, b: &Path) -> bool {
     use std::os::unix::fs::MetadataExt;
     match (std::fs::metadata(a), std::fs::metadata(b)) {
         (Ok(x), Ok(y)) => x.dev() == y.dev() && x.ino() == y.ino(),

@@ -25,6 +25,8 @@ pub struct CheckOptions {
     pub max_age: Option<String>,
     /// Also decrypt every encrypted file and verify its MAC (needs identities).
     pub verify: bool,
+    /// Report files without veil's authenticator as violations, not notices.
+    pub require_authenticator: bool,
 }
 
 #[derive(Debug, Serialize, Clone)]
@@ -41,6 +43,9 @@ pub struct Report {
     pub checked: usize,
     pub violations: Vec<Violation>,
     pub errors: Vec<Violation>,
+    /// Remarks that are not violations: files without veil's authenticator (violations when
+    /// one is required).
+    pub notices: Vec<Violation>,
 }
 
 /// A file to check: its path (relative to the repository or current directory) and, for staged
@@ -135,8 +140,9 @@ fn plaintext_leaves(
     }
 }
 
-/// When the data key of the file at `rel` was created: veil's record, else the oldest commit in
-/// git history that already had one of the file's current master keys, else `lastmodified`.
+/// When the data key of the file at `rel` was created: the earlier of veil's record (never later
+/// than now) and the oldest commit in git history that already had one of the file's current
+/// master keys, else `lastmodified`.
 fn data_key_created(
     meta: &crate::pipeline::metadata::Metadata,
     rel: &Path,
@@ -148,11 +154,17 @@ fn data_key_created(
             .ok()
             .map(|t| t.unix_timestamp())
     };
-    if let Some((_, v)) = meta.extra.iter().find(|(k, _)| k == DATA_KEY_CREATED_FIELD)
-        && let Some(t) = v.as_str().and_then(parse)
-    {
-        return Some((t, "recorded"));
-    }
+    // veil's record is authenticated only for key holders (format §9.6): keyless, a record
+    // later than the key's first commit, or than now, is not believed.
+    let recorded = meta
+        .extra
+        .iter()
+        .find(|(k, _)| k == DATA_KEY_CREATED_FIELD)
+        .and_then(|(_, v)| v.as_str().and_then(parse))
+        .map(|t| {
+            let now = time::OffsetDateTime::now_utc().unix_timestamp();
+            (t.min(now), "recorded")
+        });
     let encs: Vec<&str> = meta
         .key_groups
         .iter()
@@ -178,7 +190,98 @@ fn data_key_created(
         }
         created = Some((time, "git history"));
     }
-    created.or_else(|| parse(&meta.lastmodified).map(|t| (t, "lastmodified")))
+    match (recorded, created) {
+        (Some(r), Some(g)) if g.0 < r.0 => Some(g),
+        (Some(r), _) => Some(r),
+        (None, g) => g.or_else(|| parse(&meta.lastmodified).map(|t| (t, "lastmodified"))),
+    }
+}
+
+/// The metadata of every committed version of the file at `rel` that has metadata, oldest
+/// first, with the commit time (seconds since the epoch).
+fn history(rel: &Path, cwd: &Path) -> Vec<(i64, crate::pipeline::metadata::Metadata)> {
+    let kind = Kind::from_path(rel);
+    let mut out: Vec<_> = crate::repo::history_of(cwd, rel)
+        .unwrap_or_default()
+        .into_iter()
+        .filter_map(|(time, bytes)| {
+            let doc = kind.reading_store().parse(bytes).ok()?;
+            whole::metadata_of(&doc).ok().map(|meta| (time, meta))
+        })
+        .collect();
+    out.reverse();
+    out
+}
+
+/// Do two versions of a file have the same data key? Keyless: they share a wrapped key (the
+/// same `enc`: each wrapping is random, so two data keys never share one). veil's record of
+/// when the key was created is not used: it has a resolution of one second (two keys made in
+/// the same second would look alike) and, keyless, it is not authenticated.
+fn same_data_key(
+    a: &crate::pipeline::metadata::Metadata,
+    b: &crate::pipeline::metadata::Metadata,
+) -> bool {
+    let encs = |m: &crate::pipeline::metadata::Metadata| -> Vec<String> {
+        m.key_groups
+            .iter()
+            .flat_map(|g| g.keys.iter().map(|k| k.enc().to_string()))
+            .filter(|e| !e.is_empty())
+            .collect()
+    };
+    let theirs = encs(b);
+    encs(a).iter().any(|e| theirs.contains(e))
+}
+
+/// Rollback (format §9.6, keyless): the file's `lastmodified` is older than one it had in an
+/// earlier commit, or its data key is one that an earlier commit had already replaced.
+fn rollback(
+    meta: &crate::pipeline::metadata::Metadata,
+    rel: &Path,
+    cwd: &Path,
+) -> Vec<(&'static str, String)> {
+    use time::format_description::well_known::Rfc3339;
+    let parse = |s: &str| time::OffsetDateTime::parse(s.trim(), &Rfc3339).ok();
+    // A commit, by its time.
+    let when = |t: i64| {
+        time::OffsetDateTime::from_unix_timestamp(t)
+            .ok()
+            .and_then(|d| d.format(&Rfc3339).ok())
+            .unwrap_or_else(|| t.to_string())
+    };
+    let past = history(rel, cwd);
+    let mut found = Vec::new();
+    if let Some(now) = parse(&meta.lastmodified)
+        && let Some((commit, newest, text)) = past
+            .iter()
+            .filter_map(|(c, m)| parse(&m.lastmodified).map(|t| (c, t, &m.lastmodified)))
+            .max_by_key(|(_, t, _)| *t)
+        && newest > now
+    {
+        found.push((
+            "rollback",
+            format!(
+                "lastmodified {} is older than {} in the commit of {} (an older version of the file was restored)",
+                meta.lastmodified.trim(),
+                text.trim(),
+                when(*commit)
+            ),
+        ));
+    }
+    // The last version with this data key, and a later one without it.
+    if let Some(last_with) = past.iter().rposition(|(_, m)| same_data_key(m, meta))
+        && let Some((replaced_in, _)) = past[last_with + 1..]
+            .iter()
+            .find(|(_, m)| !same_data_key(m, meta))
+    {
+        found.push((
+            "data-key-returned",
+            format!(
+                "the data key was replaced in the commit of {} and is back (an older version of the file was restored; run veil rotate)",
+                when(*replaced_in)
+            ),
+        ));
+    }
+    found
 }
 
 /// Checks one file against the configuration, adding what it finds to `report`.
@@ -330,6 +433,26 @@ pub fn check_one(
                     }
                 }
             }
+        }
+    }
+    // (e) rollback across git history, and files without veil's authenticator.
+    for (kind, message) in rollback(&meta, &c.path, cwd) {
+        report.violations.push(Violation {
+            path: display.clone(),
+            kind,
+            message,
+        });
+    }
+    if meta.auth.is_none() {
+        let v = Violation {
+            path: display.clone(),
+            kind: "no-authenticator",
+            message: "no veil authenticator (written by sops or an older veil): keys, types, comments and metadata are not authenticated; any veil write adds one".into(),
+        };
+        if args.require_authenticator || cfg.is_some_and(|c| c.file.veil.require_authenticator) {
+            report.violations.push(v);
+        } else {
+            report.notices.push(v);
         }
     }
     // (d) decryption and MAC.

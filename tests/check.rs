@@ -246,11 +246,20 @@ fn sops_drops_the_datakey_record_and_check_falls_back_to_git() {
     // sops reads a file with the record.
     let expected = serde_json::json!({"user": "app", "password": "hunter2", "port": 5432});
     assert_sops_reads(dir, &file, 1, &expected);
-    // Pretend the file (and its data key) is 200 days old in git; the record says it is new, so
-    // check is clean for now.
+    // Pretend the file (and its data key) is 200 days old in git; the record says it is new, but
+    // keyless the record is not authenticated (issue 11): a key is never younger than its first
+    // commit, so check flags it already.
     commit_at(dir, 200, "secret");
-    let (c, out) = code(veil(dir).args(["check"]));
-    assert_eq!(c, 0, "{}", String::from_utf8_lossy(&out.stdout));
+    let (c, out) = code(veil(dir).args(["check", "--format", "json"]));
+    let (report, found) = violations(&out);
+    assert_eq!(c, 1, "{report:#}");
+    assert_eq!(
+        found,
+        [("secrets/app.yaml".to_string(), "stale-data-key".to_string())]
+            .into_iter()
+            .collect(),
+        "{report:#}"
+    );
 
     ok(sops_k(dir, 1).args(["set", "secrets/app.yaml", r#"["k"]"#, r#""v""#]));
     let after = std::fs::read_to_string(&file).unwrap();

@@ -830,3 +830,35 @@ fn exec_file_ends_when_the_command_ignores_the_fifo() {
         assert_eq!(status.code(), Some(if i % 2 == 0 { 3 } else { 137 }));
     }
 }
+
+/// A command that removes or renames exec-file's FIFO while veil's writer waits for a reader:
+/// veil still ends. Regression: the release loop waited for a FIFO no reader could reach.
+#[test]
+fn exec_file_ends_when_the_command_removes_the_fifo() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path();
+    write_encrypted(dir, "a.yaml", "A: a1\n");
+    for i in 0..6 {
+        let script = if i % 2 == 0 {
+            "sleep 0.2; rm \"$0\""
+        } else {
+            "sleep 0.2; mv \"$0\" \"$0.x\"; exit 4"
+        };
+        let mut child = veil_k(dir, Some(1))
+            .args(["exec-file", "a.yaml", "--", "sh", "-c", script, "{}"])
+            .spawn()
+            .unwrap();
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
+        let status = loop {
+            if let Some(s) = child.try_wait().unwrap() {
+                break s;
+            }
+            if std::time::Instant::now() > deadline {
+                let _ = child.kill();
+                panic!("veil exec-file hangs after the command removed the FIFO (run {i})");
+            }
+            std::thread::sleep(std::time::Duration::from_millis(10));
+        };
+        assert_eq!(status.code(), Some(if i % 2 == 0 { 0 } else { 4 }));
+    }
+}

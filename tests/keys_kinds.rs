@@ -58,12 +58,13 @@ fn rules_and_flags_naming_unusable_kinds_are_refused_by_name() {
     }
 }
 
-/// A sops file with an age key and a GCP KMS key (added to its metadata: the MAC does not cover
-/// the master keys).
+/// A sops file with an age key and a GCP KMS key (added to its metadata: sops's MAC does not
+/// cover the master keys). Written by the reference sops, as such a file would be: a file veil
+/// wrote carries veil's authenticator, which does cover them.
 fn file_with_gcp_key(h: &Path) -> std::path::PathBuf {
     let (_, age) = demo_key(1);
     write(h, "plain.yaml", PLAIN);
-    let o = run(veil(h)
+    let o = run(sops_cmd(h)
         .args(["encrypt", "--age", &age])
         .arg(h.join("plain.yaml")));
     assert!(o.status.success(), "{}", stderr(&o));

@@ -672,7 +672,7 @@ fn edit_is_not_dumpable_and_hides_key_env_from_the_editor() {
          env | grep '^SOPS_AGE' >> \"$REPORT\" || true\n\
          case \"$1\" in \"$XDG_RUNTIME_DIR\"/*) echo on-tmpfs >> \"$REPORT\";; esac\n\
          stat -c 'mode %a' \"$(dirname \"$1\")\" >> \"$REPORT\"\n\
-         sed -i 's/^edited: no/edited: yes/' \"$1\"\n",
+         sed -i 's/^edited: .*/edited: yes/' \"$1\"\n",
     );
     let secret_key = std::fs::read_to_string(key(2))
         .unwrap()

@@ -5,6 +5,7 @@ mod common;
 mod edithelp;
 mod scan_common;
 
+mod authenticator;
 mod check;
 mod cli;
 mod editing;
@@ -29,6 +30,8 @@ mod scan_history;
 mod scan_hook;
 mod scan_output;
 mod scan_self;
+mod sops_ansible;
+mod sops_personality;
 mod streaming;
 mod structural;
 mod structure_edits;

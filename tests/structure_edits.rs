@@ -2,7 +2,8 @@
 //! and removing nested mappings, lists, list items, flow collections, keys that need quoting,
 //! TOML tables, arrays of tables and dotted keys. Each change is a text edit in the file's own
 //! style: the decrypted file is the previous one with exactly the entry's lines changed, the
-//! encrypted file changes only those lines plus `mac` and `lastmodified`, and sops still reads it.
+//! encrypted file changes only those lines plus `mac`, `lastmodified` and `veil_auth`, and sops
+//! still reads it.
 
 use crate::common;
 use crate::edithelp;
@@ -36,7 +37,8 @@ fn text_numstat(dir: &Path, a: &str, b: &str) -> (usize, usize) {
 }
 
 /// Whether a changed line of the encrypted file is one of the metadata lines an edit must change:
-/// `mac`, `lastmodified`, and the layout records of values added or removed.
+/// `mac`, `lastmodified`, `veil_auth` (the authenticator covers the whole file), and the layout
+/// records of values added or removed.
 fn metadata_line(l: &str) -> bool {
     let t = l[1..].trim_start().trim_start_matches('"');
     // A record of veil_layout: its id is the value's tag (22 base64 characters).
@@ -50,6 +52,7 @@ fn metadata_line(l: &str) -> bool {
         && t.contains("ENC[");
     record
         || t.starts_with("lastmodified")
+        || t.starts_with("veil_auth")
         || t.strip_prefix("mac").is_some_and(|r| {
             r.trim_start_matches('"')
                 .trim_start()
@@ -552,9 +555,9 @@ fn layout_records_change_one_by_one() {
         data.len() == 2 && data.iter().all(|l| l.contains("text7")),
         "{lines:#?}"
     );
-    // mac and lastmodified (out and in), the record of text7's old value out; its new value is
+    // mac, lastmodified and veil_auth (out and in), the record of text7's old value out; its new value is
     // written in the default style (`é` as is), which needs no record.
-    assert_eq!(lines.len(), 2 + 4 + 1, "{lines:#?}");
+    assert_eq!(lines.len(), 2 + 6 + 1, "{lines:#?}");
     let out = ok(veil_k(dir, Some(1)).arg("decrypt").arg(&file));
     assert_eq!(
         String::from_utf8(out.stdout).unwrap(),

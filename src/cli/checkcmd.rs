@@ -31,6 +31,9 @@ pub struct CheckArgs {
     /// Output format
     #[arg(long, value_enum, default_value = "text")]
     pub format: OutputFormat,
+    /// Report files without veil's authenticator as violations, not notices
+    #[arg(from_global)]
+    pub require_authenticator: bool,
 }
 
 pub fn run(args: CheckArgs, config: Option<&Path>) -> Result<()> {
@@ -44,6 +47,7 @@ pub fn run(args: CheckArgs, config: Option<&Path>) -> Result<()> {
         staged: args.staged,
         max_age: args.max_age,
         verify: args.verify,
+        require_authenticator: args.require_authenticator,
     };
     let mut report = Report::default();
     let files = policy::candidates(&opts, &cwd, &mut report);
@@ -81,6 +85,14 @@ fn print(report: &Report, format: OutputFormat) {
             serde_json::to_string_pretty(report).unwrap_or_default()
         ),
         OutputFormat::Text => {
+            for v in report.notices.iter() {
+                eprintln!(
+                    "{}: [{}] {}",
+                    crate::fsio::sanitize(&v.path),
+                    v.kind,
+                    crate::fsio::sanitize(&v.message)
+                );
+            }
             for v in report.violations.iter().chain(report.errors.iter()) {
                 println!(
                     "{}: [{}] {}",

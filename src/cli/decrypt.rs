@@ -45,7 +45,8 @@ pub fn run(args: DecryptArgs) -> Result<()> {
     if args.extract.is_none() && out_kind == store.kind() {
         let doc = Document::new(src, Vec::new());
         match stream::decrypt_stream(store, &doc, &keys, args.ignore_mac).map_err(with_name)? {
-            StreamedOpen::Plaintext(bytes) => {
+            StreamedOpen::Plaintext(bytes, auth) => {
+                whole::auth_notice(&what, auth);
                 return out.write(&bytes);
             }
             StreamedOpen::Unsupported(key) => known = key,
@@ -54,6 +55,7 @@ pub fn run(args: DecryptArgs) -> Result<()> {
     }
     let mut opened =
         whole::open_known(store, src, &keys, args.ignore_mac, false, known).map_err(with_name)?;
+    whole::auth_notice(&what, opened.auth);
     let bytes = if let Some(path) = &args.extract {
         extract(&opened.doc.docs, path, out_kind)
             .map_err(|f| Failure::new(f.code, format!("{what}: {}", f.message)))?
@@ -88,6 +90,8 @@ fn extract(docs: &[Node], path: &str, out_kind: Kind) -> Result<Vec<u8>> {
         Node::Scalar(l) => match &l.value {
             crate::pipeline::tree::Scalar::Str(s) => Ok(s.clone().into_bytes()),
             crate::pipeline::tree::Scalar::Bytes(b) => Ok(b.clone()),
+            // As sops writes a value: YAML's rendering with a line break.
+            _ if out_kind == Kind::Yaml => Ok(crate::format::yaml::emit_value(node).into_bytes()),
             other => Ok(
                 serde_json::to_string(&crate::format::scalar_to_value(other))
                     .unwrap_or_default()
@@ -95,13 +99,22 @@ fn extract(docs: &[Node], path: &str, out_kind: Kind) -> Result<Vec<u8>> {
             ),
         },
         Node::Map(_) => emit(node),
+        Node::Null if out_kind == Kind::Yaml => Ok(b"null\n".to_vec()),
         Node::Null => Ok(b"null".to_vec()),
+        Node::Seq(_) if out_kind == Kind::Yaml => {
+            Ok(crate::format::yaml::emit_value(node).into_bytes())
+        }
         other => {
-            // Sequences: wrapped in a one-key document would change them; print as JSON.
+            // Sequences: wrapped in a one-key document would change them; printed as JSON, with
+            // the indentation of re-rendered JSON (a tab, as sops).
             let v = crate::format::node_to_value(other);
-            Ok(serde_json::to_string_pretty(&v)
-                .unwrap_or_default()
-                .into_bytes())
+            let unit = crate::format::emit_json_unit();
+            let mut out = Vec::new();
+            let fmt = serde_json::ser::PrettyFormatter::with_indent(unit.as_bytes());
+            let mut ser = serde_json::Serializer::with_formatter(&mut out, fmt);
+            serde::Serialize::serialize(&v, &mut ser)
+                .map_err(|e| Failure::new(Code::Generic, e.to_string()))?;
+            Ok(out)
         }
     }
 }

@@ -18,7 +18,7 @@ use clap::Args;
 use crate::error::{Code, Failure, Result};
 use crate::format::{Kind, write_lossless};
 use crate::fsio::{Update, kind_for, private_dir};
-use crate::pipeline::rewrite::{OpenFile, open_update, write_back};
+use crate::pipeline::rewrite::{OpenFile, open_update_with, write_back};
 use crate::pipeline::whole;
 
 #[derive(Debug, Args)]
@@ -28,17 +28,23 @@ pub struct EditArgs {
     /// Format of the file (default: from the extension)
     #[arg(long, value_enum, value_name = "TYPE")]
     pub input_type: Option<Kind>,
-    /// age recipients for a new file (default: from .sops.yaml)
-    #[arg(
-        short = 'a',
-        long,
-        env = "SOPS_AGE_RECIPIENTS",
-        value_name = "RECIPIENTS"
-    )]
-    pub age: Option<String>,
+    /// Master keys of a new file (default: from .sops.yaml)
+    #[command(flatten)]
+    pub keys: super::encrypt::KeyArgs,
+    /// Number of key groups needed to recover the data key of a new file
+    #[arg(long, value_name = "N")]
+    pub shamir_secret_sharing_threshold: Option<u32>,
+    #[command(flatten)]
+    pub selection: super::selection::SelectionFlags,
+    /// Show the file's metadata (master keys…) in the editor too; what is saved there is kept
+    #[arg(short = 's', long)]
+    pub show_master_keys: bool,
     /// Pass the identity variables (SOPS_AGE_KEY, SOPS_AGE_KEY_FILE, …) on to the editor
     #[arg(long)]
     pub keep_key_env: bool,
+    /// Edit the file even if its MAC does not match (the MAC is then computed anew)
+    #[arg(long)]
+    pub ignore_mac: bool,
 }
 
 /// The file being edited: an existing encrypted file, or a new one. Either holds the lock.
@@ -111,11 +117,12 @@ pub fn run(args: EditArgs, config: Option<&Path>) -> Result<()> {
     // Locked from here to the write (or to the end, when nothing is written).
     let update = Update::open_or_new(&args.file)?;
     let mut target = if update.exists() {
-        Target::Existing(Box::new(open_update(
+        Target::Existing(Box::new(open_update_with(
             update,
             &args.file,
             args.input_type,
             &keys,
+            args.ignore_mac,
         )?))
     } else {
         Target::New(update)
@@ -129,7 +136,8 @@ pub fn run(args: EditArgs, config: Option<&Path>) -> Result<()> {
                     .emit(&f.opened.doc.docs, None)
                     .map_err(|e| Failure::new(Code::Generic, e.to_string()))?
             } else {
-                write_lossless(f.opened.store, &f.opened.doc, None, &mut layout)
+                let meta = args.show_master_keys.then(|| f.opened.meta.to_value());
+                write_lossless(f.opened.store, &f.opened.doc, meta.as_ref(), &mut layout)
             }
         }
         Target::New(_) => template(kind).as_bytes().to_vec(),
@@ -173,8 +181,9 @@ pub fn run(args: EditArgs, config: Option<&Path>) -> Result<()> {
             )
         })?;
         if !status.success() {
+            // As sops: the editor failing is exit 201, not "not modified".
             return Err(Failure::new(
-                Code::NotModified,
+                Code::NoEditor,
                 format!("the editor exited with {status}; the file was not changed"),
             ));
         }
@@ -240,6 +249,21 @@ fn save(
                 .selection_rule()
                 .map_err(|e| Failure::new(Code::Generic, e.to_string()))?;
             let seal_store = if kind == Kind::Binary { store } else { o.store };
+            // With --show-master-keys the metadata was in the editor: what was saved is kept.
+            let meta = match (&doc.metadata, args.show_master_keys) {
+                (Some(v), true) => {
+                    crate::pipeline::metadata::Metadata::from_value(v).map_err(|e| {
+                        Failure::new(
+                            Code::CouldNotReadInput,
+                            format!(
+                                "{}: the sops metadata is not valid: {e}",
+                                crate::fsio::sanitize(&args.file.display().to_string())
+                            ),
+                        )
+                    })?
+                }
+                _ => o.meta.clone(),
+            };
             let out_kind = if kind == Kind::Binary {
                 Kind::Binary
             } else {
@@ -249,7 +273,7 @@ fn save(
                 seal_store,
                 &mut doc,
                 &o.key,
-                o.meta.clone(),
+                meta,
                 &rule,
                 whole::SealOptions::keeping(&o.ivs, &o.mac, out_kind),
             )
@@ -259,14 +283,10 @@ fn save(
             let resolved = crate::keys::recipients::resolve_recipients(
                 config,
                 Some(&args.file),
-                &crate::keys::recipients::KeyFlags::age(args.age.as_deref()),
-                None,
+                &args.keys.flags(),
+                args.shamir_secret_sharing_threshold,
             )?;
-            let opts = super::selection::encrypt_options(
-                resolved,
-                &super::selection::SelectionFlags::default(),
-                kind,
-            )?;
+            let opts = super::selection::encrypt_options(resolved, &args.selection, kind)?;
             whole::encrypt_new(store, &mut doc, &opts, kind)?
         }
     };

@@ -27,6 +27,12 @@ pub struct EncryptArgs {
 
     #[command(flatten)]
     pub selection: SelectionFlags,
+
+    /// Lay the file out as sops does (re-rendered: sops's indentation — `--indent` or the
+    /// `stores:` settings of .sops.yaml —, quoting and timestamps) instead of keeping the
+    /// input's layout; decrypting then gives the re-rendered text
+    #[arg(long)]
+    pub sops_layout: bool,
 }
 
 /// The master keys of a new file. Any of them replaces the creation rule's keys (one group).
@@ -107,7 +113,7 @@ pub fn run(args: EncryptArgs, config: Option<&Path>) -> Result<()> {
     // Written in the input's format unless asked otherwise.
     let out_kind = io.output_type.unwrap_or(in_kind);
     // In place, the file is read under the lock its write is made under.
-    let (src, mut out) = open_io(&input, io.in_place, io.output.as_deref())?;
+    let (mut src, mut out) = open_io(&input, io.in_place, io.output.as_deref())?;
     let what = input.display();
     if src.is_empty() {
         return Err(Failure::new(
@@ -135,6 +141,9 @@ pub fn run(args: EncryptArgs, config: Option<&Path>) -> Result<()> {
         ));
     }
     let store = in_kind.store();
+    if args.sops_layout && in_kind != Kind::Binary {
+        src = relayout(store, src, &what)?;
+    }
     let resolved = resolve_recipients(
         config,
         name,
@@ -168,4 +177,18 @@ pub fn run(args: EncryptArgs, config: Option<&Path>) -> Result<()> {
     }
     let bytes = whole::encrypt_new(store, &mut doc, &opts, out_kind).map_err(with_name)?;
     out.write(&bytes)
+}
+
+/// The plaintext as sops would write it: parsed and emitted afresh by its store (an encrypted
+/// input is left alone, for the caller to refuse).
+fn relayout(store: &dyn crate::format::Store, src: Vec<u8>, what: &str) -> Result<Vec<u8>> {
+    let doc = store
+        .parse(src)
+        .map_err(|e| Failure::new(Code::CouldNotReadInput, format!("{what}: {e}")))?;
+    if doc.metadata.is_some() {
+        return Ok(doc.src);
+    }
+    store
+        .emit(&doc.docs, None)
+        .map_err(|e| Failure::new(Code::CouldNotReadInput, format!("{what}: {e}")))
 }

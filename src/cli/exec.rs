@@ -38,6 +38,15 @@ pub struct ExecEnvArgs {
     /// Format of the files (default: from each extension)
     #[arg(long, value_enum, value_name = "TYPE")]
     pub input_type: Option<Kind>,
+    /// Start the command and exit at once, without waiting for it
+    #[arg(long, conflicts_with = "same_process")]
+    pub background: bool,
+    /// Run the command as this user (needs root)
+    #[arg(long, value_name = "USER")]
+    pub user: Option<String>,
+    /// Replace veil with the command instead of running it as a child
+    #[arg(long)]
+    pub same_process: bool,
 }
 
 #[derive(Debug, Args)]
@@ -70,6 +79,13 @@ pub struct ExecFileArgs {
     /// Pass the identity variables (SOPS_AGE_KEY, SOPS_AGE_KEY_FILE, …) on to the command
     #[arg(long)]
     pub keep_key_env: bool,
+    /// Start the command and exit once it has read the file, without waiting for it to end (the
+    /// file is removed when it ends)
+    #[arg(long)]
+    pub background: bool,
+    /// Run the command as this user (needs root)
+    #[arg(long, value_name = "USER")]
+    pub user: Option<String>,
 }
 
 /// Whether an environment variable carries an identity (a secret key, or where to read or how
@@ -204,6 +220,7 @@ fn open(
     let kind = kind_for(input_type, Some(file));
     let opened = crate::pipeline::whole::open(kind.reading_store(), src, keys, false)
         .map_err(|f| Failure::new(f.code, format!("{}: {}", input.display(), f.message)))?;
+    crate::pipeline::whole::auth_notice(&input.display(), opened.auth);
     Ok((opened, kind))
 }
 
@@ -263,6 +280,13 @@ pub fn run_env(args: ExecEnvArgs) -> Result<()> {
         cmd.env(k, value);
     }
     drop(entries);
+    super::child::as_user(&mut cmd, args.user.as_deref())?;
+    if args.same_process {
+        return Err(super::child::exec_in_place(cmd));
+    }
+    if args.background {
+        return super::child::spawn_detached(cmd).map(drop);
+    }
     let (status, ()) = super::child::run(&mut cmd, &inv.program(), |_| ())?;
     exit_with(status)
 }
@@ -317,6 +341,8 @@ fn decrypted(
 /// Ends the thread that feeds the FIFO when the command did not read it all (or never opened
 /// it): a reader is opened and closed again until the writer has given up. Once is not enough —
 /// the writer may not have reached its own `open` yet, and would then wait for a reader forever.
+/// If the command removed or renamed the FIFO while the writer waited in its `open`, no reader
+/// can reach it any more: the writer is left to end with veil.
 fn release_fifo_writer(path: &Path, writer: std::thread::JoinHandle<()>) {
     use std::os::unix::fs::OpenOptionsExt;
     while !writer.is_finished() {
@@ -324,6 +350,12 @@ fn release_fifo_writer(path: &Path, writer: std::thread::JoinHandle<()>) {
             .read(true)
             .custom_flags(nix::fcntl::OFlag::O_NONBLOCK.bits())
             .open(path);
+        if reader
+            .as_ref()
+            .is_err_and(|e| e.kind() == std::io::ErrorKind::NotFound)
+        {
+            return;
+        }
         std::thread::sleep(std::time::Duration::from_millis(5));
         drop(reader);
     }
@@ -347,6 +379,17 @@ pub fn run_file(args: ExecFileArgs) -> Result<()> {
     if !args.keep_key_env {
         remove_key_env(&mut cmd);
     }
+    if args.background {
+        cmd = super::child::cleanup_after(&cmd, dir.path());
+    }
+    super::child::as_user(&mut cmd, args.user.as_deref())?;
+    if args.user.is_some() {
+        // The other user must reach the file: the directory is theirs to enter, the file theirs.
+        chown_for(dir.path(), args.user.as_deref())?;
+    }
+    if args.background {
+        return background_file(cmd, dir, &path, &bytes, args.no_fifo, args.user.as_deref());
+    }
     let program = inv.program();
     let status = if args.no_fifo {
         let mut f = {
@@ -363,6 +406,7 @@ pub fn run_file(args: ExecFileArgs) -> Result<()> {
         f.write_all(&bytes)
             .map_err(|e| Failure::new(Code::CouldNotWriteOutput, e.to_string()))?;
         drop(f);
+        chown_for(&path, args.user.as_deref())?;
         super::child::run(&mut cmd, &program, |_| ())?.0
     } else {
         nix::unistd::mkfifo(&path, nix::sys::stat::Mode::from_bits_truncate(0o600)).map_err(
@@ -373,6 +417,7 @@ pub fn run_file(args: ExecFileArgs) -> Result<()> {
                 )
             },
         )?;
+        chown_for(&path, args.user.as_deref())?;
         let fifo = path.clone();
         let data = bytes.clone();
         let (status, writer) = super::child::run(&mut cmd, &program, move |_| {
@@ -388,4 +433,98 @@ pub fn run_file(args: ExecFileArgs) -> Result<()> {
     drop(bytes);
     drop(dir);
     exit_with(status)
+}
+
+/// Gives `path` to `user` (for `exec-file --user`).
+fn chown_for(path: &Path, user: Option<&str>) -> Result<()> {
+    let Some(name) = user else { return Ok(()) };
+    let u = match name.parse::<u32>() {
+        Ok(uid) => nix::unistd::User::from_uid(nix::unistd::Uid::from_raw(uid)),
+        Err(_) => nix::unistd::User::from_name(name),
+    }
+    .ok()
+    .flatten()
+    .ok_or_else(|| Failure::new(Code::Generic, format!("--user {name}: no such user")))?;
+    nix::unistd::chown(path, Some(u.uid), Some(u.gid)).map_err(|e| {
+        Failure::new(
+            Code::CouldNotWriteOutput,
+            format!("cannot give the file to {name}: {e}"),
+        )
+    })
+}
+
+/// `exec-file --background`: the command is started, veil waits only until it has the file (the
+/// FIFO read, or the regular file written), then exits; the directory is removed when the
+/// command ends (the command holds its lock until then, so that no other veil removes it).
+fn background_file(
+    cmd: Command,
+    dir: crate::fsio::PrivateDir,
+    path: &Path,
+    bytes: &[u8],
+    no_fifo: bool,
+    user: Option<&str>,
+) -> Result<()> {
+    let fail = |e: std::io::Error| Failure::new(Code::CouldNotWriteOutput, e.to_string());
+    if no_fifo {
+        let mut o = std::fs::OpenOptions::new();
+        o.write(true).create_new(true);
+        {
+            use std::os::unix::fs::OpenOptionsExt;
+            o.mode(0o600);
+        }
+        let mut f = o.open(path).map_err(fail)?;
+        f.write_all(bytes).map_err(fail)?;
+        drop(f);
+        chown_for(path, user)?;
+        let kept = dir.hand_to_child();
+        if let Err(e) = super::child::spawn_detached(cmd) {
+            let _ = std::fs::remove_dir_all(kept);
+            return Err(e);
+        }
+        return Ok(());
+    }
+    nix::unistd::mkfifo(path, nix::sys::stat::Mode::from_bits_truncate(0o600)).map_err(|e| {
+        Failure::new(
+            Code::CouldNotWriteOutput,
+            format!("cannot create a FIFO: {e}"),
+        )
+    })?;
+    chown_for(path, user)?;
+    let kept = dir.hand_to_child();
+    let mut child = match super::child::spawn_detached(cmd) {
+        Ok(c) => c,
+        Err(e) => {
+            let _ = std::fs::remove_dir_all(&kept);
+            return Err(e);
+        }
+    };
+    // Until the command has opened the FIFO (then it gets the whole file), or has ended
+    // without opening it. No thread waits in a blocking open: the command's wrapper removes the
+    // FIFO when it ends, after which nothing could release such a thread.
+    use std::os::unix::fs::OpenOptionsExt;
+    loop {
+        match std::fs::OpenOptions::new()
+            .write(true)
+            .custom_flags(nix::libc::O_NONBLOCK)
+            .open(path)
+        {
+            Ok(mut f) => {
+                use nix::fcntl::{FcntlArg, OFlag, fcntl};
+                let _ = fcntl(&f, FcntlArg::F_SETFL(OFlag::empty()));
+                let _ = f.write_all(bytes);
+                break;
+            }
+            // ENXIO: no reader yet.
+            Err(e) if e.raw_os_error() == Some(nix::libc::ENXIO) => {
+                if let Ok(Some(_)) = child.try_wait() {
+                    let _ = std::fs::remove_dir_all(&kept);
+                    break;
+                }
+                std::thread::sleep(std::time::Duration::from_millis(20));
+            }
+            // The FIFO is gone: the command has ended.
+            Err(_) => break,
+        }
+    }
+    Ok(())
 }

@@ -19,6 +19,7 @@ pub mod encrypt;
 pub mod exec;
 pub mod filestatus;
 pub mod git;
+pub mod groups;
 pub mod hook;
 pub mod keygen;
 pub mod progress;
@@ -26,6 +27,7 @@ pub mod rotate;
 pub mod scan;
 pub mod selection;
 pub mod set;
+pub mod sops;
 
 /// Keep secrets in git safely: encrypt the values of YAML, JSON, TOML, dotenv and INI files
 /// (and whole binary files), SOPS-compatible and lossless.
@@ -49,6 +51,11 @@ pub struct Cli {
     /// matched, why a file is not processed in one pass (-vv: more detail). Never values.
     #[arg(short = 'v', long, global = true, action = clap::ArgAction::Count)]
     pub verbose: u8,
+    /// Refuse to read a file without veil's whole-document authenticator (one written by sops or
+    /// an older veil) instead of printing a notice (also `veil.require_authenticator: true` in
+    /// .sops.yaml)
+    #[arg(long, global = true, env = "VEIL_REQUIRE_AUTHENTICATOR")]
+    pub require_authenticator: bool,
 
     #[command(subcommand)]
     pub command: Command,
@@ -70,6 +77,8 @@ pub enum Command {
     Rotate(rotate::RotateArgs),
     /// Make the recipients of encrypted files match .sops.yaml
     Updatekeys(rotate::UpdatekeysArgs),
+    /// Add or remove a key group of an encrypted file (the data key is kept)
+    Groups(groups::GroupsArgs),
     /// Policy gate: unencrypted files, plaintext values, drifted recipients, old data keys
     Check(checkcmd::CheckArgs),
     /// Explain the configuration
@@ -94,6 +103,17 @@ pub enum Command {
     Ci(ci::CiArgs),
     /// Write the man pages (veil.1, veil-COMMAND.1) into a directory, e.g. ~/.local/share/man/man1
     Man(completions::ManArgs),
+    /// Answer sops 3.11's command line (as when veil is installed as `sops`): veil sops -d FILE
+    #[command(disable_help_flag = true)]
+    Sops {
+        /// sops's arguments
+        #[arg(
+            trailing_var_arg = true,
+            allow_hyphen_values = true,
+            value_name = "ARGS"
+        )]
+        args: Vec<String>,
+    },
 }
 
 /// Options shared by the commands that read one file and write one.
@@ -136,6 +156,12 @@ pub fn run(cli: Cli) -> Result<(), Failure> {
                 )
             })?;
     crate::keys::keyring::set_decryption_order(order);
+    let require = cli.require_authenticator
+        || crate::config::Config::load_for_cwd(config)
+            .ok()
+            .flatten()
+            .is_some_and(|c| c.file.veil.require_authenticator);
+    crate::pipeline::whole::set_require_authenticator(require);
     match cli.command {
         Command::Encrypt(a) => encrypt::run(a, config),
         Command::Decrypt(a) => decrypt::run(a),
@@ -144,6 +170,7 @@ pub fn run(cli: Cli) -> Result<(), Failure> {
         Command::Unset(a) => set::run_unset(a),
         Command::Rotate(a) => rotate::run_rotate(a),
         Command::Updatekeys(a) => rotate::run_updatekeys(a, config),
+        Command::Groups(a) => groups::run(a),
         Command::Check(a) => checkcmd::run(a, config),
         Command::Config(a) => configcmd::run(a, config),
         Command::ExecEnv(a) => exec::run_env(a),
@@ -156,6 +183,7 @@ pub fn run(cli: Cli) -> Result<(), Failure> {
         Command::Man(a) => completions::run_man(a),
         Command::Git(a) => git::run(a, config),
         Command::Ci(a) => ci::run(a),
+        Command::Sops { .. } => unreachable!("`veil sops` is dispatched before parsing"),
     }
 }
 
@@ -176,6 +204,20 @@ fn init_logging(verbose: u8) {
 
 /// Parses the process arguments, runs the command and returns the exit code.
 pub fn main() -> i32 {
+    // Installed as `sops` (a symlink or a copy), or `veil sops …`: sops's command line.
+    let mut argv = std::env::args_os().map(|a| a.to_string_lossy().into_owned());
+    let program = argv.next().unwrap_or_default();
+    let rest: Vec<String> = argv.collect();
+    let base = std::path::Path::new(&program)
+        .file_stem()
+        .map(|s| s.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    if base == "sops" {
+        return sops::main(rest);
+    }
+    if rest.first().map(String::as_str) == Some("sops") {
+        return sops::main(rest[1..].to_vec());
+    }
     let cli = Cli::parse();
     init_logging(cli.verbose);
     match run(cli) {

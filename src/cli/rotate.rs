@@ -75,9 +75,19 @@ pub struct RotateArgs {
     /// Show what would change without writing
     #[arg(long)]
     pub dry_run: bool,
-    /// Accepted for sops compatibility: rotation always writes in place
-    #[arg(short = 'i', long, hide = true)]
+    /// Accepted for sops compatibility: rotation writes in place unless --output is given
+    #[arg(short = 'i', long, hide = true, conflicts_with = "output")]
     pub in_place: bool,
+    /// Write the rotated file here (atomically; `-` for standard output) instead of in place:
+    /// one FILE only
+    #[arg(long, value_name = "PATH", conflicts_with_all = ["all", "dry_run"])]
+    pub output: Option<PathBuf>,
+    /// Format of the files (default: from the extension)
+    #[arg(long, value_enum, value_name = "TYPE")]
+    pub input_type: Option<Kind>,
+    /// Format of the rotated file with --output (default: the input's)
+    #[arg(long, value_enum, value_name = "TYPE", requires = "output")]
+    pub output_type: Option<Kind>,
 }
 
 #[derive(Debug, Args)]
@@ -259,11 +269,17 @@ pub fn run_rotate(args: RotateArgs) -> Result<()> {
     }
     // Dry runs read only the metadata: no identity is looked for (no passphrase is asked).
     let keys = (!args.dry_run).then(crate::keys::from_process);
+    if let Some(out) = &args.output {
+        let keys = keys
+            .as_ref()
+            .expect("keys are discovered unless dry-running");
+        return rotate_to_output(&args, &change, &files, out, keys);
+    }
     let results = parallel(&files, "rotating", |path| {
         let name = crate::fsio::sanitize(&path.display().to_string());
         let mut lines = Vec::new();
         if args.dry_run {
-            let p = rekey::plan_rotation(path, &change)?;
+            let p = rekey::plan_rotation_as(path, args.input_type, &change)?;
             note_not_held(&name, &p, &mut lines);
             lines.extend(plan_lines(&p));
             return Ok((Outcome::WouldChange, lines));
@@ -271,7 +287,7 @@ pub fn run_rotate(args: RotateArgs) -> Result<()> {
         let keys = keys
             .as_ref()
             .expect("keys are discovered unless dry-running");
-        let r = rekey::rotate(path, &change, keys, keys.wrapper())?;
+        let r = rekey::rotate(path, args.input_type, &change, keys, keys.wrapper())?;
         note_not_held(&name, &r.plan, &mut lines);
         lines.extend(plan_lines(&r.plan));
         if !r.plan.removed.is_empty() {
@@ -288,6 +304,49 @@ pub fn run_rotate(args: RotateArgs) -> Result<()> {
         ))
     });
     summarize(("rotated", "would be rotated"), &results)
+}
+
+/// `rotate --output`: one file rotated, written to `out` (or standard output for `-`); the file
+/// itself is left as it is.
+fn rotate_to_output(
+    args: &RotateArgs,
+    change: &rekey::KeyChange,
+    files: &[PathBuf],
+    out: &Path,
+    keys: &crate::keys::keyring::Keyring,
+) -> Result<()> {
+    let [path] = files else {
+        return Err(Failure::new(
+            Code::ConflictingParameters,
+            "--output takes exactly one FILE",
+        ));
+    };
+    let name = crate::fsio::sanitize(&path.display().to_string());
+    let to = (out != Path::new("-")).then_some(out);
+    // --output naming the file itself is an in-place rotation, under the file's lock.
+    let same = to.is_some_and(|o| crate::fsio::is_same_file(o, path));
+    let (r, file, bytes) = rekey::rotate_to_bytes(
+        path,
+        change,
+        keys,
+        keys.wrapper(),
+        (args.input_type, args.output_type),
+    )?;
+    let mut lines = Vec::new();
+    note_not_held(&name, &r.plan, &mut lines);
+    lines.extend(plan_lines(&r.plan));
+    for l in lines {
+        eprintln!("{l}");
+    }
+    if same {
+        let mut file = file;
+        return crate::pipeline::rewrite::write_back(&mut file, &bytes).map(drop);
+    }
+    drop(file);
+    match to {
+        None => crate::fsio::Output::Stdout.write(&bytes),
+        Some(o) => crate::fsio::open_output(o)?.write(&bytes),
+    }
 }
 
 fn note_not_held(name: &str, p: &Plan, lines: &mut Vec<String>) {

@@ -9,7 +9,7 @@ use clap::Args;
 use crate::error::{Code, Failure, Result};
 use crate::format::{Kind, value_to_node};
 use crate::pipeline::edit;
-use crate::pipeline::rewrite::{open_file, reseal, write_back};
+use crate::pipeline::rewrite::{open_file_with, reseal, reseal_as, write_back};
 use crate::pipeline::treepath::{self, SetOutcome};
 
 #[derive(Debug, Args)]
@@ -33,6 +33,12 @@ pub struct SetArgs {
     /// Format of the file (default: from the extension)
     #[arg(long, value_enum, value_name = "TYPE")]
     pub input_type: Option<Kind>,
+    /// Rewrite the file in this format (default: its own, changed in place line by line)
+    #[arg(long, value_enum, value_name = "TYPE")]
+    pub output_type: Option<Kind>,
+    /// Change the file even if its MAC does not match (the MAC is then computed anew)
+    #[arg(long)]
+    pub ignore_mac: bool,
 }
 
 #[derive(Debug, Args)]
@@ -47,6 +53,12 @@ pub struct UnsetArgs {
     /// Format of the file (default: from the extension)
     #[arg(long, value_enum, value_name = "TYPE")]
     pub input_type: Option<Kind>,
+    /// Rewrite the file in this format (default: its own, changed in place line by line)
+    #[arg(long, value_enum, value_name = "TYPE")]
+    pub output_type: Option<Kind>,
+    /// Change the file even if its MAC does not match (the MAC is then computed anew)
+    #[arg(long)]
+    pub ignore_mac: bool,
 }
 
 /// The value to set, as a JSON value: from the argument, a file, stdin, or a hidden prompt
@@ -100,7 +112,8 @@ pub fn run_set(args: SetArgs) -> Result<()> {
         .map_err(|e| Failure::new(Code::InvalidTreePath, e.to_string()))?;
     let value = read_value(&args)?;
     let keys = crate::keys::from_process();
-    let mut file = open_file(&args.file, args.input_type, &keys)?;
+    let mut file = open_file_with(&args.file, args.input_type, &keys, args.ignore_mac)?;
+    let convert = converting(&file, args.output_type);
     let node = value_to_node(&value);
     // The value lands as deep as the path goes, inside the root mapping.
     if steps.len() + crate::format::limits::depth(&node) > crate::format::limits::MAX_DEPTH {
@@ -113,8 +126,9 @@ pub fn run_set(args: SetArgs) -> Result<()> {
         ));
     }
     // A new scalar key next to scalar siblings: one new line, written losslessly.
-    if edit::try_insert(file.opened.store, &mut file.opened.doc, &steps, &node)
-        || edit::try_set_structure(file.opened.store, &mut file.opened.doc, &steps, &node)
+    if !convert
+        && (edit::try_insert(file.opened.store, &mut file.opened.doc, &steps, &node)
+            || edit::try_set_structure(file.opened.store, &mut file.opened.doc, &steps, &node))
     {
         let bytes = reseal(&mut file, false)?;
         write_back(&mut file, &bytes)?;
@@ -128,10 +142,14 @@ pub fn run_set(args: SetArgs) -> Result<()> {
         .ok_or_else(|| Failure::new(Code::InvalidTreePath, "the file has no document"))?;
     let outcome = treepath::set(root, &steps, node)
         .map_err(|e| file_fail(&args.file, Code::InvalidTreePath, e))?;
-    if outcome == SetOutcome::Unchanged {
+    if outcome == SetOutcome::Unchanged && (args.idempotent || !convert) {
         return Ok(());
     }
-    let bytes = reseal(&mut file, outcome == SetOutcome::Restructured)?;
+    let bytes = reseal_as(
+        &mut file,
+        outcome == SetOutcome::Restructured,
+        args.output_type,
+    )?;
     write_back(&mut file, &bytes)?;
     Ok(())
 }
@@ -140,10 +158,12 @@ pub fn run_unset(args: UnsetArgs) -> Result<()> {
     let steps = treepath::parse(&args.path)
         .map_err(|e| Failure::new(Code::InvalidTreePath, e.to_string()))?;
     let keys = crate::keys::from_process();
-    let mut file = open_file(&args.file, args.input_type, &keys)?;
+    let mut file = open_file_with(&args.file, args.input_type, &keys, args.ignore_mac)?;
+    let convert = converting(&file, args.output_type);
     // The entry's (or item's) lines go, nothing else.
-    if edit::try_unset(file.opened.store, &mut file.opened.doc, &steps)
-        || edit::try_unset_structure(file.opened.store, &mut file.opened.doc, &steps)
+    if !convert
+        && (edit::try_unset(file.opened.store, &mut file.opened.doc, &steps)
+            || edit::try_unset_structure(file.opened.store, &mut file.opened.doc, &steps))
     {
         let bytes = reseal(&mut file, false)?;
         write_back(&mut file, &bytes)?;
@@ -160,9 +180,14 @@ pub fn run_unset(args: UnsetArgs) -> Result<()> {
         Err(treepath::EditError::Missing(_)) if args.idempotent => return Ok(()),
         Err(e) => return Err(file_fail(&args.file, Code::Generic, e)),
     }
-    let bytes = reseal(&mut file, true)?;
+    let bytes = reseal_as(&mut file, true, args.output_type)?;
     write_back(&mut file, &bytes)?;
     Ok(())
+}
+
+/// `--output-type` names another format than the file's own: the file is written afresh.
+fn converting(file: &crate::pipeline::rewrite::OpenFile, output_type: Option<Kind>) -> bool {
+    output_type.is_some_and(|k| k != file.opened.store.kind() && k != file.kind)
 }
 
 fn file_fail(path: &std::path::Path, code: Code, e: impl std::fmt::Display) -> Failure {

@@ -433,8 +433,9 @@ enum Emit<'a> {
 
 fn indent(out: &mut String, level: usize) {
     out.push('\n');
+    let unit = super::emit_json_unit();
     for _ in 0..level {
-        out.push('\t');
+        out.push_str(&unit);
     }
 }
 
@@ -459,7 +460,7 @@ fn emit_members(
             Emit::Node(n) => emit_node(out, n, level + 1)?,
             Emit::Value(v) => {
                 let style = Style {
-                    unit: "\t".into(),
+                    unit: super::emit_json_unit(),
                     nl: "\n",
                     colon: ": ".into(),
                 };

@@ -20,6 +20,49 @@ pub(crate) mod testkit;
 pub mod toml;
 pub mod yaml;
 
+/// Indentation of re-rendered output (a tree written afresh by [`Store::emit`]): sops's
+/// `--indent` and the `stores:` settings of `.sops.yaml`. Lossless writes keep the file's own.
+mod indent {
+    use std::sync::atomic::{AtomicI64, Ordering};
+
+    /// YAML: spaces per level; 0 = the default, 4.
+    static YAML: AtomicI64 = AtomicI64::new(0);
+    /// JSON: spaces per level; -1 = the default, one tab.
+    static JSON: AtomicI64 = AtomicI64::new(-1);
+
+    /// Sets the indentation of re-rendered YAML and JSON output (encrypted binary files are
+    /// JSON); `None` keeps the current value.
+    pub fn set(yaml: Option<usize>, json: Option<usize>) {
+        let put = |a: &AtomicI64, v: Option<usize>| {
+            if let Some(v) = v {
+                a.store(v.min(64) as i64, Ordering::Relaxed);
+            }
+        };
+        put(&YAML, yaml);
+        put(&JSON, json);
+    }
+
+    /// Spaces per level of re-rendered YAML.
+    pub fn yaml() -> usize {
+        match YAML.load(Ordering::Relaxed) {
+            n if n > 0 => n as usize,
+            _ => 4,
+        }
+    }
+
+    /// One level of re-rendered JSON.
+    pub fn json_unit() -> String {
+        let n = JSON.load(Ordering::Relaxed);
+        if n < 0 {
+            "\t".to_string()
+        } else {
+            " ".repeat(n as usize)
+        }
+    }
+}
+pub use indent::set as set_emit_indent;
+pub(crate) use indent::{json_unit as emit_json_unit, yaml as emit_yaml_indent};
+
 /// The file formats (sops calls them stores).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
 pub enum Kind {
@@ -535,24 +578,42 @@ impl<'a> PartWriter<'a> {
 
     /// Writes the rest of the input with the last `edits` (metadata inserted or removed)
     /// applied. Ok(false) when one of them lies before what was already written.
-    pub fn finish(self, doc: &Document, mut edits: Vec<Edit>) -> std::io::Result<bool> {
+    pub fn finish(self, doc: &Document, edits: Vec<Edit>) -> std::io::Result<bool> {
+        let out = self.out;
+        match Self::tail_of(self.pos, doc, edits) {
+            Some(tail) => {
+                out.write_all(&tail)?;
+                out.flush()?;
+                Ok(true)
+            }
+            None => Ok(false),
+        }
+    }
+
+    /// What [`PartWriter::finish`] would write, returned instead of written (None when one of
+    /// the edits lies before what was already written).
+    pub fn finish_tail(self, doc: &Document, edits: Vec<Edit>) -> Option<Vec<u8>> {
+        Self::tail_of(self.pos, doc, edits)
+    }
+
+    fn tail_of(from: usize, doc: &Document, mut edits: Vec<Edit>) -> Option<Vec<u8>> {
         edits.sort_by_key(|e| e.range.start);
-        let mut end = self.pos;
+        let mut end = from;
         for e in &edits {
             if e.range.start < end || e.range.end > doc.src.len() {
-                return Ok(false);
+                return None;
             }
             end = e.range.end;
         }
-        let mut pos = self.pos;
+        let mut tail = Vec::with_capacity(doc.src.len() - from);
+        let mut pos = from;
         for e in edits {
-            self.out.write_all(&doc.src[pos..e.range.start])?;
-            self.out.write_all(e.text.as_bytes())?;
+            tail.extend_from_slice(&doc.src[pos..e.range.start]);
+            tail.extend_from_slice(e.text.as_bytes());
             pos = e.range.end;
         }
-        self.out.write_all(&doc.src[pos..])?;
-        self.out.flush()?;
-        Ok(true)
+        tail.extend_from_slice(&doc.src[pos..]);
+        Some(tail)
     }
 }
 

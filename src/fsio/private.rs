@@ -21,6 +21,18 @@ impl PrivateDir {
     pub fn path(&self) -> &Path {
         self.dir.path()
     }
+
+    /// Gives the directory to a process that outlives veil (`exec-file --background`): it is no
+    /// longer removed on drop, and the lock's descriptor is left open across exec, so that the
+    /// process started next inherits the lock and the directory counts as live until that
+    /// process (which removes it) and its children have ended. Veil exits right after; the
+    /// descriptor stays open in veil until then. Returns the directory's path.
+    pub fn hand_to_child(self) -> PathBuf {
+        use nix::fcntl::{FcntlArg, FdFlag, fcntl};
+        let _ = fcntl(&self._lock, FcntlArg::F_SETFD(FdFlag::empty()));
+        std::mem::forget(self._lock);
+        self.dir.keep()
+    }
 }
 
 /// Whether `path` is on a file system held in memory.

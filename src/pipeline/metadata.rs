@@ -4,6 +4,7 @@
 
 use serde_json::{Map, Value};
 
+use crate::crypto::auth::AUTH_FIELD;
 use crate::pipeline::selector::{RULE_FIELDS, Rule};
 
 pub use crate::keys::master::{AgeKey, KeyKind, MasterKey};
@@ -55,6 +56,8 @@ pub struct Metadata {
     /// veil's encrypted layout record (see `pipeline::record`): a mapping of encrypted records,
     /// or (files of older veil versions) one encrypted string.
     pub layout: Option<Value>,
+    /// veil's whole-document authenticator (`veil_auth`, see `crypto::auth`), as written.
+    pub auth: Option<String>,
     /// Unknown fields, kept so that a rewrite does not drop them.
     pub extra: Vec<(String, Value)>,
 }
@@ -190,6 +193,7 @@ impl Metadata {
             Some(v @ (Value::String(_) | Value::Object(_))) => Some(v.clone()),
             Some(_) => return Err(MetadataError::Field(LAYOUT_FIELD.into())),
         };
+        m.auth = obj.get(AUTH_FIELD).and_then(as_string);
         let known = |k: &str| {
             k == "age"
                 || k == "key_groups"
@@ -199,6 +203,7 @@ impl Metadata {
                 || k == "mac_only_encrypted"
                 || k == "version"
                 || k == LAYOUT_FIELD
+                || k == AUTH_FIELD
                 || KeyKind::from_name(k).is_some()
                 || RULE_FIELDS.contains(&k)
         };
@@ -286,6 +291,9 @@ impl Metadata {
         }
         if let Some(l) = &self.layout {
             fields.push((LAYOUT_FIELD.into(), l.clone()));
+        }
+        if let Some(a) = &self.auth {
+            fields.push((AUTH_FIELD.into(), Value::String(a.clone())));
         }
         fields.push(("version".into(), Value::String(self.version.clone())));
         fields.extend(self.extra.iter().cloned());

@@ -209,6 +209,7 @@ fn reseal_with_new_key(
     file: &mut OpenFile,
     recipients: &Recipients,
     wrapper: &Wrapper,
+    out_kind: Option<Kind>,
 ) -> Result<Vec<u8>> {
     let key = DataKey::generate();
     let (key_groups, threshold) =
@@ -233,7 +234,7 @@ fn reseal_with_new_key(
         &key,
         meta,
         &rule,
-        whole::SealOptions::fresh(store.kind()),
+        whole::SealOptions::fresh(out_kind.unwrap_or(store.kind())),
     )
     .map_err(|f| file.fail(f))
 }
@@ -282,8 +283,9 @@ pub struct Rotated {
 }
 
 /// What rotating `path` with `change` would do (nothing is decrypted or written).
-pub fn plan_rotation(path: &Path, change: &KeyChange) -> Result<Plan> {
-    let (meta, _, _) = read_metadata(path, None)?;
+/// `input_type`: the file's format (default: from its name).
+pub fn plan_rotation_as(path: &Path, input_type: Option<Kind>, change: &KeyChange) -> Result<Plan> {
+    let (meta, _, _) = read_metadata(path, input_type)?;
     rotation_plan(path, &meta, change)
 }
 
@@ -303,26 +305,42 @@ fn name_failure(path: &Path, f: Failure) -> Failure {
 /// carry out is refused before anything is decrypted.
 pub fn rotate(
     path: &Path,
+    input_type: Option<Kind>,
     change: &KeyChange,
     keys: &dyn KeySource,
     wrapper: &Wrapper,
 ) -> Result<Rotated> {
+    let (r, mut file, bytes) = rotate_to_bytes(path, change, keys, wrapper, (input_type, None))?;
+    let written = write_back(&mut file, &bytes)?;
+    Ok(Rotated { written, ..r })
+}
+
+/// Rotates one file without writing it: the rotation, the file as opened (still locked) and the
+/// bytes of the rotated file. `types` are the input and output formats (default: from the name;
+/// the output is lossless when it is the input's format).
+pub fn rotate_to_bytes(
+    path: &Path,
+    change: &KeyChange,
+    keys: &dyn KeySource,
+    wrapper: &Wrapper,
+    types: (Option<Kind>, Option<Kind>),
+) -> Result<(Rotated, OpenFile, Vec<u8>)> {
     let update = Update::open(path)?;
-    let (meta, _, _) = parse_metadata(path, None, update.bytes().to_vec())?;
+    let (meta, _, _) = parse_metadata(path, types.0, update.bytes().to_vec())?;
     let p = rotation_plan(path, &meta, change)?;
-    let mut file = open_update(update, path, None, keys)?;
+    let mut file = open_update(update, path, types.0, keys)?;
     let exposed = if p.removed.is_empty() {
         Vec::new()
     } else {
         encrypted_paths(&file)
     };
-    let bytes = reseal_with_new_key(&mut file, &p.after, wrapper)?;
-    let written = write_back(&mut file, &bytes)?;
-    Ok(Rotated {
+    let bytes = reseal_with_new_key(&mut file, &p.after, wrapper, types.1)?;
+    let r = Rotated {
         plan: p,
-        written,
+        written: false,
         exposed,
-    })
+    };
+    Ok((r, file, bytes))
 }
 
 /// A file's planned update to the keys its creation rule wants. The file stays locked until
@@ -396,7 +414,7 @@ pub fn apply_update(
     if u.plan.needs_new_data_key() {
         let mut file = open_update(u.update, path, u.input_type, keys)?;
         let exposed = encrypted_paths(&file);
-        let bytes = reseal_with_new_key(&mut file, &u.desired, wrapper)?;
+        let bytes = reseal_with_new_key(&mut file, &u.desired, wrapper, None)?;
         let written = write_back(&mut file, &bytes)?;
         return Ok(Updated {
             written,
@@ -404,11 +422,25 @@ pub fn apply_update(
             exposed,
         });
     }
-    let new_meta = add_keys(&u.meta, &u.plan, keys, wrapper).map_err(|f| name_failure(path, f))?;
+    let mut new_meta =
+        add_keys(&u.meta, &u.plan, keys, wrapper).map_err(|f| name_failure(path, f))?;
     let kind = crate::fsio::kind_for(u.input_type, Some(path));
     let store = kind.reading_store();
+    // The authenticator covers the metadata (format §9.6): the file is opened and verified with
+    // its data key, and the new metadata authenticated.
+    let opened = whole::open_file_bytes(store, u.original.clone(), keys, false, false)
+        .map_err(|f| name_failure(path, f))?;
+    whole::auth_notice(&path.display().to_string(), opened.auth);
+    whole::seal_mac(
+        &mut new_meta,
+        &opened.key,
+        opened.mac.clone(),
+        Some(&opened.mac),
+    );
+    let placeholder = whole::auth_placeholder(&mut new_meta);
     let mut layout = crate::pipeline::record::LosslessRecord::default();
-    let bytes = write_lossless(store, &u.doc, Some(&new_meta.to_value()), &mut layout);
+    let mut bytes = write_lossless(store, &u.doc, Some(&new_meta.to_value()), &mut layout);
+    whole::stamp(&opened.key, &mut bytes, &placeholder).map_err(|f| name_failure(path, f))?;
     if bytes == u.original {
         return Ok(Updated {
             written: false,
@@ -422,6 +454,85 @@ pub fn apply_update(
         new_data_key: false,
         exposed: Vec::new(),
     })
+}
+
+/// A change of a file's key groups (sops's `groups add` and `groups delete`).
+#[derive(Clone, Debug)]
+pub enum GroupEdit {
+    /// A new key group with these master keys.
+    Add(Vec<Recipient>),
+    /// Remove the key group at this index (0-based).
+    Remove(usize),
+}
+
+/// Adds or removes a key group. The data key, the values and the MAC stay as they are; the data
+/// key is wrapped anew for every group (split again into Shamir shares when there are several).
+/// `threshold` replaces the file's Shamir threshold. `original` is the file's content; returns
+/// the bytes of the changed file (nothing is written).
+pub fn regroup(
+    path: &Path,
+    original: Vec<u8>,
+    input_type: Option<Kind>,
+    edit: &GroupEdit,
+    threshold: Option<u32>,
+    keys: &dyn KeySource,
+    wrapper: &Wrapper,
+) -> Result<Vec<u8>> {
+    let name = name_of(path);
+    let (mut meta, _, doc) = parse_metadata(path, input_type, original)?;
+    let mut recipients =
+        Recipients::from_metadata(&meta).map_err(|f| name_failure(path, f.into()))?;
+    match edit {
+        GroupEdit::Add(group) => {
+            if group.is_empty() {
+                return Err(Failure::new(
+                    Code::NoEncryptionKey,
+                    format!("{name}: the new key group has no key"),
+                ));
+            }
+            recipients.groups.push(group.clone());
+        }
+        GroupEdit::Remove(i) => {
+            if *i >= recipients.groups.len() {
+                return Err(Failure::new(
+                    Code::Generic,
+                    format!(
+                        "{name}: no key group {i}: the file has {} (numbered from 0)",
+                        recipients.groups.len()
+                    ),
+                ));
+            }
+            recipients.groups.remove(*i);
+        }
+    }
+    if threshold.is_some() {
+        recipients.threshold = threshold;
+    }
+    let n = recipients.groups.len();
+    if let Some(t) = recipients.threshold
+        && (t as usize) > n
+    {
+        return Err(Failure::new(
+            Code::ConflictingParameters,
+            format!("{name}: the Shamir threshold is {t} but the file would have {n} key group(s)"),
+        ));
+    }
+    if n < 2 {
+        recipients.threshold = None;
+    }
+    let key = whole::data_key(&meta, keys).map_err(|f| name_failure(path, f))?;
+    let (key_groups, t) = groups::wrap_with(wrapper, &recipients, key.as_bytes())
+        .map_err(|f| name_failure(path, f.into()))?;
+    meta.key_groups = key_groups;
+    meta.shamir_threshold = t;
+    let store = crate::fsio::kind_for(input_type, Some(path)).reading_store();
+    let mut layout = crate::pipeline::record::LosslessRecord::default();
+    Ok(write_lossless(
+        store,
+        &doc,
+        Some(&meta.to_value()),
+        &mut layout,
+    ))
 }
 
 /// Adds master keys without changing the data key: each group's secret (the key, or the group's

@@ -42,18 +42,41 @@ pub fn open_file(
     open_update(Update::open(path)?, path, input_type, keys)
 }
 
+/// [`open_file`], without failing on a MAC that does not match when `ignore_mac` (the file's
+/// MAC is then computed anew when it is written).
+pub fn open_file_with(
+    path: &Path,
+    input_type: Option<Kind>,
+    keys: &dyn crate::keys::groups::KeySource,
+    ignore_mac: bool,
+) -> Result<OpenFile> {
+    open_update_with(Update::open(path)?, path, input_type, keys, ignore_mac)
+}
+
 /// [`open_file`] of a file already opened (and locked) for a change.
 pub fn open_update(
-    mut update: Update,
+    update: Update,
     path: &Path,
     input_type: Option<Kind>,
     keys: &dyn crate::keys::groups::KeySource,
 ) -> Result<OpenFile> {
+    open_update_with(update, path, input_type, keys, false)
+}
+
+/// [`open_update`], with [`open_file_with`]'s `ignore_mac`.
+pub fn open_update_with(
+    mut update: Update,
+    path: &Path,
+    input_type: Option<Kind>,
+    keys: &dyn crate::keys::groups::KeySource,
+    ignore_mac: bool,
+) -> Result<OpenFile> {
     let original = update.take_bytes();
     let kind = kind_for(input_type, Some(path));
     let store = kind.reading_store();
-    let opened = whole::open_for_rewrite(store, original.clone(), keys)
+    let opened = whole::open_file_bytes(store, original.clone(), keys, ignore_mac, true)
         .map_err(|f| Failure::new(f.code, format!("{}: {}", update.display(), f.message)))?;
+    whole::auth_notice(&update.display(), opened.auth);
     Ok(OpenFile {
         path: path.to_path_buf(),
         kind,
@@ -66,13 +89,22 @@ pub fn open_update(
 /// Re-encrypts an opened file with its data key (unchanged values keep their ciphertext) and
 /// returns the new bytes.
 pub fn reseal(file: &mut OpenFile, restructured: bool) -> Result<Vec<u8>> {
+    reseal_as(file, restructured, None)
+}
+
+/// [`reseal`] written as `out_kind` (default: the file's own format, losslessly).
+pub fn reseal_as(
+    file: &mut OpenFile,
+    restructured: bool,
+    out_kind: Option<Kind>,
+) -> Result<Vec<u8>> {
     let o = &mut file.opened;
     let rule = o
         .meta
         .selection_rule()
         .map_err(|e| Failure::new(Code::Generic, e.to_string()))?;
     // An encrypted binary file is JSON: it is rewritten losslessly as JSON.
-    let out_kind = o.store.kind();
+    let out_kind = out_kind.unwrap_or(o.store.kind());
     let bytes = whole::seal(
         o.store,
         &mut o.doc,

@@ -5,6 +5,7 @@
 //! [`sopsfile`](crate::pipeline::whole). Inputs that need the whole tree are reported as unsupported,
 //! and the caller goes the whole-tree way.
 
+use crate::crypto::auth::AuthWriter;
 use crate::crypto::datakey::DataKey;
 use crate::error::{Code, Failure, Result};
 use crate::format::{Document, Edit, Kind, PartWriter, PartsEnd, PartsError, Store};
@@ -14,8 +15,8 @@ use crate::pipeline::record::LosslessRecord;
 use crate::pipeline::tree::Node;
 use crate::pipeline::walk;
 use crate::pipeline::whole::{
-    EncryptOptions, data_key, new_file, open_layout, seal_mac, verify_mac, walk_failure,
-    yaml_flow_closer_line,
+    AuthStatus, EncryptOptions, auth_placeholder, check_authenticator, data_key, new_file,
+    open_layout, seal_mac, verify_mac, walk_failure, yaml_flow_closer_line,
 };
 
 /// How [`encrypt_stream`] ended.
@@ -67,7 +68,9 @@ pub fn encrypt_in_parts(
     }
     let (key, mut meta, rule) = new_file(opts)?;
     let mut layout = LosslessRecord::default();
-    let mut writer = PartWriter::new(out);
+    // Everything written goes through the authenticator (format §9.6).
+    let mut authed = AuthWriter::new(out, key.as_bytes());
+    let mut writer = PartWriter::new(&mut authed);
     let doc_ref: &Document = doc;
     let Some(mut walker) = walk::PartWalker::encrypting(
         store,
@@ -86,6 +89,7 @@ pub fn encrypt_in_parts(
     let mac = walker.finish();
     seal_mac(&mut meta, &key, mac, None);
     meta.layout = layout.seal(key.as_bytes(), None);
+    let placeholder = auth_placeholder(&mut meta);
     doc.metadata_at = end.metadata_at;
     let text = store.render_metadata(doc, &meta.to_value());
     let at = end.metadata_at;
@@ -93,9 +97,12 @@ pub fn encrypt_in_parts(
         range: at..at,
         text,
     }];
-    match writer.finish(doc, last).map_err(write_failure)? {
+    let Some(tail) = writer.finish_tail(doc, last) else {
+        return unsupported("metadata position already written");
+    };
+    match authed.finish(tail, &placeholder).map_err(write_failure)? {
         true => Ok(Streamed::Written),
-        false => unsupported("metadata position already written"),
+        false => unsupported("the authenticator's place is not in the metadata"),
     }
 }
 
@@ -188,8 +195,9 @@ fn walk_parts(
 
 /// How [`decrypt_stream`] ended.
 pub enum StreamedOpen {
-    /// The plaintext file, its MAC verified (unless asked not to).
-    Plaintext(Vec<u8>),
+    /// The plaintext file, its MAC verified (unless asked not to), and what became of its
+    /// authenticator.
+    Plaintext(Vec<u8>, AuthStatus),
     /// This input needs the whole tree; the data key, when it was already recovered, so that
     /// [`open_known`](crate::pipeline::whole::open_known) does not ask for it again (passphrases).
     Unsupported(Option<(serde_json::Value, DataKey)>),
@@ -256,9 +264,12 @@ pub fn decrypt_in_parts(
         Err(why) => return unsupported(&why, value, key),
     };
     let mac = walker.finish();
-    if !ignore_mac {
+    let auth = if ignore_mac {
+        AuthStatus::Skipped
+    } else {
         verify_mac(&meta, &key, &mac)?;
-    }
+        check_authenticator(&meta, &key, &doc.src, &mac)?
+    };
     let removals = end
         .metadata_spans
         .iter()
@@ -268,7 +279,7 @@ pub fn decrypt_in_parts(
         })
         .collect();
     match writer.finish(doc, removals).map_err(write_failure)? {
-        true => Ok(StreamedOpen::Plaintext(out)),
+        true => Ok(StreamedOpen::Plaintext(out, auth)),
         false => unsupported("metadata position already written", value, key),
     }
 }
@@ -357,7 +368,7 @@ mod tests {
         );
         let enc = Document::new(out, Vec::new());
         match decrypt_in_parts(store, &enc, keys, false, every).unwrap() {
-            StreamedOpen::Plaintext(p) => assert!(p == src, "{name}, parts of {every}: differs"),
+            StreamedOpen::Plaintext(p, _) => assert!(p == src, "{name}, parts of {every}: differs"),
             StreamedOpen::Unsupported(_) => panic!("{name}: written in parts, not read in parts"),
         }
         true

@@ -2,16 +2,15 @@
 //! recipients, open an encrypted one (recover the data key, decrypt, verify the MAC), and seal
 //! a decrypted one again.
 
-use crate::crypto::cipher;
 use crate::crypto::datakey::DataKey;
 use crate::crypto::mac::mac_aad;
+use crate::crypto::{auth, cipher};
 use crate::error::{Code, Failure, Result};
 use crate::format::{Document, Kind, Store, finish_lossless, take_lossless_edits};
 use crate::keys::groups::{self, KeySource, Recipients};
 use crate::pipeline::metadata::Metadata;
 use crate::pipeline::record::LosslessRecord;
 use crate::pipeline::selector::Rule;
-use crate::pipeline::tree::Scalar;
 use crate::pipeline::walk::{self, IvCache, WalkError};
 
 /// The version written into new files' metadata. It names the sops format level veil writes
@@ -42,6 +41,43 @@ pub struct Opened {
     /// The plaintext MAC as recomputed over the decrypted values.
     pub mac: String,
     pub store: &'static dyn Store,
+    /// What became of veil's whole-document authenticator.
+    pub auth: AuthStatus,
+}
+
+/// The outcome of the check of veil's whole-document authenticator (format §9.6).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AuthStatus {
+    /// The authenticator matches the file.
+    Verified,
+    /// The file has none (or a stale one) and its MAC was written by sops or an older veil:
+    /// it was read as sops reads it; the caller prints [`auth_notice`].
+    Missing,
+    /// Not checked (`--ignore-mac`).
+    Skipped,
+}
+
+static REQUIRE_AUTHENTICATOR: std::sync::atomic::AtomicBool =
+    std::sync::atomic::AtomicBool::new(false);
+
+/// Makes a missing authenticator an error rather than a notice (`--require-authenticator`,
+/// `veil.require_authenticator` in `.sops.yaml`).
+pub fn set_require_authenticator(on: bool) {
+    REQUIRE_AUTHENTICATOR.store(on, std::sync::atomic::Ordering::Relaxed);
+}
+
+fn require_authenticator() -> bool {
+    REQUIRE_AUTHENTICATOR.load(std::sync::atomic::Ordering::Relaxed)
+}
+
+/// The one notice printed for a file read without an authenticator.
+pub fn auth_notice(name: &str, status: AuthStatus) {
+    if status == AuthStatus::Missing {
+        eprintln!(
+            "veil: notice: {}: no veil authenticator (the file was last written by sops or an older veil); its values are checked by the sops MAC, its keys, types, comments and metadata are not; the next veil write adds one",
+            crate::fsio::sanitize(name)
+        );
+    }
 }
 
 pub(crate) fn walk_failure(e: WalkError, encrypting: bool) -> Failure {
@@ -101,16 +137,99 @@ pub fn encrypt_new(
 
 /// Sets `lastmodified` and the encrypted MAC, unless the MAC is unchanged since the file was
 /// opened (`previous_mac`) and the file has one.
+///
+/// veil encrypts the MAC with the IV [`auth::mac_iv`] (format §9.6): a MAC kept from a sops write
+/// is encrypted again with it (same `lastmodified`), so that every file veil writes says so.
 pub(crate) fn seal_mac(
     meta: &mut Metadata,
     key: &DataKey,
     mac: String,
     previous_mac: Option<&str>,
 ) {
-    if previous_mac != Some(mac.as_str()) || meta.mac.is_empty() {
-        meta.lastmodified = now_rfc3339();
-        let aad = mac_aad(&meta.lastmodified).expect("a freshly formatted time parses");
-        meta.mac = cipher::encrypt(key.as_bytes(), &Scalar::Str(mac), aad.as_bytes());
+    let unchanged = previous_mac == Some(mac.as_str()) && !meta.mac.is_empty();
+    if unchanged && mac_written_by_veil(meta, key, &mac) {
+        return;
+    }
+    let aad = match mac_aad(&meta.lastmodified) {
+        Some(aad) if unchanged => aad,
+        _ => {
+            meta.lastmodified = now_rfc3339();
+            mac_aad(&meta.lastmodified).expect("a freshly formatted time parses")
+        }
+    };
+    let iv = auth::mac_iv(key.as_bytes(), &aad, &mac);
+    meta.mac = cipher::encrypt_bytes(key.as_bytes(), &iv, mac.as_bytes(), "str", aad.as_bytes());
+}
+
+/// Was the file's (verified) MAC `mac` encrypted by veil, i.e. with the IV [`auth::mac_iv`]?
+fn mac_written_by_veil(meta: &Metadata, key: &DataKey, mac: &str) -> bool {
+    use base64::Engine as _;
+    let Some(aad) = mac_aad(&meta.lastmodified) else {
+        return false;
+    };
+    let Ok(parts) = cipher::parse_enc(&meta.mac) else {
+        return false;
+    };
+    let Ok(iv) = base64::engine::general_purpose::STANDARD.decode(parts.iv) else {
+        return false;
+    };
+    iv == auth::mac_iv(key.as_bytes(), &aad, mac)
+}
+
+/// Checks veil's whole-document authenticator of a file whose MAC verified (`mac` is the
+/// plaintext MAC) against its bytes `src` (format §9.6). A file whose MAC veil wrote must have a
+/// matching authenticator: anything else fails closed. A file whose MAC sops (or an older veil)
+/// wrote is read as sops reads it ([`AuthStatus::Missing`]), unless an authenticator is required.
+pub fn check_authenticator(
+    meta: &Metadata,
+    key: &DataKey,
+    src: &[u8],
+    mac: &str,
+) -> Result<AuthStatus> {
+    if let Some(value) = &meta.auth
+        && auth::verify(key.as_bytes(), src, value)
+    {
+        return Ok(AuthStatus::Verified);
+    }
+    if mac_written_by_veil(meta, key, mac) {
+        let what = if meta.auth.is_some() {
+            "veil's whole-document authenticator (veil_auth) does not match"
+        } else {
+            "veil's whole-document authenticator (veil_auth) was removed"
+        };
+        return Err(Failure::new(
+            Code::MacMismatch,
+            format!(
+                "the document's structure changed after veil wrote it: {what} (keys, types, comments, positions or metadata were changed or the file was rolled back in part); --ignore-mac skips the check"
+            ),
+        ));
+    }
+    if require_authenticator() {
+        return Err(Failure::new(
+            Code::MacMismatch,
+            "the file has no veil authenticator (written by sops or an older veil) and one is required (--require-authenticator or veil.require_authenticator); after checking it, any veil write (set, edit, rotate…) adds one",
+        ));
+    }
+    Ok(AuthStatus::Missing)
+}
+
+/// Sets a fresh placeholder as the file's authenticator, to be replaced by [`stamp`] in the
+/// rendered bytes; returns it.
+pub(crate) fn auth_placeholder(meta: &mut Metadata) -> String {
+    let p = auth::placeholder();
+    meta.auth = Some(p.clone());
+    p
+}
+
+/// Replaces the placeholder in a rendered file by its authenticator.
+pub(crate) fn stamp(key: &DataKey, bytes: &mut [u8], placeholder: &str) -> Result<()> {
+    if auth::stamp(key.as_bytes(), bytes, placeholder) {
+        Ok(())
+    } else {
+        Err(Failure::new(
+            Code::EncryptingTree,
+            "cannot place veil's authenticator in the file being written",
+        ))
     }
 }
 
@@ -187,22 +306,25 @@ pub fn seal(
     )
     .map_err(|e| walk_failure(e, true))?;
     seal_mac(&mut meta, key, mac, previous_mac);
+    let placeholder = auth_placeholder(&mut meta);
     // A tree whose structure changed (entries added or removed) is written afresh.
     let lossless = out_kind == store.kind() && out_kind != Kind::Binary && !restructured;
-    if lossless {
+    let mut bytes = if lossless {
         // Edits first: a store may add layout records while making them (YAML aliases).
         let edits = take_lossless_edits(store, doc, &mut layout);
         meta.layout = layout.seal(key.as_bytes(), meta.layout.as_ref());
         let bytes = finish_lossless(store, doc, edits, Some(&meta.to_value()));
         check_yaml_flow_closers(store, &doc.src, &bytes)?;
-        Ok(bytes)
+        bytes
     } else {
         meta.layout = None;
         out_kind
             .store()
             .emit(&doc.docs, Some(&meta.to_value()))
-            .map_err(|e| Failure::new(Code::Generic, e.to_string()))
-    }
+            .map_err(|e| Failure::new(Code::Generic, e.to_string()))?
+    };
+    stamp(key, &mut bytes, &placeholder)?;
+    Ok(bytes)
 }
 
 /// YAML only: a document whose top-level mapping is itself in flow style (`{a: 1}`) — accepted
@@ -277,9 +399,18 @@ pub fn open_with_key(
         keep_ivs.then_some(&mut ivs),
     )
     .map_err(|e| walk_failure(e, false))?;
-    if !ignore_mac {
-        verify_mac(&meta, &key, &mac)?;
-    }
+    let mut meta = meta;
+    let auth = match verify_mac(&meta, &key, &mac) {
+        Ok(()) if ignore_mac => AuthStatus::Skipped,
+        Ok(()) => check_authenticator(&meta, &key, &doc.src, &mac)?,
+        Err(f) if !ignore_mac => return Err(f),
+        // Ignored: the file's MAC is dropped, so that a change written back gets a MAC computed
+        // anew instead of keeping the one that does not match.
+        Err(_) => {
+            meta.mac.clear();
+            AuthStatus::Skipped
+        }
+    };
     if keep_ivs && store.kind() == Kind::Yaml {
         // To be written again: copies written for aliases become aliases again.
         crate::format::yaml::aliases_into_tree(&mut doc, &layout);
@@ -292,6 +423,7 @@ pub fn open_with_key(
         ivs,
         mac,
         store,
+        auth,
     })
 }
 

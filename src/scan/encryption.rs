@@ -399,7 +399,8 @@ fn memfind(hay: &[u8], needle: &[u8]) -> bool {
 }
 
 /// Byte ranges that are never secrets: sops/veil ciphertext, age-armored data keys (also with
-/// `\n` escapes as dotenv and INI store them) and age recipients.
+/// `\n` escapes as dotenv and INI store them), age recipients and veil's document authenticator
+/// (`veil_auth: VA1.<hex>`, a MAC, in every store's spelling).
 pub fn never_secret_spans(data: &[u8]) -> Vec<Range<usize>> {
     static RE: std::sync::OnceLock<BytesRegex> = std::sync::OnceLock::new();
     let re = RE.get_or_init(|| {
@@ -407,6 +408,7 @@ pub fn never_secret_spans(data: &[u8]) -> Vec<Range<usize>> {
             r"ENC\[AES256_GCM,data:[A-Za-z0-9+/=]*,iv:[A-Za-z0-9+/=]*,tag:[A-Za-z0-9+/=]*,type:[a-z]+\]",
             r"|(?s)-----BEGIN AGE ENCRYPTED FILE-----.*?-----END AGE ENCRYPTED FILE-----",
             r"|\bage1(?:pq1)?[02-9ac-hj-np-z]{20,}\b",
+            r#"|veil_auth"?[ \t]*[:=][ \t]*"?VA1\.[0-9a-f]{64}\b"#,
         ))
         .expect("static regex")
     });
@@ -538,6 +540,27 @@ mod tests {
     fn ciphertext_spans() {
         let t = b"a: ENC[AES256_GCM,data:abc=,iv:xyz=,tag:t==,type:str]\nrecipient: age1ql3z7hjy54pw3hyww5ayyfg7zqgvc7w3j2elw8zmrj2kg5sfn9aqmcac8p\n";
         assert_eq!(never_secret_spans(t).len(), 2);
+        let auth = format!("VA1.{}", "0123456789abcdef".repeat(4));
+        for line in [
+            format!("    veil_auth: {auth}\n"),
+            format!("\t\t\"veil_auth\": \"{auth}\",\n"),
+            format!("sops_veil_auth={auth}\n"),
+            format!("veil_auth = {auth}\n"),
+            format!("veil_auth = \"{auth}\"\n"),
+        ] {
+            let text = format!("a: ENC[AES256_GCM,data:a,iv:b,tag:c,type:str]\n{line}");
+            let spans = never_secret_spans(text.as_bytes());
+            let at = text.find("VA1.").unwrap();
+            assert!(
+                spans
+                    .iter()
+                    .any(|s| s.start <= at && at + auth.len() <= s.end),
+                "{line}"
+            );
+        }
+        // The same digits under another key are looked at.
+        let other = format!("a: ENC[AES256_GCM,data:a,iv:b,tag:c,type:str]\ntoken: {auth}\n");
+        assert_eq!(never_secret_spans(other.as_bytes()).len(), 1);
         assert!(looks_encrypted(
             b"x: ENC[AES256_GCM,data:a,iv:b,tag:c,type:str]\nsops:\n  mac: x"
         ));

@@ -268,6 +268,7 @@ fn veil_decrypts_sops_output() {
 /// A coarse guard against quadratic behaviour in parsing and writing (debug build, so only
 /// relative timings matter; encryption is the engine's and linear).
 #[test]
+#[ignore = "timing probe (flaky on a loaded machine): run with --ignored; bench/run.sh holds the speed targets"]
 fn scales_linearly() {
     fn time_for(n: usize) -> std::time::Duration {
         let mut src = String::from("{\n");

@@ -269,6 +269,7 @@ fn emit_from_a_tree() {
 /// A coarse guard against quadratic behaviour in parsing and writing (debug build, so only
 /// relative timings matter; encryption is the engine's and linear).
 #[test]
+#[ignore = "timing probe (flaky on a loaded machine): run with --ignored; bench/run.sh holds the speed targets"]
 fn scales_linearly() {
     fn time_for(n: usize) -> std::time::Duration {
         let mut src = String::new();

@@ -141,7 +141,7 @@ impl Store for YamlStore {
 
     fn emit(&self, docs: &[Node], meta: Option<&Value>) -> Result<Vec<u8>, ParseError> {
         let mut e = Emitter {
-            indent: 4,
+            indent: super::emit_yaml_indent(),
             out: String::new(),
         };
         for (i, d) in docs.iter().enumerate() {
@@ -169,6 +169,27 @@ impl Store for YamlStore {
         }
         Ok(e.out.into_bytes())
     }
+}
+
+/// One value written on its own, as yaml.v3 marshals a value (`--extract` of a value that is
+/// neither a string nor a mapping): a scalar and a line break, or a block sequence.
+pub fn emit_value(node: &Node) -> String {
+    let mut e = Emitter {
+        indent: super::emit_yaml_indent(),
+        out: String::new(),
+    };
+    match node.resolved() {
+        Node::Seq(items) if !items.is_empty() => e.seq(items, 0, false),
+        Node::Seq(_) => e.out.push_str("[]\n"),
+        Node::Map(entries) if !entries.is_empty() => e.map(entries, 0, false, false),
+        Node::Map(_) => e.out.push_str("{}\n"),
+        Node::Scalar(l) => {
+            render_scalar(&l.value, false, Some(0), false, &mut e.out);
+            e.out.push('\n');
+        }
+        _ => e.out.push_str("null\n"),
+    }
+    e.out
 }
 
 /// Copies the anchor (`&name`) of the properties that start `text` (after a `- `).
@@ -284,6 +305,27 @@ fn needs_quotes(s: &str, flow: bool) -> bool {
     if !resolve::plain_is_string(s) {
         return true;
     }
+    // YAML 1.1 booleans: yaml.v3 (so sops) quotes them for older readers.
+    if matches!(
+        s,
+        "y" | "Y"
+            | "yes"
+            | "Yes"
+            | "YES"
+            | "n"
+            | "N"
+            | "no"
+            | "No"
+            | "NO"
+            | "on"
+            | "On"
+            | "ON"
+            | "off"
+            | "Off"
+            | "OFF"
+    ) {
+        return true;
+    }
     if b"-?:,[]{}#&*!|>'\"%@`".contains(&first) {
         let next = b.get(1).copied();
         let ok = matches!(first, b'-' | b'?' | b':')
@@ -396,15 +438,12 @@ fn yaml_float(f: f64) -> String {
     let e = format!("{f:e}");
     let (mant, exp) = e.split_once('e').unwrap_or((&e, "0"));
     let exp: i32 = exp.parse().unwrap_or(0);
-    let s = if f != 0.0 && !(-4..6).contains(&exp) {
+    // Go's strconv.FormatFloat(f, 'g', -1, 64), as yaml.v3 (so sops) writes a float: `3`,
+    // `1.5`, `1e+06` (an integral float has no `.0`: sops writes `a: 3.0` back as `a: 3`).
+    if f != 0.0 && !(-4..6).contains(&exp) {
         format!("{mant}e{}{:02}", if exp < 0 { '-' } else { '+' }, exp.abs())
     } else {
         format!("{f}")
-    };
-    if s.contains(['.', 'e']) {
-        s
-    } else {
-        format!("{s}.0")
     }
 }
 

@@ -710,6 +710,16 @@ impl<'a> Builder<'a, '_> {
             let block = matches!(style, ScalarStyle::Literal | ScalarStyle::Folded);
             self.check_value_separator(if block { extent.start } else { span.start })?;
         }
+        // A block scalar whose last line ends the input without a line break has no final line
+        // break to clip or keep (as yaml.v3 reads it, so as sops encrypts it).
+        let value = if matches!(style, ScalarStyle::Literal | ScalarStyle::Folded)
+            && extent.end >= self.src.len()
+            && !self.src.ends_with('\n')
+        {
+            value.strip_suffix('\n').unwrap_or(value)
+        } else {
+            value
+        };
         let resolved = match tag {
             Some(t) if t.is_yaml_core_schema() => resolve_tagged(&t.suffix, value),
             Some(_) => Ok(Resolved::Value(Scalar::Str(value.to_string()))),

@@ -705,3 +705,19 @@ fn compact_nesting_is_bounded_before_parsing() {
     let ok = format!("deep:\n{}x\n", "- ".repeat(200));
     assert!(YamlStore.parse(ok.into_bytes()).is_ok());
 }
+
+#[test]
+fn block_scalar_at_the_end_without_a_line_break() {
+    // yaml.v3 (so sops) reads no final line break when the input ends on the block's last line.
+    for (src, want) in [
+        ("a: |\n  multi\n  line", "multi\nline"),
+        ("a: |\n  multi\n  line\n", "multi\nline\n"),
+        ("a: >\n  folded\n  line", "folded line"),
+        ("a: |+\n  kept", "kept"),
+        ("a: |-\n  strip\n", "strip"),
+    ] {
+        let doc = YamlStore.parse(src.as_bytes().to_vec()).unwrap();
+        let v = crate::format::node_to_value(&doc.docs[0]);
+        assert_eq!(v["a"], Value::String(want.into()), "{src:?}");
+    }
+}
