@@ -17,7 +17,7 @@ use veil::pipeline::metadata::Metadata;
 use veil::pipeline::selector::Rule;
 use veil::pipeline::stream::{self, Streamed, StreamedOpen};
 use veil::pipeline::tree::{Entry, Node};
-use veil::pipeline::whole::{self, EncryptOptions};
+use veil::pipeline::whole::{self, AuthStatus, EncryptOptions};
 
 use crate::common::demo_key;
 
@@ -649,8 +649,11 @@ fn stream_round_trip(
     }
     let enc = Document::new(out, Vec::new());
     match stream::decrypt_in_parts(store, &enc, keys, false, every).map_err(|f| f.message)? {
-        StreamedOpen::Plaintext(p) if p == src => Ok(true),
-        StreamedOpen::Plaintext(_) => {
+        StreamedOpen::Plaintext(p, AuthStatus::Verified) if p == src => Ok(true),
+        StreamedOpen::Plaintext(p, auth) if p == src => Err(format!(
+            "one-pass round trip: the authenticator veil wrote reads as {auth:?} (parts of {every})"
+        )),
+        StreamedOpen::Plaintext(..) => {
             Err(format!("one-pass round trip differs (parts of {every})"))
         }
         StreamedOpen::Unsupported(_) => Err("written in one pass, not read in one pass".into()),
