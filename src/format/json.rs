@@ -601,17 +601,11 @@ fn write_string(out: &mut String, s: &str, go_escaping: bool) {
     out.push('"');
 }
 
-/// Rejects what the parser tolerates but strict JSON does not: raw control characters inside
-/// strings and whitespace other than space, tab, CR and LF (and a byte-order mark).
+/// Rejects what the parser tolerates but strict JSON does not — raw control characters inside
+/// strings and whitespace other than space, tab, CR and LF (and a byte-order mark) — and bounds
+/// the nesting depth before jsonc-parser, which recurses once per level, runs: one pass.
 fn check_strict(src: &[u8]) -> Result<(), ParseError> {
-    // jsonc-parser recurses once per level: the depth is bounded before it runs.
-    if let Err(at) = super::limits::json_depth(src) {
-        return Err(ParseError::limit_at(
-            src,
-            at,
-            super::limits::too_deep_message(),
-        ));
-    }
+    let mut depth = 0usize;
     let mut in_string = false;
     let mut escaped = false;
     for (i, &b) in src.iter().enumerate() {
@@ -629,14 +623,29 @@ fn check_strict(src: &[u8]) -> Result<(), ParseError> {
                     "invalid JSON: control character in a string (it must be escaped)",
                 ));
             }
-        } else if b == b'"' {
-            in_string = true;
-        } else if b >= 0x80 || (b < 0x20 && !is_ws(b)) {
-            return Err(ParseError::at(
-                src,
-                i,
-                "invalid JSON: unexpected character outside a string",
-            ));
+            continue;
+        }
+        match b {
+            b'"' => in_string = true,
+            b'{' | b'[' => {
+                depth += 1;
+                if depth > super::limits::MAX_DEPTH {
+                    return Err(ParseError::limit_at(
+                        src,
+                        i,
+                        super::limits::too_deep_message(),
+                    ));
+                }
+            }
+            b'}' | b']' => depth = depth.saturating_sub(1),
+            _ if b >= 0x80 || (b < 0x20 && !is_ws(b)) => {
+                return Err(ParseError::at(
+                    src,
+                    i,
+                    "invalid JSON: unexpected character outside a string",
+                ));
+            }
+            _ => {}
         }
     }
     Ok(())

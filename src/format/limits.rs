@@ -117,39 +117,6 @@ fn text_len(s: &crate::pipeline::tree::Scalar) -> usize {
     }
 }
 
-/// Nesting depth of JSON-like text (`{`/`[` outside strings), counted while reading: Err with
-/// the byte offset of the first bracket past [`MAX_DEPTH`]. Strings are skipped with their
-/// escapes; everything else is left to the parser.
-pub fn json_depth(src: &[u8]) -> Result<(), usize> {
-    let mut depth = 0usize;
-    let mut in_string = false;
-    let mut escaped = false;
-    for (i, &b) in src.iter().enumerate() {
-        if in_string {
-            if escaped {
-                escaped = false;
-            } else if b == b'\\' {
-                escaped = true;
-            } else if b == b'"' {
-                in_string = false;
-            }
-            continue;
-        }
-        match b {
-            b'"' => in_string = true,
-            b'{' | b'[' => {
-                depth += 1;
-                if depth > MAX_DEPTH {
-                    return Err(i);
-                }
-            }
-            b'}' | b']' => depth = depth.saturating_sub(1),
-            _ => {}
-        }
-    }
-    Ok(())
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -186,15 +153,5 @@ mod tests {
         ]));
         assert!((2 * NODE_COST..3 * NODE_COST).contains(&small), "{small}");
         assert!(big >= 3 * NODE_COST + 1000, "{big}");
-    }
-
-    #[test]
-    fn json_depth_skips_strings() {
-        let ok = format!("{}{}", "[".repeat(MAX_DEPTH), "]".repeat(MAX_DEPTH));
-        assert_eq!(json_depth(ok.as_bytes()), Ok(()));
-        let deep = format!("{}{}", "[".repeat(MAX_DEPTH + 1), "]".repeat(MAX_DEPTH + 1));
-        assert_eq!(json_depth(deep.as_bytes()), Err(MAX_DEPTH));
-        let quoted = format!("{{\"a\": \"{}\\\"[\"}}", "[".repeat(10 * MAX_DEPTH));
-        assert_eq!(json_depth(quoted.as_bytes()), Ok(()));
     }
 }

@@ -328,3 +328,20 @@ fn parts_walk_like_the_whole_tree() {
         );
     }
 }
+
+/// One pass bounds the depth (brackets inside strings do not count) and rejects what strict
+/// JSON does not, whichever comes first.
+#[test]
+fn depth_and_strictness_in_one_pass() {
+    use crate::format::limits::MAX_DEPTH;
+    let ok = format!("{}{}", "[".repeat(MAX_DEPTH), "]".repeat(MAX_DEPTH));
+    assert!(check_strict(ok.as_bytes()).is_ok());
+    let deep = format!("{}{}", "[".repeat(MAX_DEPTH + 1), "]".repeat(MAX_DEPTH + 1));
+    let e = check_strict(deep.as_bytes()).unwrap_err();
+    assert!(e.to_string().contains("nest"), "{e}");
+    let quoted = format!("{{\"a\": \"{}\\\"[\"}}", "[".repeat(10 * MAX_DEPTH));
+    assert!(check_strict(quoted.as_bytes()).is_ok());
+    let control = format!("{{\"a\": \"x\u{1}\"}}{}", "[".repeat(MAX_DEPTH + 1));
+    let e = check_strict(control.as_bytes()).unwrap_err();
+    assert!(e.to_string().contains("control character"), "{e}");
+}
