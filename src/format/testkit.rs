@@ -437,3 +437,53 @@ pub fn unwrap_data_key(meta_value: &Value, keyfile: &Path) -> [u8; 32] {
     }
     panic!("no identity opens the data key");
 }
+
+/// The public demo age key of `testdata/demo` as a key source.
+pub struct DemoKeys(crate::keys::identities::Identities);
+
+impl crate::keys::groups::KeySource for DemoKeys {
+    fn open(
+        &self,
+        key: &crate::keys::master::MasterKey,
+    ) -> std::result::Result<zeroize::Zeroizing<Vec<u8>>, String> {
+        let crate::keys::master::MasterKey::Age(k) = key else {
+            return Err("not an age key".into());
+        };
+        match self.0.unwrap(&k.recipient, &k.enc) {
+            Ok(Some(secret)) => Ok(secret),
+            Ok(None) => Err("no identity matches".into()),
+            Err(e) => Err(e.to_string()),
+        }
+    }
+
+    fn searched(&self) -> Vec<String> {
+        vec!["the demo key".into()]
+    }
+}
+
+/// The demo key, and options that encrypt every value for it.
+pub fn demo() -> (DemoKeys, crate::pipeline::whole::EncryptOptions) {
+    let path = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/testdata/demo/demo-age-key.txt"
+    );
+    let text = std::fs::read_to_string(path).unwrap();
+    let recipient = text
+        .lines()
+        .find_map(|l| l.strip_prefix("# public key: "))
+        .unwrap()
+        .to_string();
+    let mut ids = crate::keys::identities::Identities::empty();
+    ids.add_identity_text(&text, "demo").unwrap();
+    let opts = crate::pipeline::whole::EncryptOptions {
+        recipients: crate::keys::groups::Recipients {
+            groups: vec![vec![crate::keys::master::Recipient::Age(
+                crate::keys::age::AgeRecipient::parse(&recipient).unwrap(),
+            )]],
+            threshold: None,
+        },
+        rule: Some(Rule::default()),
+        mac_only_encrypted: false,
+    };
+    (DemoKeys(ids), opts)
+}

@@ -287,60 +287,9 @@ pub fn decrypt_in_parts(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::format::testkit::{DemoKeys as Keys, demo};
     use crate::format::{Kind, write_lossless};
-    use crate::keys::groups::Recipients;
-    use crate::keys::identities::Identities;
-    use crate::keys::master::{MasterKey, Recipient};
     use crate::pipeline::whole;
-
-    const DEMO_KEY: &str = concat!(
-        env!("CARGO_MANIFEST_DIR"),
-        "/testdata/demo/demo-age-key.txt"
-    );
-
-    struct Keys(Identities);
-
-    impl KeySource for Keys {
-        fn open(
-            &self,
-            key: &MasterKey,
-        ) -> std::result::Result<zeroize::Zeroizing<Vec<u8>>, String> {
-            let MasterKey::Age(k) = key else {
-                return Err("not an age key".into());
-            };
-            match self.0.unwrap(&k.recipient, &k.enc) {
-                Ok(Some(secret)) => Ok(secret),
-                Ok(None) => Err("no identity matches".into()),
-                Err(e) => Err(e.to_string()),
-            }
-        }
-
-        fn searched(&self) -> Vec<String> {
-            vec!["the demo key".into()]
-        }
-    }
-
-    fn demo() -> (Keys, EncryptOptions) {
-        let text = std::fs::read_to_string(DEMO_KEY).unwrap();
-        let recipient = text
-            .lines()
-            .find_map(|l| l.strip_prefix("# public key: "))
-            .unwrap()
-            .to_string();
-        let mut ids = Identities::empty();
-        ids.add_identity_text(&text, "demo").unwrap();
-        let opts = EncryptOptions {
-            recipients: Recipients {
-                groups: vec![vec![Recipient::Age(
-                    crate::keys::age::AgeRecipient::parse(&recipient).unwrap(),
-                )]],
-                threshold: None,
-            },
-            rule: Some(crate::pipeline::selector::Rule::default()),
-            mac_only_encrypted: false,
-        };
-        (Keys(ids), opts)
-    }
 
     /// Encrypts in parts of `every` values, then checks that the whole-tree path opens the
     /// result (same MAC, same additional data) and gives back `src`, and that the one-pass
